@@ -66,4 +66,15 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void ThrowArgumentOutOfRange(string paramName, object? actualValue, string message) =>
         throw new ArgumentOutOfRangeException(paramName, actualValue, message);
+
+    [DoesNotReturn]
+    public static void ThrowZeroVector(string paramName, string subject, int length, string consequence) =>
+        throw new ArgumentException($"{subject} (length {length}) is the zero vector; {consequence}", paramName);
+
+    [DoesNotReturn]
+    public static void ThrowNonFiniteVector(string paramName, string subject, int length) =>
+        throw new ArgumentException($"{subject} (length {length}) holds a NaN or infinite element; it must be finite.", paramName);
+
+    [DoesNotReturn]
+    public static void ThrowArgumentNull(string paramName) => throw new ArgumentNullException(paramName);
 }
