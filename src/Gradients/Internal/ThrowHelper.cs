@@ -107,4 +107,15 @@ internal static class ThrowHelper
                 : $"f returned {value} when coordinate {coordinate} of x = {point} was moved by {offset}. " +
                   "Pass options with NonFiniteValues = FallBackToOneSided to retry on the other side.",
             value);
+
+    [DoesNotReturn]
+    public static void ThrowZeroVector(string paramName, string subject, int length, string consequence) =>
+        throw new ArgumentException($"{subject} (length {length}) is the zero vector; {consequence}", paramName);
+
+    [DoesNotReturn]
+    public static void ThrowNonFiniteVector(string paramName, string subject, int length) =>
+        throw new ArgumentException($"{subject} (length {length}) holds a NaN or infinite element; it must be finite.", paramName);
+
+    [DoesNotReturn]
+    public static void ThrowArgumentNull(string paramName) => throw new ArgumentNullException(paramName);
 }
