@@ -118,4 +118,20 @@ internal static class ThrowHelper
 
     [DoesNotReturn]
     public static void ThrowArgumentNull(string paramName) => throw new ArgumentNullException(paramName);
+
+    /// <summary>Throws unless <paramref name="actual"/> equals rows × columns (the row-major feature matrix of a loss).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ThrowIfNotMatrix(int actual, int rows, int columns, string paramName, string rowsName, string columnsName)
+    {
+        if (actual != (long)rows * columns)
+        {
+            ThrowNotMatrix(actual, rows, columns, paramName, rowsName, columnsName);
+        }
+    }
+
+    [DoesNotReturn]
+    public static void ThrowNotMatrix(int actual, int rows, int columns, string paramName, string rowsName, string columnsName) =>
+        throw new ArgumentException(
+            $"'{paramName}' has length {actual}, but {rowsName} × {columnsName} = {rows} × {columns} requires length {(long)rows * columns} (row-major).",
+            paramName);
 }
