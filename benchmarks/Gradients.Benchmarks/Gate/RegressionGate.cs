@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Gradients.Benchmarks.Gate;
+
+/// <summary>What the gate found wrong with one measured benchmark.</summary>
+public enum GateFinding
+{
+    /// <summary>mean(benchmark) ÷ mean(baseline) is above the threshold's <c>maxRatio</c>.</summary>
+    RatioAboveThreshold,
+
+    /// <summary>The allocation per operation is above the threshold's <c>maxAllocatedBytes</c>.</summary>
+    AllocationAboveThreshold,
+
+    /// <summary>The allocation was not measured (no memory diagnoser), so it cannot be checked.</summary>
+    AllocationNotMeasured,
+
+    /// <summary>thresholds.json has no entry for this benchmark and parameter set.</summary>
+    NoThreshold,
+
+    /// <summary>The benchmark produced no result (it threw, or failed to build or run).</summary>
+    NoResult,
+
+    /// <summary>Its class has no <c>[Benchmark(Baseline = true)]</c> at this parameter set (or the baseline has no result).</summary>
+    NoBaseline,
+
+    /// <summary>Its class has several baselines at this parameter set and none shares its categories.</summary>
+    AmbiguousBaseline,
+
+    /// <summary>Several results carry this key (several jobs, or two classes of the same name), so no threshold can tell them apart.</summary>
+    DuplicateResult,
+}
+
+/// <summary>One line of the gate's table: a measured benchmark, its ratio to its baseline, its threshold, its findings.</summary>
+/// <param name="Measurement">The benchmark's result.</param>
+/// <param name="Ratio">mean(benchmark) ÷ mean(baseline), or <see langword="null"/> when either has no result.</param>
+/// <param name="Threshold">The matching entry of thresholds.json, if any.</param>
+/// <param name="Findings">What is wrong; empty when the benchmark passes.</param>
+public sealed record GateRow(BenchmarkMeasurement Measurement, double? Ratio, Threshold? Threshold, IReadOnlyList<GateFinding> Findings)
+{
+    /// <summary>Whether the benchmark is within its threshold.</summary>
+    public bool Passed => Findings.Count == 0;
+}
+
+/// <summary>
+/// The benchmark-regression gate: divides every benchmark's mean by the mean of the baseline in the same class and
+/// parameter set (measured in the same run, so the ratio does not drift with the runner), and checks that ratio and
+/// the allocation per operation against <c>benchmarks/thresholds.json</c>.
+/// </summary>
+public static class RegressionGate
+{
+    /// <summary>mean(benchmark) ÷ mean(baseline), or <see langword="null"/> when either has no (positive) mean.</summary>
+    public static double? Ratio(BenchmarkMeasurement benchmark, BenchmarkMeasurement baseline)
+    {
+        ArgumentNullException.ThrowIfNull(benchmark);
+        ArgumentNullException.ThrowIfNull(baseline);
+        return benchmark.MeanNanoseconds is { } mean && baseline.MeanNanoseconds is { } baseMean && baseMean > 0
+            ? mean / baseMean
+            : null;
+    }
+
+    /// <summary>Checks every measurement against its threshold.</summary>
+    /// <param name="measurements">One run's results.</param>
+    /// <param name="thresholds">The entries of thresholds.json.</param>
+    /// <param name="partialRun">
+    /// The run measured only part of the benchmarks (a <c>--filter</c> was given): thresholds that match no measured
+    /// benchmark are then listed but do not fail the gate. In a full run they do: they are stale (a renamed or removed
+    /// benchmark, a changed parameter set).
+    /// </param>
+    public static GateReport Evaluate(IReadOnlyList<BenchmarkMeasurement> measurements, IReadOnlyList<Threshold> thresholds, bool partialRun)
+    {
+        ArgumentNullException.ThrowIfNull(measurements);
+        ArgumentNullException.ThrowIfNull(thresholds);
+        var thresholdsByKey = thresholds.ToDictionary(t => t.Key);
+        var keyCounts = measurements.GroupBy(m => m.Key).ToDictionary(g => g.Key, g => g.Count());
+        var groups = measurements.GroupBy(m => m.ComparisonGroup, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+
+        var rows = new List<GateRow>();
+        foreach (var measurement in measurements)
+        {
+            var findings = new List<GateFinding>();
+            double? ratio = null;
+            if (measurement.MeanNanoseconds is null)
+            {
+                findings.Add(GateFinding.NoResult);
+            }
+            else
+            {
+                var (baseline, problem) = FindBaseline(measurement, groups[measurement.ComparisonGroup]);
+                ratio = baseline is null ? null : Ratio(measurement, baseline);
+                if (problem is { } p)
+                {
+                    findings.Add(p);
+                }
+                else if (ratio is null)
+                {
+                    findings.Add(GateFinding.NoBaseline);
+                }
+            }
+
+            if (keyCounts[measurement.Key] > 1)
+            {
+                findings.Add(GateFinding.DuplicateResult);
+            }
+
+            thresholdsByKey.TryGetValue(measurement.Key, out var threshold);
+            if (threshold is null)
+            {
+                findings.Add(GateFinding.NoThreshold);
+            }
+            else if (measurement.MeanNanoseconds is not null)
+            {
+                if (ratio > threshold.MaxRatio)
+                {
+                    findings.Add(GateFinding.RatioAboveThreshold);
+                }
+
+                if (measurement.AllocatedBytesPerOperation is not { } allocated)
+                {
+                    findings.Add(GateFinding.AllocationNotMeasured);
+                }
+                else if (allocated > threshold.MaxAllocatedBytes)
+                {
+                    findings.Add(GateFinding.AllocationAboveThreshold);
+                }
+            }
+
+            rows.Add(new GateRow(measurement, ratio, threshold, findings));
+        }
+
+        var unmatched = thresholds.Where(t => !keyCounts.ContainsKey(t.Key)).ToArray();
+        return new GateReport(rows, unmatched, partialRun);
+    }
+
+    /// <summary>
+    /// Thresholds for every benchmark of a run, as the text of a thresholds.json: ratio and allocation as measured,
+    /// times <paramref name="margin"/> (rounded up), with <paramref name="source"/> and the measured figures as the source.
+    /// Benchmarks without a ratio (no result, no baseline) are left out.
+    /// </summary>
+    public static string SuggestThresholds(GateReport report, double margin, string source)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentOutOfRangeException.ThrowIfLessThan(margin, 1.0);
+        var entries = new JsonObject();
+        foreach (var row in report.Rows.Where(r => r.Ratio is not null).OrderBy(r => r.Measurement.Key.ToString(), StringComparer.Ordinal))
+        {
+            var ratio = row.Ratio!.Value;
+            var allocated = row.Measurement.AllocatedBytesPerOperation ?? 0;
+            entries[row.Measurement.Key.ToString()] = new JsonObject
+            {
+                ["maxRatio"] = RoundUp(ratio * margin),
+                ["maxAllocatedBytes"] = (long)Math.Ceiling(allocated * margin),
+                ["source"] = string.Create(CultureInfo.InvariantCulture, $"{source}: measured ratio {ratio:F3}, {allocated} B/op; threshold = measured × {margin}"),
+            };
+        }
+
+        var root = new JsonObject { ["thresholds"] = entries };
+        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
+    }
+
+    private static (BenchmarkMeasurement? Baseline, GateFinding? Problem) FindBaseline(BenchmarkMeasurement measurement, BenchmarkMeasurement[] group)
+    {
+        if (measurement.IsBaseline)
+        {
+            return (measurement, null);
+        }
+
+        var baselines = group.Where(m => m.IsBaseline).ToArray();
+        if (baselines.Length == 0)
+        {
+            return (null, GateFinding.NoBaseline);
+        }
+
+        if (baselines.Length == 1)
+        {
+            return (baselines[0], null);
+        }
+
+        // Several baselines in one class: BenchmarkDotNet pairs each with the benchmarks of its category.
+        var sameCategories = baselines.Where(b => b.Categories.Order(StringComparer.Ordinal).SequenceEqual(measurement.Categories.Order(StringComparer.Ordinal))).ToArray();
+        return sameCategories.Length == 1 ? (sameCategories[0], null) : (null, GateFinding.AmbiguousBaseline);
+    }
+
+    // Three significant digits, rounded up so that the measured run itself passes.
+    private static double RoundUp(double value)
+    {
+        var scale = Math.Pow(10, 2 - Math.Floor(Math.Log10(value)));
+        return Math.Ceiling(value * scale) / scale;
+    }
+}
