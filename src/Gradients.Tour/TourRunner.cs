@@ -63,7 +63,8 @@ public static class TourRunner
         GradientSection.Run(context);
         DirectionalDerivativeSection.Run(context);
         LossGradientSection.Run(context);
-        BeyondTheChapterSection.Run(context);
+        StepSizeSection.Run(context);
+        GradientDescentSection.Run(context);
 
         output.WriteLine();
         output.WriteLine($"Done: {context.Files.Count} files written to {folder}");

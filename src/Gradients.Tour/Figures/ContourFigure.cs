@@ -2,15 +2,8 @@ using ScottPlot;
 
 namespace Gradients.Tour.Figures;
 
-/// <summary>A sampled scalar field on a regular grid: values[row, column] with row ↔ y and column ↔ x.</summary>
-public sealed record SampledGrid(double XMin, double XMax, int XCount, double YMin, double YMax, int YCount, double[] Values)
-{
-    /// <summary>The x coordinate of a column.</summary>
-    public double X(int column) => XCount == 1 ? XMin : XMin + ((XMax - XMin) * column / (XCount - 1));
-
-    /// <summary>The y coordinate of a row.</summary>
-    public double Y(int row) => YCount == 1 ? YMin : YMin + ((YMax - YMin) * row / (YCount - 1));
-}
+/// <summary>A function sampled on a grid by <see cref="GradientField"/>: row-major values, one row per y.</summary>
+public sealed record SampledGrid(Grid<double> Grid, double[] Values);
 
 /// <summary>An arrow rooted at (X, Y) with components (U, V), in data units before scaling.</summary>
 public readonly record struct FieldArrow(double X, double Y, double U, double V);
@@ -26,23 +19,23 @@ public static class ContourFigure
     {
         var min = grid.Values.Min();
         var max = grid.Values.Max();
-        var banded = new double[grid.YCount, grid.XCount];
-        var points = new Coordinates3d[grid.YCount, grid.XCount];
-        for (var row = 0; row < grid.YCount; row++)
+        var banded = new double[grid.Grid.YCount, grid.Grid.XCount];
+        var points = new Coordinates3d[grid.Grid.YCount, grid.Grid.XCount];
+        for (var row = 0; row < grid.Grid.YCount; row++)
         {
-            for (var column = 0; column < grid.XCount; column++)
+            for (var column = 0; column < grid.Grid.XCount; column++)
             {
-                var value = grid.Values[(row * grid.XCount) + column];
+                var value = grid.Values[(row * grid.Grid.XCount) + column];
                 // contourf paints bands, not a continuous ramp: snap each value to its band's lower edge.
                 var band = Math.Min(bands - 1, (int)Math.Floor((value - min) / (max - min) * bands));
                 banded[row, column] = min + ((max - min) * band / bands);
-                points[row, column] = new Coordinates3d(grid.X(column), grid.Y(row), value);
+                points[row, column] = new Coordinates3d(grid.Grid.X(column), grid.Grid.Y(row), value);
             }
         }
 
         var heatmap = plot.Add.Heatmap(banded);
         heatmap.Colormap = new ScottPlot.Colormaps.Blues().Reversed();
-        heatmap.Extent = new CoordinateRect(grid.XMin, grid.XMax, grid.YMin, grid.YMax);
+        heatmap.Extent = new CoordinateRect(grid.Grid.XMin, grid.Grid.XMax, grid.Grid.YMin, grid.Grid.YMax);
         // Heatmap row 0 is drawn at the top; our row 0 is the smallest y.
         heatmap.FlipVertically = true;
         plot.Add.ColorBar(heatmap);
@@ -66,9 +59,12 @@ public static class ContourFigure
             arrow.ArrowLineColor = color;
             arrow.ArrowFillColor = color;
             arrow.ArrowLineWidth = 0;
-            arrow.ArrowWidth = lineWidth;
-            arrow.ArrowheadWidth = 4 * lineWidth;
-            arrow.ArrowheadLength = 4 * lineWidth;
+            // Heads shrink with the arrow, as quiver's do; a fixed head would swamp the short arrows.
+            var relative = longest == 0 ? 0 : Math.Sqrt((a.U * a.U) + (a.V * a.V)) / longest;
+            var head = (float)Math.Max(1.5, 4 * lineWidth * Math.Min(1, 2 * relative));
+            arrow.ArrowWidth = (float)Math.Max(0.6, lineWidth * Math.Min(1, 2 * relative));
+            arrow.ArrowheadWidth = head;
+            arrow.ArrowheadLength = head;
             arrow.ArrowMinimumLength = 0;
         }
     }

@@ -23,7 +23,11 @@ public static class FigureFile
             surface.Canvas.Clear(SKColors.White);
             for (var i = 0; i < panels.Count; i++)
             {
-                panels[i].Render(surface.Canvas, new PixelRect(i * panelWidth, (i + 1) * panelWidth, height, 0));
+                // Each panel renders on a surface of its own: a plot clears the whole canvas it is given.
+                using var panelSurface = SKSurface.Create(new SKImageInfo(panelWidth, height));
+                panels[i].Render(panelSurface);
+                using var panelImage = panelSurface.Snapshot();
+                surface.Canvas.DrawImage(panelImage, i * panelWidth, 0);
             }
 
             using var image = surface.Snapshot();

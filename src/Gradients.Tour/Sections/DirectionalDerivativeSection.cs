@@ -74,14 +74,19 @@ public static class DirectionalDerivativeSection
         plot.ShowLegend(Alignment.LowerRight);
         plot.Title("Directional derivative at p=(1,0.5)\nRadius = rate of change in that direction");
         plot.Axes.SquareUnits();
-        plot.HideAxesAndGrid();
+        // A polar plot has no Cartesian frame: hide the four axes and the grid, keep the title.
+        plot.HideGrid();
+        plot.Axes.Bottom.IsVisible = false;
+        plot.Axes.Left.IsVisible = false;
+        plot.Axes.Right.IsVisible = false;
+        plot.Axes.Top.IsVisible = false;
         return plot;
     }
 
     private static Plot GradientAtPoint(WeightedSumOfSquares<double> f, double[] p, double[] gradient)
     {
         var plot = new Plot();
-        ContourFigure.AddContours(plot, ContourSampling.Values(f, -2, 2, 80, -2, 2, 80), bands: 15, lines: 10);
+        ContourFigure.AddContours(plot, ContourSampling.Values(f, -2, 2, 240, -2, 2, 240), bands: 15, lines: 10);
         var length = 1.2; // both arrows drawn with the same length so they read as a pair
         ContourFigure.AddArrows(plot, [new FieldArrow(p[0], p[1], gradient[0], gradient[1])], length, Colors.Red, 3);
         ContourFigure.AddArrows(plot, [new FieldArrow(p[0], p[1], -gradient[0], -gradient[1])], length, Colors.Green, 3);

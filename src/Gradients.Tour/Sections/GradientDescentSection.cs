@@ -19,7 +19,7 @@ public static class GradientDescentSection
     /// </summary>
     public const double LearningRate = 0.1;
 
-    private static readonly double[] s_trueWeights = [2.0, -1.0, 0.5, -0.3];
+    private static readonly double[] TrueWeights = [2.0, -1.0, 0.5, -0.3];
 
     /// <summary>Runs the descent, prints its progress and writes figure 4 (loss per step).</summary>
     public static void Run(TourContext context)
@@ -49,7 +49,7 @@ public static class GradientDescentSection
             }
         }
 
-        output.WriteLine($"Recovered w = {NumPyFormat.Rounded(weights, 3)}; w_true = {NumPyFormat.Rounded(s_trueWeights, 3)} (y carries noise of sd 0.1).");
+        output.WriteLine($"Recovered w = {NumPyFormat.Rounded(weights, 3)}; w_true = {NumPyFormat.Rounded(TrueWeights, 3)} (y carries noise of sd 0.1).");
 
         var plot = new Plot();
         var steps = Enumerable.Range(0, Steps + 1).Select(s => (double)s).ToArray();

@@ -33,7 +33,7 @@ public static class GradientSection
         output.WriteLine($"Step t = {t} along the gradient:   f changes by {f.Evaluate(alongGradient) - value:+0.000000;-0.000000} (t*|grad f| = {t * norm:0.000000}): uphill.");
         output.WriteLine($"Step t = {t} along the contour:    f changes by {f.Evaluate(alongContour) - value:+0.000000;-0.000000} (O(t^2)): the gradient is perpendicular to the contour.");
 
-        var contours = ContourSampling.Values(f, -3, 3, 100, -3, 3, 100);
+        var contours = ContourSampling.Values(f, -3, 3, 240, -3, 3, 240);
         var arrows = ContourSampling.GradientArrows(f, -2.5, 2.5, 12, -2.5, 2.5, 12);
         var plot = new Plot();
         ContourFigure.AddContours(plot, contours, bands: 20, lines: 10);
