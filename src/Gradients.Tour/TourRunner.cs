@@ -64,6 +64,7 @@ public static class TourRunner
         DirectionalDerivativeSection.Run(context);
         LossGradientSection.Run(context);
         StepSizeSection.Run(context);
+        GradientCheckSection.Run(context);
         GradientDescentSection.Run(context);
 
         output.WriteLine();
