@@ -100,7 +100,7 @@ public static partial class FiniteDifference
     {
         var n = x.Length;
         ThrowHelper.ThrowIfEmpty(n, nameof(x));
-        ThrowHelper.ThrowIfLengthMismatch(direction.Length, n, nameof(direction), $"the point 'x' (length {n})");
+        ThrowHelper.ThrowIfLengthMismatch(direction.Length, n, nameof(direction), "the point 'x'");
         ValidatePoint(x, nameof(x));
         ValidatePoint(direction, nameof(direction));
         ValidateOptions(options, x, allowPerCoordinateSteps: false);

@@ -119,17 +119,17 @@ public static partial class FiniteDifference
     {
         var n = x.Length;
         ThrowHelper.ThrowIfEmpty(n, nameof(x));
-        ThrowHelper.ThrowIfLengthMismatch(gradient.Length, n, nameof(gradient), $"the point 'x' (length {n})");
+        ThrowHelper.ThrowIfLengthMismatch(gradient.Length, n, nameof(gradient), "the point 'x'");
         ThrowHelper.ThrowIfOverlapping(x, gradient, nameof(x), nameof(gradient));
         if (!errorEstimates.IsEmpty)
         {
-            ThrowHelper.ThrowIfLengthMismatch(errorEstimates.Length, n, nameof(errorEstimates), $"the point 'x' (length {n})");
+            ThrowHelper.ThrowIfLengthMismatch(errorEstimates.Length, n, nameof(errorEstimates), "the point 'x'");
             ThrowHelper.ThrowIfOverlapping(x, errorEstimates, nameof(x), nameof(errorEstimates));
         }
 
         if (!steps.IsEmpty)
         {
-            ThrowHelper.ThrowIfLengthMismatch(steps.Length, n, nameof(steps), $"the point 'x' (length {n})");
+            ThrowHelper.ThrowIfLengthMismatch(steps.Length, n, nameof(steps), "the point 'x'");
             ThrowHelper.ThrowIfOverlapping(x, steps, nameof(x), nameof(steps));
         }
 
