@@ -142,7 +142,12 @@ public static partial class FiniteDifference
             return GradientParallel(function, x, gradient, options, errorEstimates, steps, degree);
         }
 
-        ScratchBuffer<T> stack = default;
+        Unsafe.SkipInit(out ScratchBuffer<T> stack);
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            stack = default;
+        }
+
         T[]? rented = null;
         var point = n <= ScratchBuffer.Length
             ? ((Span<T>)stack)[..n]
