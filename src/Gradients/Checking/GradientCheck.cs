@@ -51,7 +51,7 @@ public static class GradientCheck
     public static GradientCheckReport<T> Check<T>(
         Func<ReadOnlySpan<T>, T> function, GradientFunction<T> gradient, ReadOnlySpan<T> x, GradientCheckOptions? options = null)
         where T : IFloatingPointIeee754<T> =>
-        Check<T, DelegateFunction<T>>(new DelegateFunction<T>(function, gradient), x, options);
+        Check<T, DelegateDifferentiableFunction<T>>(new DelegateDifferentiableFunction<T>(function, gradient), x, options);
 
     /// <summary>Checks the analytic gradient of <paramref name="function"/> against central differences, component by component.</summary>
     /// <typeparam name="T">The floating-point type.</typeparam>
@@ -141,7 +141,7 @@ public static class GradientCheck
         int seed = 0,
         GradientCheckOptions? options = null)
         where T : IFloatingPointIeee754<T> =>
-        CheckRandomDirections<T, DelegateFunction<T>>(new DelegateFunction<T>(function, gradient), x, directionCount, seed, options);
+        CheckRandomDirections<T, DelegateDifferentiableFunction<T>>(new DelegateDifferentiableFunction<T>(function, gradient), x, directionCount, seed, options);
 
     /// <summary>
     /// Fast check of <paramref name="function"/>'s analytic gradient along <paramref name="directionCount"/> seeded

@@ -52,7 +52,7 @@ public static partial class GradientField
     /// <exception cref="ArgumentException"><paramref name="values"/> has the wrong length.</exception>
     public static void Values<T>(Grid<T> grid, Func<ReadOnlySpan<T>, T> function, Span<T> values)
         where T : IFloatingPointIeee754<T> =>
-        Values(grid, new DelegateScalarFunction<T>(function), values);
+        Values(grid, new DelegateFunction<T>(function ?? throw new ArgumentNullException(nameof(function))), values);
 
     /// <summary>
     /// Writes f and both components of its analytic gradient at every grid point (row-major, one row per y value).
@@ -106,7 +106,7 @@ public static partial class GradientField
     public static void Sample<T>(
         Grid<T> grid, Func<ReadOnlySpan<T>, T> function, GradientFunction<T> gradient, Span<T> values, Span<T> gradientX, Span<T> gradientY)
         where T : IFloatingPointIeee754<T> =>
-        Sample(grid, new DelegateFunction<T>(function, gradient), values, gradientX, gradientY);
+        Sample(grid, new DelegateDifferentiableFunction<T>(function, gradient), values, gradientX, gradientY);
 
     private static void ValidateOutputs<T>(Grid<T> grid, Span<T> values, Span<T> gradientX, Span<T> gradientY)
         where T : IFloatingPointIeee754<T>

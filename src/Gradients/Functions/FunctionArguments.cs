@@ -2,20 +2,6 @@ using System.Runtime.CompilerServices;
 
 namespace Gradients;
 
-/// <summary>
-/// A fixed block of stack scratch for any <typeparamref name="T"/> (<c>stackalloc</c> needs <c>unmanaged</c>,
-/// which the generic math interfaces do not imply). Long vectors are processed in chunks of this size so the
-/// TensorPrimitives kernels run vectorized without any heap allocation.
-/// </summary>
-[InlineArray(Length)]
-internal struct ScratchBuffer<T>
-{
-    /// <summary>The number of elements: 64 doubles = 512 bytes, a few cache lines.</summary>
-    public const int Length = 64;
-
-    private T _element0;
-}
-
 /// <summary>Validation shared by the built-in functions.</summary>
 internal static class FunctionArguments
 {

@@ -6,13 +6,13 @@ namespace Gradients;
 /// Adapts a value delegate and a gradient delegate to <see cref="IDifferentiableFunction{T}"/>, so the delegate
 /// front doors share the generic struct-function drivers.
 /// </summary>
-internal readonly struct DelegateFunction<T> : IDifferentiableFunction<T>
+internal readonly struct DelegateDifferentiableFunction<T> : IDifferentiableFunction<T>
     where T : IFloatingPointIeee754<T>
 {
     private readonly Func<ReadOnlySpan<T>, T> _value;
     private readonly GradientFunction<T> _gradient;
 
-    public DelegateFunction(Func<ReadOnlySpan<T>, T> value, GradientFunction<T> gradient)
+    public DelegateDifferentiableFunction(Func<ReadOnlySpan<T>, T> value, GradientFunction<T> gradient)
     {
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(gradient);
@@ -27,19 +27,4 @@ internal readonly struct DelegateFunction<T> : IDifferentiableFunction<T>
         _gradient(x, gradient);
         return _value(x);
     }
-}
-
-/// <summary>Adapts a value delegate to <see cref="IScalarFunction{T}"/>.</summary>
-internal readonly struct DelegateScalarFunction<T> : IScalarFunction<T>
-    where T : IFloatingPointIeee754<T>
-{
-    private readonly Func<ReadOnlySpan<T>, T> _value;
-
-    public DelegateScalarFunction(Func<ReadOnlySpan<T>, T> value)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        _value = value;
-    }
-
-    public T Evaluate(ReadOnlySpan<T> x) => _value(x);
 }
