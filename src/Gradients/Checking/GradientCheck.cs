@@ -10,24 +10,28 @@ namespace Gradients;
 /// passes, unlike fixed tolerances tuned for double).
 /// </summary>
 /// <remarks>
+/// <para>Both modes run on <see cref="FiniteDifference"/>. One evaluation of f is assumed to err by at most
+/// E = c·ε·(max|f| + Σⱼ|xⱼ·∂f/∂xⱼ|), the error of a backward-stable evaluation (c =
+/// <see cref="GradientCheckOptions.EvaluationError"/>, ε the machine epsilon of T); a component passes when
+/// |analytic − numeric| ≤ safety · predicted + c·ε·|analytic|.</para>
 /// <para><b>Full check</b> (<see cref="Check{T, TFunction}(TFunction, ReadOnlySpan{T}, GradientCheckOptions?)"/>):
-/// for each component, central differences D(h) and D(2h) with h a power of two near ∛ε·max(|xᵢ|, 1) (the step that
-/// balances truncation and round-off; Nocedal and Wright, Numerical Optimization, 2nd ed., §8.1). The numeric value
-/// is the Richardson extrapolation D(h) + (D(h) − D(2h))/3; its predicted error is the truncation estimate
-/// |D(h) − D(2h)|/3 (the h² error of D(h), a bound for the extrapolated value) plus round-off 1.5·E/h, where
-/// E = c·ε·(max|f| + Σⱼ|xⱼ·∂f/∂xⱼ|) bounds one evaluation's error (c = <see cref="GradientCheckOptions.EvaluationError"/>).
-/// 4n + 1 evaluations.</para>
+/// <see cref="FiniteDifference.Gradient{T, TFunction}(TFunction, ReadOnlySpan{T}, Span{T}, in FiniteDifferenceOptions{T}, Span{T}, Span{T})"/>
+/// with <see cref="FiniteDifferenceScheme.Richardson"/>: central differences at h/2 and h per component, extrapolated.
+/// The predicted error is the engine's estimate (the last Richardson correction, which estimates the truncation, plus
+/// round-off for values exact to ε; Numerical Recipes §5.7) plus 3E/h, the round-off the stencil's coefficients
+/// (Σ|cⱼ| = 3/h) give values erring by E. 4n + 1 evaluations.</para>
 /// <para><b>Fast check</b> (<see cref="CheckRandomDirections{T, TFunction}(TFunction, ReadOnlySpan{T}, int, int, GradientCheckOptions?)"/>):
-/// k seeded random unit directions u (uniform on the sphere), each compared by two evaluations:
-/// (f(x + hu) − f(x − hu))/(2h) against ∇f·u. k + 1 evaluations instead of 4n + 1. A wrong component j by δ shows as
-/// an error δ·uⱼ, so k directions all miss it only if every |uⱼ| is below tolerance/|δ|, which is unlikely for k = 8.
-/// With no second stencil, truncation is modelled as (h²/6)·|φ'''| with |φ'''| ≈ d·|φ''|/s + d²·|φ'|/s² + d³·max|f|/s³
-/// (d = 4, as for a polynomial of that degree) for
-/// φ(t) = f(x + tu) and s = minⱼ max(|xⱼ|, 1)/|uⱼ| (the step is ∛ε·s): it assumes f varies on the scale of each
-/// |xⱼ|, as polynomials do. For a function much sharper than that at large |x| (e.g. log-sum-exp at |x| ≫ 1) the
-/// fast check can flag a correct gradient; confirm with the full check, which estimates truncation instead of
-/// assuming it.</para>
-/// <para>The caller's x is never written (the function sees a private copy); the check allocates its report.</para>
+/// k seeded random unit directions u (uniform on the sphere), each compared by the engine's two-evaluation
+/// <see cref="FiniteDifference.DirectionalDerivative{T, TFunction}(TFunction, ReadOnlySpan{T}, ReadOnlySpan{T}, in FiniteDifferenceOptions{T})"/>
+/// (f(x + hu) − f(x − hu))/(2h) against ∇f·u: 2k + 1 evaluations instead of 4n + 1. A wrong component j by δ shows
+/// as an error δ·uⱼ, so k directions all miss it only if every |uⱼ| is below tolerance/|δ|, which is unlikely for
+/// k = 8. With no second stencil, truncation is modelled as (h²/6)·|φ'''| for φ(t) = f(x + tu), with
+/// |φ'''| ≈ d·|φ''|/L + d²·|φ'|/L² + d³·max|f|/L³ (d = 4, as for a polynomial of that degree; φ'' from the same
+/// values and f(x)) on the length scale L = minⱼ max(|xⱼ|, 1)/|uⱼ|: it assumes f varies on the scale of each |xⱼ|,
+/// as polynomials do. For a function much sharper than that at large |x| (e.g. log-sum-exp at |x| ≫ 1) the fast
+/// check can flag a correct gradient; confirm with the full check, which estimates truncation instead.</para>
+/// <para>The caller's x is never written; f must not write to its argument. The check allocates its report and
+/// a few arrays of length n; it is meant for tests and debugging, not hot loops.</para>
 /// </remarks>
 public static class GradientCheck
 {
@@ -76,26 +80,17 @@ public static class GradientCheck
         var n = x.Length;
         var analytic = new T[n];
         var value = function.EvaluateWithGradient(x, analytic);
-        var epsilon = MachineEpsilon<T>();
-        var cubeRootEpsilon = T.Cbrt(epsilon);
-        var point = x.ToArray();
         var numeric = new T[n];
+        var estimates = new T[n];
         var steps = new T[n];
-        var truncation = new T[n];
-        var magnitude = new T[n];
-        for (var i = 0; i < n; i++)
-        {
-            var h = PowerOfTwoStep(cubeRootEpsilon, T.Abs(x[i]));
-            var (near, nearMagnitude) = CentralDifference(function, point, i, h);
-            var (far, farMagnitude) = CentralDifference(function, point, i, h + h);
-
-            // Richardson: D(h) = f' + ch² + O(h⁴) and D(2h) = f' + 4ch² + …, so D(h) − D(2h) ≈ −3ch².
-            var three = T.CreateTruncating(3);
-            numeric[i] = near + ((near - far) / three);
-            truncation[i] = T.Abs(near - far) / three;
-            magnitude[i] = T.Max(T.Abs(value), T.Max(nearMagnitude, farMagnitude));
-            steps[i] = h;
-        }
+        var log = new EvaluationLog<T>();
+        var result = FiniteDifference.Gradient<T, LoggedFunction<T, TFunction>>(
+            new LoggedFunction<T, TFunction>(function, log),
+            x,
+            numeric,
+            new FiniteDifferenceOptions<T> { Scheme = FiniteDifferenceScheme.Richardson, FunctionValue = value },
+            estimates,
+            steps);
 
         // Σⱼ|xⱼ·∂f/∂xⱼ| from the numeric gradient: a wrong analytic gradient cannot widen its own tolerance.
         var inputSensitivity = T.Zero;
@@ -104,20 +99,22 @@ public static class GradientCheck
             inputSensitivity += T.Abs(x[j] * numeric[j]);
         }
 
+        var epsilon = MachineEpsilon<T>();
         var evaluationError = T.CreateTruncating(options.EvaluationError) * epsilon;
         var safety = T.CreateTruncating(options.SafetyFactor);
+        var oneEvaluation = evaluationError * (T.Max(T.Abs(value), log.LargestMagnitude) + inputSensitivity);
         var entries = new GradientCheckEntry<T>[n];
         for (var i = 0; i < n; i++)
         {
-            // D(h) errs by ≤ E/h and D(2h) by ≤ E/(2h); the extrapolation weighs them 4/3 and 1/3: ≤ 1.5·E/h.
-            var oneEvaluation = evaluationError * (magnitude[i] + inputSensitivity);
-            var roundOff = (T.CreateTruncating(1.5) * oneEvaluation / steps[i]) + (epsilon * T.Abs(numeric[i]));
-            var predicted = truncation[i] + roundOff;
+            // The engine's Richardson estimate (|correction| + round-off of f values exact to ε) plus the round-off of
+            // the evaluation-error model: the stencil (4·D(h/2) − D(h))/3 weighs its four values by
+            // Σ|cⱼ| = (4/3)·(2/h) + (1/3)·(2/(2h)) = 3/h, so errors of ≤ E per value move it by ≤ 3E/h.
+            var predicted = estimates[i] + (T.CreateTruncating(3) * oneEvaluation / steps[i]);
             var tolerance = (safety * predicted) + (evaluationError * T.Abs(analytic[i]));
             entries[i] = Entry(i, analytic[i], numeric[i], steps[i], predicted, tolerance);
         }
 
-        return new GradientCheckReport<T>(GradientCheckMode.Components, entries, [], (4 * n) + 1, seed: null);
+        return new GradientCheckReport<T>(GradientCheckMode.Components, entries, [], result.Evaluations + 1, seed: null);
     }
 
     /// <summary>
@@ -179,9 +176,9 @@ public static class GradientCheck
         var value = function.EvaluateWithGradient(x, analytic);
         var directions = RandomUnitDirections<T>(directionCount, n, seed);
         var epsilon = MachineEpsilon<T>();
-        var cubeRootEpsilon = T.Cbrt(epsilon);
         var two = T.CreateTruncating(2);
         var six = T.CreateTruncating(6);
+        var degree = T.CreateTruncating(ModelDegree);
 
         // Σⱼ|xⱼ·∂f/∂xⱼ| from the analytic gradient (no numeric one exists here). A wrong component δ widens the
         // tolerance by only c·ε·|xⱼ|·|δ|/h ≈ c·ε^(2/3)·|δ|, far below the δ·uⱼ it causes.
@@ -193,16 +190,23 @@ public static class GradientCheck
 
         var evaluationError = T.CreateTruncating(options.EvaluationError) * epsilon;
         var safety = T.CreateTruncating(options.SafetyFactor);
-        var point = new T[n];
         var entries = new GradientCheckEntry<T>[directionCount];
+        var evaluations = 1;
         for (var k = 0; k < directionCount; k++)
         {
             var u = directions.AsSpan(k * n, n);
             var rate = TensorPrimitives.Dot<T>(analytic, u);
 
+            // The engine's two-evaluation central difference (f(x + hu) − f(x − hu))/(2h); the log keeps the two values.
+            var log = new EvaluationLog<T>();
+            var estimate = FiniteDifference.DirectionalDerivative<T, LoggedFunction<T, TFunction>>(
+                new LoggedFunction<T, TFunction>(function, log), x, u, new FiniteDifferenceOptions<T> { Scheme = FiniteDifferenceScheme.Central });
+            evaluations += estimate.Evaluations;
+            var numeric = estimate.Value;
+            var h = estimate.Step;
+
             // The line's length scale: moving t along u changes xⱼ by t·uⱼ, relative to its own scale max(|xⱼ|, 1),
-            // so f varies on the scale L = minⱼ max(|xⱼ|, 1)/|uⱼ| (a polynomial's k-th derivative along u is then
-            // ≲ degreeᵏ·|f|/Lᵏ). The step is ∛ε·L, as per coordinate in the full check.
+            // so f varies on the scale L = minⱼ max(|xⱼ|, 1)/|uⱼ|.
             var scale = T.PositiveInfinity;
             for (var j = 0; j < n; j++)
             {
@@ -212,15 +216,9 @@ public static class GradientCheck
                 }
             }
 
-            var h = PowerOfTwoStep(cubeRootEpsilon, scale);
-            var plus = EvaluateAlong(function, x, u, h, point);
-            var minus = EvaluateAlong(function, x, u, -h, point);
-            var numeric = (plus - minus) / (two * h);
-
-            // φ(t) = f(x + tu): φ'' from the same three values, and the length-scale model for φ''' (see remarks).
-            var curvature = T.Abs(plus - (two * value) + minus) / (h * h);
-            var magnitude = T.Max(T.Abs(value), T.Max(T.Abs(plus), T.Abs(minus)));
-            var degree = T.CreateTruncating(ModelDegree);
+            // φ(t) = f(x + tu): φ'' from f(x ± hu) and f(x), and the degree-d model for φ''' (see remarks).
+            var curvature = T.Abs(log.Sum - (two * value)) / (h * h);
+            var magnitude = T.Max(T.Abs(value), log.LargestMagnitude);
             var thirdDerivative = (degree * curvature / scale) + (degree * degree * T.Abs(numeric) / (scale * scale)) +
                                   (degree * degree * degree * magnitude / (scale * scale * scale));
             var truncation = h * h / six * thirdDerivative;
@@ -237,47 +235,11 @@ public static class GradientCheck
             entries[k] = Entry(k, rate, numeric, h, predicted, tolerance);
         }
 
-        return new GradientCheckReport<T>(GradientCheckMode.RandomDirections, entries, directions, (2 * directionCount) + 1, seed);
+        return new GradientCheckReport<T>(GradientCheckMode.RandomDirections, entries, directions, evaluations, seed);
     }
 
-    /// <summary>Machine epsilon 2^(1−p) (not <c>T.Epsilon</c>, which is the smallest subnormal).</summary>
-    internal static T MachineEpsilon<T>()
-        where T : IFloatingPointIeee754<T> =>
-        T.BitIncrement(T.One) - T.One;
-
-    /// <summary>The power of two at or below ∛ε·max(|v|, 1): exactly representable, so x ± h loses no bits of h.</summary>
-    private static T PowerOfTwoStep<T>(T cubeRootEpsilon, T magnitude)
-        where T : IFloatingPointIeee754<T> =>
-        T.ScaleB(T.One, T.ILogB(cubeRootEpsilon * T.Max(magnitude, T.One)));
-
-    private static (T Estimate, T Magnitude) CentralDifference<T, TFunction>(TFunction function, T[] point, int i, T h)
-        where T : IFloatingPointIeee754<T>
-        where TFunction : IDifferentiableFunction<T>
-    {
-        var center = point[i];
-        var forward = center + h;
-        var backward = center - h;
-        point[i] = forward;
-        var plus = function.Evaluate(point);
-        point[i] = backward;
-        var minus = function.Evaluate(point);
-        point[i] = center;
-
-        // Divide by the spacing actually realized, in case x ± h rounded.
-        return ((plus - minus) / (forward - backward), T.Max(T.Abs(plus), T.Abs(minus)));
-    }
-
-    private static T EvaluateAlong<T, TFunction>(TFunction function, ReadOnlySpan<T> x, ReadOnlySpan<T> u, T step, T[] point)
-        where T : IFloatingPointIeee754<T>
-        where TFunction : IDifferentiableFunction<T>
-    {
-        for (var j = 0; j < x.Length; j++)
-        {
-            point[j] = x[j] + (step * u[j]);
-        }
-
-        return function.Evaluate(point);
-    }
+    private static T MachineEpsilon<T>()
+        where T : IFloatingPointIeee754<T> => StepSize.MachineEpsilon<T>();
 
     private static GradientCheckEntry<T> Entry<T>(int index, T analytic, T numeric, T step, T predicted, T tolerance)
         where T : IFloatingPointIeee754<T>
