@@ -23,6 +23,18 @@ public sealed class GateCommandTests
     }
 
     [Fact]
+    public void A_results_directory_is_read_in_one_JSON_flavour_so_no_benchmark_counts_twice()
+    {
+        using var directory = new TemporaryDirectory();
+        File.Copy(RealExport, Path.Combine(directory.Path, "Run-report-full.json"));
+        File.Copy(RealExport, Path.Combine(directory.Path, "Run-report-full-compressed.json"));
+
+        var measurements = BenchmarkResults.ReadJson([directory.Path], BenchmarkDeclarations.FromLoadedAssemblies());
+
+        Assert.Equal(6, measurements.Count);
+    }
+
+    [Fact]
     public void The_gate_passes_thresholds_suggested_from_a_run_and_fails_when_any_one_ratio_is_tightened_below_it()
     {
         using var directory = new TemporaryDirectory();
