@@ -1,3 +1,5 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Exporters.Json;
 using BenchmarkDotNet.Running;
 using Gradients.Benchmarks.Gate;
 
@@ -9,7 +11,8 @@ namespace Gradients.Benchmarks;
 /// <item><c>gate [--filter GLOB...] [--thresholds FILE] [--results FILE|DIR...]</c>: the regression gate (<see cref="GateCommand"/>);</item>
 /// <item><c>compare BASE.json NEW.json [--threshold 5%] [--noise 1ns]</c>: two runs compared (<see cref="CompareCommand"/>);</item>
 /// <item><c>smoke [--filter GLOB...]</c>: every benchmark run once (<see cref="SmokeCommand"/>);</item>
-/// <item>anything else: BenchmarkDotNet's own command line, e.g. <c>--filter '*' --job short</c>.</item>
+/// <item>anything else: BenchmarkDotNet's own command line, e.g. <c>--filter '*' --job short</c>; results, with
+/// the full JSON export the gate and <c>compare</c> read, go to <c>artifacts/benchmarks/results/</c>.</item>
 /// </list>
 /// </summary>
 public static class Program
@@ -28,7 +31,10 @@ public static class Program
             case "smoke":
                 return SmokeCommand.Run(rest, Console.Out);
             default:
-                var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args).ToArray();
+                var config = ManualConfig.Create(DefaultConfig.Instance)
+                    .AddExporter(JsonExporter.Full)
+                    .WithArtifactsPath(Path.Combine(GateCommand.RepositoryRoot(), "artifacts", "benchmarks"));
+                var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config).ToArray();
 
                 // Non-zero when a selected benchmark failed or a class is invalid, so scripts notice.
                 var failed = summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));

@@ -12,6 +12,10 @@ namespace Gradients.Benchmarks.Gate;
 /// </summary>
 public static class BenchmarkResults
 {
+    // The JSON exports, richest first: a directory is read in the first flavour it holds.
+    private static readonly string[] JsonFlavours =
+        ["*-report-full.json", "*-report-full-compressed.json", "*-report-brief.json", "*-report-brief-compressed.json", "*.json"];
+
     /// <summary>The measurements of a run that just finished, read from BenchmarkDotNet's public API.</summary>
     public static IReadOnlyList<BenchmarkMeasurement> FromSummaries(IEnumerable<Summary> summaries)
     {
@@ -60,7 +64,10 @@ public static class BenchmarkResults
         return measurements;
     }
 
-    /// <summary>The files a list of paths stands for: files as given, directories as their <c>*.json</c> files.</summary>
+    /// <summary>
+    /// The files a list of paths stands for: files as given, a directory as its JSON exports of one flavour (the
+    /// first of <c>*-report-full.json</c>, <c>*-report-full-compressed.json</c>, <c>*-report-brief.json</c>, … it holds).
+    /// </summary>
     /// <exception cref="FileNotFoundException">A path is neither a file nor a directory, or a directory holds no JSON.</exception>
     public static IReadOnlyList<string> ExpandPaths(IEnumerable<string> paths)
     {
@@ -70,7 +77,10 @@ public static class BenchmarkResults
         {
             if (Directory.Exists(path))
             {
-                var found = Directory.GetFiles(path, "*.json").Order(StringComparer.Ordinal).ToArray();
+                // BenchmarkDotNet may have written one run in several JSON flavours; read one flavour only.
+                var found = JsonFlavours
+                    .Select(pattern => Directory.GetFiles(path, pattern).Order(StringComparer.Ordinal).ToArray())
+                    .FirstOrDefault(files => files.Length > 0) ?? [];
                 if (found.Length == 0)
                 {
                     throw new FileNotFoundException($"The results directory '{path}' holds no *.json file.", path);

@@ -129,8 +129,22 @@ public static class RegressionGate
             rows.Add(new GateRow(measurement, ratio, threshold, findings));
         }
 
+        // A class's rows together, per parameter set, baseline first, in the order they ran; a joined run interleaves them.
+        var groupOrder = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var measurement in measurements)
+        {
+            groupOrder.TryAdd(measurement.ComparisonGroup, groupOrder.Count);
+        }
+
+        var ordered = rows
+            .Select((row, index) => (row, index))
+            .OrderBy(r => groupOrder[r.row.Measurement.ComparisonGroup])
+            .ThenBy(r => r.row.Measurement.IsBaseline ? 0 : 1)
+            .ThenBy(r => r.index)
+            .Select(r => r.row)
+            .ToArray();
         var unmatched = thresholds.Where(t => !keyCounts.ContainsKey(t.Key)).ToArray();
-        return new GateReport(rows, unmatched, partialRun);
+        return new GateReport(ordered, unmatched, partialRun);
     }
 
     /// <summary>

@@ -82,6 +82,11 @@ public static class SmokeCommand
             }
         }
 
+        if (ran == 0)
+        {
+            output.WriteLine($"smoke: FAILED: no benchmark matched {string.Join(' ', benchmarkArgs)} — a smoke run that runs nothing proves nothing.");
+        }
+
         output.WriteLine($"smoke: {ran} benchmarks ran once, {failed} failed ({stopwatch.Elapsed.TotalSeconds:F1} s); log: {logPath}");
         return failed == 0 && ran > 0 ? GateReport.PassedExitCode : GateReport.FailedExitCode;
     }
@@ -92,7 +97,8 @@ public static class SmokeCommand
         var start = Array.IndexOf(log, "// Benchmark: " + displayInfo);
         return start < 0
             ? []
-            : log.Skip(start).TakeWhile((line, i) => i == 0 || !line.StartsWith("// Benchmark: ", StringComparison.Ordinal))
+            : log.Skip(start).TakeWhile((line, i) => i == 0 || !(line.StartsWith("// Benchmark: ", StringComparison.Ordinal)
+                    || line.StartsWith("// * ", StringComparison.Ordinal) || line.StartsWith("// *****", StringComparison.Ordinal)))
                 .Where(line => line.Length > 0 && !line.StartsWith("// ", StringComparison.Ordinal))
                 .Take(40);
     }

@@ -148,9 +148,9 @@ public static partial class Directional
         var scratch = default(ScratchBuffer<T>);
         Span<T> buffer = scratch;
         var sum = T.Zero;
-        for (var start = 0; start < gradient.Length; start += ScratchBuffer<T>.Length)
+        for (var start = 0; start < gradient.Length; start += ScratchBuffer.Length)
         {
-            var chunk = buffer[..Math.Min(ScratchBuffer<T>.Length, gradient.Length - start)];
+            var chunk = buffer[..Math.Min(ScratchBuffer.Length, gradient.Length - start)];
             ScaleByPowerOfTwo(gradient.Slice(start, chunk.Length), -exponent, chunk);
             sum += TensorPrimitives.SumOfSquares<T>(chunk);
         }
@@ -211,9 +211,9 @@ public static partial class Directional
         var scratch = default(ScratchBuffer<T>);
         Span<T> buffer = scratch;
         T chunkedDot = T.Zero, chunkedSum = T.Zero;
-        for (var start = 0; start < direction.Length; start += ScratchBuffer<T>.Length)
+        for (var start = 0; start < direction.Length; start += ScratchBuffer.Length)
         {
-            var chunk = buffer[..Math.Min(ScratchBuffer<T>.Length, direction.Length - start)];
+            var chunk = buffer[..Math.Min(ScratchBuffer.Length, direction.Length - start)];
             ScaleByPowerOfTwo(direction.Slice(start, chunk.Length), -exponent, chunk);
             chunkedDot += TensorPrimitives.Dot<T>(gradient.Slice(start, chunk.Length), chunk);
             chunkedSum += TensorPrimitives.SumOfSquares<T>(chunk);

@@ -52,7 +52,7 @@ public static partial class GradientField
     /// <exception cref="ArgumentException"><paramref name="values"/> has the wrong length.</exception>
     public static void Values<T>(Grid<T> grid, Func<ReadOnlySpan<T>, T> function, Span<T> values)
         where T : IFloatingPointIeee754<T> =>
-        Values(grid, new DelegateFunction<T>(function), values);
+        Values(grid, new DelegateFunction<T>(function ?? throw new ArgumentNullException(nameof(function))), values);
 
     /// <summary>
     /// Writes f and both components of its analytic gradient at every grid point (row-major, one row per y value).

@@ -100,7 +100,7 @@ public static partial class FiniteDifference
     {
         var n = x.Length;
         ThrowHelper.ThrowIfEmpty(n, nameof(x));
-        ThrowHelper.ThrowIfLengthMismatch(direction.Length, n, nameof(direction), $"the point 'x' (length {n})");
+        ThrowHelper.ThrowIfLengthMismatch(direction.Length, n, nameof(direction), "the point 'x'");
         ValidatePoint(x, nameof(x));
         ValidatePoint(direction, nameof(direction));
         ValidateOptions(options, x, allowPerCoordinateSteps: false);
@@ -126,7 +126,12 @@ public static partial class FiniteDifference
 
         var norm = largest * T.Sqrt(sumOfSquares);
 
-        ScratchBuffer<T> stack = default;
+        Unsafe.SkipInit(out ScratchBuffer<T> stack);
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            stack = default;
+        }
+
         T[]? rented = null;
         var scratch = 2 * n <= ScratchBuffer.Length
             ? ((Span<T>)stack)[..(2 * n)]

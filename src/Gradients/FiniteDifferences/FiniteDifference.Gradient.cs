@@ -119,17 +119,17 @@ public static partial class FiniteDifference
     {
         var n = x.Length;
         ThrowHelper.ThrowIfEmpty(n, nameof(x));
-        ThrowHelper.ThrowIfLengthMismatch(gradient.Length, n, nameof(gradient), $"the point 'x' (length {n})");
+        ThrowHelper.ThrowIfLengthMismatch(gradient.Length, n, nameof(gradient), "the point 'x'");
         ThrowHelper.ThrowIfOverlapping(x, gradient, nameof(x), nameof(gradient));
         if (!errorEstimates.IsEmpty)
         {
-            ThrowHelper.ThrowIfLengthMismatch(errorEstimates.Length, n, nameof(errorEstimates), $"the point 'x' (length {n})");
+            ThrowHelper.ThrowIfLengthMismatch(errorEstimates.Length, n, nameof(errorEstimates), "the point 'x'");
             ThrowHelper.ThrowIfOverlapping(x, errorEstimates, nameof(x), nameof(errorEstimates));
         }
 
         if (!steps.IsEmpty)
         {
-            ThrowHelper.ThrowIfLengthMismatch(steps.Length, n, nameof(steps), $"the point 'x' (length {n})");
+            ThrowHelper.ThrowIfLengthMismatch(steps.Length, n, nameof(steps), "the point 'x'");
             ThrowHelper.ThrowIfOverlapping(x, steps, nameof(x), nameof(steps));
         }
 
@@ -142,7 +142,12 @@ public static partial class FiniteDifference
             return GradientParallel(function, x, gradient, options, errorEstimates, steps, degree);
         }
 
-        ScratchBuffer<T> stack = default;
+        Unsafe.SkipInit(out ScratchBuffer<T> stack);
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            stack = default;
+        }
+
         T[]? rented = null;
         var point = n <= ScratchBuffer.Length
             ? ((Span<T>)stack)[..n]

@@ -60,7 +60,7 @@ public static partial class FiniteDifference
                 ThrowHelper.ThrowArgument($"options.Steps (length {steps.Length}) gives one step per coordinate, which does not apply here; set options.Step instead.", "options");
             }
 
-            ThrowHelper.ThrowIfLengthMismatch(steps.Length, n, "options.Steps", $"the point 'x' (length {n})");
+            ThrowHelper.ThrowIfLengthMismatch(steps.Length, n, "options.Steps", "the point 'x'");
             for (var i = 0; i < steps.Length; i++)
             {
                 if (!(T.IsFinite(steps[i]) && steps[i] > T.Zero))
@@ -74,12 +74,12 @@ public static partial class FiniteDifference
         var upper = options.UpperBounds.Span;
         if (!lower.IsEmpty)
         {
-            ThrowHelper.ThrowIfLengthMismatch(lower.Length, n, "options.LowerBounds", $"the point 'x' (length {n})");
+            ThrowHelper.ThrowIfLengthMismatch(lower.Length, n, "options.LowerBounds", "the point 'x'");
         }
 
         if (!upper.IsEmpty)
         {
-            ThrowHelper.ThrowIfLengthMismatch(upper.Length, n, "options.UpperBounds", $"the point 'x' (length {n})");
+            ThrowHelper.ThrowIfLengthMismatch(upper.Length, n, "options.UpperBounds", "the point 'x'");
         }
 
         for (var i = 0; i < n && !(lower.IsEmpty && upper.IsEmpty); i++)

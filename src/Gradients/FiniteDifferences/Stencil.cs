@@ -74,64 +74,12 @@ internal static class Stencil
         outcome = default;
         outcome.ErrorEstimate = T.NaN;
 
-        // Candidate stencils in order of preference: the requested one, then one-sided ones (SciPy's
-        // approx_derivative turns one-sided near bounds the same way).
         Span<StencilSide> order = stackalloc StencilSide[3];
-        var count = 0;
-        switch (scheme)
-        {
-            case FiniteDifferenceScheme.Forward:
-                order[count++] = StencilSide.Plus;
-                order[count++] = StencilSide.Minus;
-                break;
-            case FiniteDifferenceScheme.Backward:
-                order[count++] = StencilSide.Minus;
-                order[count++] = StencilSide.Plus;
-                break;
-            default:
-                order[count++] = StencilSide.Both;
-                order[count++] = StencilSide.Plus;
-                order[count++] = StencilSide.Minus;
-                break;
-        }
-
-        // The first candidate that fits the box at the full step goes first. When none fits, the one-sided
-        // stencil on the roomier side is shrunk until it fits.
-        var first = -1;
-        for (var k = 0; k < count; k++)
-        {
-            if (Fits(order[k], Reach<T>(scheme, order[k]) * step, roomMinus, roomPlus))
-            {
-                first = k;
-                break;
-            }
-        }
-
-        var firstStep = step;
+        var count = Candidates(scheme, order);
+        var first = Primary(scheme, step, roomMinus, roomPlus, order[..count], out var firstStep);
         if (first < 0)
         {
-            var bestRoom = T.Zero;
-            for (var k = 0; k < count; k++)
-            {
-                if (order[k] == StencilSide.Both)
-                {
-                    continue;
-                }
-
-                var room = order[k] == StencilSide.Plus ? roomPlus : roomMinus;
-                if (room > bestRoom)
-                {
-                    bestRoom = room;
-                    first = k;
-                }
-            }
-
-            if (first < 0)
-            {
-                return StencilStatus.NoRoom;
-            }
-
-            firstStep = bestRoom / Reach<T>(scheme, order[first]);
+            return StencilStatus.NoRoom;
         }
 
         var status = Apply(ref line, scheme, order[first], firstStep, ref functionValue, ref hasFunctionValue, ref outcome);
@@ -147,21 +95,7 @@ internal static class Stencil
         for (var k = 0; k < count; k++)
         {
             var side = order[k];
-            if (k == first || side == StencilSide.Both)
-            {
-                continue;
-            }
-
-            // Fall back to a side the failed point is not on.
-            if ((side == StencilSide.Plus) == (failedOffset > T.Zero))
-            {
-                continue;
-            }
-
-            var room = side == StencilSide.Plus ? roomPlus : roomMinus;
-            var reach = Reach<T>(scheme, side);
-            var fallbackStep = T.Min(step, room / reach);
-            if (!(fallbackStep > T.Zero))
+            if (k == first || !Fallback(scheme, side, step, roomMinus, roomPlus, failedOffset, out var fallbackStep))
             {
                 continue;
             }
@@ -184,8 +118,91 @@ internal static class Stencil
         return StencilStatus.NonFinite;
     }
 
+    /// <summary>
+    /// Writes the candidate stencils in order of preference: the requested one, then one-sided ones (SciPy's
+    /// approx_derivative turns one-sided near bounds the same way). Returns their count.
+    /// </summary>
+    internal static int Candidates(FiniteDifferenceScheme scheme, Span<StencilSide> order)
+    {
+        switch (scheme)
+        {
+            case FiniteDifferenceScheme.Forward:
+                order[0] = StencilSide.Plus;
+                order[1] = StencilSide.Minus;
+                return 2;
+            case FiniteDifferenceScheme.Backward:
+                order[0] = StencilSide.Minus;
+                order[1] = StencilSide.Plus;
+                return 2;
+            default:
+                order[0] = StencilSide.Both;
+                order[1] = StencilSide.Plus;
+                order[2] = StencilSide.Minus;
+                return 3;
+        }
+    }
+
+    /// <summary>
+    /// The first candidate that fits the box at the full step; when none fits, the one-sided candidate on the
+    /// roomier side, with its step shrunk to fit. Returns −1 when the box leaves no room at all.
+    /// </summary>
+    internal static int Primary<T>(FiniteDifferenceScheme scheme, T step, T roomMinus, T roomPlus, ReadOnlySpan<StencilSide> order, out T primaryStep)
+        where T : IFloatingPointIeee754<T>
+    {
+        primaryStep = step;
+        for (var k = 0; k < order.Length; k++)
+        {
+            if (Fits(order[k], Reach<T>(scheme, order[k]) * step, roomMinus, roomPlus))
+            {
+                return k;
+            }
+        }
+
+        var first = -1;
+        var bestRoom = T.Zero;
+        for (var k = 0; k < order.Length; k++)
+        {
+            if (order[k] == StencilSide.Both)
+            {
+                continue;
+            }
+
+            var room = order[k] == StencilSide.Plus ? roomPlus : roomMinus;
+            if (room > bestRoom)
+            {
+                bestRoom = room;
+                first = k;
+            }
+        }
+
+        if (first >= 0)
+        {
+            primaryStep = bestRoom / Reach<T>(scheme, order[first]);
+        }
+
+        return first;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="side"/> can replace a stencil that failed at <paramref name="failedOffset"/>: a
+    /// one-sided stencil on the other side of x, with room for a positive step.
+    /// </summary>
+    internal static bool Fallback<T>(FiniteDifferenceScheme scheme, StencilSide side, T step, T roomMinus, T roomPlus, T failedOffset, out T fallbackStep)
+        where T : IFloatingPointIeee754<T>
+    {
+        fallbackStep = T.Zero;
+        if (side == StencilSide.Both || (side == StencilSide.Plus) == (failedOffset > T.Zero))
+        {
+            return false;
+        }
+
+        var room = side == StencilSide.Plus ? roomPlus : roomMinus;
+        fallbackStep = T.Min(step, room / Reach<T>(scheme, side));
+        return fallbackStep > T.Zero;
+    }
+
     /// <summary>How many steps from x the stencil reaches on its side(s).</summary>
-    private static T Reach<T>(FiniteDifferenceScheme scheme, StencilSide side)
+    internal static T Reach<T>(FiniteDifferenceScheme scheme, StencilSide side)
         where T : IFloatingPointIeee754<T> => scheme switch
         {
             FiniteDifferenceScheme.Forward or FiniteDifferenceScheme.Backward => T.One,
@@ -322,7 +339,7 @@ internal static class Stencil
 
     /// <summary>The slope at 0 of the parabola through (0, f0), (d1, f1), (d2, f2).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T Parabola<T>(T f0, T f1, T d1, T f2, T d2)
+    internal static T Parabola<T>(T f0, T f1, T d1, T f2, T d2)
         where T : IFloatingPointIeee754<T> =>
         (((f1 - f0) * (d2 / d1)) - ((f2 - f0) * (d1 / d2))) / (d2 - d1);
 
@@ -364,23 +381,7 @@ internal static class Stencil
             return Fail(-k2, minus2, ref outcome);
         }
 
-        var span1 = dPlus1 - dMinus1;
-        var span2 = dPlus2 - dMinus2;
-        var fine = (plus1 - minus1) / span1;
-        var coarse = (plus2 - minus2) / span2;
-        var three = T.CreateTruncating(3);
-        var correction = (fine - coarse) / three;
-        var derivative = fine + correction;
-        outcome.Derivative = derivative;
-        if (estimate)
-        {
-            var epsilon = StepFactors<T>.Epsilon;
-            var roundOff = epsilon * (
-                (T.CreateTruncating(4) * (T.Abs(plus1) + T.Abs(minus1)) / (three * span1)) +
-                ((T.Abs(plus2) + T.Abs(minus2)) / (three * span2)));
-            outcome.ErrorEstimate = T.Abs(correction) + roundOff + (epsilon * T.Abs(derivative));
-        }
-
+        outcome.Derivative = CombineCentral(plus1, minus1, dPlus1 - dMinus1, plus2, minus2, dPlus2 - dMinus2, estimate, out outcome.ErrorEstimate);
         return StencilStatus.Ok;
     }
 
@@ -414,12 +415,50 @@ internal static class Stencil
             return Fail(k4, f4, ref outcome);
         }
 
+        outcome.Derivative = CombineOneSided(f0, f1, d1, f2, d2, f4, d4, estimate, out outcome.ErrorEstimate);
+        return StencilStatus.Ok;
+    }
+
+    /// <summary>
+    /// (4·D(k) − D(2k)) / 3 from the central quotients at k and 2k, with the estimate described on
+    /// <see cref="ExtrapolatedCentral{T, TLine}"/> when <paramref name="estimate"/> is set (NaN otherwise).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T CombineCentral<T>(T plus1, T minus1, T span1, T plus2, T minus2, T span2, bool estimate, out T errorEstimate)
+        where T : IFloatingPointIeee754<T>
+    {
+        var fine = (plus1 - minus1) / span1;
+        var coarse = (plus2 - minus2) / span2;
+        var three = T.CreateTruncating(3);
+        var correction = (fine - coarse) / three;
+        var derivative = fine + correction;
+        errorEstimate = T.NaN;
+        if (estimate)
+        {
+            var epsilon = StepFactors<T>.Epsilon;
+            var roundOff = epsilon * (
+                (T.CreateTruncating(4) * (T.Abs(plus1) + T.Abs(minus1)) / (three * span1)) +
+                ((T.Abs(plus2) + T.Abs(minus2)) / (three * span2)));
+            errorEstimate = T.Abs(correction) + roundOff + (epsilon * T.Abs(derivative));
+        }
+
+        return derivative;
+    }
+
+    /// <summary>
+    /// (4·D(k) − D(2k)) / 3 from the one-sided three-point quotients on (0, k, 2k) and (0, 2k, 4k), with the
+    /// estimate built like <see cref="CombineCentral{T}"/>'s.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T CombineOneSided<T>(T f0, T f1, T d1, T f2, T d2, T f4, T d4, bool estimate, out T errorEstimate)
+        where T : IFloatingPointIeee754<T>
+    {
         var fine = Parabola(f0, f1, d1, f2, d2);
         var coarse = Parabola(f0, f2, d2, f4, d4);
         var three = T.CreateTruncating(3);
         var correction = (fine - coarse) / three;
         var derivative = fine + correction;
-        outcome.Derivative = derivative;
+        errorEstimate = T.NaN;
         if (estimate)
         {
             // Coefficient magnitudes of the three-point formula: (3/2, 2, 1/2) / |step|.
@@ -429,9 +468,9 @@ internal static class Stencil
             var fineNoise = (absF0 + (T.CreateTruncating(2) * T.Abs(f1)) + (half * T.Abs(f2))) / T.Abs(d1);
             var coarseNoise = (absF0 + (T.CreateTruncating(2) * T.Abs(f2)) + (half * T.Abs(f4))) / T.Abs(d2);
             var roundOff = epsilon * ((T.CreateTruncating(4) * fineNoise) + coarseNoise) / three;
-            outcome.ErrorEstimate = T.Abs(correction) + roundOff + (epsilon * T.Abs(derivative));
+            errorEstimate = T.Abs(correction) + roundOff + (epsilon * T.Abs(derivative));
         }
 
-        return StencilStatus.Ok;
+        return derivative;
     }
 }

@@ -30,9 +30,9 @@ public readonly struct LogSumExp<T> : ITwiceDifferentiableFunction<T>
         var scratch = default(ScratchBuffer<T>);
         Span<T> buffer = scratch;
         var sum = T.Zero;
-        for (var start = 0; start < x.Length; start += ScratchBuffer<T>.Length)
+        for (var start = 0; start < x.Length; start += ScratchBuffer.Length)
         {
-            var length = Math.Min(ScratchBuffer<T>.Length, x.Length - start);
+            var length = Math.Min(ScratchBuffer.Length, x.Length - start);
             var chunk = buffer[..length];
             TensorPrimitives.Subtract(x.Slice(start, length), max, chunk);
             TensorPrimitives.Exp(chunk, chunk);

@@ -42,9 +42,9 @@ public readonly struct WeightedSumOfSquares<T> : ITwiceDifferentiableFunction<T>
         var scratch = default(ScratchBuffer<T>);
         Span<T> buffer = scratch;
         var sum = T.Zero;
-        for (var start = 0; start < x.Length; start += ScratchBuffer<T>.Length)
+        for (var start = 0; start < x.Length; start += ScratchBuffer.Length)
         {
-            var length = Math.Min(ScratchBuffer<T>.Length, x.Length - start);
+            var length = Math.Min(ScratchBuffer.Length, x.Length - start);
             var chunk = buffer[..length];
             var xChunk = x.Slice(start, length);
             TensorPrimitives.Multiply(weights.Slice(start, length), xChunk, chunk);

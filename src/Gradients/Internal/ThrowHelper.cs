@@ -108,6 +108,8 @@ internal static class ThrowHelper
                   "Pass options with NonFiniteValues = FallBackToOneSided to retry on the other side.",
             value);
 
+    // Directional derivatives, gradient fields and checks (issue 4).
+
     [DoesNotReturn]
     public static void ThrowZeroVector(string paramName, string subject, int length, string consequence) =>
         throw new ArgumentException($"{subject} (length {length}) is the zero vector; {consequence}", paramName);

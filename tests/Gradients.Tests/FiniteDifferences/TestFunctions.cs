@@ -101,7 +101,7 @@ internal abstract class Component(string name)
 
     public abstract double Derivative(double x);
 
-    /// <summary>max |g⁽ᵏ⁾| over [a, b] for k = 0, 2, 3, 5 (a bound, not necessarily tight).</summary>
+    /// <summary>max |g⁽ᵏ⁾| over [a, b] for k = 0, 2, 3, 5, 4 (a bound, not necessarily tight); |g′(x)|.</summary>
     public abstract DerivativeBounds Bounds(double a, double b, double x);
 
     public override string ToString() => name;
@@ -115,7 +115,7 @@ internal abstract class Component(string name)
         public override DerivativeBounds Bounds(double a, double b, double x)
         {
             var m = Math.Exp(b);
-            return new DerivativeBounds(m, Math.Exp(x), m, m, m);
+            return new DerivativeBounds(m, Math.Exp(x), m, m, m, m);
         }
     }
 
@@ -125,7 +125,7 @@ internal abstract class Component(string name)
 
         public override double Derivative(double x) => Math.Cos(x);
 
-        public override DerivativeBounds Bounds(double a, double b, double x) => new(1, Math.Abs(Math.Cos(x)), 1, 1, 1);
+        public override DerivativeBounds Bounds(double a, double b, double x) => new(1, Math.Abs(Math.Cos(x)), 1, 1, 1, 1);
     }
 
     /// <summary>g = x³/3 + x: g′ = x² + 1 ≥ 1, g″ = 2x, g‴ = 2, g⁽⁵⁾ = 0.</summary>
@@ -152,7 +152,7 @@ internal abstract class Component(string name)
         public override DerivativeBounds Bounds(double a, double b, double x)
         {
             var m = Math.Max(Math.Abs(a), Math.Abs(b));
-            return new DerivativeBounds(Math.Log(1 + (m * m)), Math.Abs(Derivative(x)), 2, 4, 24);
+            return new DerivativeBounds(Math.Log(1 + (m * m)), Math.Abs(Derivative(x)), 2, 4, 24, 12);
         }
     }
 }

@@ -50,6 +50,31 @@ public static class ErrorModel
     }
 
     /// <summary>
+    /// The error bound of the one-sided stencil a scheme turns into near a bound (or after a non-finite value),
+    /// with <paramref name="step"/> the step reported for the coordinate. Forward/backward: as
+    /// <see cref="FirstDerivative{T}"/>. Central → three-point (−3f₀ + 4f(h) − f(2h))/2h: truncation h²|f‴|/3,
+    /// round-off (3 + 4 + 1)u|f|/2h = 4u|f|/h. Fourth-order and Richardson → the three-point formula at k and 2k
+    /// extrapolated: truncation k³|f⁽⁴⁾|/3, round-off (4/3·4 + 1/3·2)u|f|/k = 6u|f|/k, with k = step for
+    /// fourth order and step/2 for Richardson (Taylor expansion of the three-point formula:
+    /// D(k) = f′ − k²f‴/3 − k³f⁽⁴⁾/4 + …, Sauer §5.1).
+    /// </summary>
+    public static double OneSidedFirstDerivative<T>(FiniteDifferenceScheme scheme, double step, DerivativeBounds bounds, double evaluationUlps = 1)
+        where T : IFloatingPointIeee754<T>
+    {
+        var epsilon = Epsilon<T>();
+        var u = evaluationUlps * epsilon;
+        var k = scheme == FiniteDifferenceScheme.Richardson ? step / 2 : step;
+        var (truncation, roundOff) = scheme switch
+        {
+            FiniteDifferenceScheme.Forward or FiniteDifferenceScheme.Backward =>
+                (step * bounds.Second / 2, 2 * u * bounds.Value / step),
+            FiniteDifferenceScheme.Central => (step * step * bounds.Third / 3, 4 * u * bounds.Value / step),
+            _ => (k * k * k * bounds.Fourth / 3, 6 * u * bounds.Value / k),
+        };
+        return truncation + roundOff + (2 * epsilon * bounds.FirstDerivative);
+    }
+
+    /// <summary>
     /// The error bound of the central second derivative (f(x + h) − 2f(x) + f(x − h)) / h²: truncation h²|f⁽⁴⁾|/12,
     /// round-off 4u|f|/h² (Numerical Recipes §5.7; Sauer §5.1).
     /// </summary>
@@ -79,4 +104,5 @@ public static class ErrorModel
 /// <param name="Second">max |f″|.</param>
 /// <param name="Third">max |f‴|.</param>
 /// <param name="Fifth">max |f⁽⁵⁾|.</param>
-public readonly record struct DerivativeBounds(double Value, double FirstDerivative, double Second, double Third, double Fifth);
+/// <param name="Fourth">max |f⁽⁴⁾| (only one-sided extrapolation needs it).</param>
+public readonly record struct DerivativeBounds(double Value, double FirstDerivative, double Second, double Third, double Fifth, double Fourth = 0);
