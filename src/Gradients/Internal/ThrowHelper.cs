@@ -51,7 +51,7 @@ internal static class ThrowHelper
 
     [DoesNotReturn]
     public static void ThrowEmpty(string paramName) =>
-        throw new ArgumentException($"'{paramName}' is empty; it must hold at least one element.", paramName);
+        throw new ArgumentException($"'{paramName}' is empty (length 0); it must hold at least one element.", paramName);
 
     [DoesNotReturn]
     public static void ThrowOverlapping(string inputName, string outputName, int inputLength, int outputLength) =>
