@@ -250,9 +250,9 @@ public static partial class Directional
     private static bool TryPlaneRate<T>(T g0, T g1, T d0, T d1, out T rate)
         where T : IFloatingPointIeee754<T>
     {
+        // Each magnitude tested on its own: a NaN fails "< Upper" instead of losing a max to the other element.
         T a0 = T.Abs(d0), a1 = T.Abs(d1);
-        var largest = a0 > a1 ? a0 : a1;
-        if (largest >= ScalingWindow<T>.Lower && largest < ScalingWindow<T>.Upper)
+        if (a0 < ScalingWindow<T>.Upper && a1 < ScalingWindow<T>.Upper && (a0 >= ScalingWindow<T>.Lower || a1 >= ScalingWindow<T>.Lower))
         {
             rate = ((g0 * d0) + (g1 * d1)) / T.Sqrt((d0 * d0) + (d1 * d1));
             return true;
