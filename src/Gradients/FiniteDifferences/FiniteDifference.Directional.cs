@@ -126,7 +126,12 @@ public static partial class FiniteDifference
 
         var norm = largest * T.Sqrt(sumOfSquares);
 
-        ScratchBuffer<T> stack = default;
+        Unsafe.SkipInit(out ScratchBuffer<T> stack);
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            stack = default;
+        }
+
         T[]? rented = null;
         var scratch = 2 * n <= ScratchBuffer.Length
             ? ((Span<T>)stack)[..(2 * n)]

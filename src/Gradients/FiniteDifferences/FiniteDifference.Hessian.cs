@@ -128,7 +128,12 @@ public static partial class FiniteDifference
 
         // Scratch: the moving point, then per coordinate the two moved values and f at them.
         var length = 5 * n;
-        ScratchBuffer<T> stack = default;
+        Unsafe.SkipInit(out ScratchBuffer<T> stack);
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            stack = default;
+        }
+
         T[]? rented = null;
         var scratch = length <= ScratchBuffer.Length
             ? ((Span<T>)stack)[..length]
@@ -338,7 +343,12 @@ public static partial class FiniteDifference
         }
 
         var length = 3 * n;
-        ScratchBuffer<T> stack = default;
+        Unsafe.SkipInit(out ScratchBuffer<T> stack);
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            stack = default;
+        }
+
         T[]? rented = null;
         var scratch = length <= ScratchBuffer.Length
             ? ((Span<T>)stack)[..length]
@@ -383,7 +393,12 @@ public static partial class FiniteDifference
         }
 
         var length = 2 * n;
-        ScratchBuffer<T> stack = default;
+        Unsafe.SkipInit(out ScratchBuffer<T> stack);
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            stack = default;
+        }
+
         T[]? rented = null;
         var scratch = length <= ScratchBuffer.Length
             ? ((Span<T>)stack)[..length]

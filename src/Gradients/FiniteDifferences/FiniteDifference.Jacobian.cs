@@ -136,7 +136,12 @@ public static partial class FiniteDifference
 
         // Scratch: the moving point (n), F(x) (m) and up to four stencil values (4m).
         var length = n + (5 * m);
-        ScratchBuffer<T> stack = default;
+        Unsafe.SkipInit(out ScratchBuffer<T> stack);
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            stack = default;
+        }
+
         T[]? rented = null;
         var scratch = length <= ScratchBuffer.Length
             ? ((Span<T>)stack)[..length]
