@@ -30,7 +30,8 @@ namespace Gradients;
 /// values and f(x)) on the length scale L = minⱼ max(|xⱼ|, 1)/|uⱼ|: it assumes f varies on the scale of each |xⱼ|,
 /// as polynomials do. For a function much sharper than that at large |x| (e.g. log-sum-exp at |x| ≫ 1) the fast
 /// check can flag a correct gradient; confirm with the full check, which estimates truncation instead.</para>
-/// <para>The caller's x is never written; f must not write to its argument. The check allocates its report and
+/// <para>If f returns NaN or ±∞ at a stencil point, the engine's <see cref="NotFiniteNumberException"/> propagates.
+/// The caller's x is never written; f must not write to its argument. The check allocates its report and
 /// a few arrays of length n; it is meant for tests and debugging, not hot loops.</para>
 /// </remarks>
 public static class GradientCheck
