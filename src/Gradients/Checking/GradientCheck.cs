@@ -30,7 +30,8 @@ namespace Gradients;
 /// values and f(x)) on the length scale L = minⱼ max(|xⱼ|, 1)/|uⱼ|: it assumes f varies on the scale of each |xⱼ|,
 /// as polynomials do. For a function much sharper than that at large |x| (e.g. log-sum-exp at |x| ≫ 1) the fast
 /// check can flag a correct gradient; confirm with the full check, which estimates truncation instead.</para>
-/// <para>The caller's x is never written; f must not write to its argument. The check allocates its report and
+/// <para>If f returns NaN or ±∞ at a stencil point, the engine's <see cref="NotFiniteNumberException"/> propagates.
+/// The caller's x is never written; f must not write to its argument. The check allocates its report and
 /// a few arrays of length n; it is meant for tests and debugging, not hot loops.</para>
 /// </remarks>
 public static class GradientCheck
@@ -191,6 +192,7 @@ public static class GradientCheck
         var evaluationError = T.CreateTruncating(options.EvaluationError) * epsilon;
         var safety = T.CreateTruncating(options.SafetyFactor);
         var entries = new GradientCheckEntry<T>[directionCount];
+        var log = new EvaluationLog<T>();
         var evaluations = 1;
         for (var k = 0; k < directionCount; k++)
         {
@@ -198,7 +200,7 @@ public static class GradientCheck
             var rate = TensorPrimitives.Dot<T>(analytic, u);
 
             // The engine's two-evaluation central difference (f(x + hu) − f(x − hu))/(2h); the log keeps the two values.
-            var log = new EvaluationLog<T>();
+            log.Reset();
             var estimate = FiniteDifference.DirectionalDerivative<T, LoggedFunction<T, TFunction>>(
                 new LoggedFunction<T, TFunction>(function, log), x, u, new FiniteDifferenceOptions<T> { Scheme = FiniteDifferenceScheme.Central });
             evaluations += estimate.Evaluations;
@@ -266,13 +268,25 @@ public static class GradientCheck
             double norm;
             do
             {
-                for (var j = 0; j < n; j++)
+                // Box–Muller gives two independent normals per pair of uniforms: cos and sin of the same angle.
+                for (var j = 0; j < n; j += 2)
                 {
                     var radius = Math.Sqrt(-2.0 * Math.Log(1.0 - random.NextDouble()));
-                    row[j] = radius * Math.Cos(2.0 * Math.PI * random.NextDouble());
+                    var (sin, cos) = Math.SinCos(2.0 * Math.PI * random.NextDouble());
+                    row[j] = radius * cos;
+                    if (j + 1 < n)
+                    {
+                        row[j + 1] = radius * sin;
+                    }
                 }
 
-                norm = Math.Sqrt(row.Sum(v => v * v));
+                norm = 0;
+                foreach (var value in row)
+                {
+                    norm += value * value;
+                }
+
+                norm = Math.Sqrt(norm);
             }
             while (norm == 0);
 

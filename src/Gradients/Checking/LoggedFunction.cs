@@ -13,6 +13,12 @@ internal sealed class EvaluationLog<T>
 
     public T LargestMagnitude { get; private set; } = T.Zero;
 
+    public void Reset()
+    {
+        Sum = T.Zero;
+        LargestMagnitude = T.Zero;
+    }
+
     public void Record(T value)
     {
         Sum += value;

@@ -65,6 +65,21 @@ public static partial class Directional
 
         ThrowHelper.ThrowIfOverlapping(gradient, rates, nameof(gradient), nameof(rates));
         ThrowHelper.ThrowIfOverlapping(directions, rates, nameof(directions), nameof(rates));
+        if (n == 2)
+        {
+            // The chapter's sweep: the plane case inline, so consecutive directions overlap in the pipeline. The
+            // arithmetic is TryPlaneRate's, as in the single form, so the rates agree bit for bit.
+            T g0 = gradient[0], g1 = gradient[1];
+            for (var j = 0; j < rates.Length; j++)
+            {
+                rates[j] = TryPlaneRate(g0, g1, directions[2 * j], directions[(2 * j) + 1], out var rate)
+                    ? rate
+                    : Rate(gradient, directions.Slice(2 * j, 2), nameof(directions), j);
+            }
+
+            return;
+        }
+
         for (var j = 0; j < rates.Length; j++)
         {
             rates[j] = Rate(gradient, directions.Slice(j * n, n), nameof(directions), j);
@@ -189,6 +204,11 @@ public static partial class Directional
     private static T Rate<T>(ReadOnlySpan<T> gradient, ReadOnlySpan<T> direction, string paramName, int row = -1)
         where T : IFloatingPointIeee754<T>
     {
+        if (direction.Length == 2 && TryPlaneRate(gradient[0], gradient[1], direction[0], direction[1], out var planeRate))
+        {
+            return planeRate;
+        }
+
         var exponent = ScalingExponent(direction, paramName, row);
         if (direction.Length <= ScalarLength)
         {
@@ -223,6 +243,26 @@ public static partial class Directional
     }
 
     /// <summary>
+    /// The plane case without scaling: false (leaving the general path to scale or throw) unless the larger of
+    /// |d₀|, |d₁| lies in the scaling window, which NaN, zero and infinite directions all fail.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryPlaneRate<T>(T g0, T g1, T d0, T d1, out T rate)
+        where T : IFloatingPointIeee754<T>
+    {
+        // Each magnitude tested on its own: a NaN fails "< Upper" instead of losing a max to the other element.
+        T a0 = T.Abs(d0), a1 = T.Abs(d1);
+        if (a0 < ScalingWindow<T>.Upper && a1 < ScalingWindow<T>.Upper && (a0 >= ScalingWindow<T>.Lower || a1 >= ScalingWindow<T>.Lower))
+        {
+            rate = ((g0 * d0) + (g1 * d1)) / T.Sqrt((d0 * d0) + (d1 * d1));
+            return true;
+        }
+
+        rate = T.Zero;
+        return false;
+    }
+
+    /// <summary>
     /// The power of two to divide <paramref name="vector"/> by before squaring (0 when none is needed); throws
     /// for a zero or non-finite vector.
     /// </summary>
@@ -241,7 +281,10 @@ public static partial class Directional
                     ThrowHelper.ThrowNonFiniteVector(paramName, Subject(paramName, row), vector.Length);
                 }
 
-                largest = T.Max(largest, magnitude);
+                if (magnitude > largest)
+                {
+                    largest = magnitude;
+                }
             }
         }
         else
@@ -276,12 +319,8 @@ public static partial class Directional
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int UnscaledExponent<T>(T largest)
-        where T : IFloatingPointIeee754<T>
-    {
-        var exponent = T.ILogB(largest);
-        var window = T.ILogB(T.BitDecrement(T.PositiveInfinity)) / 4;
-        return exponent >= -window && exponent <= window ? 0 : exponent;
-    }
+        where T : IFloatingPointIeee754<T> =>
+        largest >= ScalingWindow<T>.Lower && largest < ScalingWindow<T>.Upper ? 0 : T.ILogB(largest);
 
     /// <summary>
     /// destination = source·2^<paramref name="exponent"/>, exact while results stay normal. The factor is split in
@@ -304,4 +343,18 @@ public static partial class Directional
     }
 
     private static string Subject(string paramName, int row) => row < 0 ? $"'{paramName}'" : $"Row {row} of '{paramName}'";
+}
+
+/// <summary>
+/// The range [2^−w, 2^(w+1)) with w = e_max/4 inside which a vector's largest element needs no scaling (see
+/// <c>Directional.UnscaledExponent</c>). Immutable per type; the JIT folds the fields into constants.
+/// </summary>
+internal static class ScalingWindow<T>
+    where T : IFloatingPointIeee754<T>
+{
+    private static readonly int Exponent = T.ILogB(T.BitDecrement(T.PositiveInfinity)) / 4;
+
+    public static readonly T Lower = T.ScaleB(T.One, -Exponent);
+
+    public static readonly T Upper = T.ScaleB(T.One, Exponent + 1);
 }

@@ -108,6 +108,57 @@ public static partial class GradientField
         where T : IFloatingPointIeee754<T> =>
         Sample(grid, new DelegateDifferentiableFunction<T>(function, gradient), values, gradientX, gradientY);
 
+    /// <summary>
+    /// Writes f and its numeric gradient (central differences from <see cref="FiniteDifference"/>) at every grid
+    /// point (row-major, one row per y value), for functions with no analytic gradient.
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <param name="grid">The grid.</param>
+    /// <param name="function">f, called with 2-element points.</param>
+    /// <param name="values">Receives f, of length <see cref="Grid{T}.Count"/>.</param>
+    /// <param name="gradientX">Receives ∂f/∂x, of length <see cref="Grid{T}.Count"/>.</param>
+    /// <param name="gradientY">Receives ∂f/∂y, of length <see cref="Grid{T}.Count"/>.</param>
+    /// <exception cref="ArgumentException">An output has the wrong length or overlaps another.</exception>
+    /// <exception cref="NotFiniteNumberException">f returned NaN or ±∞ at a stencil point.</exception>
+    public static void Sample<T>(Grid<T> grid, Func<ReadOnlySpan<T>, T> function, Span<T> values, Span<T> gradientX, Span<T> gradientY)
+        where T : IFloatingPointIeee754<T> =>
+        SampleNumerically(grid, new DelegateFunction<T>(function ?? throw new ArgumentNullException(nameof(function))), values, gradientX, gradientY);
+
+    /// <summary>
+    /// Writes f and its numeric gradient (central differences from <see cref="FiniteDifference"/>) at every grid
+    /// point (row-major, one row per y value), for a struct function with no analytic gradient.
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <typeparam name="TFunction">The function type, a struct (inlined).</typeparam>
+    /// <param name="grid">The grid.</param>
+    /// <param name="function">f, a 2-D function.</param>
+    /// <param name="values">Receives f, of length <see cref="Grid{T}.Count"/>.</param>
+    /// <param name="gradientX">Receives ∂f/∂x, of length <see cref="Grid{T}.Count"/>.</param>
+    /// <param name="gradientY">Receives ∂f/∂y, of length <see cref="Grid{T}.Count"/>.</param>
+    /// <exception cref="ArgumentException">An output has the wrong length or overlaps another, or f rejects 2-D points.</exception>
+    /// <exception cref="NotFiniteNumberException">f returned NaN or ±∞ at a stencil point.</exception>
+    public static void SampleNumerically<T, TFunction>(Grid<T> grid, TFunction function, Span<T> values, Span<T> gradientX, Span<T> gradientY)
+        where T : IFloatingPointIeee754<T>
+        where TFunction : struct, IScalarFunction<T>
+    {
+        ValidateOutputs(grid, values, gradientX, gradientY);
+        Span<T> point = [T.Zero, T.Zero];
+        Span<T> gradient = [T.Zero, T.Zero];
+        for (var row = 0; row < grid.YCount; row++)
+        {
+            point[1] = grid.Y(row);
+            for (var column = 0; column < grid.XCount; column++)
+            {
+                point[0] = grid.X(column);
+                var index = (row * grid.XCount) + column;
+                values[index] = function.Evaluate(point);
+                FiniteDifference.Gradient<T, TFunction>(function, point, gradient);
+                gradientX[index] = gradient[0];
+                gradientY[index] = gradient[1];
+            }
+        }
+    }
+
     private static void ValidateOutputs<T>(Grid<T> grid, Span<T> values, Span<T> gradientX, Span<T> gradientY)
         where T : IFloatingPointIeee754<T>
     {

@@ -155,7 +155,23 @@ public static partial class FiniteDifference
         try
         {
             x.CopyTo(point);
-            return GradientRange(ref function, x, point, 0, n, gradient, errorEstimates, steps, options);
+            var start = 0;
+            var evaluations = 0;
+            if (IsPlainCentral(options) && errorEstimates.IsEmpty && steps.IsEmpty)
+            {
+                // The common call — central differences, default steps, no bounds, no extra outputs — in a loop
+                // small enough for the JIT to keep everything in registers. A non-finite value hands the rest
+                // of the coordinates to the general path, which applies the policy.
+                start = PlainCentral(ref function, x, point, gradient);
+                evaluations = 2 * start;
+                if (start == n)
+                {
+                    return new FiniteDifferenceResult<T>(evaluations, 0, T.NaN);
+                }
+            }
+
+            var rest = GradientRange(ref function, x, point, start, n, gradient, errorEstimates, steps, options);
+            return rest with { Evaluations = rest.Evaluations + evaluations };
         }
         finally
         {
@@ -164,6 +180,48 @@ public static partial class FiniteDifference
                 ArrayPool<T>.Shared.Return(rented);
             }
         }
+    }
+
+    /// <summary>Whether <paramref name="options"/> asks for nothing beyond central differences with default steps.</summary>
+    private static bool IsPlainCentral<T>(in FiniteDifferenceOptions<T> options)
+        where T : IFloatingPointIeee754<T> =>
+        options.Scheme == FiniteDifferenceScheme.Central && !options.HasStep && options.Steps.IsEmpty &&
+        options.LowerBounds.IsEmpty && options.UpperBounds.IsEmpty;
+
+    /// <summary>
+    /// Central differences with the default step ∛ε·max(|xᵢ|, 1) — the same arithmetic as
+    /// <see cref="GradientRange{T, TFunction}"/> on an unbounded coordinate — until a non-finite value appears.
+    /// Returns the number of coordinates done.
+    /// </summary>
+    private static int PlainCentral<T, TFunction>(ref TFunction function, ReadOnlySpan<T> x, Span<T> point, Span<T> gradient)
+        where T : IFloatingPointIeee754<T>
+        where TFunction : struct, IScalarFunction<T>
+    {
+        var factor = StepFactors<T>.CubeRoot;
+        for (var i = 0; i < x.Length; i++)
+        {
+            var xi = x[i];
+            var h = StepSize.For(factor, relative: true, xi);
+            var up = xi + h;
+            var down = xi - h;
+            point[i] = up;
+            var plus = function.Evaluate(point);
+            point[i] = down;
+            var minus = function.Evaluate(point);
+            point[i] = xi;
+
+            // One test covers both values: the difference of two values is finite only if both are (it can also
+            // overflow, which the general path then handles value by value).
+            var difference = plus - minus;
+            if (!T.IsFinite(difference))
+            {
+                return i;
+            }
+
+            gradient[i] = difference / ((up - xi) - (down - xi));
+        }
+
+        return x.Length;
     }
 
     /// <summary>

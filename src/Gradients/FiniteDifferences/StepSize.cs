@@ -75,8 +75,13 @@ public static class StepSize
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static T For<T>(T userOrFactor, bool relative, T x)
-        where T : IFloatingPointIeee754<T> =>
-        Representable(x, relative ? userOrFactor * T.Max(T.Abs(x), T.One) : userOrFactor);
+        where T : IFloatingPointIeee754<T>
+    {
+        // x is finite (validated), so a plain comparison replaces T.Max and its NaN and signed-zero rules.
+        var magnitude = T.Abs(x);
+        var scale = magnitude > T.One ? magnitude : T.One;
+        return (magnitude + (relative ? userOrFactor * scale : userOrFactor)) - magnitude;
+    }
 }
 
 /// <summary>Powers of machine epsilon, computed once per type (immutable, so safe to share between threads).</summary>

@@ -188,6 +188,9 @@ public sealed class DirectionalTests
         Assert.Contains("6", batch.Message, StringComparison.Ordinal);
         var row = Assert.Throws<ArgumentException>(() => Gradients.Directional.Derivatives<double>(gradient, [1.0, 0.0, 0.0, 0.0], new double[2]));
         Assert.Contains("Row 1", row.Message, StringComparison.Ordinal);
+        var nanRow = Assert.Throws<ArgumentException>(() => Gradients.Directional.Derivatives<double>(gradient, [1.0, 0.0, double.NaN, 1.0], new double[2]));
+        Assert.Contains("Row 1", nanRow.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => Gradients.Directional.Derivatives<float>([2f, 5f], [1f, float.NaN], new float[1]));
 
         var stationary = Assert.Throws<ArgumentException>(() => Gradients.Directional.SteepestAscent<double>([0.0, 0.0], new double[2]));
         Assert.Equal("gradient", stationary.ParamName);

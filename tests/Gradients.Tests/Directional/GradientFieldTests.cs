@@ -75,6 +75,31 @@ public sealed class GradientFieldTests
     }
 
     [Fact]
+    public void Numeric_field_matches_the_analytic_one_within_the_central_difference_error()
+    {
+        // Himmelblau on [-4, 4]²: f is a quartic, so the central difference errs by h²|∂³f|/6 (∂³f/∂x³ = 24x,
+        // ∂³f/∂y³ = 24y) plus round-off ≈ ε·f_abs/h, with h = ∛ε·max(|x|, 1) (Nocedal and Wright §8.1). At |x| ≤ 4:
+        // h ≤ 4·6.1e-6, truncation ≤ (2.4e-5)²·96/6 ≈ 1e-8 and round-off ≤ 1e-16·2e3/6e-6 ≈ 4e-8; 1e-6 bounds both.
+        var grid = new Grid<double>(-4, 4, 9, -4, 4, 9);
+        var analytic = (Values: new double[grid.Count], X: new double[grid.Count], Y: new double[grid.Count]);
+        GradientField.Sample(grid, new Himmelblau<double>(), analytic.Values, analytic.X, analytic.Y);
+        var numeric = (Values: new double[grid.Count], X: new double[grid.Count], Y: new double[grid.Count]);
+        GradientField.SampleNumerically(grid, new Himmelblau<double>(), numeric.Values, numeric.X, numeric.Y);
+        var viaDelegate = (Values: new double[grid.Count], X: new double[grid.Count], Y: new double[grid.Count]);
+        var himmelblau = new Himmelblau<double>();
+        GradientField.Sample<double>(grid, p => himmelblau.Evaluate(p), viaDelegate.Values, viaDelegate.X, viaDelegate.Y);
+
+        Assert.Equal(analytic.Values, numeric.Values);
+        Assert.Equal(numeric.X, viaDelegate.X);
+        Assert.Equal(numeric.Y, viaDelegate.Y);
+        for (var i = 0; i < grid.Count; i++)
+        {
+            Assert.True(Math.Abs(analytic.X[i] - numeric.X[i]) <= 1e-6, $"∂f/∂x at {i}: {analytic.X[i]} vs {numeric.X[i]}");
+            Assert.True(Math.Abs(analytic.Y[i] - numeric.Y[i]) <= 1e-6, $"∂f/∂y at {i}: {analytic.Y[i]} vs {numeric.Y[i]}");
+        }
+    }
+
+    [Fact]
     public void Sampling_allocates_nothing()
     {
         var grid = new Grid<double>(-1, 1, 16, -1, 1, 16);

@@ -13,11 +13,13 @@ public sealed class ParallelTests
             (from x in Generators.Vector(Generators.Unit, 2, 60)
              from scheme in Gen.Elements(Enum.GetValues<FiniteDifferenceScheme>())
              from degree in Gen.Elements(-1, 2, 3, 7)
-             select (x, scheme, degree)).ToArbitrary(),
+             from bounded in Gen.Elements(false, true)
+             select (x, scheme, degree, bounded)).ToArbitrary(),
             c =>
             {
                 var n = c.x.Length;
-                var lower = c.x.Select((v, i) => i % 5 == 0 ? v : double.NegativeInfinity).ToArray();
+                // With bounds, every fifth coordinate sits on its lower bound and turns one-sided.
+                var lower = c.bounded ? c.x.Select((v, i) => i % 5 == 0 ? v : double.NegativeInfinity).ToArray() : [];
                 var serialOptions = new FiniteDifferenceOptions<double> { Scheme = c.scheme, LowerBounds = lower };
                 var parallelOptions = serialOptions with { MaxDegreeOfParallelism = c.degree };
                 var (serial, serialErrors, serialSteps) = (new double[n], new double[n], new double[n]);
@@ -32,7 +34,7 @@ public sealed class ParallelTests
                         && Bits(serialSteps).SequenceEqual(Bits(parallelSteps))
                         && serialResult.OneSidedCoordinates == parallelResult.OneSidedCoordinates
                         && BitConverter.DoubleToInt64Bits(serialResult.MaxErrorEstimate) == BitConverter.DoubleToInt64Bits(parallelResult.MaxErrorEstimate))
-                    .Label($"{c.scheme} degree {c.degree} n {n}");
+                    .Label($"{c.scheme} degree {c.degree} n {n} bounded {c.bounded}");
             });
 
     [Fact]
