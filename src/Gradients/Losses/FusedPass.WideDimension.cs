@@ -133,4 +133,5 @@ internal static partial class FusedPass
 
         return (a + b) + (c + e);
     }
+
 }

@@ -114,8 +114,10 @@ internal static partial class FusedPass
         ref var w = ref MemoryMarshal.GetReference(weights);
         ref var e = ref MemoryMarshal.GetReference(residuals);
 
-        var chunkRows = ChunkRows(rows, dimension);
-        var chunkCount = (rows + chunkRows - 1) / chunkRows;
+        // N·D ≤ TargetChunkElements implies a single chunk (ChunkRows ≥ N); saves two divisions on small data.
+        var single = (long)rows * dimension <= TargetChunkElements;
+        var chunkRows = single ? rows : ChunkRows(rows, dimension);
+        var chunkCount = single ? 1 : (rows + chunkRows - 1) / chunkRows;
         if (chunkCount == 1)
         {
             return Chunk<T, TLanes>(ref x, ref y, ref w, dimension, rows, (nuint)features.Length, bias, gradientSums, ref e, writeResiduals);

@@ -232,7 +232,18 @@ public static partial class MeanSquaredError
         {
             if (inPlace)
             {
-                TensorPrimitives.Divide(sums, half, sums);
+                if (dimension <= FusedPass.SmallDimensionLimit)
+                {
+                    // A call into TensorPrimitives costs about as much as the whole (50 × 4) pass's tail.
+                    for (var j = 0; j < sums.Length; j++)
+                    {
+                        sums[j] /= half;
+                    }
+                }
+                else
+                {
+                    TensorPrimitives.Divide(sums, half, sums);
+                }
                 if (lambda != 0.0)
                 {
                     TensorPrimitives.MultiplyAdd(FusedPass.Reinterpret<T, double>(weights), 2.0 * lambda, sums, sums);
