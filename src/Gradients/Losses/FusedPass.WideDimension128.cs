@@ -8,8 +8,9 @@ internal static partial class FusedPass
 {
     /// <summary>
     /// <see cref="Wide256"/> with 128-bit vectors, for hardware without AVX2 (<c>DOTNET_EnableAVX2=0</c>): any D ≥ 2: four rows at a time, first their four dot products
-    /// (row after row, so X is read as one sequential stream), then one sweep adding r₀x₀ + r₁x₁ + r₂x₂ + r₃x₃ into the gradient sums (each sum loaded and
-    /// stored once per four rows). The second read of the four rows hits L1/L2, so X is read from memory once.
+    /// (row after row, so X is read as one sequential stream), then one sweep adding r₀x₀ + r₁x₁ + r₂x₂ + r₃x₃
+    /// into the gradient sums (each sum loaded and stored once per four rows). The second read of the four rows
+    /// hits L1/L2, so X is read from memory once.
     /// The column remainder is one overlapping vector ending at D, masked so no element counts twice.
     /// </summary>
     internal static ChunkSums Wide128<T, TLanes>(
