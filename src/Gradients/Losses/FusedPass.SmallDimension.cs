@@ -124,7 +124,55 @@ internal static partial class FusedPass
         var squares = Vector256<double>.Zero;
         var residualSum = Vector256<double>.Zero;
 
+        // D ≤ 4: the block is transposed instead (column j of four rows in one vector), so the four dots are
+        // FMAs with broadcast weights and the gradient needs no residual broadcasts: Σᵢ rᵢ·xᵢⱼ accumulates lane-wise
+        // in cⱼ ⊙ r and is reduced once at the end. About a third fewer vector operations per block.
+        var wb0 = Vector256.Create(padded[0]);
+        var wb1 = Vector256.Create(padded[1]);
+        var wb2 = Vector256.Create(padded[2]);
+        var wb3 = Vector256.Create(padded[3]);
+        Vector256<double> c0Sum = default, c1Sum = default, c2Sum = default, c3Sum = default;
+
         nuint row = 0;
+        for (; m == 1 && row < blockEnd; row += 4)
+        {
+            var at = row * d;
+            var x0 = TLanes.Load256(ref features, at);
+            var x1 = TLanes.Load256(ref features, at + d);
+            var x2 = TLanes.Load256(ref features, at + (2 * d));
+            var x3 = TLanes.Load256(ref features, at + (3 * d));
+            if (TRowEnd.IsMasked)
+            {
+                x0 &= mask;
+                x1 &= mask;
+                x2 &= mask;
+                x3 &= mask;
+            }
+
+            var t0 = Avx.UnpackLow(x0, x1);
+            var t1 = Avx.UnpackHigh(x0, x1);
+            var t2 = Avx.UnpackLow(x2, x3);
+            var t3 = Avx.UnpackHigh(x2, x3);
+            var c0 = Avx.Permute2x128(t0, t2, 0x20);
+            var c1 = Avx.Permute2x128(t1, t3, 0x20);
+            var c2 = Avx.Permute2x128(t0, t2, 0x31);
+            var c3 = Avx.Permute2x128(t1, t3, 0x31);
+
+            var dots = Vector256.FusedMultiplyAdd(c1, wb1, c0 * wb0) + Vector256.FusedMultiplyAdd(c3, wb3, c2 * wb2);
+            var r = dots + bias4 - TLanes.Load256(ref targets, row);
+            squares = Vector256.FusedMultiplyAdd(r, r, squares);
+            residualSum += r;
+            if (writeResiduals)
+            {
+                TLanes.Store256(r, ref residuals, row);
+            }
+
+            c0Sum = Vector256.FusedMultiplyAdd(c0, r, c0Sum);
+            c1Sum = Vector256.FusedMultiplyAdd(c1, r, c1Sum);
+            c2Sum = Vector256.FusedMultiplyAdd(c2, r, c2Sum);
+            c3Sum = Vector256.FusedMultiplyAdd(c3, r, c3Sum);
+        }
+
         for (; row < blockEnd; row += 4)
         {
             var at = row * d;
@@ -203,6 +251,14 @@ internal static partial class FusedPass
 
         var gradient = stackalloc double[16];
         (ga0 + gb0).Store(gradient);
+        if (m == 1)
+        {
+            gradient[0] += Vector256.Sum(c0Sum);
+            gradient[1] += Vector256.Sum(c1Sum);
+            gradient[2] += Vector256.Sum(c2Sum);
+            gradient[3] += Vector256.Sum(c3Sum);
+        }
+
         if (m > 1)
         {
             (ga1 + gb1).Store(gradient + 4);
