@@ -8,9 +8,9 @@ internal static partial class FusedPass
 {
     /// <summary>
     /// <see cref="Wide256"/> with 128-bit vectors, for hardware without AVX2 (<c>DOTNET_EnableAVX2=0</c>): any D ≥ 2: four rows at a time, first their four dot products
-    /// (each weight vector loaded once for four rows, two accumulators per row so eight FMA chains are in
-    /// flight), then one sweep adding r₀x₀ + r₁x₁ + r₂x₂ + r₃x₃ into the gradient sums (each sum loaded and
-    /// stored once per four rows). The second read of the four rows hits L1/L2, so X is read from memory once.
+    /// (row after row, so X is read as one sequential stream), then one sweep adding r₀x₀ + r₁x₁ + r₂x₂ + r₃x₃
+    /// into the gradient sums (each sum loaded and stored once per four rows). The second read of the four rows
+    /// hits L1/L2, so X is read from memory once.
     /// The column remainder is one overlapping vector ending at D, masked so no element counts twice.
     /// </summary>
     internal static ChunkSums Wide128<T, TLanes>(
@@ -21,7 +21,6 @@ internal static partial class FusedPass
         const int Lanes = 2;
         var d = (nuint)dimension;
         var fullEnd = d & ~(nuint)(Lanes - 1);
-        var pairEnd = d & ~(nuint)((2 * Lanes) - 1);
         var last = d - Lanes;
         var hasTail = fullEnd != d;
         var tailMask = Vector128.GreaterThanOrEqual(Vector128.Create(0L, 1L), Vector128.Create((long)(Lanes - (int)(d - fullEnd)))).AsDouble();
@@ -38,45 +37,17 @@ internal static partial class FusedPass
             ref var x2 = ref Unsafe.Add(ref x1, d);
             ref var x3 = ref Unsafe.Add(ref x2, d);
 
-            Vector128<double> a0 = default, a1 = default, a2 = default, a3 = default;
-            Vector128<double> b0 = default, b1 = default, b2 = default, b3 = default;
-            nuint j = 0;
-            for (; j < pairEnd; j += 2 * Lanes)
-            {
-                var w = TLanes.Load128(ref weights, j);
-                var v = TLanes.Load128(ref weights, j + Lanes);
-                a0 = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x0, j), w, a0);
-                a1 = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x1, j), w, a1);
-                a2 = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x2, j), w, a2);
-                a3 = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x3, j), w, a3);
-                b0 = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x0, j + Lanes), v, b0);
-                b1 = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x1, j + Lanes), v, b1);
-                b2 = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x2, j + Lanes), v, b2);
-                b3 = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x3, j + Lanes), v, b3);
-            }
+            // Row by row, not four rows interleaved: one sequential stream keeps the hardware prefetchers
+            // trained (four interleaved 1 KB streams at D = 128 ran 2–3× slower from memory).
+            var a0 = DotRow128<T, TLanes>(ref x0, ref weights, fullEnd, last, hasTail, tailMask);
+            var a1 = DotRow128<T, TLanes>(ref x1, ref weights, fullEnd, last, hasTail, tailMask);
+            var a2 = DotRow128<T, TLanes>(ref x2, ref weights, fullEnd, last, hasTail, tailMask);
+            var a3 = DotRow128<T, TLanes>(ref x3, ref weights, fullEnd, last, hasTail, tailMask);
 
-            if (j < fullEnd)
-            {
-                var w = TLanes.Load128(ref weights, j);
-                a0 = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x0, j), w, a0);
-                a1 = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x1, j), w, a1);
-                a2 = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x2, j), w, a2);
-                a3 = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x3, j), w, a3);
-            }
-
-            if (hasTail)
-            {
-                var w = TLanes.Load128(ref weights, last);
-                b0 += (TLanes.Load128(ref x0, last) * w) & tailMask;
-                b1 += (TLanes.Load128(ref x1, last) * w) & tailMask;
-                b2 += (TLanes.Load128(ref x2, last) * w) & tailMask;
-                b3 += (TLanes.Load128(ref x3, last) * w) & tailMask;
-            }
-
-            var r0 = Vector128.Sum(a0 + b0) + bias - TLanes.Load(ref targets, row);
-            var r1 = Vector128.Sum(a1 + b1) + bias - TLanes.Load(ref targets, row + 1);
-            var r2 = Vector128.Sum(a2 + b2) + bias - TLanes.Load(ref targets, row + 2);
-            var r3 = Vector128.Sum(a3 + b3) + bias - TLanes.Load(ref targets, row + 3);
+            var r0 = Vector128.Sum(a0) + bias - TLanes.Load(ref targets, row);
+            var r1 = Vector128.Sum(a1) + bias - TLanes.Load(ref targets, row + 1);
+            var r2 = Vector128.Sum(a2) + bias - TLanes.Load(ref targets, row + 2);
+            var r3 = Vector128.Sum(a3) + bias - TLanes.Load(ref targets, row + 3);
             sums.SumOfSquares += (r0 * r0) + (r1 * r1) + ((r2 * r2) + (r3 * r3));
             sums.SumOfResiduals += r0 + r1 + (r2 + r3);
             if (writeResiduals)
@@ -91,7 +62,7 @@ internal static partial class FusedPass
             var s1 = Vector128.Create(r1);
             var s2 = Vector128.Create(r2);
             var s3 = Vector128.Create(r3);
-            for (j = 0; j < fullEnd; j += Lanes)
+            for (nuint j = 0; j < fullEnd; j += Lanes)
             {
                 var sum = Vector128.FusedMultiplyAdd(s1, TLanes.Load128(ref x1, j), s0 * TLanes.Load128(ref x0, j))
                     + Vector128.FusedMultiplyAdd(s3, TLanes.Load128(ref x3, j), s2 * TLanes.Load128(ref x2, j));
@@ -109,19 +80,8 @@ internal static partial class FusedPass
         for (; row < (nuint)rows; row++)
         {
             ref var x = ref Unsafe.Add(ref features, row * d);
-            Vector128<double> a = default, b = default;
-            nuint j = 0;
-            for (; j < fullEnd; j += Lanes)
-            {
-                a = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x, j), TLanes.Load128(ref weights, j), a);
-            }
-
-            if (hasTail)
-            {
-                b = (TLanes.Load128(ref x, last) * TLanes.Load128(ref weights, last)) & tailMask;
-            }
-
-            var r = Vector128.Sum(a + b) + bias - TLanes.Load(ref targets, row);
+            var a = DotRow128<T, TLanes>(ref x, ref weights, fullEnd, last, hasTail, tailMask);
+            var r = Vector128.Sum(a) + bias - TLanes.Load(ref targets, row);
             sums.SumOfSquares += r * r;
             sums.SumOfResiduals += r;
             if (writeResiduals)
@@ -130,7 +90,7 @@ internal static partial class FusedPass
             }
 
             var s = Vector128.Create(r);
-            for (j = 0; j < fullEnd; j += Lanes)
+            for (nuint j = 0; j < fullEnd; j += Lanes)
             {
                 Vector128.FusedMultiplyAdd(s, TLanes.Load128(ref x, j), Vector128.LoadUnsafe(ref g, j)).StoreUnsafe(ref g, j);
             }
@@ -142,5 +102,36 @@ internal static partial class FusedPass
         }
 
         return sums;
+    }
+
+    /// <summary>x·w over one row as a vector of partial sums: four accumulators (four FMA chains in flight), the
+    /// column remainder as one overlapping vector ending at D with the already-counted lanes masked off.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> DotRow128<T, TLanes>(ref T x, ref T weights, nuint fullEnd, nuint last, bool hasTail, Vector128<double> tailMask)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        const int Lanes = 2;
+        Vector128<double> a = default, b = default, c = default, e = default;
+        nuint j = 0;
+        var quadEnd = fullEnd & ~(nuint)((4 * Lanes) - 1);
+        for (; j < quadEnd; j += 4 * Lanes)
+        {
+            a = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x, j), TLanes.Load128(ref weights, j), a);
+            b = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x, j + Lanes), TLanes.Load128(ref weights, j + Lanes), b);
+            c = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x, j + (2 * Lanes)), TLanes.Load128(ref weights, j + (2 * Lanes)), c);
+            e = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x, j + (3 * Lanes)), TLanes.Load128(ref weights, j + (3 * Lanes)), e);
+        }
+
+        for (; j < fullEnd; j += Lanes)
+        {
+            a = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x, j), TLanes.Load128(ref weights, j), a);
+        }
+
+        if (hasTail)
+        {
+            b += (TLanes.Load128(ref x, last) * TLanes.Load128(ref weights, last)) & tailMask;
+        }
+
+        return (a + b) + (c + e);
     }
 }

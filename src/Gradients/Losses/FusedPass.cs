@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -113,8 +114,10 @@ internal static partial class FusedPass
         ref var w = ref MemoryMarshal.GetReference(weights);
         ref var e = ref MemoryMarshal.GetReference(residuals);
 
-        var chunkRows = ChunkRows(rows, dimension);
-        var chunkCount = (rows + chunkRows - 1) / chunkRows;
+        // N·D ≤ TargetChunkElements implies a single chunk (ChunkRows ≥ N); saves two divisions on small data.
+        var single = (long)rows * dimension <= TargetChunkElements;
+        var chunkRows = single ? rows : ChunkRows(rows, dimension);
+        var chunkCount = single ? 1 : (rows + chunkRows - 1) / chunkRows;
         if (chunkCount == 1)
         {
             return Chunk<T, TLanes>(ref x, ref y, ref w, dimension, rows, (nuint)features.Length, bias, gradientSums, ref e, writeResiduals);
@@ -159,4 +162,41 @@ internal static partial class FusedPass
         total.SumOfResiduals += chunk.SumOfResiduals;
         TensorPrimitives.Add(gradientSums, chunkGradientSums, gradientSums);
     }
+}
+
+internal static partial class FusedPass
+{
+    /// <summary><see cref="Run{T, TLanes}"/> for any element type: float and double to their kernels, others to the scalar one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ChunkSums Run<T>(
+        ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
+        Span<double> gradientSums, Span<T> residuals, int threads)
+        where T : IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double))
+        {
+            return Run<double, DoubleElements>(
+                Reinterpret<T, double>(features), Reinterpret<T, double>(targets), Reinterpret<T, double>(weights), bias,
+                gradientSums, Reinterpret<T, double>(residuals), threads);
+        }
+
+        if (typeof(T) == typeof(float))
+        {
+            return Run<float, SingleElements>(
+                Reinterpret<T, float>(features), Reinterpret<T, float>(targets), Reinterpret<T, float>(weights), bias,
+                gradientSums, Reinterpret<T, float>(residuals), threads);
+        }
+
+        return Run<T, GenericElements<T>>(features, targets, weights, bias, gradientSums, residuals, threads);
+    }
+
+    /// <summary>The same memory seen as another element type of the same size (used only where T is that type).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ReadOnlySpan<TTo> Reinterpret<TFrom, TTo>(ReadOnlySpan<TFrom> span) =>
+        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<TFrom, TTo>(ref MemoryMarshal.GetReference(span)), span.Length);
+
+    /// <inheritdoc cref="Reinterpret{TFrom, TTo}(ReadOnlySpan{TFrom})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Span<TTo> Reinterpret<TFrom, TTo>(Span<TFrom> span) =>
+        MemoryMarshal.CreateSpan(ref Unsafe.As<TFrom, TTo>(ref MemoryMarshal.GetReference(span)), span.Length);
 }

@@ -175,14 +175,14 @@ public static partial class MeanSquaredError
         if (typeof(T) == typeof(double))
         {
             loss = Evaluate<double, DoubleElements>(
-                Reinterpret<T, double>(features), Reinterpret<T, double>(targets), Reinterpret<T, double>(weights), bias,
-                Reinterpret<T, double>(gradient), out biasGradient, Reinterpret<T, double>(residuals), options);
+                FusedPass.Reinterpret<T, double>(features), FusedPass.Reinterpret<T, double>(targets), FusedPass.Reinterpret<T, double>(weights), bias,
+                FusedPass.Reinterpret<T, double>(gradient), out biasGradient, FusedPass.Reinterpret<T, double>(residuals), options);
         }
         else if (typeof(T) == typeof(float))
         {
             loss = Evaluate<float, SingleElements>(
-                Reinterpret<T, float>(features), Reinterpret<T, float>(targets), Reinterpret<T, float>(weights), bias,
-                Reinterpret<T, float>(gradient), out biasGradient, Reinterpret<T, float>(residuals), options);
+                FusedPass.Reinterpret<T, float>(features), FusedPass.Reinterpret<T, float>(targets), FusedPass.Reinterpret<T, float>(weights), bias,
+                FusedPass.Reinterpret<T, float>(gradient), out biasGradient, FusedPass.Reinterpret<T, float>(residuals), options);
         }
         else
         {
@@ -206,7 +206,7 @@ public static partial class MeanSquaredError
         var inPlace = typeof(T) == typeof(double) && !gradient.IsEmpty;
         double[]? rented = null;
         var sums = inPlace
-            ? Reinterpret<T, double>(gradient)
+            ? FusedPass.Reinterpret<T, double>(gradient)
             : dimension <= 256 ? stackalloc double[dimension] : (rented = ArrayPool<double>.Shared.Rent(dimension)).AsSpan(0, dimension);
 
         var total = FusedPass.Run<T, TLanes>(features, targets, weights, bias, sums, residuals, options.Threads);
@@ -232,10 +232,21 @@ public static partial class MeanSquaredError
         {
             if (inPlace)
             {
-                TensorPrimitives.Divide(sums, half, sums);
+                if (dimension <= FusedPass.SmallDimensionLimit)
+                {
+                    // A call into TensorPrimitives costs about as much as the whole (50 × 4) pass's tail.
+                    for (var j = 0; j < sums.Length; j++)
+                    {
+                        sums[j] /= half;
+                    }
+                }
+                else
+                {
+                    TensorPrimitives.Divide(sums, half, sums);
+                }
                 if (lambda != 0.0)
                 {
-                    TensorPrimitives.MultiplyAdd(Reinterpret<T, double>(weights), 2.0 * lambda, sums, sums);
+                    TensorPrimitives.MultiplyAdd(FusedPass.Reinterpret<T, double>(weights), 2.0 * lambda, sums, sums);
                 }
             }
             else
@@ -262,12 +273,4 @@ public static partial class MeanSquaredError
 
         return loss;
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ReadOnlySpan<TTo> Reinterpret<TFrom, TTo>(ReadOnlySpan<TFrom> span) =>
-        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<TFrom, TTo>(ref MemoryMarshal.GetReference(span)), span.Length);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Span<TTo> Reinterpret<TFrom, TTo>(Span<TFrom> span) =>
-        MemoryMarshal.CreateSpan(ref Unsafe.As<TFrom, TTo>(ref MemoryMarshal.GetReference(span)), span.Length);
 }
