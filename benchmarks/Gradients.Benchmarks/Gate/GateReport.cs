@@ -37,7 +37,7 @@ public sealed record GateReport(IReadOnlyList<GateRow> Rows, IReadOnlyList<Thres
             table.Add(
                 $"{m.Key.Type}.{m.Key.Method}" + (m.IsBaseline ? " (baseline)" : ""),
                 m.Key.ParameterText,
-                row.Ratio is { } r ? r.ToString("F3", CultureInfo.InvariantCulture) : "—",
+                row.Ratio is { } r ? r.ToString("F3", CultureInfo.InvariantCulture) + (row.Attempts > 1 ? $" (best of {row.Attempts})" : "") : "—",
                 row.Threshold is { } t ? t.MaxRatio.ToString("0.###", CultureInfo.InvariantCulture) : "—",
                 m.AllocatedBytesPerOperation is { } a ? Bytes(a) : "—",
                 row.Threshold is { } u ? Bytes(u.MaxAllocatedBytes) : "—",
