@@ -66,4 +66,74 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void ThrowArgumentOutOfRange(string paramName, object? actualValue, string message) =>
         throw new ArgumentOutOfRangeException(paramName, actualValue, message);
+
+    // Finite differences (issue 3).
+
+    [DoesNotReturn]
+    public static void ThrowNonFiniteArgument(string paramName, int index, double value, int length) =>
+        throw new ArgumentException($"'{paramName}[{index}]' is {value} (length {length}); every coordinate must be finite.", paramName);
+
+    [DoesNotReturn]
+    public static void ThrowNonPositiveStep(string what, int index, double value) =>
+        throw new ArgumentOutOfRangeException(
+            "options", value, index < 0
+                ? $"{what} is {value}; a step must be positive and finite."
+                : $"{what}[{index}] is {value}; every step must be positive and finite.");
+
+    [DoesNotReturn]
+    public static void ThrowStepVanishes(int index, double x, double step) =>
+        throw new ArgumentOutOfRangeException(
+            "options", step, $"The step for coordinate {index} is too small to move x[{index}] = {x}: x + h rounds back to x.");
+
+    [DoesNotReturn]
+    public static void ThrowBoundsExcludePoint(int index, double x, double lower, double upper, int length) =>
+        throw new ArgumentException(
+            $"The bounds exclude the point: x[{index}] = {x} lies outside [{lower}, {upper}] (options.LowerBounds/UpperBounds, length {length}).", "options");
+
+    [DoesNotReturn]
+    public static void ThrowBoundsLeaveNoRoom(int index, double lower, double upper, int length) =>
+        throw new ArgumentException(
+            $"The bounds [{lower}, {upper}] of coordinate {index} (options.LowerBounds/UpperBounds, length {length}) leave no room for a step.", "options");
+
+    [DoesNotReturn]
+    public static void ThrowZeroDirection(string paramName, int length) =>
+        throw new ArgumentException($"'{paramName}' (length {length}) has zero norm; a direction must be non-zero.", paramName);
+
+    [DoesNotReturn]
+    public static void ThrowNonFiniteFunctionValue(string point, int coordinate, double offset, double value) =>
+        throw new NotFiniteNumberException(
+            coordinate < 0
+                ? $"f returned {value} at offset {offset} along the direction from x = {point}."
+                : $"f returned {value} when coordinate {coordinate} of x = {point} was moved by {offset}. " +
+                  "Pass options with NonFiniteValues = FallBackToOneSided to retry on the other side.",
+            value);
+
+    // Directional derivatives, gradient fields and checks (issue 4).
+
+    [DoesNotReturn]
+    public static void ThrowZeroVector(string paramName, string subject, int length, string consequence) =>
+        throw new ArgumentException($"{subject} (length {length}) is the zero vector; {consequence}", paramName);
+
+    [DoesNotReturn]
+    public static void ThrowNonFiniteVector(string paramName, string subject, int length) =>
+        throw new ArgumentException($"{subject} (length {length}) holds a NaN or infinite element; it must be finite.", paramName);
+
+    [DoesNotReturn]
+    public static void ThrowArgumentNull(string paramName) => throw new ArgumentNullException(paramName);
+
+    /// <summary>Throws unless <paramref name="actual"/> equals rows × columns (the row-major feature matrix of a loss).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ThrowIfNotMatrix(int actual, int rows, int columns, string paramName, string rowsName, string columnsName)
+    {
+        if (actual != (long)rows * columns)
+        {
+            ThrowNotMatrix(actual, rows, columns, paramName, rowsName, columnsName);
+        }
+    }
+
+    [DoesNotReturn]
+    public static void ThrowNotMatrix(int actual, int rows, int columns, string paramName, string rowsName, string columnsName) =>
+        throw new ArgumentException(
+            $"'{paramName}' has length {actual}, but {rowsName} × {columnsName} = {rows} × {columns} requires length {(long)rows * columns} (row-major).",
+            paramName);
 }

@@ -1,0 +1,300 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Gradients;
+
+/// <summary>
+/// Checks a hand-written gradient against finite differences and says which component is wrong: per component the
+/// analytic and numeric values, absolute and relative error, the step, the error the finite-difference model predicts,
+/// and pass/fail by a tolerance derived from that model and the floating-point type (so a correct float gradient
+/// passes, unlike fixed tolerances tuned for double).
+/// </summary>
+/// <remarks>
+/// <para>Both modes run on <see cref="FiniteDifference"/>. One evaluation of f is assumed to err by at most
+/// E = c·ε·(max|f| + Σⱼ|xⱼ·∂f/∂xⱼ|), the error of a backward-stable evaluation (c =
+/// <see cref="GradientCheckOptions.EvaluationError"/>, ε the machine epsilon of T); a component passes when
+/// |analytic − numeric| ≤ safety · predicted + c·ε·|analytic|.</para>
+/// <para><b>Full check</b> (<see cref="Check{T, TFunction}(TFunction, ReadOnlySpan{T}, GradientCheckOptions?)"/>):
+/// <see cref="FiniteDifference.Gradient{T, TFunction}(TFunction, ReadOnlySpan{T}, Span{T}, in FiniteDifferenceOptions{T}, Span{T}, Span{T})"/>
+/// with <see cref="FiniteDifferenceScheme.Richardson"/>: central differences at h/2 and h per component, extrapolated.
+/// The predicted error is the engine's estimate (the last Richardson correction, which estimates the truncation, plus
+/// round-off for values exact to ε; Numerical Recipes §5.7) plus 3E/h, the round-off the stencil's coefficients
+/// (Σ|cⱼ| = 3/h) give values erring by E. 4n + 1 evaluations.</para>
+/// <para><b>Fast check</b> (<see cref="CheckRandomDirections{T, TFunction}(TFunction, ReadOnlySpan{T}, int, int, GradientCheckOptions?)"/>):
+/// k seeded random unit directions u (uniform on the sphere), each compared by the engine's two-evaluation
+/// <see cref="FiniteDifference.DirectionalDerivative{T, TFunction}(TFunction, ReadOnlySpan{T}, ReadOnlySpan{T}, in FiniteDifferenceOptions{T})"/>
+/// (f(x + hu) − f(x − hu))/(2h) against ∇f·u: 2k + 1 evaluations instead of 4n + 1. A wrong component j by δ shows
+/// as an error δ·uⱼ, so k directions all miss it only if every |uⱼ| is below tolerance/|δ|, which is unlikely for
+/// k = 8. With no second stencil, truncation is modelled as (h²/6)·|φ'''| for φ(t) = f(x + tu), with
+/// |φ'''| ≈ d·|φ''|/L + d²·|φ'|/L² + d³·max|f|/L³ (d = 4, as for a polynomial of that degree; φ'' from the same
+/// values and f(x)) on the length scale L = minⱼ max(|xⱼ|, 1)/|uⱼ|: it assumes f varies on the scale of each |xⱼ|,
+/// as polynomials do. For a function much sharper than that at large |x| (e.g. log-sum-exp at |x| ≫ 1) the fast
+/// check can flag a correct gradient; confirm with the full check, which estimates truncation instead.</para>
+/// <para>The caller's x is never written; f must not write to its argument. The check allocates its report and
+/// a few arrays of length n; it is meant for tests and debugging, not hot loops.</para>
+/// </remarks>
+public static class GradientCheck
+{
+    /// <summary>
+    /// The fast check's truncation model treats f along a line like a polynomial of this degree on the length scale
+    /// L: |φ'''| ≲ d·|φ''|/L + d²·|φ'|/L² + d³·max|f|/L³ (each derivative of a degree-d monomial costs ≤ d/L).
+    /// </summary>
+    private const int ModelDegree = 4;
+
+    /// <summary>The default number of random directions of a fast check.</summary>
+    public const int DefaultDirectionCount = 8;
+
+    /// <summary>Checks a delegate gradient against central differences of <paramref name="function"/>, component by component.</summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <param name="function">f.</param>
+    /// <param name="gradient">The gradient to check.</param>
+    /// <param name="x">The point, of length n ≥ 1, finite.</param>
+    /// <param name="options">Tolerance settings; <see cref="GradientCheckOptions.Default"/> when <see langword="null"/>.</param>
+    /// <returns>The report; <see cref="GradientCheckReport{T}.Worst"/> names the most suspicious component.</returns>
+    /// <exception cref="ArgumentException"><paramref name="x"/> is empty or not finite, or the options are invalid.</exception>
+    public static GradientCheckReport<T> Check<T>(
+        Func<ReadOnlySpan<T>, T> function, GradientFunction<T> gradient, ReadOnlySpan<T> x, GradientCheckOptions? options = null)
+        where T : IFloatingPointIeee754<T> =>
+        Check<T, DelegateDifferentiableFunction<T>>(new DelegateDifferentiableFunction<T>(function, gradient), x, options);
+
+    /// <summary>Checks the analytic gradient of <paramref name="function"/> against central differences, component by component.</summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <typeparam name="TFunction">The function type (a struct is inlined).</typeparam>
+    /// <param name="function">f with its gradient.</param>
+    /// <param name="x">The point, of length n ≥ 1, finite.</param>
+    /// <param name="options">Tolerance settings; <see cref="GradientCheckOptions.Default"/> when <see langword="null"/>.</param>
+    /// <returns>The report; <see cref="GradientCheckReport{T}.Worst"/> names the most suspicious component.</returns>
+    /// <exception cref="ArgumentException"><paramref name="x"/> is empty or not finite, or the options are invalid.</exception>
+    public static GradientCheckReport<T> Check<T, TFunction>(TFunction function, ReadOnlySpan<T> x, GradientCheckOptions? options = null)
+        where T : IFloatingPointIeee754<T>
+        where TFunction : IDifferentiableFunction<T>
+    {
+        options ??= GradientCheckOptions.Default;
+        options.Validate();
+        ValidatePoint(x);
+        if (function is null)
+        {
+            ThrowHelper.ThrowArgumentNull(nameof(function));
+        }
+
+        var n = x.Length;
+        var analytic = new T[n];
+        var value = function.EvaluateWithGradient(x, analytic);
+        var numeric = new T[n];
+        var estimates = new T[n];
+        var steps = new T[n];
+        var log = new EvaluationLog<T>();
+        var result = FiniteDifference.Gradient<T, LoggedFunction<T, TFunction>>(
+            new LoggedFunction<T, TFunction>(function, log),
+            x,
+            numeric,
+            new FiniteDifferenceOptions<T> { Scheme = FiniteDifferenceScheme.Richardson, FunctionValue = value },
+            estimates,
+            steps);
+
+        // Σⱼ|xⱼ·∂f/∂xⱼ| from the numeric gradient: a wrong analytic gradient cannot widen its own tolerance.
+        var inputSensitivity = T.Zero;
+        for (var j = 0; j < n; j++)
+        {
+            inputSensitivity += T.Abs(x[j] * numeric[j]);
+        }
+
+        var epsilon = MachineEpsilon<T>();
+        var evaluationError = T.CreateTruncating(options.EvaluationError) * epsilon;
+        var safety = T.CreateTruncating(options.SafetyFactor);
+        var oneEvaluation = evaluationError * (T.Max(T.Abs(value), log.LargestMagnitude) + inputSensitivity);
+        var entries = new GradientCheckEntry<T>[n];
+        for (var i = 0; i < n; i++)
+        {
+            // The engine's Richardson estimate (|correction| + round-off of f values exact to ε) plus the round-off of
+            // the evaluation-error model: the stencil (4·D(h/2) − D(h))/3 weighs its four values by
+            // Σ|cⱼ| = (4/3)·(2/h) + (1/3)·(2/(2h)) = 3/h, so errors of ≤ E per value move it by ≤ 3E/h.
+            var predicted = estimates[i] + (T.CreateTruncating(3) * oneEvaluation / steps[i]);
+            var tolerance = (safety * predicted) + (evaluationError * T.Abs(analytic[i]));
+            entries[i] = Entry(i, analytic[i], numeric[i], steps[i], predicted, tolerance);
+        }
+
+        return new GradientCheckReport<T>(GradientCheckMode.Components, entries, [], result.Evaluations + 1, seed: null);
+    }
+
+    /// <summary>
+    /// Fast check of a delegate gradient along <paramref name="directionCount"/> seeded random unit directions, two
+    /// evaluations of f each.
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <param name="function">f.</param>
+    /// <param name="gradient">The gradient to check.</param>
+    /// <param name="x">The point, of length n ≥ 1, finite.</param>
+    /// <param name="directionCount">k ≥ 1, the number of random directions.</param>
+    /// <param name="seed">The seed of the directions: the same seed gives the same directions and the same report.</param>
+    /// <param name="options">Tolerance settings; <see cref="GradientCheckOptions.Default"/> when <see langword="null"/>.</param>
+    /// <returns>The report, one entry per direction; <see cref="GradientCheckReport{T}.Directions"/> holds the directions.</returns>
+    /// <exception cref="ArgumentException"><paramref name="x"/> is empty or not finite, k &lt; 1, or the options are invalid.</exception>
+    public static GradientCheckReport<T> CheckRandomDirections<T>(
+        Func<ReadOnlySpan<T>, T> function,
+        GradientFunction<T> gradient,
+        ReadOnlySpan<T> x,
+        int directionCount = DefaultDirectionCount,
+        int seed = 0,
+        GradientCheckOptions? options = null)
+        where T : IFloatingPointIeee754<T> =>
+        CheckRandomDirections<T, DelegateDifferentiableFunction<T>>(new DelegateDifferentiableFunction<T>(function, gradient), x, directionCount, seed, options);
+
+    /// <summary>
+    /// Fast check of <paramref name="function"/>'s analytic gradient along <paramref name="directionCount"/> seeded
+    /// random unit directions, two evaluations of f each.
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <typeparam name="TFunction">The function type (a struct is inlined).</typeparam>
+    /// <param name="function">f with its gradient.</param>
+    /// <param name="x">The point, of length n ≥ 1, finite.</param>
+    /// <param name="directionCount">k ≥ 1, the number of random directions.</param>
+    /// <param name="seed">The seed of the directions: the same seed gives the same directions and the same report.</param>
+    /// <param name="options">Tolerance settings; <see cref="GradientCheckOptions.Default"/> when <see langword="null"/>.</param>
+    /// <returns>The report, one entry per direction; <see cref="GradientCheckReport{T}.Directions"/> holds the directions.</returns>
+    /// <exception cref="ArgumentException"><paramref name="x"/> is empty or not finite, k &lt; 1, or the options are invalid.</exception>
+    public static GradientCheckReport<T> CheckRandomDirections<T, TFunction>(
+        TFunction function, ReadOnlySpan<T> x, int directionCount = DefaultDirectionCount, int seed = 0, GradientCheckOptions? options = null)
+        where T : IFloatingPointIeee754<T>
+        where TFunction : IDifferentiableFunction<T>
+    {
+        options ??= GradientCheckOptions.Default;
+        options.Validate();
+        ValidatePoint(x);
+        if (directionCount < 1)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(directionCount), directionCount, "A fast check needs at least one direction.");
+        }
+
+        if (function is null)
+        {
+            ThrowHelper.ThrowArgumentNull(nameof(function));
+        }
+
+        var n = x.Length;
+        var analytic = new T[n];
+        var value = function.EvaluateWithGradient(x, analytic);
+        var directions = RandomUnitDirections<T>(directionCount, n, seed);
+        var epsilon = MachineEpsilon<T>();
+        var two = T.CreateTruncating(2);
+        var six = T.CreateTruncating(6);
+        var degree = T.CreateTruncating(ModelDegree);
+
+        // Σⱼ|xⱼ·∂f/∂xⱼ| from the analytic gradient (no numeric one exists here). A wrong component δ widens the
+        // tolerance by only c·ε·|xⱼ|·|δ|/h ≈ c·ε^(2/3)·|δ|, far below the δ·uⱼ it causes.
+        var inputSensitivity = T.Zero;
+        for (var j = 0; j < n; j++)
+        {
+            inputSensitivity += T.Abs(x[j] * analytic[j]);
+        }
+
+        var evaluationError = T.CreateTruncating(options.EvaluationError) * epsilon;
+        var safety = T.CreateTruncating(options.SafetyFactor);
+        var entries = new GradientCheckEntry<T>[directionCount];
+        var evaluations = 1;
+        for (var k = 0; k < directionCount; k++)
+        {
+            var u = directions.AsSpan(k * n, n);
+            var rate = TensorPrimitives.Dot<T>(analytic, u);
+
+            // The engine's two-evaluation central difference (f(x + hu) − f(x − hu))/(2h); the log keeps the two values.
+            var log = new EvaluationLog<T>();
+            var estimate = FiniteDifference.DirectionalDerivative<T, LoggedFunction<T, TFunction>>(
+                new LoggedFunction<T, TFunction>(function, log), x, u, new FiniteDifferenceOptions<T> { Scheme = FiniteDifferenceScheme.Central });
+            evaluations += estimate.Evaluations;
+            var numeric = estimate.Value;
+            var h = estimate.Step;
+
+            // The line's length scale: moving t along u changes xⱼ by t·uⱼ, relative to its own scale max(|xⱼ|, 1),
+            // so f varies on the scale L = minⱼ max(|xⱼ|, 1)/|uⱼ|.
+            var scale = T.PositiveInfinity;
+            for (var j = 0; j < n; j++)
+            {
+                if (!T.IsZero(u[j]))
+                {
+                    scale = T.Min(scale, T.Max(T.Abs(x[j]), T.One) / T.Abs(u[j]));
+                }
+            }
+
+            // φ(t) = f(x + tu): φ'' from f(x ± hu) and f(x), and the degree-d model for φ''' (see remarks).
+            var curvature = T.Abs(log.Sum - (two * value)) / (h * h);
+            var magnitude = T.Max(T.Abs(value), log.LargestMagnitude);
+            var thirdDerivative = (degree * curvature / scale) + (degree * degree * T.Abs(numeric) / (scale * scale)) +
+                                  (degree * degree * degree * magnitude / (scale * scale * scale));
+            var truncation = h * h / six * thirdDerivative;
+            var roundOff = (evaluationError * (magnitude + inputSensitivity) / h) + (epsilon * T.Abs(numeric));
+            var predicted = truncation + roundOff;
+
+            var dotMagnitude = T.Zero;
+            for (var j = 0; j < n; j++)
+            {
+                dotMagnitude += T.Abs(analytic[j] * u[j]);
+            }
+
+            var tolerance = (safety * predicted) + (evaluationError * dotMagnitude);
+            entries[k] = Entry(k, rate, numeric, h, predicted, tolerance);
+        }
+
+        return new GradientCheckReport<T>(GradientCheckMode.RandomDirections, entries, directions, evaluations, seed);
+    }
+
+    private static T MachineEpsilon<T>()
+        where T : IFloatingPointIeee754<T> => StepSize.MachineEpsilon<T>();
+
+    private static GradientCheckEntry<T> Entry<T>(int index, T analytic, T numeric, T step, T predicted, T tolerance)
+        where T : IFloatingPointIeee754<T>
+    {
+        var absolute = T.Abs(analytic - numeric);
+        var larger = T.Max(T.Abs(analytic), T.Abs(numeric));
+        var relative = T.IsZero(larger) ? T.Zero : absolute / larger;
+        return new GradientCheckEntry<T>(index, analytic, numeric, absolute, relative, step, predicted, tolerance);
+    }
+
+    /// <summary>
+    /// k unit vectors uniform on the sphere Sⁿ⁻¹: Gaussian components (Box–Muller) normalized (Muller, "A note on a
+    /// method for generating points uniformly on n-dimensional spheres", CACM 2(4), 1959). A per-call seeded
+    /// generator keeps the check reproducible and thread-safe.
+    /// </summary>
+    private static T[] RandomUnitDirections<T>(int count, int n, int seed)
+        where T : IFloatingPointIeee754<T>
+    {
+        var random = new Random(seed);
+        var directions = new T[count * n];
+        var row = new double[n];
+        for (var k = 0; k < count; k++)
+        {
+            double norm;
+            do
+            {
+                for (var j = 0; j < n; j++)
+                {
+                    var radius = Math.Sqrt(-2.0 * Math.Log(1.0 - random.NextDouble()));
+                    row[j] = radius * Math.Cos(2.0 * Math.PI * random.NextDouble());
+                }
+
+                norm = Math.Sqrt(row.Sum(v => v * v));
+            }
+            while (norm == 0);
+
+            for (var j = 0; j < n; j++)
+            {
+                directions[(k * n) + j] = T.CreateTruncating(row[j] / norm);
+            }
+        }
+
+        return directions;
+    }
+
+    private static void ValidatePoint<T>(ReadOnlySpan<T> x)
+        where T : IFloatingPointIeee754<T>
+    {
+        ThrowHelper.ThrowIfEmpty(x.Length, nameof(x));
+        for (var i = 0; i < x.Length; i++)
+        {
+            if (!T.IsFinite(x[i]))
+            {
+                ThrowHelper.ThrowArgument($"'x' (length {x.Length}) has a non-finite element x[{i}] = {x[i]}; a gradient check needs a finite point.", nameof(x));
+            }
+        }
+    }
+}

@@ -1,0 +1,307 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+
+namespace Gradients;
+
+/// <summary>
+/// Directional derivatives from a gradient: the rate of change of f along a unit vector u is the dot product
+/// D_u f = ∇f·u, largest (= ‖∇f‖) along u = ∇f/‖∇f‖ and zero along any direction perpendicular to ∇f.
+/// </summary>
+/// <remarks>
+/// Directions need not be unit vectors: each is normalized as u = d/‖d‖. ‖d‖ is computed without overflow or
+/// underflow for any finite d ≠ 0 by scaling d by a power of two (exact) when its largest element is far from 1
+/// (the scaling idea of LAPACK's <c>dnrm2</c>; Blue, "A portable Fortran program to find the Euclidean norm of a
+/// vector", ACM TOMS 4(1), 1978). All methods are pure: no state, no allocation, inputs never written.
+/// </remarks>
+public static partial class Directional
+{
+    /// <summary>Up to this length the loops are scalar; beyond it TensorPrimitives' vector kernels pay off.</summary>
+    private const int ScalarLength = 16;
+
+    /// <summary>
+    /// The directional derivative D_u f = ∇f·u with u = <paramref name="direction"/>/‖<paramref name="direction"/>‖.
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <param name="gradient">∇f at the point, of length n ≥ 1.</param>
+    /// <param name="direction">The direction d, of length n; any finite non-zero vector (it is normalized here).</param>
+    /// <returns>The rate of change of f per unit distance along d.</returns>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="gradient"/> is empty, the lengths differ, or <paramref name="direction"/> is zero or not finite.
+    /// </exception>
+    public static T Derivative<T>(ReadOnlySpan<T> gradient, ReadOnlySpan<T> direction)
+        where T : IFloatingPointIeee754<T>
+    {
+        ThrowHelper.ThrowIfEmpty(gradient.Length, nameof(gradient));
+        ThrowHelper.ThrowIfLengthMismatch(direction.Length, gradient.Length, nameof(direction), "the gradient");
+        return Rate(gradient, direction, nameof(direction));
+    }
+
+    /// <summary>
+    /// The directional derivatives along k directions in one call: <paramref name="rates"/>[j] = ∇f·uⱼ with
+    /// uⱼ = dⱼ/‖dⱼ‖ and dⱼ row j of <paramref name="directions"/>. Each rate is bit-for-bit the value
+    /// <see cref="Derivative{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/> returns for that row.
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <param name="gradient">∇f at the point, of length n ≥ 1.</param>
+    /// <param name="directions">The k directions, row-major k×n (k = <paramref name="rates"/>.Length); each finite and non-zero.</param>
+    /// <param name="rates">Receives the k rates; must not overlap the inputs.</param>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="gradient"/> is empty, <paramref name="directions"/> is not k×n, an output overlaps an input,
+    /// or a direction is zero or not finite (the message names its row).
+    /// </exception>
+    public static void Derivatives<T>(ReadOnlySpan<T> gradient, ReadOnlySpan<T> directions, Span<T> rates)
+        where T : IFloatingPointIeee754<T>
+    {
+        ThrowHelper.ThrowIfEmpty(gradient.Length, nameof(gradient));
+        var n = gradient.Length;
+        var required = (long)rates.Length * n;
+        if (directions.Length != required)
+        {
+            ThrowHelper.ThrowArgument(
+                $"'directions' has length {directions.Length}, but k×n directions with k = {rates.Length} (the length of 'rates') and n = {n} (the length of 'gradient') require length {required}.",
+                nameof(directions));
+        }
+
+        ThrowHelper.ThrowIfOverlapping(gradient, rates, nameof(gradient), nameof(rates));
+        ThrowHelper.ThrowIfOverlapping(directions, rates, nameof(directions), nameof(rates));
+        for (var j = 0; j < rates.Length; j++)
+        {
+            rates[j] = Rate(gradient, directions.Slice(j * n, n), nameof(directions), j);
+        }
+    }
+
+    /// <summary>
+    /// Writes the unit direction of steepest ascent u = ∇f/‖∇f‖ into <paramref name="direction"/> and returns the
+    /// rate of change along it, the maximal rate ‖∇f‖.
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <param name="gradient">∇f at the point, of length n ≥ 1; finite and non-zero.</param>
+    /// <param name="direction">Receives u, of length n; must not overlap <paramref name="gradient"/>.</param>
+    /// <returns>‖∇f‖ (it may round to +∞ only if ‖∇f‖ exceeds the type's range).</returns>
+    /// <exception cref="ArgumentException">
+    /// The lengths differ or are zero, the spans overlap, <paramref name="gradient"/> is not finite, or it is zero:
+    /// at a stationary point every direction has rate 0, so there is no steepest direction to return.
+    /// </exception>
+    public static T SteepestAscent<T>(ReadOnlySpan<T> gradient, Span<T> direction)
+        where T : IFloatingPointIeee754<T>
+    {
+        ThrowHelper.ThrowIfEmpty(gradient.Length, nameof(gradient));
+        ThrowHelper.ThrowIfLengthMismatch(direction.Length, gradient.Length, nameof(direction), "the gradient");
+        ThrowHelper.ThrowIfOverlapping(gradient, direction, nameof(gradient), nameof(direction));
+        var exponent = ScalingExponent(gradient, nameof(gradient), -1);
+        if (exponent == 0)
+        {
+            gradient.CopyTo(direction);
+        }
+        else
+        {
+            ScaleByPowerOfTwo(gradient, -exponent, direction);
+        }
+
+        var norm = T.Sqrt(TensorPrimitives.SumOfSquares<T>(direction));
+        TensorPrimitives.Divide(direction, norm, direction);
+        return T.ScaleB(norm, exponent);
+    }
+
+    /// <summary>
+    /// Writes the unit direction of steepest descent u = −∇f/‖∇f‖ into <paramref name="direction"/> and returns the
+    /// rate of change along it, −‖∇f‖ (the direction a gradient-descent step takes).
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <param name="gradient">∇f at the point, of length n ≥ 1; finite and non-zero.</param>
+    /// <param name="direction">Receives u, of length n; must not overlap <paramref name="gradient"/>.</param>
+    /// <returns>−‖∇f‖.</returns>
+    /// <exception cref="ArgumentException">As for <see cref="SteepestAscent{T}(ReadOnlySpan{T}, Span{T})"/>.</exception>
+    public static T SteepestDescent<T>(ReadOnlySpan<T> gradient, Span<T> direction)
+        where T : IFloatingPointIeee754<T>
+    {
+        var norm = SteepestAscent(gradient, direction);
+        TensorPrimitives.Negate<T>(direction, direction);
+        return -norm;
+    }
+
+    /// <summary>
+    /// The maximal rate of change ‖∇f‖ (the Euclidean norm of the gradient), computed without intermediate
+    /// overflow or underflow. Zero at a stationary point; NaN if an element is NaN, +∞ if one is infinite.
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <param name="gradient">∇f at the point, of length n ≥ 1.</param>
+    /// <returns>‖∇f‖.</returns>
+    /// <exception cref="ArgumentException"><paramref name="gradient"/> is empty.</exception>
+    public static T MaximalRate<T>(ReadOnlySpan<T> gradient)
+        where T : IFloatingPointIeee754<T>
+    {
+        ThrowHelper.ThrowIfEmpty(gradient.Length, nameof(gradient));
+        var largest = T.Abs(TensorPrimitives.MaxMagnitude(gradient));
+        if (!T.IsFinite(largest) || T.IsZero(largest))
+        {
+            return largest;
+        }
+
+        var exponent = UnscaledExponent(largest);
+        if (exponent == 0)
+        {
+            return T.Sqrt(TensorPrimitives.SumOfSquares(gradient));
+        }
+
+        var scratch = default(ScratchBuffer<T>);
+        Span<T> buffer = scratch;
+        var sum = T.Zero;
+        for (var start = 0; start < gradient.Length; start += ScratchBuffer.Length)
+        {
+            var chunk = buffer[..Math.Min(ScratchBuffer.Length, gradient.Length - start)];
+            ScaleByPowerOfTwo(gradient.Slice(start, chunk.Length), -exponent, chunk);
+            sum += TensorPrimitives.SumOfSquares<T>(chunk);
+        }
+
+        return T.ScaleB(T.Sqrt(sum), exponent);
+    }
+
+    /// <summary>
+    /// Writes k = <paramref name="directions"/>.Length / 2 unit directions around the circle, row j =
+    /// (cos θⱼ, sin θⱼ) with θⱼ = 2πj/k: the input of the chapter's sweep of D_u f over all angles.
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <param name="directions">Receives the k×2 row-major directions; its length must be even and non-zero.</param>
+    /// <exception cref="ArgumentException"><paramref name="directions"/> is empty or has an odd length.</exception>
+    public static void UnitCircle<T>(Span<T> directions)
+        where T : IFloatingPointIeee754<T>
+    {
+        if (directions.IsEmpty || directions.Length % 2 != 0)
+        {
+            ThrowHelper.ThrowArgument(
+                $"'directions' has length {directions.Length}, but k 2-D directions need an even, non-zero length 2k.",
+                nameof(directions));
+        }
+
+        var count = directions.Length / 2;
+        var k = T.CreateTruncating(count);
+        for (var j = 0; j < count; j++)
+        {
+            var (sin, cos) = T.SinCos(T.Tau * T.CreateTruncating(j) / k);
+            directions[2 * j] = cos;
+            directions[(2 * j) + 1] = sin;
+        }
+    }
+
+    /// <summary>∇f·d/‖d‖, the one routine behind the single and batched forms (so they agree bit for bit).</summary>
+    private static T Rate<T>(ReadOnlySpan<T> gradient, ReadOnlySpan<T> direction, string paramName, int row = -1)
+        where T : IFloatingPointIeee754<T>
+    {
+        var exponent = ScalingExponent(direction, paramName, row);
+        if (direction.Length <= ScalarLength)
+        {
+            T dot = T.Zero, sumOfSquares = T.Zero;
+            for (var i = 0; i < direction.Length; i++)
+            {
+                var d = exponent == 0 ? direction[i] : T.ScaleB(direction[i], -exponent);
+                dot += gradient[i] * d;
+                sumOfSquares += d * d;
+            }
+
+            return dot / T.Sqrt(sumOfSquares);
+        }
+
+        if (exponent == 0)
+        {
+            return TensorPrimitives.Dot(gradient, direction) / T.Sqrt(TensorPrimitives.SumOfSquares(direction));
+        }
+
+        var scratch = default(ScratchBuffer<T>);
+        Span<T> buffer = scratch;
+        T chunkedDot = T.Zero, chunkedSum = T.Zero;
+        for (var start = 0; start < direction.Length; start += ScratchBuffer.Length)
+        {
+            var chunk = buffer[..Math.Min(ScratchBuffer.Length, direction.Length - start)];
+            ScaleByPowerOfTwo(direction.Slice(start, chunk.Length), -exponent, chunk);
+            chunkedDot += TensorPrimitives.Dot<T>(gradient.Slice(start, chunk.Length), chunk);
+            chunkedSum += TensorPrimitives.SumOfSquares<T>(chunk);
+        }
+
+        return chunkedDot / T.Sqrt(chunkedSum);
+    }
+
+    /// <summary>
+    /// The power of two to divide <paramref name="vector"/> by before squaring (0 when none is needed); throws
+    /// for a zero or non-finite vector.
+    /// </summary>
+    private static int ScalingExponent<T>(ReadOnlySpan<T> vector, string paramName, int row)
+        where T : IFloatingPointIeee754<T>
+    {
+        T largest;
+        if (vector.Length <= ScalarLength)
+        {
+            largest = T.Zero;
+            for (var i = 0; i < vector.Length; i++)
+            {
+                var magnitude = T.Abs(vector[i]);
+                if (T.IsNaN(magnitude))
+                {
+                    ThrowHelper.ThrowNonFiniteVector(paramName, Subject(paramName, row), vector.Length);
+                }
+
+                largest = T.Max(largest, magnitude);
+            }
+        }
+        else
+        {
+            largest = T.Abs(TensorPrimitives.MaxMagnitude(vector));
+        }
+
+        if (!T.IsFinite(largest))
+        {
+            ThrowHelper.ThrowNonFiniteVector(paramName, Subject(paramName, row), vector.Length);
+        }
+
+        if (T.IsZero(largest))
+        {
+            ThrowHelper.ThrowZeroVector(
+                paramName,
+                Subject(paramName, row),
+                vector.Length,
+                row < 0 && paramName == "gradient"
+                    ? "at a stationary point every direction has rate 0, so no steepest direction exists."
+                    : "a direction must be non-zero to be normalized.");
+        }
+
+        return UnscaledExponent(largest);
+    }
+
+    /// <summary>
+    /// 0 when squares of elements up to <paramref name="largest"/> can be summed as they are; otherwise the binary
+    /// exponent of <paramref name="largest"/>. Inside |log₂ largest| ≤ e_max/4 (±255 for double, ±31 for float) the
+    /// sum of n squares cannot overflow for any n &lt; 2^(e_max/2), and elements whose squares underflow are below
+    /// largest·2^(−e_max/4), contributing under ε relative.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int UnscaledExponent<T>(T largest)
+        where T : IFloatingPointIeee754<T>
+    {
+        var exponent = T.ILogB(largest);
+        var window = T.ILogB(T.BitDecrement(T.PositiveInfinity)) / 4;
+        return exponent >= -window && exponent <= window ? 0 : exponent;
+    }
+
+    /// <summary>
+    /// destination = source·2^<paramref name="exponent"/>, exact while results stay normal. The factor is split in
+    /// two when 2^exponent itself overflows (|exponent| can reach e_max − e_min for subnormal inputs), so a
+    /// zero element never meets an infinite factor.
+    /// </summary>
+    private static void ScaleByPowerOfTwo<T>(ReadOnlySpan<T> source, int exponent, Span<T> destination)
+        where T : IFloatingPointIeee754<T>
+    {
+        var factor = T.ScaleB(T.One, exponent);
+        if (T.IsFinite(factor))
+        {
+            TensorPrimitives.Multiply(source, factor, destination);
+            return;
+        }
+
+        var half = exponent / 2;
+        TensorPrimitives.Multiply(source, T.ScaleB(T.One, half), destination);
+        TensorPrimitives.Multiply(destination, T.ScaleB(T.One, exponent - half), destination);
+    }
+
+    private static string Subject(string paramName, int row) => row < 0 ? $"'{paramName}'" : $"Row {row} of '{paramName}'";
+}

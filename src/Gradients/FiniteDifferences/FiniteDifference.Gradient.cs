@@ -1,0 +1,365 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+
+namespace Gradients;
+
+/// <summary>
+/// Numerical derivatives by finite differences: gradients, directional derivatives, one-variable derivatives,
+/// Jacobians, Hessians and Hessian-vector products. Every routine is generic over the floating-point type, works
+/// on a scratch copy of x (the caller's x is never written), holds no shared mutable state (safe to call from
+/// many threads at once) and allocates nothing for n ≤ 1000 on its serial path. Functions come either as a
+/// delegate or, for inlining, as a struct implementing <see cref="IScalarFunction{T}"/>.
+/// </summary>
+public static partial class FiniteDifference
+{
+    /// <summary>
+    /// Writes the central-difference gradient of <paramref name="f"/> at <paramref name="x"/> into
+    /// <paramref name="gradient"/> (2n evaluations, default step ∛ε·max(|xᵢ|, 1)).
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <param name="f">The function; it must not write to its argument.</param>
+    /// <param name="x">The point, of length n ≥ 1, finite.</param>
+    /// <param name="gradient">Receives ∂f/∂xᵢ; length n, not overlapping <paramref name="x"/>.</param>
+    /// <exception cref="ArgumentException">An argument is empty, non-finite or of the wrong length.</exception>
+    /// <exception cref="NotFiniteNumberException">f returned NaN or ±∞ at a stencil point.</exception>
+    public static void Gradient<T>(Func<ReadOnlySpan<T>, T> f, ReadOnlySpan<T> x, Span<T> gradient)
+        where T : IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        var function = new DelegateFunction<T>(f);
+        _ = GradientCore(ref function, x, gradient, default, default, default);
+    }
+
+    /// <summary>
+    /// Writes the finite-difference gradient of <paramref name="f"/> at <paramref name="x"/> into
+    /// <paramref name="gradient"/> with the scheme, steps, bounds and policies of <paramref name="options"/>.
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <param name="f">The function; it must not write to its argument (and be thread-safe when parallel).</param>
+    /// <param name="x">The point, of length n ≥ 1, finite and inside the bounds.</param>
+    /// <param name="gradient">Receives ∂f/∂xᵢ; length n, not overlapping <paramref name="x"/>.</param>
+    /// <param name="options">The scheme, steps, bounds, non-finite policy and parallelism.</param>
+    /// <param name="errorEstimates">
+    /// Optional (empty or length n): receives the error estimate of each component (NaN when the scheme has none).
+    /// </param>
+    /// <param name="steps">Optional (empty or length n): receives the step used for each coordinate.</param>
+    /// <returns>The evaluation count, the number of one-sided coordinates and the largest error estimate.</returns>
+    /// <exception cref="ArgumentException">An argument or option is invalid; the message names it and its size.</exception>
+    /// <exception cref="NotFiniteNumberException">f returned NaN or ±∞ and no fallback succeeded.</exception>
+    public static FiniteDifferenceResult<T> Gradient<T>(
+        Func<ReadOnlySpan<T>, T> f,
+        ReadOnlySpan<T> x,
+        Span<T> gradient,
+        in FiniteDifferenceOptions<T> options,
+        Span<T> errorEstimates = default,
+        Span<T> steps = default)
+        where T : IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        var function = new DelegateFunction<T>(f);
+        return GradientCore(ref function, x, gradient, options, errorEstimates, steps);
+    }
+
+    /// <summary>
+    /// Writes the central-difference gradient of the struct function <paramref name="function"/> at
+    /// <paramref name="x"/> into <paramref name="gradient"/>; the struct's <c>Evaluate</c> is inlined.
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <typeparam name="TFunction">The function type, a struct.</typeparam>
+    /// <param name="function">The function; it must not write to its argument.</param>
+    /// <param name="x">The point, of length n ≥ 1, finite.</param>
+    /// <param name="gradient">Receives ∂f/∂xᵢ; length n, not overlapping <paramref name="x"/>.</param>
+    /// <exception cref="ArgumentException">An argument is empty, non-finite or of the wrong length.</exception>
+    /// <exception cref="NotFiniteNumberException">f returned NaN or ±∞ at a stencil point.</exception>
+    public static void Gradient<T, TFunction>(TFunction function, ReadOnlySpan<T> x, Span<T> gradient)
+        where T : IFloatingPointIeee754<T>
+        where TFunction : struct, IScalarFunction<T> =>
+        _ = GradientCore(ref function, x, gradient, default, default, default);
+
+    /// <summary>
+    /// Writes the finite-difference gradient of the struct function <paramref name="function"/> at
+    /// <paramref name="x"/> into <paramref name="gradient"/> with the settings of <paramref name="options"/>.
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <typeparam name="TFunction">The function type, a struct.</typeparam>
+    /// <param name="function">The function; it must not write to its argument (and be thread-safe when parallel).</param>
+    /// <param name="x">The point, of length n ≥ 1, finite and inside the bounds.</param>
+    /// <param name="gradient">Receives ∂f/∂xᵢ; length n, not overlapping <paramref name="x"/>.</param>
+    /// <param name="options">The scheme, steps, bounds, non-finite policy and parallelism.</param>
+    /// <param name="errorEstimates">
+    /// Optional (empty or length n): receives the error estimate of each component (NaN when the scheme has none).
+    /// </param>
+    /// <param name="steps">Optional (empty or length n): receives the step used for each coordinate.</param>
+    /// <returns>The evaluation count, the number of one-sided coordinates and the largest error estimate.</returns>
+    /// <exception cref="ArgumentException">An argument or option is invalid; the message names it and its size.</exception>
+    /// <exception cref="NotFiniteNumberException">f returned NaN or ±∞ and no fallback succeeded.</exception>
+    public static FiniteDifferenceResult<T> Gradient<T, TFunction>(
+        TFunction function,
+        ReadOnlySpan<T> x,
+        Span<T> gradient,
+        in FiniteDifferenceOptions<T> options,
+        Span<T> errorEstimates = default,
+        Span<T> steps = default)
+        where T : IFloatingPointIeee754<T>
+        where TFunction : struct, IScalarFunction<T> =>
+        GradientCore(ref function, x, gradient, options, errorEstimates, steps);
+
+    [SkipLocalsInit]
+    private static FiniteDifferenceResult<T> GradientCore<T, TFunction>(
+        ref TFunction function,
+        ReadOnlySpan<T> x,
+        Span<T> gradient,
+        in FiniteDifferenceOptions<T> options,
+        Span<T> errorEstimates,
+        Span<T> steps)
+        where T : IFloatingPointIeee754<T>
+        where TFunction : struct, IScalarFunction<T>
+    {
+        var n = x.Length;
+        ThrowHelper.ThrowIfEmpty(n, nameof(x));
+        ThrowHelper.ThrowIfLengthMismatch(gradient.Length, n, nameof(gradient), "the point 'x'");
+        ThrowHelper.ThrowIfOverlapping(x, gradient, nameof(x), nameof(gradient));
+        if (!errorEstimates.IsEmpty)
+        {
+            ThrowHelper.ThrowIfLengthMismatch(errorEstimates.Length, n, nameof(errorEstimates), "the point 'x'");
+            ThrowHelper.ThrowIfOverlapping(x, errorEstimates, nameof(x), nameof(errorEstimates));
+        }
+
+        if (!steps.IsEmpty)
+        {
+            ThrowHelper.ThrowIfLengthMismatch(steps.Length, n, nameof(steps), "the point 'x'");
+            ThrowHelper.ThrowIfOverlapping(x, steps, nameof(x), nameof(steps));
+        }
+
+        ValidatePoint(x, nameof(x));
+        ValidateOptions(options, x, allowPerCoordinateSteps: true);
+
+        var degree = DegreeOfParallelism(options.MaxDegreeOfParallelism);
+        if (degree > 1 && n > 1)
+        {
+            return GradientParallel(function, x, gradient, options, errorEstimates, steps, degree);
+        }
+
+        Unsafe.SkipInit(out ScratchBuffer<T> stack);
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            stack = default;
+        }
+
+        T[]? rented = null;
+        var point = n <= ScratchBuffer.Length
+            ? ((Span<T>)stack)[..n]
+            : (rented = ArrayPool<T>.Shared.Rent(n)).AsSpan(0, n);
+        try
+        {
+            x.CopyTo(point);
+            return GradientRange(ref function, x, point, 0, n, gradient, errorEstimates, steps, options);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<T>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Differentiates coordinates [<paramref name="start"/>, <paramref name="end"/>) on the scratch point
+    /// <paramref name="point"/> (a copy of x). Each coordinate depends only on x, f and its own step, which is
+    /// what makes the parallel split bit-identical to the serial loop.
+    /// </summary>
+    private static FiniteDifferenceResult<T> GradientRange<T, TFunction>(
+        ref TFunction function,
+        ReadOnlySpan<T> x,
+        Span<T> point,
+        int start,
+        int end,
+        Span<T> gradient,
+        Span<T> errorEstimates,
+        Span<T> steps,
+        in FiniteDifferenceOptions<T> options)
+        where T : IFloatingPointIeee754<T>
+        where TFunction : struct, IScalarFunction<T>
+    {
+        var scheme = options.Scheme;
+        var lower = options.LowerBounds.Span;
+        var upper = options.UpperBounds.Span;
+        var userSteps = options.Steps.Span;
+        var userStep = options.HasStep || !userSteps.IsEmpty;
+        var relative = !userStep || options.StepKind == StepSizeKind.Relative;
+        var factor = options.HasStep ? options.Step : StepSize.Factor<T>(scheme);
+        var functionValue = options.FunctionValue;
+        var hasFunctionValue = options.HasFunctionValue;
+        var policy = options.NonFiniteValues;
+        var fastCentral = scheme == FiniteDifferenceScheme.Central && lower.IsEmpty && upper.IsEmpty;
+
+        var evaluations = 0;
+        var oneSided = 0;
+        var maxError = T.NaN;
+        for (var i = start; i < end; i++)
+        {
+            var xi = x[i];
+            var h = StepSize.For(userSteps.IsEmpty ? factor : userSteps[i], relative, xi);
+            if (!(h > T.Zero))
+            {
+                ThrowHelper.ThrowStepVanishes(i, double.CreateTruncating(xi), double.CreateTruncating(h));
+            }
+
+            if (!steps.IsEmpty)
+            {
+                steps[i] = h;
+            }
+
+            if (fastCentral)
+            {
+                // The plain central loop, the same arithmetic as Stencil.Central on an unbounded line; a
+                // non-finite value sends the coordinate through the general path for its policy.
+                var up = xi + h;
+                var down = xi - h;
+                point[i] = up;
+                var plus = function.Evaluate(point);
+                point[i] = down;
+                var minus = function.Evaluate(point);
+                point[i] = xi;
+                evaluations += 2;
+                if (T.IsFinite(plus) && T.IsFinite(minus))
+                {
+                    gradient[i] = (plus - minus) / ((up - xi) - (down - xi));
+                    if (!errorEstimates.IsEmpty)
+                    {
+                        errorEstimates[i] = T.NaN;
+                    }
+
+                    continue;
+                }
+            }
+
+            var low = lower.IsEmpty ? T.NegativeInfinity : lower[i];
+            var high = upper.IsEmpty ? T.PositiveInfinity : upper[i];
+            var line = new CoordinateLine<T, TFunction>(ref function, point, i, xi, low, high);
+            var status = Stencil.Differentiate(ref line, scheme, h, xi - low, high - xi, policy, ref functionValue, ref hasFunctionValue, out var outcome);
+            evaluations += outcome.Evaluations;
+            if (status != StencilStatus.Ok)
+            {
+                ThrowStencilFailure(status, outcome, x, i, low, high);
+            }
+
+            gradient[i] = outcome.Derivative;
+            if (!errorEstimates.IsEmpty)
+            {
+                errorEstimates[i] = outcome.ErrorEstimate;
+            }
+
+            if (!steps.IsEmpty)
+            {
+                steps[i] = outcome.Step;
+            }
+
+            if (outcome.OneSided)
+            {
+                oneSided++;
+            }
+
+            if (T.IsNaN(maxError) || outcome.ErrorEstimate > maxError)
+            {
+                maxError = outcome.ErrorEstimate;
+            }
+        }
+
+        return new FiniteDifferenceResult<T>(evaluations, oneSided, maxError);
+    }
+
+    /// <summary>
+    /// Splits the coordinates into contiguous chunks evaluated on separate threads, each on its own copy of x and
+    /// of the function struct. Allocates (the thread pool's task objects, pooled buffers); meant for expensive f.
+    /// </summary>
+    private static FiniteDifferenceResult<T> GradientParallel<T, TFunction>(
+        TFunction function,
+        ReadOnlySpan<T> x,
+        Span<T> gradient,
+        FiniteDifferenceOptions<T> options,
+        Span<T> errorEstimates,
+        Span<T> steps,
+        int degree)
+        where T : IFloatingPointIeee754<T>
+        where TFunction : struct, IScalarFunction<T>
+    {
+        var n = x.Length;
+        var pool = ArrayPool<T>.Shared;
+        var origin = pool.Rent(n);
+        var gradientBuffer = pool.Rent(n);
+        var errorBuffer = errorEstimates.IsEmpty ? null : pool.Rent(n);
+        var stepBuffer = steps.IsEmpty ? null : pool.Rent(n);
+        x.CopyTo(origin);
+        var chunks = Math.Min(n, degree * 4);
+        var gate = new object();
+        var evaluations = 0;
+        var oneSided = 0;
+        var maxError = T.NaN;
+        try
+        {
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = degree }, chunk =>
+            {
+                var start = (int)((long)n * chunk / chunks);
+                var end = (int)((long)n * (chunk + 1) / chunks);
+                var point = pool.Rent(n);
+                try
+                {
+                    var local = function;
+                    origin.AsSpan(0, n).CopyTo(point);
+                    var result = GradientRange(
+                        ref local,
+                        origin.AsSpan(0, n),
+                        point.AsSpan(0, n),
+                        start,
+                        end,
+                        gradientBuffer.AsSpan(0, n),
+                        errorBuffer is null ? default : errorBuffer.AsSpan(0, n),
+                        stepBuffer is null ? default : stepBuffer.AsSpan(0, n),
+                        options);
+                    lock (gate)
+                    {
+                        evaluations += result.Evaluations;
+                        oneSided += result.OneSidedCoordinates;
+                        if (T.IsNaN(maxError) || result.MaxErrorEstimate > maxError)
+                        {
+                            maxError = result.MaxErrorEstimate;
+                        }
+                    }
+                }
+                finally
+                {
+                    pool.Return(point);
+                }
+            });
+
+            gradientBuffer.AsSpan(0, n).CopyTo(gradient);
+            errorBuffer?.AsSpan(0, n).CopyTo(errorEstimates);
+            stepBuffer?.AsSpan(0, n).CopyTo(steps);
+            return new FiniteDifferenceResult<T>(evaluations, oneSided, maxError);
+        }
+        catch (AggregateException aggregate) when (aggregate.InnerExceptions.Count >= 1)
+        {
+            // Surface the same exception type the serial path throws.
+            ExceptionDispatchInfo.Capture(aggregate.InnerExceptions[0]).Throw();
+            throw;
+        }
+        finally
+        {
+            pool.Return(origin);
+            pool.Return(gradientBuffer);
+            if (errorBuffer is not null)
+            {
+                pool.Return(errorBuffer);
+            }
+
+            if (stepBuffer is not null)
+            {
+                pool.Return(stepBuffer);
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Gradients;
+
+/// <summary>
+/// The default finite-difference steps. Each balances the truncation error of the formula against the round-off
+/// error ε·|f|/h of differencing nearly equal values, so h ∝ ε^(1/(p+1)) for a formula of order p in a first
+/// derivative and ε^(1/4) for the central second derivative (Nocedal &amp; Wright, Numerical Optimization, 2nd ed.,
+/// §8.1, eqs. 8.6 and 8.9; Press et al., Numerical Recipes, 3rd ed., §5.7; Sauer, Numerical Analysis, §5.1).
+/// Every default is relative: hᵢ = factor · max(|xᵢ|, 1).
+/// </summary>
+public static class StepSize
+{
+    /// <summary>
+    /// Machine epsilon of <typeparamref name="T"/>: the gap between 1 and the next larger value (2⁻⁵² for double,
+    /// 2⁻²³ for float). Not <c>T.Epsilon</c>, which in .NET is the smallest subnormal.
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <returns>ε of the type.</returns>
+    public static T MachineEpsilon<T>()
+        where T : IFloatingPointIeee754<T> => T.BitIncrement(T.One) - T.One;
+
+    /// <summary>
+    /// The relative step factor of a first-derivative scheme: √ε for forward and backward differences, ∛ε for
+    /// central differences, ε^(1/5) for fourth-order central differences and for the base step h of Richardson
+    /// extrapolation (whose finer stencil then works at h/2, near the fourth-order optimum, while the coarse one
+    /// stays large enough for |D(h/2) − D(h)| to be dominated by truncation rather than round-off, which is what
+    /// makes the error estimate meaningful).
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <param name="scheme">The scheme.</param>
+    /// <returns>The factor that multiplies max(|xᵢ|, 1).</returns>
+    public static T Factor<T>(FiniteDifferenceScheme scheme)
+        where T : IFloatingPointIeee754<T> => scheme switch
+        {
+            FiniteDifferenceScheme.Forward or FiniteDifferenceScheme.Backward => StepFactors<T>.SquareRoot,
+            FiniteDifferenceScheme.FourthOrderCentral or FiniteDifferenceScheme.Richardson => StepFactors<T>.FifthRoot,
+            _ => StepFactors<T>.CubeRoot,
+        };
+
+    /// <summary>The relative step factor ε^(1/4) of central second differences (Hessians).</summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <returns>The factor that multiplies max(|xᵢ|, 1).</returns>
+    public static T SecondDerivativeFactor<T>()
+        where T : IFloatingPointIeee754<T> => StepFactors<T>.FourthRoot;
+
+    /// <summary>
+    /// The default step of <paramref name="scheme"/> at <paramref name="x"/>, factor · max(|x|, 1), rounded so
+    /// that x ± h are exactly representable.
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <param name="scheme">The scheme.</param>
+    /// <param name="x">The coordinate value.</param>
+    /// <returns>The step.</returns>
+    public static T Default<T>(FiniteDifferenceScheme scheme, T x)
+        where T : IFloatingPointIeee754<T> => Representable(x, Factor<T>(scheme) * T.Max(T.Abs(x), T.One));
+
+    /// <summary>
+    /// Rounds h so that the stencil moves x by exactly h: h ← (|x| + h) − |x| (Nocedal &amp; Wright §8.1; Numerical
+    /// Recipes §5.7, eq. 5.7.4). Done on |x| so the step away from zero — the one that can round — is the exact one;
+    /// the step towards zero is then exact too whenever h ≤ |x|, the only case where the rounding matters.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T Representable<T>(T x, T h)
+        where T : IFloatingPointIeee754<T>
+    {
+        var magnitude = T.Abs(x);
+        return (magnitude + h) - magnitude;
+    }
+
+    /// <summary>
+    /// The step of coordinate i from the options: the per-coordinate step, else the single step, else the
+    /// default factor; scaled by max(|xᵢ|, 1) when relative; rounded by <see cref="Representable{T}"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T For<T>(T userOrFactor, bool relative, T x)
+        where T : IFloatingPointIeee754<T> =>
+        Representable(x, relative ? userOrFactor * T.Max(T.Abs(x), T.One) : userOrFactor);
+}
+
+/// <summary>Powers of machine epsilon, computed once per type (immutable, so safe to share between threads).</summary>
+internal static class StepFactors<T>
+    where T : IFloatingPointIeee754<T>
+{
+    public static readonly T Epsilon = StepSize.MachineEpsilon<T>();
+    public static readonly T SquareRoot = T.Sqrt(Epsilon);
+    public static readonly T CubeRoot = T.Cbrt(Epsilon);
+    public static readonly T FourthRoot = T.Sqrt(T.Sqrt(Epsilon));
+    public static readonly T FifthRoot = T.RootN(Epsilon, 5);
+}

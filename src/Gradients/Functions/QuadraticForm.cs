@@ -1,0 +1,108 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Gradients;
+
+/// <summary>
+/// f(x) = ½xᵀAx + bᵀx + c; ∇f = Sx + b and ∇²f = S, where S = ½(A + Aᵀ) is the symmetric part of A
+/// (xᵀAx = xᵀSx for every x, so only S matters; A need not be symmetric).
+/// </summary>
+/// <remarks>
+/// A and b are copied at construction (A is stored as its symmetric part S); the caller's spans are never kept
+/// or written. Instances are immutable and safe to share between threads. Each gradient row is one vectorized
+/// dot product, O(n²) in all.
+/// </remarks>
+/// <typeparam name="T">The floating-point type.</typeparam>
+public readonly struct QuadraticForm<T> : ITwiceDifferentiableFunction<T>
+    where T : IFloatingPointIeee754<T>
+{
+    private readonly T[] _symmetric;
+    private readonly T[] _linear;
+    private readonly T _constant;
+
+    /// <summary>Creates f(x) = ½xᵀAx + bᵀx + c.</summary>
+    /// <param name="matrix">A, row-major n×n (n = <paramref name="linear"/>.Length).</param>
+    /// <param name="linear">b, of length n ≥ 1.</param>
+    /// <param name="constant">c.</param>
+    /// <exception cref="ArgumentException"><paramref name="linear"/> is empty or <paramref name="matrix"/> is not n×n.</exception>
+    public QuadraticForm(ReadOnlySpan<T> matrix, ReadOnlySpan<T> linear, T constant)
+    {
+        ThrowHelper.ThrowIfEmpty(linear.Length, nameof(linear));
+        var n = linear.Length;
+        var required = n <= 46340 ? n * n : -1;
+        ThrowHelper.ThrowIfLengthMismatch(matrix.Length, required, nameof(matrix), $"an n×n matrix with n = {n} (the length of 'linear')");
+
+        var half = T.One / (T.One + T.One);
+        _symmetric = new T[n * n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                _symmetric[(i * n) + j] = i == j ? matrix[(i * n) + i] : half * (matrix[(i * n) + j] + matrix[(j * n) + i]);
+            }
+        }
+
+        _linear = linear.ToArray();
+        _constant = constant;
+    }
+
+    /// <summary>The dimension n; 0 for a default instance.</summary>
+    public int Dimension => _linear?.Length ?? 0;
+
+    /// <summary>S = ½(A + Aᵀ), row-major n×n (a read-only view of this instance's own copy).</summary>
+    public ReadOnlySpan<T> SymmetricMatrix => _symmetric;
+
+    /// <summary>b (a read-only view of this instance's own copy).</summary>
+    public ReadOnlySpan<T> Linear => _linear;
+
+    /// <summary>c.</summary>
+    public T Constant => _constant;
+
+    /// <inheritdoc/>
+    public T Evaluate(ReadOnlySpan<T> x)
+    {
+        ReadOnlySpan<T> linear = _linear;
+        ReadOnlySpan<T> symmetric = _symmetric;
+        var n = linear.Length;
+        FunctionArguments.ValidatePoint(x.Length, n, "the quadratic form's dimension");
+
+        // f = Σᵢ xᵢ(½(Sx)ᵢ + bᵢ) + c: one pass over S, no scratch.
+        var half = T.One / (T.One + T.One);
+        var sum = T.Zero;
+        for (var i = 0; i < n; i++)
+        {
+            sum += x[i] * ((half * TensorPrimitives.Dot(symmetric.Slice(i * n, n), x)) + linear[i]);
+        }
+
+        return sum + _constant;
+    }
+
+    /// <inheritdoc/>
+    public T EvaluateWithGradient(ReadOnlySpan<T> x, Span<T> gradient)
+    {
+        ReadOnlySpan<T> linear = _linear;
+        ReadOnlySpan<T> symmetric = _symmetric;
+        var n = linear.Length;
+        FunctionArguments.ValidatePoint(x.Length, n, "the quadratic form's dimension");
+        FunctionArguments.ValidateGradient(x, gradient);
+
+        var half = T.One / (T.One + T.One);
+        var sum = T.Zero;
+        for (var i = 0; i < n; i++)
+        {
+            var row = TensorPrimitives.Dot(symmetric.Slice(i * n, n), x);
+            gradient[i] = row + linear[i];
+            sum += x[i] * ((half * row) + linear[i]);
+        }
+
+        return sum + _constant;
+    }
+
+    /// <inheritdoc/>
+    public void Hessian(ReadOnlySpan<T> x, Span<T> hessian)
+    {
+        FunctionArguments.ValidatePoint(x.Length, Dimension, "the quadratic form's dimension");
+        FunctionArguments.ValidateHessian(x, hessian);
+        _symmetric.CopyTo(hessian);
+    }
+}

@@ -1,0 +1,162 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Gradients;
+
+/// <summary>The sums one pass over a block of rows produces (gradient sums are written to a span beside them).</summary>
+internal struct ChunkSums
+{
+    /// <summary>Σ r² over the block's rows.</summary>
+    public double SumOfSquares;
+
+    /// <summary>Σ r over the block's rows (the intercept's gradient, before the 2/N factor).</summary>
+    public double SumOfResiduals;
+}
+
+/// <summary>
+/// The fused pass of the MSE loss: for each row, r = x·w + b − y, accumulating Σr², Σr and Σ r·x in one read of X.
+/// This file holds the row-chunk plan and the dispatch to a kernel family (one file each: small dimension,
+/// wide dimension, scalar, threaded driver).
+/// </summary>
+/// <remarks>
+/// Determinism: the rows are cut into chunks whose boundaries depend only on (N, D), never on the thread count.
+/// Each chunk's sums start from zero and the chunk results are added in chunk order, so any number of threads
+/// produces bit-identical results.
+/// </remarks>
+internal static partial class FusedPass
+{
+    /// <summary>Elements of X per chunk: large enough that folding a chunk's D sums is negligible next to reading it.</summary>
+    internal const int TargetChunkElements = 1 << 16;
+
+    /// <summary>Fewest rows in a chunk (so the fold of D sums costs at most 1/16 of the chunk's work).</summary>
+    internal const int MinChunkRows = 16;
+
+    /// <summary>At most this many chunks, which bounds the threaded driver's buffer of partial sums.</summary>
+    internal const int MaxChunks = 1024;
+
+    /// <summary>Widest D the register kernel serves: four 256-bit vectors of doubles per row.</summary>
+    internal const int SmallDimensionLimit = 16;
+
+    /// <summary>Rows per chunk for N rows of D features; a function of (N, D) only.</summary>
+    internal static int ChunkRows(int rows, int dimension)
+    {
+        var chunkRows = Math.Max(MinChunkRows, (TargetChunkElements + dimension - 1) / dimension);
+        if ((rows + (long)chunkRows - 1) / chunkRows > MaxChunks)
+        {
+            chunkRows = (int)((rows + (long)MaxChunks - 1) / MaxChunks);
+        }
+
+        // Whole blocks of four rows, so the four-row kernels have no remainder inside a chunk.
+        return (chunkRows + 3) & ~3;
+    }
+
+    /// <summary>
+    /// Sums over one chunk: writes Σ r·xⱼ to <paramref name="gradientSums"/> (length D, overwritten) and returns Σr², Σr.
+    /// </summary>
+    /// <param name="features">The chunk's first row; <paramref name="available"/> elements are readable from it.</param>
+    /// <param name="targets">The chunk's first target.</param>
+    /// <param name="weights">The D weights.</param>
+    /// <param name="dimension">D.</param>
+    /// <param name="rows">Rows in the chunk.</param>
+    /// <param name="available">Elements of X readable from <paramref name="features"/> (the rest of X).</param>
+    /// <param name="bias">The intercept b.</param>
+    /// <param name="gradientSums">Receives Σ r·xⱼ.</param>
+    /// <param name="residuals">The chunk's first residual slot (when <paramref name="writeResiduals"/>).</param>
+    /// <param name="writeResiduals">Whether to store each r.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ChunkSums Chunk<T, TLanes>(
+        ref T features, ref T targets, ref T weights, int dimension, int rows, nuint available, double bias,
+        Span<double> gradientSums, ref T residuals, bool writeResiduals)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        if (TLanes.IsVectorizable && Vector256.IsHardwareAccelerated)
+        {
+            if (dimension <= SmallDimensionLimit && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+            {
+                return SmallDimension<T, TLanes>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals);
+            }
+
+            if (dimension >= Vector256<double>.Count)
+            {
+                return Wide256<T, TLanes>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals);
+            }
+        }
+        else if (TLanes.IsVectorizable && Vector128.IsHardwareAccelerated && dimension >= Vector128<double>.Count)
+        {
+            return Wide128<T, TLanes>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals);
+        }
+
+        return Scalar<T, TLanes>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals);
+    }
+}
+
+internal static partial class FusedPass
+{
+    /// <summary>
+    /// The whole pass: writes Σ r·xⱼ over all rows into <paramref name="gradientSums"/> (length D, overwritten)
+    /// and returns Σr², Σr. Chunks run in order on this thread, or on up to <paramref name="threads"/> threads.
+    /// </summary>
+    [SkipLocalsInit]
+    internal static ChunkSums Run<T, TLanes>(
+        ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
+        Span<double> gradientSums, Span<T> residuals, int threads)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        var rows = targets.Length;
+        var dimension = weights.Length;
+        var writeResiduals = !residuals.IsEmpty;
+        ref var x = ref MemoryMarshal.GetReference(features);
+        ref var y = ref MemoryMarshal.GetReference(targets);
+        ref var w = ref MemoryMarshal.GetReference(weights);
+        ref var e = ref MemoryMarshal.GetReference(residuals);
+
+        var chunkRows = ChunkRows(rows, dimension);
+        var chunkCount = (rows + chunkRows - 1) / chunkRows;
+        if (chunkCount == 1)
+        {
+            return Chunk<T, TLanes>(ref x, ref y, ref w, dimension, rows, (nuint)features.Length, bias, gradientSums, ref e, writeResiduals);
+        }
+
+        if (threads > 1)
+        {
+            return RunThreaded<T, TLanes>(features, targets, weights, bias, gradientSums, residuals, chunkRows, chunkCount, Math.Min(threads, chunkCount));
+        }
+
+        double[]? rented = null;
+        var partial = dimension <= 512
+            ? stackalloc double[dimension]
+            : (rented = ArrayPool<double>.Shared.Rent(dimension)).AsSpan(0, dimension);
+
+        gradientSums.Clear();
+        var total = default(ChunkSums);
+        for (var chunk = 0; chunk < chunkCount; chunk++)
+        {
+            var first = chunk * chunkRows;
+            var count = Math.Min(chunkRows, rows - first);
+            var offset = (nuint)first * (nuint)dimension;
+            var sums = Chunk<T, TLanes>(
+                ref Unsafe.Add(ref x, offset), ref Unsafe.Add(ref y, first), ref w, dimension, count,
+                (nuint)features.Length - offset, bias, partial, ref Unsafe.Add(ref e, writeResiduals ? first : 0), writeResiduals);
+            Fold(ref total, sums, gradientSums, partial);
+        }
+
+        if (rented is not null)
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
+
+        return total;
+    }
+
+    /// <summary>Adds one chunk's sums to the running total; the only way chunk results are combined.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Fold(ref ChunkSums total, ChunkSums chunk, Span<double> gradientSums, ReadOnlySpan<double> chunkGradientSums)
+    {
+        total.SumOfSquares += chunk.SumOfSquares;
+        total.SumOfResiduals += chunk.SumOfResiduals;
+        TensorPrimitives.Add(gradientSums, chunkGradientSums, gradientSums);
+    }
+}

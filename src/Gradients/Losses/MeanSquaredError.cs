@@ -1,0 +1,273 @@
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Gradients;
+
+/// <summary>
+/// The mean squared error of a linear model and its gradient, in one fused pass over the features:
+/// for features X (N×D, row-major), targets y (N) and weights w (D),
+/// loss = (1/N)·Σᵢ rᵢ² and gradient = (2/N)·Xᵀr, where r = Xw + b − y
+/// (the least-squares objective; e.g. Goodfellow, Bengio and Courville, <i>Deep Learning</i>, §5.1.4).
+/// </summary>
+/// <remarks>
+/// <para>
+/// The shape is implied by the spans: N = <c>targets.Length</c>, D = <c>weights.Length</c>, and
+/// <c>features.Length</c> must be N·D. Each row is read once: its residual r = x·w + b − y is formed and
+/// immediately accumulated into Σr² and Σ r·x, with no N-sized temporary (NumPy's <c>X @ w - y</c> followed by
+/// <c>X.T @ r</c> reads X twice and allocates r).
+/// </para>
+/// <para>
+/// Numerics: every element type is accumulated in double, in fixed row chunks whose sums are added in order;
+/// float inputs therefore do not lose accuracy as N grows. Results are bit-identical for any
+/// <see cref="MeanSquaredErrorOptions.MaxDegreeOfParallelism"/>. A NaN anywhere in the data (or an infinity
+/// that meets a zero or an opposite infinity) makes the loss and the affected gradient entries NaN; no exception is thrown.
+/// </para>
+/// <para>Thread-safe: no shared state; inputs are never written. No allocation on the single-threaded path.</para>
+/// </remarks>
+public static partial class MeanSquaredError
+{
+    /// <summary>The loss (1/N)·‖Xw − y‖².</summary>
+    /// <typeparam name="T">The element type; float and double have vectorized kernels, others a scalar one.</typeparam>
+    /// <param name="features">X, N rows of D features, row-major (length N·D).</param>
+    /// <param name="targets">y, length N ≥ 1.</param>
+    /// <param name="weights">w, length D ≥ 1.</param>
+    /// <returns>The mean squared residual; NaN if the data hold a NaN.</returns>
+    /// <exception cref="ArgumentException">N or D is zero, or <paramref name="features"/> is not N·D long.</exception>
+    public static T Loss<T>(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights)
+        where T : IFloatingPointIeee754<T> =>
+        Loss(features, targets, weights, default(MeanSquaredErrorOptions));
+
+    /// <summary>The loss (1/N)·‖Xw − y‖² + λ‖w‖², with the given options.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="features">X, N rows of D features, row-major (length N·D).</param>
+    /// <param name="targets">y, length N ≥ 1.</param>
+    /// <param name="weights">w, length D ≥ 1.</param>
+    /// <param name="options">Ridge penalty and threading.</param>
+    /// <returns>The loss; NaN if the data hold a NaN.</returns>
+    /// <exception cref="ArgumentException">N or D is zero, or <paramref name="features"/> is not N·D long.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public static T Loss<T>(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, MeanSquaredErrorOptions options)
+        where T : IFloatingPointIeee754<T>
+    {
+        ValidateShape(features, targets, weights);
+        options.Validate(nameof(options));
+        return Evaluate(features, targets, weights, T.Zero, [], out _, [], options);
+    }
+
+    /// <summary>The gradient (2/N)·Xᵀ(Xw − y) of <see cref="Loss{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T})"/> with respect to w.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="features">X, N rows of D features, row-major (length N·D).</param>
+    /// <param name="targets">y, length N ≥ 1.</param>
+    /// <param name="weights">w, length D ≥ 1.</param>
+    /// <param name="gradient">Receives the D partial derivatives; must not overlap an input.</param>
+    /// <exception cref="ArgumentException">A length does not match N and D, N or D is zero, or <paramref name="gradient"/> overlaps an input.</exception>
+    public static void Gradient<T>(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient)
+        where T : IFloatingPointIeee754<T> =>
+        LossAndGradient(features, targets, weights, gradient, default(MeanSquaredErrorOptions));
+
+    /// <summary>The gradient (2/N)·Xᵀ(Xw − y) + 2λw, with the given options.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="features">X, N rows of D features, row-major (length N·D).</param>
+    /// <param name="targets">y, length N ≥ 1.</param>
+    /// <param name="weights">w, length D ≥ 1.</param>
+    /// <param name="gradient">Receives the D partial derivatives; must not overlap an input.</param>
+    /// <param name="options">Ridge penalty and threading.</param>
+    /// <exception cref="ArgumentException">A length does not match N and D, N or D is zero, or <paramref name="gradient"/> overlaps an input.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public static void Gradient<T>(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient, MeanSquaredErrorOptions options)
+        where T : IFloatingPointIeee754<T> =>
+        LossAndGradient(features, targets, weights, gradient, options);
+
+    /// <summary>The loss and its gradient with respect to w, in one pass over X.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="features">X, N rows of D features, row-major (length N·D).</param>
+    /// <param name="targets">y, length N ≥ 1.</param>
+    /// <param name="weights">w, length D ≥ 1.</param>
+    /// <param name="gradient">Receives (2/N)·Xᵀ(Xw − y), length D; must not overlap an input.</param>
+    /// <returns>The loss (1/N)·‖Xw − y‖²; NaN if the data hold a NaN.</returns>
+    /// <exception cref="ArgumentException">A length does not match N and D, N or D is zero, or <paramref name="gradient"/> overlaps an input.</exception>
+    public static T LossAndGradient<T>(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient)
+        where T : IFloatingPointIeee754<T> =>
+        LossAndGradient(features, targets, weights, gradient, default(MeanSquaredErrorOptions));
+
+    /// <summary>The loss (1/N)·‖Xw − y‖² + λ‖w‖² and its gradient, in one pass over X, with the given options.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="features">X, N rows of D features, row-major (length N·D).</param>
+    /// <param name="targets">y, length N ≥ 1.</param>
+    /// <param name="weights">w, length D ≥ 1.</param>
+    /// <param name="gradient">Receives (2/N)·Xᵀ(Xw − y) + 2λw, length D; must not overlap an input.</param>
+    /// <param name="options">Ridge penalty and threading.</param>
+    /// <returns>The loss; NaN if the data hold a NaN.</returns>
+    /// <exception cref="ArgumentException">A length does not match N and D, N or D is zero, or <paramref name="gradient"/> overlaps an input.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public static T LossAndGradient<T>(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient, MeanSquaredErrorOptions options)
+        where T : IFloatingPointIeee754<T>
+    {
+        ValidateShape(features, targets, weights);
+        ValidateGradient(features, targets, weights, gradient);
+        options.Validate(nameof(options));
+        return Evaluate(features, targets, weights, T.Zero, gradient, out _, [], options);
+    }
+
+    /// <summary>
+    /// The loss of the affine model Xw + b, its gradients with respect to w and b, and optionally the residuals,
+    /// in one pass over X.
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="features">X, N rows of D features, row-major (length N·D).</param>
+    /// <param name="targets">y, length N ≥ 1.</param>
+    /// <param name="weights">w, length D ≥ 1.</param>
+    /// <param name="intercept">The intercept (bias) b.</param>
+    /// <param name="gradient">Receives (2/N)·Xᵀr + 2λw, length D; must not overlap an input.</param>
+    /// <param name="interceptGradient">Receives (2/N)·Σr, the derivative with respect to b (not penalized).</param>
+    /// <param name="residuals">Empty, or length N: receives r = Xw + b − y; must not overlap an input or <paramref name="gradient"/>.</param>
+    /// <param name="options">Ridge penalty and threading.</param>
+    /// <returns>The loss (1/N)·‖r‖² + λ‖w‖²; NaN if the data hold a NaN.</returns>
+    /// <exception cref="ArgumentException">A length does not match N and D, N or D is zero, or an output overlaps an input.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public static T LossAndGradient<T>(
+        ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept,
+        Span<T> gradient, out T interceptGradient, Span<T> residuals, MeanSquaredErrorOptions options)
+        where T : IFloatingPointIeee754<T>
+    {
+        ValidateShape(features, targets, weights);
+        ValidateGradient(features, targets, weights, gradient);
+        if (!residuals.IsEmpty)
+        {
+            ThrowHelper.ThrowIfLengthMismatch(residuals.Length, targets.Length, nameof(residuals), "targets.Length (N)");
+            ThrowHelper.ThrowIfOverlapping(features, residuals, nameof(features), nameof(residuals));
+            ThrowHelper.ThrowIfOverlapping(targets, residuals, nameof(targets), nameof(residuals));
+            ThrowHelper.ThrowIfOverlapping(weights, residuals, nameof(weights), nameof(residuals));
+            ThrowHelper.ThrowIfOverlapping<T>(gradient, residuals, nameof(gradient), nameof(residuals));
+        }
+
+        options.Validate(nameof(options));
+        return Evaluate(features, targets, weights, intercept, gradient, out interceptGradient, residuals, options);
+    }
+
+    private static void ValidateShape<T>(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights)
+    {
+        ThrowHelper.ThrowIfEmpty(targets.Length, nameof(targets));
+        ThrowHelper.ThrowIfEmpty(weights.Length, nameof(weights));
+        ThrowHelper.ThrowIfNotMatrix(features.Length, targets.Length, weights.Length, nameof(features), "targets.Length (N)", "weights.Length (D)");
+    }
+
+    private static void ValidateGradient<T>(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient)
+    {
+        ThrowHelper.ThrowIfLengthMismatch(gradient.Length, weights.Length, nameof(gradient), "weights.Length (D)");
+        ThrowHelper.ThrowIfOverlapping(features, gradient, nameof(features), nameof(gradient));
+        ThrowHelper.ThrowIfOverlapping(targets, gradient, nameof(targets), nameof(gradient));
+        ThrowHelper.ThrowIfOverlapping(weights, gradient, nameof(weights), nameof(gradient));
+    }
+
+    /// <summary>Routes float and double to their kernels (the type tests are JIT-time constants) and other types to the scalar one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Evaluate<T>(
+        ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept,
+        Span<T> gradient, out T interceptGradient, Span<T> residuals, MeanSquaredErrorOptions options)
+        where T : IFloatingPointIeee754<T>
+    {
+        var bias = double.CreateTruncating(intercept);
+        double loss, biasGradient;
+        if (typeof(T) == typeof(double))
+        {
+            loss = Evaluate<double, DoubleElements>(
+                Reinterpret<T, double>(features), Reinterpret<T, double>(targets), Reinterpret<T, double>(weights), bias,
+                Reinterpret<T, double>(gradient), out biasGradient, Reinterpret<T, double>(residuals), options);
+        }
+        else if (typeof(T) == typeof(float))
+        {
+            loss = Evaluate<float, SingleElements>(
+                Reinterpret<T, float>(features), Reinterpret<T, float>(targets), Reinterpret<T, float>(weights), bias,
+                Reinterpret<T, float>(gradient), out biasGradient, Reinterpret<T, float>(residuals), options);
+        }
+        else
+        {
+            loss = Evaluate<T, GenericElements<T>>(features, targets, weights, bias, gradient, out biasGradient, residuals, options);
+        }
+
+        interceptGradient = T.CreateTruncating(biasGradient);
+        return T.CreateTruncating(loss);
+    }
+
+    [SkipLocalsInit]
+    private static double Evaluate<T, TLanes>(
+        ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
+        Span<T> gradient, out double interceptGradient, Span<T> residuals, MeanSquaredErrorOptions options)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        var dimension = weights.Length;
+        var rows = targets.Length;
+
+        // double gradients are summed in place; other types need double sums beside them.
+        var inPlace = typeof(T) == typeof(double) && !gradient.IsEmpty;
+        double[]? rented = null;
+        var sums = inPlace
+            ? Reinterpret<T, double>(gradient)
+            : dimension <= 256 ? stackalloc double[dimension] : (rented = ArrayPool<double>.Shared.Rent(dimension)).AsSpan(0, dimension);
+
+        var total = FusedPass.Run<T, TLanes>(features, targets, weights, bias, sums, residuals, options.Threads);
+
+        // Dividing by N/2 (exact for N < 2⁵³) rounds once, where multiplying by 2/N would round twice.
+        var half = rows / 2.0;
+        var loss = total.SumOfSquares / rows;
+        interceptGradient = total.SumOfResiduals / half;
+        var lambda = options.L2Penalty;
+        if (lambda != 0.0)
+        {
+            var norm = 0.0;
+            for (var j = 0; j < dimension; j++)
+            {
+                var w = TLanes.Load(ref MemoryMarshal.GetReference(weights), (nuint)j);
+                norm += w * w;
+            }
+
+            loss += lambda * norm;
+        }
+
+        if (!gradient.IsEmpty)
+        {
+            if (inPlace)
+            {
+                TensorPrimitives.Divide(sums, half, sums);
+                if (lambda != 0.0)
+                {
+                    TensorPrimitives.MultiplyAdd(Reinterpret<T, double>(weights), 2.0 * lambda, sums, sums);
+                }
+            }
+            else
+            {
+                ref var g = ref MemoryMarshal.GetReference(gradient);
+                ref var w = ref MemoryMarshal.GetReference(weights);
+                for (var j = 0; j < dimension; j++)
+                {
+                    var value = sums[j] / half;
+                    if (lambda != 0.0)
+                    {
+                        value += 2.0 * lambda * TLanes.Load(ref w, (nuint)j);
+                    }
+
+                    TLanes.Store(value, ref g, (nuint)j);
+                }
+            }
+        }
+
+        if (rented is not null)
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
+
+        return loss;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<TTo> Reinterpret<TFrom, TTo>(ReadOnlySpan<TFrom> span) =>
+        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<TFrom, TTo>(ref MemoryMarshal.GetReference(span)), span.Length);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Span<TTo> Reinterpret<TFrom, TTo>(Span<TFrom> span) =>
+        MemoryMarshal.CreateSpan(ref Unsafe.As<TFrom, TTo>(ref MemoryMarshal.GetReference(span)), span.Length);
+}

@@ -1,0 +1,173 @@
+using Gradients.Tests.Properties;
+
+namespace Gradients.Tests.Losses;
+
+/// <summary>
+/// Every shape D = 1…64, N = 1…67 (all vector remainders, both four-row block remainders, the register and
+/// the wide kernels) against the double-double reference, in float and double.
+/// </summary>
+/// <remarks>
+/// Error model: a computed residual differs from the exact one by at most γ_{D+2}·(Σ|xw| + |b| + |y|), and each
+/// sum of N products adds γ_N of its absolute terms (Higham, <i>Accuracy and Stability of Numerical Algorithms</i>,
+/// 2nd ed., §3.1), so |Δloss| ≲ (D + N + 4)·u·LossScale and |Δgⱼ| ≲ (D + N + 4)·u·GradientScaleⱼ, with u = 2⁻⁵³.
+/// For D ≤ 64, N ≤ 67 that is below 1e-13 times the scale. float inputs are accumulated in double, so the
+/// same bound holds plus the final rounding to float (2⁻²⁴ relative).
+/// </remarks>
+public sealed class MeanSquaredErrorAccuracyTests
+{
+    private const double ScaledTolerance = 1e-13;
+
+    [Fact]
+    public void Every_shape_up_to_64_by_67_matches_the_reference_in_double()
+    {
+        var random = new Random(5);
+        for (var d = 1; d <= 64; d++)
+        {
+            for (var n = 1; n <= 67; n++)
+            {
+                var (x, y, w) = Data(random, n, d);
+                var gradient = new double[d];
+                var loss = MeanSquaredError.LossAndGradient<double>(x, y, w, gradient);
+                var reference = HighPrecision.MeanSquaredError(x, y, w);
+                AssertClose(reference, loss, gradient, 0.0, $"double N={n} D={d}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Every_shape_up_to_64_by_67_matches_the_reference_in_float()
+    {
+        var random = new Random(6);
+        for (var d = 1; d <= 64; d++)
+        {
+            for (var n = 1; n <= 67; n++)
+            {
+                var (x, y, w) = Data(random, n, d);
+                var (xs, ys, ws) = (Generators.ToSingle(x), Generators.ToSingle(y), Generators.ToSingle(w));
+                var gradient = new float[d];
+                var loss = MeanSquaredError.LossAndGradient<float>(xs, ys, ws, gradient);
+                var reference = HighPrecision.MeanSquaredError(Widen(xs), Widen(ys), Widen(ws));
+                AssertClose(reference, loss, Widen(gradient), Math.Pow(2, -24), $"float N={n} D={d}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Intercept_ridge_and_residuals_match_the_reference()
+    {
+        var random = new Random(7);
+        foreach (var (n, d) in new[] { (1, 1), (7, 3), (33, 4), (50, 13), (67, 17), (40, 64) })
+        {
+            var (x, y, w) = Data(random, n, d);
+            var intercept = random.NextDouble() - 0.5;
+            const double Lambda = 0.25;
+            var gradient = new double[d];
+            var residuals = new double[n];
+            var loss = MeanSquaredError.LossAndGradient<double>(x, y, w, intercept, gradient, out var interceptGradient, residuals, new MeanSquaredErrorOptions { L2Penalty = Lambda });
+            var reference = HighPrecision.MeanSquaredError(x, y, w, intercept, Lambda);
+            AssertClose(reference, loss, gradient, 0.0, $"N={n} D={d}");
+
+            var residualScale = reference.LossScale * n; // ≥ every (Σ|xw| + |b| + |y|)²; its root bounds each residual's terms
+            Assert.True(Math.Abs(interceptGradient - reference.InterceptGradient) <= ScaledTolerance * 2 * Math.Sqrt(residualScale), $"intercept gradient N={n} D={d}");
+            for (var i = 0; i < n; i++)
+            {
+                Assert.True(Math.Abs(residuals[i] - reference.Residuals[i]) <= ScaledTolerance * Math.Sqrt(residualScale), $"residual {i} N={n} D={d}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Float_error_does_not_grow_with_N_at_two_million_rows()
+    {
+        // The bar: N = 2,000,000, D = 16, relative error ≤ 1e-6 against the double reference
+        // (a single running float sum would be off by about 1e-3 here).
+        const int N = 2_000_000, D = 16;
+        var random = new Random(8);
+        var x = new float[N * D];
+        var y = new float[N];
+        var w = new float[D];
+        for (var j = 0; j < D; j++)
+        {
+            w[j] = (float)(random.NextDouble() - 0.5);
+        }
+
+        for (var i = 0; i < x.Length; i++)
+        {
+            x[i] = (float)(random.NextDouble() - 0.5);
+        }
+
+        for (var i = 0; i < N; i++)
+        {
+            y[i] = (float)random.NextDouble();
+        }
+
+        var gradient = new float[D];
+        var loss = MeanSquaredError.LossAndGradient<float>(x, y, w, gradient);
+        var reference = HighPrecision.MeanSquaredError(Widen(x), Widen(y), Widen(w));
+        Assert.True(Math.Abs(loss - reference.Loss) <= 1e-6 * Math.Abs(reference.Loss), $"loss {loss} vs {reference.Loss}");
+        var norm = Math.Sqrt(reference.Gradient.Sum(g => g * g));
+        for (var j = 0; j < D; j++)
+        {
+            Assert.True(Math.Abs(gradient[j] - reference.Gradient[j]) <= 1e-6 * norm, $"gradient[{j}] {gradient[j]} vs {reference.Gradient[j]}");
+        }
+    }
+
+    [Fact]
+    public void Other_element_types_use_the_scalar_path_correctly()
+    {
+        var random = new Random(9);
+        var (x, y, w) = Data(random, 9, 3);
+        var gradient = new Half[3];
+        var loss = MeanSquaredError.LossAndGradient<Half>(ToHalf(x), ToHalf(y), ToHalf(w), gradient);
+        var reference = HighPrecision.MeanSquaredError(Widen(ToHalf(x)), Widen(ToHalf(y)), Widen(ToHalf(w)));
+
+        // Accumulated in double, rounded once to Half (2⁻¹¹ relative).
+        Assert.True(Math.Abs((double)loss - reference.Loss) <= Math.Pow(2, -11) * reference.Loss);
+        for (var j = 0; j < 3; j++)
+        {
+            Assert.True(Math.Abs((double)gradient[j] - reference.Gradient[j]) <= (Math.Pow(2, -11) * Math.Abs(reference.Gradient[j])) + 1e-6);
+        }
+    }
+
+    internal static (double[] X, double[] Y, double[] W) Data(Random random, int n, int d)
+    {
+        var x = new double[n * d];
+        var y = new double[n];
+        var w = new double[d];
+        for (var i = 0; i < x.Length; i++)
+        {
+            x[i] = (2 * random.NextDouble()) - 1;
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            y[i] = (2 * random.NextDouble()) - 1;
+        }
+
+        for (var j = 0; j < d; j++)
+        {
+            w[j] = (2 * random.NextDouble()) - 1;
+        }
+
+        return (x, y, w);
+    }
+
+    internal static void AssertClose(HighPrecision.MeanSquaredErrorResult reference, double loss, double[] gradient, double outputRounding, string label)
+    {
+        Assert.True(
+            Math.Abs(loss - reference.Loss) <= (ScaledTolerance * reference.LossScale) + (outputRounding * Math.Abs(reference.Loss)),
+            $"{label}: loss {loss:R}, reference {reference.Loss:R}");
+        for (var j = 0; j < gradient.Length; j++)
+        {
+            Assert.True(
+                Math.Abs(gradient[j] - reference.Gradient[j]) <= (ScaledTolerance * reference.GradientScale[j]) + (outputRounding * Math.Abs(reference.Gradient[j])),
+                $"{label}: gradient[{j}] {gradient[j]:R}, reference {reference.Gradient[j]:R}");
+        }
+    }
+
+    internal static double[] Widen(float[] values) => Array.ConvertAll(values, v => (double)v);
+
+    private static double[] Widen(Half[] values) => Array.ConvertAll(values, v => (double)v);
+
+    private static Half[] ToHalf(double[] values) => Array.ConvertAll(values, v => (Half)v);
+}

@@ -1,0 +1,97 @@
+using System.Xml.Linq;
+using Gradients.Tour;
+
+namespace Gradients.Tests.Tour;
+
+/// <summary>
+/// Runs the whole tour in-process, as <c>dotnet run --project src/Gradients.Tour</c> does, and checks the chapter's
+/// printed numbers and the four figures. One run is shared by the tests of this class (it renders eight images).
+/// </summary>
+public sealed class TourTests(TourTests.TourRun run) : IClassFixture<TourTests.TourRun>
+{
+    public sealed class TourRun : IDisposable
+    {
+        public TourRun()
+        {
+            Folder = Path.Combine(Path.GetTempPath(), "gradients-tour-" + Guid.NewGuid().ToString("N"));
+            var output = new StringWriter();
+            var error = new StringWriter();
+            ExitCode = TourRunner.Run(output, error, Folder);
+            Output = output.ToString();
+            Error = error.ToString();
+        }
+
+        public string Folder { get; }
+
+        public int ExitCode { get; }
+
+        public string Output { get; }
+
+        public string Error { get; }
+
+        public string[] Lines => Output.Split('\n').Select(line => line.TrimEnd('\r')).ToArray();
+
+        public void Dispose() => Directory.Delete(Folder, recursive: true);
+    }
+
+    [Fact]
+    public void Tour_succeeds_without_errors()
+    {
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal("", run.Error);
+    }
+
+    [Theory]
+    // Chapter §2, printed by NumPy: the gradient [2x, 10y] at (1, 0.5) and its norm sqrt(29).
+    [InlineData("Gradient at p=[1. 0.5]: [2. 5.]")]
+    [InlineData("Magnitude (max rate of change): 5.3852")]
+    // Chapter §3 at w = 0 (full-precision NumPy values in the data folder's README).
+    [InlineData("MSE gradient of linear regression at w=0:")]
+    [InlineData(" Loss: 7.174992")]
+    [InlineData(" Gradient: [-5.7091 2.3249 -1.0152 0.0173]")]
+    [InlineData("Interpretation: increasing w[i] by epsilon changes loss by ~gradient[i]*epsilon")]
+    [InlineData(" w[0]: decreases loss by ~5.7091 per unit increase")]
+    [InlineData(" w[1]: increases loss by ~2.3249 per unit increase")]
+    [InlineData(" w[2]: decreases loss by ~1.0152 per unit increase")]
+    [InlineData(" w[3]: increases loss by ~0.0173 per unit increase")]
+    public void Tour_prints_the_chapters_lines(string line) => Assert.Contains(line, run.Lines);
+
+    [Theory]
+    [InlineData("figure1-gradient-field")]
+    [InlineData("figure2-directional")]
+    [InlineData("figure3-step-error")]
+    [InlineData("figure4-descent")]
+    public void Tour_writes_each_figure_as_valid_png_and_svg(string name)
+    {
+        var png = File.ReadAllBytes(Path.Combine(run.Folder, name + ".png"));
+        byte[] signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+        Assert.True(png.Length > 10_000, $"{name}.png has only {png.Length} bytes");
+        Assert.Equal(signature, png[..8]);
+
+        var svg = XDocument.Load(Path.Combine(run.Folder, name + ".svg"));
+        Assert.Equal("svg", svg.Root!.Name.LocalName);
+        Assert.Contains($"wrote {Path.Combine(run.Folder, name + ".png")}", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tour_reports_an_unwritable_folder_in_one_line_and_fails()
+    {
+        // A path below a regular file can never be created, even by root (chmod would not stop root).
+        var file = Path.GetTempFileName();
+        try
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            var exitCode = TourRunner.Run(output, error, Path.Combine(file, "figures"));
+
+            Assert.NotEqual(0, exitCode);
+            var errorLines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Single(errorLines);
+            Assert.StartsWith("error: cannot write the tour's figures to", errorLines[0], StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}
