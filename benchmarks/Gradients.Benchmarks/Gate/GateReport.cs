@@ -106,7 +106,7 @@ public sealed record GateReport(IReadOnlyList<GateRow> Rows, IReadOnlyList<Thres
         var reasons = row.Findings.Select(f => f switch
         {
             GateFinding.RatioAboveThreshold => string.Create(CultureInfo.InvariantCulture, $"ratio {row.Ratio:F3} > {row.Threshold!.MaxRatio}"),
-            GateFinding.AllocationAboveThreshold => $"allocates {Bytes(row.Measurement.AllocatedBytesPerOperation ?? 0)} > {Bytes(row.Threshold!.MaxAllocatedBytes)}",
+            GateFinding.AllocationAboveThreshold => $"allocates {Bytes(row.Measurement.AllocatedBytesPerOperation ?? 0)} > {Bytes(row.Threshold!.MaxAllocatedBytes)} + {RegressionGate.AllocationToleranceBytes} B",
             GateFinding.AllocationNotMeasured => "allocation not measured (no MemoryDiagnoser)",
             GateFinding.NoThreshold => "no threshold in thresholds.json",
             GateFinding.NoResult => "no result (benchmark failed)",
