@@ -100,8 +100,28 @@ internal static partial class FusedPass
     /// The whole pass: writes Σ r·xⱼ over all rows into <paramref name="gradientSums"/> (length D, overwritten)
     /// and returns Σr², Σr. Chunks run in order on this thread, or on up to <paramref name="threads"/> threads.
     /// </summary>
-    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ChunkSums Run<T, TLanes>(
+        ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
+        Span<double> gradientSums, Span<T> residuals, int threads)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        // N·D ≤ TargetChunkElements implies a single chunk (ChunkRows ≥ N): straight into the kernel, which is
+        // most of the cost of a (50 × 4) call; the chunk plan lives out of line.
+        if ((long)targets.Length * weights.Length <= TargetChunkElements)
+        {
+            return Chunk<T, TLanes>(
+                ref MemoryMarshal.GetReference(features), ref MemoryMarshal.GetReference(targets), ref MemoryMarshal.GetReference(weights),
+                weights.Length, targets.Length, (nuint)features.Length, bias, gradientSums, ref MemoryMarshal.GetReference(residuals), !residuals.IsEmpty);
+        }
+
+        return RunChunks<T, TLanes>(features, targets, weights, bias, gradientSums, residuals, threads);
+    }
+
+    /// <summary><see cref="Run{T, TLanes}"/> for data of more than one chunk.</summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ChunkSums RunChunks<T, TLanes>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
         Span<double> gradientSums, Span<T> residuals, int threads)
         where TLanes : struct, IDoubleLanes<T>
@@ -114,10 +134,8 @@ internal static partial class FusedPass
         ref var w = ref MemoryMarshal.GetReference(weights);
         ref var e = ref MemoryMarshal.GetReference(residuals);
 
-        // N·D ≤ TargetChunkElements implies a single chunk (ChunkRows ≥ N); saves two divisions on small data.
-        var single = (long)rows * dimension <= TargetChunkElements;
-        var chunkRows = single ? rows : ChunkRows(rows, dimension);
-        var chunkCount = single ? 1 : (rows + chunkRows - 1) / chunkRows;
+        var chunkRows = ChunkRows(rows, dimension);
+        var chunkCount = (rows + chunkRows - 1) / chunkRows;
         if (chunkCount == 1)
         {
             return Chunk<T, TLanes>(ref x, ref y, ref w, dimension, rows, (nuint)features.Length, bias, gradientSums, ref e, writeResiduals);

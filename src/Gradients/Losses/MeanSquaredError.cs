@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Gradients;
 
@@ -193,22 +194,45 @@ public static partial class MeanSquaredError
         return T.CreateTruncating(loss);
     }
 
-    [SkipLocalsInit]
+    /// <summary>
+    /// double gradients are summed in place; other types (and loss-only calls) need double sums beside them,
+    /// whose buffer is set up out of line so the in-place path has no stack probe or cookie.
+    /// </summary>
     private static double Evaluate<T, TLanes>(
+        ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
+        Span<T> gradient, out double interceptGradient, Span<T> residuals, MeanSquaredErrorOptions options)
+        where TLanes : struct, IDoubleLanes<T> =>
+        typeof(T) == typeof(double) && !gradient.IsEmpty
+            ? Evaluate<T, TLanes>(features, targets, weights, bias, gradient, out interceptGradient, residuals, options, FusedPass.Reinterpret<T, double>(gradient), inPlace: true)
+            : EvaluateWithBuffer<T, TLanes>(features, targets, weights, bias, gradient, out interceptGradient, residuals, options);
+
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double EvaluateWithBuffer<T, TLanes>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
         Span<T> gradient, out double interceptGradient, Span<T> residuals, MeanSquaredErrorOptions options)
         where TLanes : struct, IDoubleLanes<T>
     {
         var dimension = weights.Length;
-        var rows = targets.Length;
-
-        // double gradients are summed in place; other types need double sums beside them.
-        var inPlace = typeof(T) == typeof(double) && !gradient.IsEmpty;
         double[]? rented = null;
-        var sums = inPlace
-            ? FusedPass.Reinterpret<T, double>(gradient)
-            : dimension <= 256 ? stackalloc double[dimension] : (rented = ArrayPool<double>.Shared.Rent(dimension)).AsSpan(0, dimension);
+        var sums = dimension <= 256 ? stackalloc double[dimension] : (rented = ArrayPool<double>.Shared.Rent(dimension)).AsSpan(0, dimension);
+        var loss = Evaluate<T, TLanes>(features, targets, weights, bias, gradient, out interceptGradient, residuals, options, sums, inPlace: false);
+        if (rented is not null)
+        {
+            ArrayPool<double>.Shared.Return(rented);
+        }
 
+        return loss;
+    }
+
+    private static double Evaluate<T, TLanes>(
+        ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
+        Span<T> gradient, out double interceptGradient, Span<T> residuals, MeanSquaredErrorOptions options,
+        Span<double> sums, bool inPlace)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        var dimension = weights.Length;
+        var rows = targets.Length;
         var total = FusedPass.Run<T, TLanes>(features, targets, weights, bias, sums, residuals, options.Threads);
 
         // Dividing by N/2 (exact for N < 2⁵³) rounds once, where multiplying by 2/N would round twice.
@@ -234,10 +258,22 @@ public static partial class MeanSquaredError
             {
                 if (dimension <= FusedPass.SmallDimensionLimit)
                 {
-                    // A call into TensorPrimitives costs about as much as the whole (50 × 4) pass's tail.
-                    for (var j = 0; j < sums.Length; j++)
+                    // A call into TensorPrimitives costs about as much as the whole (50 × 4) pass's tail; and
+                    // four divisions in one vector instruction cost what one scalar division does.
+                    ref var s = ref MemoryMarshal.GetReference(sums);
+                    var j = 0;
+                    if (Vector256.IsHardwareAccelerated)
                     {
-                        sums[j] /= half;
+                        var halves = Vector256.Create(half);
+                        for (; j + 4 <= dimension; j += 4)
+                        {
+                            (Vector256.LoadUnsafe(ref s, (nuint)j) / halves).StoreUnsafe(ref s, (nuint)j);
+                        }
+                    }
+
+                    for (; j < dimension; j++)
+                    {
+                        Unsafe.Add(ref s, j) /= half;
                     }
                 }
                 else
@@ -264,11 +300,6 @@ public static partial class MeanSquaredError
                     TLanes.Store(value, ref g, (nuint)j);
                 }
             }
-        }
-
-        if (rented is not null)
-        {
-            ArrayPool<double>.Shared.Return(rented);
         }
 
         return loss;
