@@ -198,26 +198,58 @@ internal static partial class FusedPass
             var r2 = Avx2.Permute4x64(r, 0xAA);
             var r3 = Avx2.Permute4x64(r, 0xFF);
 
-            // Two accumulator sets, each gaining a product pair per iteration: the loop-carried chain is one
-            // add (not two dependent FMAs), so four rows cost about one add latency.
-            ga0 += Vector256.FusedMultiplyAdd(r2, x20, r0 * x00);
-            gb0 += Vector256.FusedMultiplyAdd(r3, x30, r1 * x10);
+            // Two accumulator sets, each gaining two chained FMAs per iteration: 16 FMAs per block at D = 16 (a
+            // product pair plus an add per set cost 24 operations, and a memory-bound pass feels every one: the
+            // fewer operations per byte, the further ahead of the loads the out-of-order window runs).
+            if (typeof(T) == typeof(double))
+            {
+                // The rows are read again from L1 as memory operands of the FMAs rather than kept in 4m registers:
+                // with them live, the loop needed more than 32 vector registers and spilled every iteration.
+                ref var b0 = ref Unsafe.Add(ref features, at);
+                ref var b1 = ref Unsafe.Add(ref b0, d);
+                ref var b2 = ref Unsafe.Add(ref b1, d);
+                ref var b3 = ref Unsafe.Add(ref b2, d);
+                ga0 = Vector256.FusedMultiplyAdd(r2, TLanes.Load256(ref b2, 0), Vector256.FusedMultiplyAdd(r0, TLanes.Load256(ref b0, 0), ga0));
+                gb0 = Vector256.FusedMultiplyAdd(r3, TLanes.Load256(ref b3, 0), Vector256.FusedMultiplyAdd(r1, TLanes.Load256(ref b1, 0), gb0));
+                if (m > 1)
+                {
+                    ga1 = Vector256.FusedMultiplyAdd(r2, TLanes.Load256(ref b2, 4), Vector256.FusedMultiplyAdd(r0, TLanes.Load256(ref b0, 4), ga1));
+                    gb1 = Vector256.FusedMultiplyAdd(r3, TLanes.Load256(ref b3, 4), Vector256.FusedMultiplyAdd(r1, TLanes.Load256(ref b1, 4), gb1));
+                }
+
+                if (m > 2)
+                {
+                    ga2 = Vector256.FusedMultiplyAdd(r2, TLanes.Load256(ref b2, 8), Vector256.FusedMultiplyAdd(r0, TLanes.Load256(ref b0, 8), ga2));
+                    gb2 = Vector256.FusedMultiplyAdd(r3, TLanes.Load256(ref b3, 8), Vector256.FusedMultiplyAdd(r1, TLanes.Load256(ref b1, 8), gb2));
+                }
+
+                if (m > 3)
+                {
+                    ga3 = Vector256.FusedMultiplyAdd(r2, TLanes.Load256(ref b2, 12), Vector256.FusedMultiplyAdd(r0, TLanes.Load256(ref b0, 12), ga3));
+                    gb3 = Vector256.FusedMultiplyAdd(r3, TLanes.Load256(ref b3, 12), Vector256.FusedMultiplyAdd(r1, TLanes.Load256(ref b1, 12), gb3));
+                }
+
+                continue;
+            }
+
+            ga0 = Vector256.FusedMultiplyAdd(r2, x20, Vector256.FusedMultiplyAdd(r0, x00, ga0));
+            gb0 = Vector256.FusedMultiplyAdd(r3, x30, Vector256.FusedMultiplyAdd(r1, x10, gb0));
             if (m > 1)
             {
-                ga1 += Vector256.FusedMultiplyAdd(r2, x21, r0 * x01);
-                gb1 += Vector256.FusedMultiplyAdd(r3, x31, r1 * x11);
+                ga1 = Vector256.FusedMultiplyAdd(r2, x21, Vector256.FusedMultiplyAdd(r0, x01, ga1));
+                gb1 = Vector256.FusedMultiplyAdd(r3, x31, Vector256.FusedMultiplyAdd(r1, x11, gb1));
             }
 
             if (m > 2)
             {
-                ga2 += Vector256.FusedMultiplyAdd(r2, x22, r0 * x02);
-                gb2 += Vector256.FusedMultiplyAdd(r3, x32, r1 * x12);
+                ga2 = Vector256.FusedMultiplyAdd(r2, x22, Vector256.FusedMultiplyAdd(r0, x02, ga2));
+                gb2 = Vector256.FusedMultiplyAdd(r3, x32, Vector256.FusedMultiplyAdd(r1, x12, gb2));
             }
 
             if (m > 3)
             {
-                ga3 += Vector256.FusedMultiplyAdd(r2, x23, r0 * x03);
-                gb3 += Vector256.FusedMultiplyAdd(r3, x33, r1 * x13);
+                ga3 = Vector256.FusedMultiplyAdd(r2, x23, Vector256.FusedMultiplyAdd(r0, x03, ga3));
+                gb3 = Vector256.FusedMultiplyAdd(r3, x33, Vector256.FusedMultiplyAdd(r1, x13, gb3));
             }
         }
 
@@ -387,7 +419,7 @@ internal static partial class FusedPass
                     x3 &= mask;
                 }
 
-                return Vector256.FusedMultiplyAdd(x3, w3, x2 * w2) + Vector256.FusedMultiplyAdd(x1, w1, x0 * w0);
+                return Vector256.FusedMultiplyAdd(x3, w3, Vector256.FusedMultiplyAdd(x2, w2, Vector256.FusedMultiplyAdd(x1, w1, x0 * w0)));
         }
     }
 }
