@@ -30,6 +30,11 @@ internal static partial class FusedPass
         var sums = default(ChunkSums);
 
         nuint row = 0;
+        if (d >= EightRowMinimum)
+        {
+            row = EightRows256<T, TLanes>(ref features, ref targets, ref weights, d, rows, bias, ref g, ref residuals, writeResiduals, fullEnd, last, hasTail, tailMask, ref sums);
+        }
+
         for (; row + 4 <= (nuint)rows; row += 4)
         {
             ref var x0 = ref Unsafe.Add(ref features, row * d);
@@ -102,6 +107,118 @@ internal static partial class FusedPass
         }
 
         return sums;
+    }
+
+    /// <summary>
+    /// The D from which rows go eight at a time with interleaved dot products (rows of 2 KB and more are long
+    /// enough streams for the prefetchers; at D = 128, interleaved 1 KB rows ran slower from memory).
+    /// </summary>
+    internal const int EightRowMinimum = 256;
+
+    /// <summary>
+    /// Long rows, eight at a time. The time of an in-cache pass follows the bytes that go through L1: X twice (the
+    /// dot products, then the gradient sweep, by which time the rows have left L1), plus w once and the gradient
+    /// sums twice per block. Eight rows with one load of each weight vector for all eight dot products cut that
+    /// from about 44 to 37 bytes per element (TensorPrimitives' two passes move about 56).
+    /// Returns the rows done (a multiple of eight).
+    /// </summary>
+    private static nuint EightRows256<T, TLanes>(
+        ref T features, ref T targets, ref T weights, nuint d, int rows, double bias, ref double g,
+        ref T residuals, bool writeResiduals, nuint fullEnd, nuint last, bool hasTail, Vector256<double> tailMask, ref ChunkSums sums)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        const int Lanes = 4;
+        nuint row = 0;
+        for (; row + 8 <= (nuint)rows; row += 8)
+        {
+            ref var x0 = ref Unsafe.Add(ref features, row * d);
+            ref var x1 = ref Unsafe.Add(ref x0, d);
+            ref var x2 = ref Unsafe.Add(ref x1, d);
+            ref var x3 = ref Unsafe.Add(ref x2, d);
+            ref var x4 = ref Unsafe.Add(ref x3, d);
+            ref var x5 = ref Unsafe.Add(ref x4, d);
+            ref var x6 = ref Unsafe.Add(ref x5, d);
+            ref var x7 = ref Unsafe.Add(ref x6, d);
+
+            Vector256<double> p0 = default, p1 = default, p2 = default, p3 = default;
+            Vector256<double> p4 = default, p5 = default, p6 = default, p7 = default;
+            for (nuint j = 0; j < fullEnd; j += Lanes)
+            {
+                var w = TLanes.Load256(ref weights, j);
+                p0 = Vector256.FusedMultiplyAdd(TLanes.Load256(ref x0, j), w, p0);
+                p1 = Vector256.FusedMultiplyAdd(TLanes.Load256(ref x1, j), w, p1);
+                p2 = Vector256.FusedMultiplyAdd(TLanes.Load256(ref x2, j), w, p2);
+                p3 = Vector256.FusedMultiplyAdd(TLanes.Load256(ref x3, j), w, p3);
+                p4 = Vector256.FusedMultiplyAdd(TLanes.Load256(ref x4, j), w, p4);
+                p5 = Vector256.FusedMultiplyAdd(TLanes.Load256(ref x5, j), w, p5);
+                p6 = Vector256.FusedMultiplyAdd(TLanes.Load256(ref x6, j), w, p6);
+                p7 = Vector256.FusedMultiplyAdd(TLanes.Load256(ref x7, j), w, p7);
+            }
+
+            if (hasTail)
+            {
+                // The product is masked, not w: an infinity in an already-counted lane times a zero weight would be NaN.
+                var w = TLanes.Load256(ref weights, last);
+                p0 += (TLanes.Load256(ref x0, last) * w) & tailMask;
+                p1 += (TLanes.Load256(ref x1, last) * w) & tailMask;
+                p2 += (TLanes.Load256(ref x2, last) * w) & tailMask;
+                p3 += (TLanes.Load256(ref x3, last) * w) & tailMask;
+                p4 += (TLanes.Load256(ref x4, last) * w) & tailMask;
+                p5 += (TLanes.Load256(ref x5, last) * w) & tailMask;
+                p6 += (TLanes.Load256(ref x6, last) * w) & tailMask;
+                p7 += (TLanes.Load256(ref x7, last) * w) & tailMask;
+            }
+
+            var r0 = Vector256.Sum(p0) + bias - TLanes.Load(ref targets, row);
+            var r1 = Vector256.Sum(p1) + bias - TLanes.Load(ref targets, row + 1);
+            var r2 = Vector256.Sum(p2) + bias - TLanes.Load(ref targets, row + 2);
+            var r3 = Vector256.Sum(p3) + bias - TLanes.Load(ref targets, row + 3);
+            var r4 = Vector256.Sum(p4) + bias - TLanes.Load(ref targets, row + 4);
+            var r5 = Vector256.Sum(p5) + bias - TLanes.Load(ref targets, row + 5);
+            var r6 = Vector256.Sum(p6) + bias - TLanes.Load(ref targets, row + 6);
+            var r7 = Vector256.Sum(p7) + bias - TLanes.Load(ref targets, row + 7);
+            sums.SumOfSquares += ((r0 * r0) + (r1 * r1) + ((r2 * r2) + (r3 * r3))) + ((r4 * r4) + (r5 * r5) + ((r6 * r6) + (r7 * r7)));
+            sums.SumOfResiduals += (r0 + r1 + (r2 + r3)) + (r4 + r5 + (r6 + r7));
+            if (writeResiduals)
+            {
+                TLanes.Store(r0, ref residuals, row);
+                TLanes.Store(r1, ref residuals, row + 1);
+                TLanes.Store(r2, ref residuals, row + 2);
+                TLanes.Store(r3, ref residuals, row + 3);
+                TLanes.Store(r4, ref residuals, row + 4);
+                TLanes.Store(r5, ref residuals, row + 5);
+                TLanes.Store(r6, ref residuals, row + 6);
+                TLanes.Store(r7, ref residuals, row + 7);
+            }
+
+            var s0 = Vector256.Create(r0);
+            var s1 = Vector256.Create(r1);
+            var s2 = Vector256.Create(r2);
+            var s3 = Vector256.Create(r3);
+            var s4 = Vector256.Create(r4);
+            var s5 = Vector256.Create(r5);
+            var s6 = Vector256.Create(r6);
+            var s7 = Vector256.Create(r7);
+            for (nuint j = 0; j < fullEnd; j += Lanes)
+            {
+                var a = Vector256.FusedMultiplyAdd(s2, TLanes.Load256(ref x2, j), Vector256.FusedMultiplyAdd(s0, TLanes.Load256(ref x0, j), Vector256.LoadUnsafe(ref g, j)));
+                var b = Vector256.FusedMultiplyAdd(s3, TLanes.Load256(ref x3, j), s1 * TLanes.Load256(ref x1, j));
+                a = Vector256.FusedMultiplyAdd(s6, TLanes.Load256(ref x6, j), Vector256.FusedMultiplyAdd(s4, TLanes.Load256(ref x4, j), a));
+                b = Vector256.FusedMultiplyAdd(s7, TLanes.Load256(ref x7, j), Vector256.FusedMultiplyAdd(s5, TLanes.Load256(ref x5, j), b));
+                (a + b).StoreUnsafe(ref g, j);
+            }
+
+            if (hasTail)
+            {
+                var a = Vector256.FusedMultiplyAdd(s2, TLanes.Load256(ref x2, last), s0 * TLanes.Load256(ref x0, last));
+                var b = Vector256.FusedMultiplyAdd(s3, TLanes.Load256(ref x3, last), s1 * TLanes.Load256(ref x1, last));
+                a = Vector256.FusedMultiplyAdd(s6, TLanes.Load256(ref x6, last), Vector256.FusedMultiplyAdd(s4, TLanes.Load256(ref x4, last), a));
+                b = Vector256.FusedMultiplyAdd(s7, TLanes.Load256(ref x7, last), Vector256.FusedMultiplyAdd(s5, TLanes.Load256(ref x5, last), b));
+                (Vector256.LoadUnsafe(ref g, last) + ((a + b) & tailMask)).StoreUnsafe(ref g, last);
+            }
+        }
+
+        return row;
     }
 
     /// <summary>x·w over one row as a vector of partial sums: four accumulators (four FMA chains in flight), the

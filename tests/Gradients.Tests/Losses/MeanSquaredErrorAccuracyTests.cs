@@ -53,6 +53,42 @@ public sealed class MeanSquaredErrorAccuracyTests
     }
 
     [Fact]
+    public void Long_rows_in_blocks_of_eight_match_the_reference()
+    {
+        // D ≥ 256 runs the eight-row kernel: N around multiples of eight (block remainders handled by the four-row
+        // and single-row loops), D with every column remainder. Tolerance from the error model above with
+        // D + N + 4 terms per sum: (D + N + 4)·u relative to the scale, u = 2⁻⁵³.
+        var random = new Random(10);
+        foreach (var d in new[] { 256, 257, 258, 259, 300, 1001 })
+        {
+            foreach (var n in new[] { 1, 7, 8, 9, 12, 15, 16, 17, 23 })
+            {
+                var tolerance = (d + n + 4) * Math.Pow(2, -53);
+                var (x, y, w) = Data(random, n, d);
+                var gradient = new double[d];
+                var loss = MeanSquaredError.LossAndGradient<double>(x, y, w, gradient);
+                AssertClose(HighPrecision.MeanSquaredError(x, y, w), loss, gradient, 0.0, $"double N={n} D={d}", tolerance);
+
+                var (xs, ys, ws) = (Generators.ToSingle(x), Generators.ToSingle(y), Generators.ToSingle(w));
+                var single = new float[d];
+                var singleLoss = MeanSquaredError.LossAndGradient<float>(xs, ys, ws, single);
+                AssertClose(HighPrecision.MeanSquaredError(Widen(xs), Widen(ys), Widen(ws)), singleLoss, Widen(single), Math.Pow(2, -24), $"float N={n} D={d}", tolerance);
+
+                var intercept = random.NextDouble() - 0.5;
+                var residuals = new double[n];
+                loss = MeanSquaredError.LossAndGradient<double>(x, y, w, intercept, gradient, out _, residuals, default);
+                var reference = HighPrecision.MeanSquaredError(x, y, w, intercept, 0.0);
+                AssertClose(reference, loss, gradient, 0.0, $"intercept N={n} D={d}", tolerance);
+                var residualBound = tolerance * Math.Sqrt(reference.LossScale * n);
+                for (var i = 0; i < n; i++)
+                {
+                    Assert.True(Math.Abs(residuals[i] - reference.Residuals[i]) <= residualBound, $"residual {i} N={n} D={d}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Intercept_ridge_and_residuals_match_the_reference()
     {
         var random = new Random(7);
@@ -152,15 +188,15 @@ public sealed class MeanSquaredErrorAccuracyTests
         return (x, y, w);
     }
 
-    internal static void AssertClose(HighPrecision.MeanSquaredErrorResult reference, double loss, double[] gradient, double outputRounding, string label)
+    internal static void AssertClose(HighPrecision.MeanSquaredErrorResult reference, double loss, double[] gradient, double outputRounding, string label, double scaledTolerance = ScaledTolerance)
     {
         Assert.True(
-            Math.Abs(loss - reference.Loss) <= (ScaledTolerance * reference.LossScale) + (outputRounding * Math.Abs(reference.Loss)),
+            Math.Abs(loss - reference.Loss) <= (scaledTolerance * reference.LossScale) + (outputRounding * Math.Abs(reference.Loss)),
             $"{label}: loss {loss:R}, reference {reference.Loss:R}");
         for (var j = 0; j < gradient.Length; j++)
         {
             Assert.True(
-                Math.Abs(gradient[j] - reference.Gradient[j]) <= (ScaledTolerance * reference.GradientScale[j]) + (outputRounding * Math.Abs(reference.Gradient[j])),
+                Math.Abs(gradient[j] - reference.Gradient[j]) <= (scaledTolerance * reference.GradientScale[j]) + (outputRounding * Math.Abs(reference.Gradient[j])),
                 $"{label}: gradient[{j}] {gradient[j]:R}, reference {reference.Gradient[j]:R}");
         }
     }
