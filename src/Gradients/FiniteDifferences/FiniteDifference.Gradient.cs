@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using System.Runtime.Intrinsics;
 
 namespace Gradients;
 
@@ -148,10 +149,12 @@ public static partial class FiniteDifference
             stack = default;
         }
 
+        // The scratch point, and beside it the plain path's differences f(x + h) − f(x − h).
         T[]? rented = null;
-        var point = n <= ScratchBuffer.Length
-            ? ((Span<T>)stack)[..n]
-            : (rented = ArrayPool<T>.Shared.Rent(n)).AsSpan(0, n);
+        var scratch = 2 * n <= ScratchBuffer.Length
+            ? ((Span<T>)stack)[..(2 * n)]
+            : (rented = ArrayPool<T>.Shared.Rent(2 * n)).AsSpan(0, 2 * n);
+        var point = scratch[..n];
         try
         {
             x.CopyTo(point);
@@ -162,7 +165,7 @@ public static partial class FiniteDifference
                 // The common call — central differences, default steps, no bounds, no extra outputs — in a loop
                 // small enough for the JIT to keep everything in registers. A non-finite value hands the rest
                 // of the coordinates to the general path, which applies the policy.
-                start = PlainCentral(ref function, x, point, gradient);
+                start = PlainCentral(ref function, x, point, scratch[n..], gradient);
                 evaluations = 2 * start;
                 if (start == n)
                 {
@@ -193,43 +196,70 @@ public static partial class FiniteDifference
     /// <see cref="GradientRange{T, TFunction}"/> on an unbounded coordinate — until a non-finite value appears.
     /// Returns the number of coordinates done.
     /// </summary>
-    private static int PlainCentral<T, TFunction>(ref TFunction function, ReadOnlySpan<T> x, Span<T> point, Span<T> gradient)
+    /// <remarks>
+    /// Three passes: the steps (parked in the gradient's slots), the 2n evaluations (each coordinate leaving only
+    /// its difference behind), then the divisions and the finiteness test over all coordinates at once. A division
+    /// or a test at the end of each coordinate waits for both evaluations and holds up retirement while the next
+    /// coordinate's evaluations queue behind it: about 20% at n = 10. Deferred, they run vectorized, off that path.
+    /// </remarks>
+    private static int PlainCentral<T, TFunction>(ref TFunction function, ReadOnlySpan<T> x, Span<T> point, Span<T> differences, Span<T> gradient)
         where T : IFloatingPointIeee754<T>
         where TFunction : struct, IScalarFunction<T>
     {
-        // The steps first, parked in the gradient's slots: computed inside the main loop, their dependency chain
-        // (abs, compare, multiply, add, subtract) sat between loading xᵢ and the first evaluation of every
-        // coordinate and cost about 30% at n = 10; computed here, they overlap.
+        var n = x.Length;
         var factor = StepFactors<T>.CubeRoot;
-        for (var i = 0; i < x.Length; i++)
+        for (var i = 0; i < n; i++)
         {
             gradient[i] = StepSize.For(factor, relative: true, x[i]);
         }
 
-        for (var i = 0; i < x.Length; i++)
+        differences = differences[..n];
+        for (var i = 0; i < n; i++)
         {
             var xi = x[i];
             var h = gradient[i];
-            var up = xi + h;
-            var down = xi - h;
-            point[i] = up;
+            point[i] = xi + h;
             var plus = function.Evaluate(point);
-            point[i] = down;
+            point[i] = xi - h;
             var minus = function.Evaluate(point);
             point[i] = xi;
-
-            // One test covers both values: the difference of two values is finite only if both are (it can also
-            // overflow, which the general path then handles value by value).
-            var difference = plus - minus;
-            if (!T.IsFinite(difference))
-            {
-                return i;
-            }
-
-            gradient[i] = difference / ((up - xi) - (down - xi));
+            differences[i] = plus - minus;
         }
 
-        return x.Length;
+        // gradientᵢ = (f₊ − f₋) / ((xᵢ + h) − (xᵢ − h)), the denominator as the stencil actually moved xᵢ.
+        // One test covers both values: the difference of two values is finite only if both are (it can also
+        // overflow, which the general path then handles value by value).
+        var done = 0;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            for (; done + Vector256<T>.Count <= n; done += Vector256<T>.Count)
+            {
+                var difference = Vector256.Create<T>(differences[done..]);
+                if (!Vector256.IsFinite(difference).Equals(Vector256<T>.AllBitsSet))
+                {
+                    break;
+                }
+
+                var xs = Vector256.Create<T>(x[done..]);
+                var hs = Vector256.Create<T>(gradient[done..]);
+                (difference / (((xs + hs) - xs) - ((xs - hs) - xs))).CopyTo(gradient[done..]);
+            }
+        }
+
+        for (; done < n; done++)
+        {
+            var difference = differences[done];
+            if (!T.IsFinite(difference))
+            {
+                return done;
+            }
+
+            var xi = x[done];
+            var h = gradient[done];
+            gradient[done] = difference / (((xi + h) - xi) - ((xi - h) - xi));
+        }
+
+        return n;
     }
 
     /// <summary>

@@ -51,10 +51,12 @@ public static partial class FiniteDifference
             ThrowHelper.ThrowArgument($"options.FunctionValue is {options.FunctionValue}; a given f(x) must be finite.", "options");
         }
 
+        // ReadOnlyMemory<T>.Span costs a few nanoseconds (it inspects the owner object); IsEmpty is a length
+        // test. The common call has no per-coordinate steps and no bounds, so it never asks for a span.
         var n = x.Length;
-        var steps = options.Steps.Span;
-        if (!steps.IsEmpty)
+        if (!options.Steps.IsEmpty)
         {
+            var steps = options.Steps.Span;
             if (!allowPerCoordinateSteps)
             {
                 ThrowHelper.ThrowArgument($"options.Steps (length {steps.Length}) gives one step per coordinate, which does not apply here; set options.Step instead.", "options");
@@ -68,6 +70,11 @@ public static partial class FiniteDifference
                     ThrowHelper.ThrowNonPositiveStep("options.Steps", i, double.CreateTruncating(steps[i]));
                 }
             }
+        }
+
+        if (options.LowerBounds.IsEmpty && options.UpperBounds.IsEmpty)
+        {
+            return;
         }
 
         var lower = options.LowerBounds.Span;
