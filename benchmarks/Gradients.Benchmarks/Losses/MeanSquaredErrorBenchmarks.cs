@@ -162,6 +162,14 @@ public class MeanSquaredErrorBenchmarks<T>
     [Benchmark]
     public T ReadOnlyPass512() => ReadOnlyPass.Sum512<T>(_features);
 
+    /// <summary>
+    /// The two-core memory floor: the 256-bit sum of X split in two halves, one per thread (the same fork as the
+    /// threaded kernel: one half on a pool thread, one on the caller). Against it, the two-thread kernel's ratio
+    /// says how much of the machine's bandwidth two threads can reach at all.
+    /// </summary>
+    [Benchmark]
+    public T ReadOnlyPassTwoThreads() => ReadOnlyPass.Sum256TwoThreads(_features);
+
     /// <summary>Ours, one thread.</summary>
     [Benchmark]
     public T LossAndGradient() => MeanSquaredError.LossAndGradient<T>(_features, _targets, _weights, _gradient);
@@ -199,6 +207,16 @@ internal static class ReadOnlyPass
         }
 
         return sum;
+    }
+
+    /// <summary><see cref="Sum256{T}"/> over each half of <paramref name="values"/>, the second half on a pool thread.</summary>
+    public static T Sum256TwoThreads<T>(T[] values)
+        where T : unmanaged, INumberBase<T>
+    {
+        var half = values.Length / 2;
+        var second = Task.Run(() => Sum256<T>(values.AsSpan(half)));
+        var first = Sum256<T>(values.AsSpan(0, half));
+        return first + second.GetAwaiter().GetResult();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
