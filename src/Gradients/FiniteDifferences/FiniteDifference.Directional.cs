@@ -90,6 +90,7 @@ public static partial class FiniteDifference
         DirectionalCore(ref function, x, direction, options);
 
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.NoInlining)] // inlined into a caller, its 1 KiB ScratchBuffer would be zeroed there (the caller has no SkipLocalsInit): +50 ns per call, measured
     private static FiniteDifferenceEstimate<T> DirectionalCore<T, TFunction>(
         ref TFunction function,
         ReadOnlySpan<T> x,
