@@ -9,7 +9,7 @@ public readonly record struct MeanSquaredErrorOptions
     private readonly int _maxDegreeOfParallelism;
 
     /// <summary>
-    /// The ridge coefficient λ ≥ 0: the loss gains λ‖w‖² and the gradient 2λw. The intercept is not penalized
+    /// The ridge coefficient λ ≥ 0, finite: the loss gains λ‖w‖² and the gradient 2λw. The intercept is not penalized
     /// (as in ridge regression, e.g. Hastie, Tibshirani and Friedman, <i>The Elements of Statistical Learning</i>, §3.4.1).
     /// </summary>
     public double L2Penalty { get; init; }
@@ -31,9 +31,10 @@ public readonly record struct MeanSquaredErrorOptions
     /// <summary>Throws when a value is out of range.</summary>
     internal void Validate(string paramName)
     {
-        if (!(L2Penalty >= 0.0) && !double.IsNaN(L2Penalty))
+        // NaN and ∞ are rejected like negative values: a non-finite λ would turn every loss into NaN or ∞ silently.
+        if (!(L2Penalty >= 0.0 && double.IsFinite(L2Penalty)))
         {
-            ThrowHelper.ThrowArgumentOutOfRange(paramName, L2Penalty, $"{nameof(L2Penalty)} must be zero or positive; it is {L2Penalty}.");
+            ThrowHelper.ThrowArgumentOutOfRange(paramName, L2Penalty, $"options.{nameof(L2Penalty)} must be finite and zero or positive; it is {L2Penalty}.");
         }
 
         if (MaxDegreeOfParallelism < -1)

@@ -56,6 +56,19 @@ public sealed class MeanSquaredErrorValidationTests
             MeanSquaredError.LossAndGradient<double>(x, y, w, 0.0, g, out _, x.AsSpan(0, 4), default)).ParamName);
     }
 
+    [Theory]
+    [InlineData(-1.0)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void A_negative_or_non_finite_ridge_penalty_is_rejected_with_its_value(double lambda)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            MeanSquaredError.Loss<double>(new double[2], new double[2], new double[1], new MeanSquaredErrorOptions { L2Penalty = lambda }));
+        Assert.Equal("options", error.ParamName);
+        Assert.Contains("L2Penalty", error.Message, StringComparison.Ordinal);
+        Assert.Contains(lambda.ToString(System.Globalization.CultureInfo.CurrentCulture), error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Options_out_of_range_are_rejected()
     {
