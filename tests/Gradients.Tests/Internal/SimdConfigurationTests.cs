@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Xunit.Abstractions;
 
 namespace Gradients.Tests.Internal;
@@ -30,12 +31,14 @@ public sealed class SimdConfigurationTests(ITestOutputHelper output)
         if (IsDisabled("DOTNET_EnableAVX2"))
         {
             // Vector256<double> needs AVX only, but the runtime reports Vector256 as accelerated only with AVX2.
+            Assert.False(Avx2.IsSupported, "DOTNET_EnableAVX2=0 should disable AVX2 (the small-D MSE kernel's shuffles).");
             Assert.False(Vector256.IsHardwareAccelerated, "DOTNET_EnableAVX2=0 should disable Vector256.");
             Assert.False(Vector512.IsHardwareAccelerated, "DOTNET_EnableAVX2=0 should disable Vector512.");
         }
 
         if (IsDisabled("DOTNET_EnableAVX512"))
         {
+            Assert.False(Avx512F.IsSupported, "DOTNET_EnableAVX512=0 should disable AVX-512F.");
             Assert.False(Vector512.IsHardwareAccelerated, "DOTNET_EnableAVX512=0 should disable Vector512.");
         }
     }
