@@ -30,7 +30,7 @@ public static partial class FiniteDifference
     {
         ArgumentNullException.ThrowIfNull(f);
         var function = new DelegateFunction<T>(f);
-        _ = GradientCore(ref function, x, gradient, default, default, default);
+        DefaultGradient(ref function, x, gradient);
     }
 
     /// <summary>
@@ -77,7 +77,7 @@ public static partial class FiniteDifference
     public static void Gradient<T, TFunction>(TFunction function, ReadOnlySpan<T> x, Span<T> gradient)
         where T : IFloatingPointIeee754<T>
         where TFunction : struct, IScalarFunction<T> =>
-        _ = GradientCore(ref function, x, gradient, default, default, default);
+        DefaultGradient(ref function, x, gradient);
 
     /// <summary>
     /// Writes the finite-difference gradient of the struct function <paramref name="function"/> at
@@ -166,7 +166,14 @@ public static partial class FiniteDifference
                 // The common call — central differences, default steps, no bounds, no extra outputs — in a loop
                 // small enough for the JIT to keep everything in registers. A non-finite value hands the rest
                 // of the coordinates to the general path, which applies the policy.
-                start = PlainCentral(ref function, point, scratch.Slice(n, n), scratch.Slice(2 * n, n), gradient);
+                var plainSteps = scratch.Slice(n, n);
+                var factor = StepFactors<T>.CubeRoot;
+                for (var i = 0; i < n; i++)
+                {
+                    plainSteps[i] = StepSize.For(factor, relative: true, point[i]);
+                }
+
+                start = PlainCentral(ref function, point, plainSteps, scratch.Slice(2 * n, n), gradient);
                 evaluations = 2 * start;
                 if (start == n)
                 {
@@ -176,6 +183,91 @@ public static partial class FiniteDifference
 
             var rest = GradientRange(ref function, x, point, start, n, gradient, errorEstimates, steps, options);
             return rest with { Evaluations = rest.Evaluations + evaluations };
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<T>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="GradientCore{T, TFunction}"/> for default options — the call of the two overloads without options,
+    /// the most common one: the copy of x, its finiteness check and the steps in one pass, no option to check.
+    /// Same arithmetic, same exceptions, bit-identical results.
+    /// </summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.NoInlining)] // see GradientCore
+    private static void DefaultGradient<T, TFunction>(ref TFunction function, ReadOnlySpan<T> x, Span<T> gradient)
+        where T : IFloatingPointIeee754<T>
+        where TFunction : struct, IScalarFunction<T>
+    {
+        var n = x.Length;
+        ThrowHelper.ThrowIfEmpty(n, nameof(x));
+        ThrowHelper.ThrowIfLengthMismatch(gradient.Length, n, nameof(gradient), "the point 'x'");
+        ThrowHelper.ThrowIfOverlapping(x, gradient, nameof(x), nameof(gradient));
+
+        Unsafe.SkipInit(out ScratchBuffer<T> stack);
+        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            stack = default;
+        }
+
+        T[]? rented = null;
+        var scratch = 3 * n <= ScratchBuffer.Length
+            ? ((Span<T>)stack)[..(3 * n)]
+            : (rented = ArrayPool<T>.Shared.Rent(3 * n)).AsSpan(0, 3 * n);
+        var point = scratch[..n];
+        var steps = scratch.Slice(n, n);
+        try
+        {
+            var factor = StepFactors<T>.CubeRoot;
+            var i = 0;
+            if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && n >= Vector256<T>.Count)
+            {
+                // Whole vectors, the last one overlapping (same bits for a recomputed element); the step is
+                // StepSize.For's arithmetic lane by lane: h = (|x| + f·max(|x|, 1)) − |x|. A non-finite x leaves
+                // the rest to the scalar loop, which names the coordinate.
+                var width = Vector256<T>.Count;
+                var factors = Vector256.Create(factor);
+                while (i < n)
+                {
+                    var at = Math.Min(i, n - width);
+                    var xs = Vector256.Create<T>(x[at..]);
+                    if (!Vector256.EqualsAll(xs - xs, Vector256<T>.Zero))
+                    {
+                        i = at;
+                        break;
+                    }
+
+                    var magnitude = Vector256.Abs(xs);
+                    var scale = Vector256.ConditionalSelect(Vector256.GreaterThan(magnitude, Vector256<T>.One), magnitude, Vector256<T>.One);
+                    xs.CopyTo(point[at..]);
+                    ((magnitude + (factors * scale)) - magnitude).CopyTo(steps[at..]);
+                    i = at + width;
+                }
+            }
+
+            for (; i < n; i++)
+            {
+                var xi = x[i];
+                if (!T.IsFinite(xi))
+                {
+                    ThrowHelper.ThrowNonFiniteArgument(nameof(x), i, double.CreateTruncating(xi), n);
+                }
+
+                point[i] = xi;
+                steps[i] = StepSize.For(factor, relative: true, xi);
+            }
+
+            var start = PlainCentral(ref function, point, steps, scratch.Slice(2 * n, n), gradient);
+            if (start < n)
+            {
+                // A non-finite value: the general path takes over from that coordinate and applies the policy.
+                _ = GradientRange(ref function, x, point, start, n, gradient, default, default, default(FiniteDifferenceOptions<T>));
+            }
         }
         finally
         {
@@ -199,11 +291,11 @@ public static partial class FiniteDifference
     /// </summary>
     /// <param name="function">The function.</param>
     /// <param name="point">The scratch copy of x; every coordinate is restored after its two evaluations.</param>
-    /// <param name="steps">Scratch for the n steps.</param>
+    /// <param name="steps">The n default steps, computed by the caller.</param>
     /// <param name="differences">Scratch for the n differences.</param>
     /// <param name="gradient">Receives the gradient.</param>
     /// <remarks>
-    /// Three passes: the steps, the 2n evaluations (each coordinate leaving only its difference behind), then the
+    /// Two passes after the steps: the 2n evaluations (each coordinate leaving only its difference behind), then the
     /// divisions and the finiteness test over all coordinates at once. A division or a test at the end of each
     /// coordinate waits for both evaluations and holds up retirement while the next coordinate's evaluations
     /// queue behind it: about 20% at n = 10. Deferred, they run vectorized, off that path. The evaluation pass
@@ -218,12 +310,6 @@ public static partial class FiniteDifference
         var n = point.Length;
         steps = steps[..n];
         differences = differences[..n];
-        var factor = StepFactors<T>.CubeRoot;
-        for (var i = 0; i < n; i++)
-        {
-            steps[i] = StepSize.For(factor, relative: true, point[i]);
-        }
-
         for (var i = 0; i < n; i++)
         {
             var xi = point[i];
@@ -240,19 +326,29 @@ public static partial class FiniteDifference
         // One test covers both values: the difference of two values is finite only if both are (it can also
         // overflow, which the general path then handles value by value).
         var done = 0;
-        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && n >= Vector256<T>.Count)
         {
-            for (; done + Vector256<T>.Count <= n; done += Vector256<T>.Count)
+            // Whole vectors, the last one overlapping the one before when n is not a multiple of the width
+            // (recomputing an element gives the same bits). d − d is 0 exactly when d is finite.
+            var width = Vector256<T>.Count;
+            while (true)
             {
-                var difference = Vector256.Create<T>(differences[done..]);
-                if (!Vector256.IsFinite(difference).Equals(Vector256<T>.AllBitsSet))
+                var at = Math.Min(done, n - width);
+                var difference = Vector256.Create<T>(differences[at..]);
+                if (!Vector256.EqualsAll(difference - difference, Vector256<T>.Zero))
                 {
+                    done = at;
                     break;
                 }
 
-                var xs = Vector256.Create<T>(point[done..]);
-                var hs = Vector256.Create<T>(steps[done..]);
-                (difference / (((xs + hs) - xs) - ((xs - hs) - xs))).CopyTo(gradient[done..]);
+                var xs = Vector256.Create<T>(point[at..]);
+                var hs = Vector256.Create<T>(steps[at..]);
+                (difference / (((xs + hs) - xs) - ((xs - hs) - xs))).CopyTo(gradient[at..]);
+                done = at + width;
+                if (done == n)
+                {
+                    return n;
+                }
             }
         }
 
