@@ -37,6 +37,31 @@ public sealed class ParallelTests
                     .Label($"{c.scheme} degree {c.degree} n {n} bounded {c.bounded}");
             });
 
+    [Property(MaxTest = 60)]
+    public Property Default_entry_is_bit_identical_to_the_general_path() =>
+        // Gradient(f, x, gradient) has its own path (vectorized steps, overlapping last vectors); it must give the
+        // bits of the general path (taken when steps or error estimates are asked for), for every length and
+        // magnitude 1e-6…1e6, in double and float.
+        Prop.ForAll(
+            Generators.Vector(Generators.Wide, 1, 60).ToArbitrary(),
+            x =>
+            {
+                var n = x.Length;
+                var (fast, general, steps) = (new double[n], new double[n], new double[n]);
+                FiniteDifference.Gradient(new RosenbrockFunction<double>(), x, fast);
+                FiniteDifference.Gradient(new RosenbrockFunction<double>(), x, general, default(FiniteDifferenceOptions<double>), default, steps);
+
+                var xs = Generators.ToSingle(x);
+                var (fastSingle, generalSingle) = (new float[n], new float[n]);
+                FiniteDifference.Gradient<float>(TestFunctions.LogSumExp, xs, fastSingle);
+                FiniteDifference.Gradient<float>(TestFunctions.LogSumExp, xs, generalSingle, default(FiniteDifferenceOptions<float>), new float[n]);
+
+                static long[] Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
+                static int[] SingleBits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
+                return (Bits(fast).SequenceEqual(Bits(general)) && SingleBits(fastSingle).SequenceEqual(SingleBits(generalSingle)))
+                    .Label($"n {n}");
+            });
+
     [Fact]
     public void Parallel_non_finite_values_surface_as_the_serial_exception_type()
     {
