@@ -30,7 +30,7 @@ public static partial class FiniteDifference
     {
         ArgumentNullException.ThrowIfNull(f);
         var function = new DelegateFunction<T>(f);
-        DefaultGradient(ref function, x, gradient);
+        _ = PlainGradient(ref function, x, gradient, default);
     }
 
     /// <summary>
@@ -77,7 +77,7 @@ public static partial class FiniteDifference
     public static void Gradient<T, TFunction>(TFunction function, ReadOnlySpan<T> x, Span<T> gradient)
         where T : IFloatingPointIeee754<T>
         where TFunction : struct, IScalarFunction<T> =>
-        DefaultGradient(ref function, x, gradient);
+        _ = PlainGradient(ref function, x, gradient, default);
 
     /// <summary>
     /// Writes the finite-difference gradient of the struct function <paramref name="function"/> at
@@ -144,45 +144,26 @@ public static partial class FiniteDifference
             return GradientParallel(function, x, gradient, options, errorEstimates, steps, degree);
         }
 
+        if (IsPlainCentral(options) && errorEstimates.IsEmpty && steps.IsEmpty)
+        {
+            // The common call — central differences, default steps, no bounds, no extra outputs.
+            return PlainGradient(ref function, x, gradient, options);
+        }
+
         Unsafe.SkipInit(out ScratchBuffer<T> stack);
         if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
         {
             stack = default;
         }
 
-        // The scratch point, and beside it the plain path's steps and differences f(x + h) − f(x − h).
         T[]? rented = null;
-        var scratch = 3 * n <= ScratchBuffer.Length
-            ? ((Span<T>)stack)[..(3 * n)]
-            : (rented = ArrayPool<T>.Shared.Rent(3 * n)).AsSpan(0, 3 * n);
-        var point = scratch[..n];
+        var point = n <= ScratchBuffer.Length
+            ? ((Span<T>)stack)[..n]
+            : (rented = ArrayPool<T>.Shared.Rent(n)).AsSpan(0, n);
         try
         {
             x.CopyTo(point);
-            var start = 0;
-            var evaluations = 0;
-            if (IsPlainCentral(options) && errorEstimates.IsEmpty && steps.IsEmpty)
-            {
-                // The common call — central differences, default steps, no bounds, no extra outputs — in a loop
-                // small enough for the JIT to keep everything in registers. A non-finite value hands the rest
-                // of the coordinates to the general path, which applies the policy.
-                var plainSteps = scratch.Slice(n, n);
-                var factor = StepFactors<T>.CubeRoot;
-                for (var i = 0; i < n; i++)
-                {
-                    plainSteps[i] = StepSize.For(factor, relative: true, point[i]);
-                }
-
-                start = PlainCentral(ref function, point, plainSteps, scratch.Slice(2 * n, n), gradient);
-                evaluations = 2 * start;
-                if (start == n)
-                {
-                    return new FiniteDifferenceResult<T>(evaluations, 0, T.NaN);
-                }
-            }
-
-            var rest = GradientRange(ref function, x, point, start, n, gradient, errorEstimates, steps, options);
-            return rest with { Evaluations = rest.Evaluations + evaluations };
+            return GradientRange(ref function, x, point, 0, n, gradient, errorEstimates, steps, options);
         }
         finally
         {
@@ -194,13 +175,15 @@ public static partial class FiniteDifference
     }
 
     /// <summary>
-    /// <see cref="GradientCore{T, TFunction}"/> for default options — the call of the two overloads without options,
-    /// the most common one: the copy of x, its finiteness check and the steps in one pass, no option to check.
-    /// Same arithmetic, same exceptions, bit-identical results.
+    /// Central differences with default steps, no bounds and no extra outputs — the overloads without options and
+    /// any options that ask for nothing more: the copy of x, its finiteness check and the steps in one pass, then
+    /// <see cref="PlainCentral{T, TFunction}"/>. A non-finite value hands the remaining coordinates to
+    /// <see cref="GradientRange{T, TFunction}"/>, which applies the policy of <paramref name="options"/>.
+    /// Same arithmetic and exceptions as the general path, bit-identical results.
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining)] // see GradientCore
-    private static void DefaultGradient<T, TFunction>(ref TFunction function, ReadOnlySpan<T> x, Span<T> gradient)
+    private static FiniteDifferenceResult<T> PlainGradient<T, TFunction>(ref TFunction function, ReadOnlySpan<T> x, Span<T> gradient, in FiniteDifferenceOptions<T> options)
         where T : IFloatingPointIeee754<T>
         where TFunction : struct, IScalarFunction<T>
     {
@@ -263,11 +246,13 @@ public static partial class FiniteDifference
             }
 
             var start = PlainCentral(ref function, point, steps, scratch.Slice(2 * n, n), gradient);
-            if (start < n)
+            if (start == n)
             {
-                // A non-finite value: the general path takes over from that coordinate and applies the policy.
-                _ = GradientRange(ref function, x, point, start, n, gradient, default, default, default(FiniteDifferenceOptions<T>));
+                return new FiniteDifferenceResult<T>(2 * n, 0, T.NaN);
             }
+
+            var rest = GradientRange(ref function, x, point, start, n, gradient, default, default, options);
+            return rest with { Evaluations = rest.Evaluations + (2 * start) };
         }
         finally
         {
