@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -128,15 +127,7 @@ public static partial class FiniteDifference
         var norm = largest * T.Sqrt(sumOfSquares);
 
         Unsafe.SkipInit(out ScratchBuffer<T> stack);
-        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
-        {
-            stack = default;
-        }
-
-        T[]? rented = null;
-        var scratch = 2 * n <= ScratchBuffer.Length
-            ? ((Span<T>)stack)[..(2 * n)]
-            : (rented = ArrayPool<T>.Shared.Rent(2 * n)).AsSpan(0, 2 * n);
+        var scratch = ScratchBuffer.Take(ref stack, 2 * n, out var rented);
         try
         {
             var unit = scratch[..n];
@@ -190,10 +181,7 @@ public static partial class FiniteDifference
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<T>.Shared.Return(rented);
-            }
+            ScratchBuffer.Return(rented);
         }
     }
 }

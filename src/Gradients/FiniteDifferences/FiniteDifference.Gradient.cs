@@ -151,15 +151,7 @@ public static partial class FiniteDifference
         }
 
         Unsafe.SkipInit(out ScratchBuffer<T> stack);
-        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
-        {
-            stack = default;
-        }
-
-        T[]? rented = null;
-        var point = n <= ScratchBuffer.Length
-            ? ((Span<T>)stack)[..n]
-            : (rented = ArrayPool<T>.Shared.Rent(n)).AsSpan(0, n);
+        var point = ScratchBuffer.Take(ref stack, n, out var rented);
         try
         {
             x.CopyTo(point);
@@ -167,10 +159,7 @@ public static partial class FiniteDifference
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<T>.Shared.Return(rented);
-            }
+            ScratchBuffer.Return(rented);
         }
     }
 
@@ -193,15 +182,7 @@ public static partial class FiniteDifference
         ThrowHelper.ThrowIfOverlapping(x, gradient, nameof(x), nameof(gradient));
 
         Unsafe.SkipInit(out ScratchBuffer<T> stack);
-        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
-        {
-            stack = default;
-        }
-
-        T[]? rented = null;
-        var scratch = 3 * n <= ScratchBuffer.Length
-            ? ((Span<T>)stack)[..(3 * n)]
-            : (rented = ArrayPool<T>.Shared.Rent(3 * n)).AsSpan(0, 3 * n);
+        var scratch = ScratchBuffer.Take(ref stack, 3 * n, out var rented);
         var point = scratch[..n];
         var steps = scratch.Slice(n, n);
         try
@@ -256,10 +237,7 @@ public static partial class FiniteDifference
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<T>.Shared.Return(rented);
-            }
+            ScratchBuffer.Return(rented);
         }
     }
 

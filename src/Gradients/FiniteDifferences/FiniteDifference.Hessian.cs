@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -130,15 +129,7 @@ public static partial class FiniteDifference
         // Scratch: the moving point, then per coordinate the two moved values and f at them.
         var length = 5 * n;
         Unsafe.SkipInit(out ScratchBuffer<T> stack);
-        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
-        {
-            stack = default;
-        }
-
-        T[]? rented = null;
-        var scratch = length <= ScratchBuffer.Length
-            ? ((Span<T>)stack)[..length]
-            : (rented = ArrayPool<T>.Shared.Rent(length)).AsSpan(0, length);
+        var scratch = ScratchBuffer.Take(ref stack, length, out var rented);
         try
         {
             var point = scratch[..n];
@@ -269,10 +260,7 @@ public static partial class FiniteDifference
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<T>.Shared.Return(rented);
-            }
+            ScratchBuffer.Return(rented);
         }
 
         static bool IsCentral(T near, T far, T origin) => (near > origin) != (far > origin);
@@ -346,15 +334,7 @@ public static partial class FiniteDifference
 
         var length = 3 * n;
         Unsafe.SkipInit(out ScratchBuffer<T> stack);
-        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
-        {
-            stack = default;
-        }
-
-        T[]? rented = null;
-        var scratch = length <= ScratchBuffer.Length
-            ? ((Span<T>)stack)[..length]
-            : (rented = ArrayPool<T>.Shared.Rent(length)).AsSpan(0, length);
+        var scratch = ScratchBuffer.Take(ref stack, length, out var rented);
         try
         {
             var point = scratch[..n];
@@ -374,10 +354,7 @@ public static partial class FiniteDifference
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<T>.Shared.Return(rented);
-            }
+            ScratchBuffer.Return(rented);
         }
     }
 
@@ -397,15 +374,7 @@ public static partial class FiniteDifference
 
         var length = 2 * n;
         Unsafe.SkipInit(out ScratchBuffer<T> stack);
-        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
-        {
-            stack = default;
-        }
-
-        T[]? rented = null;
-        var scratch = length <= ScratchBuffer.Length
-            ? ((Span<T>)stack)[..length]
-            : (rented = ArrayPool<T>.Shared.Rent(length)).AsSpan(0, length);
+        var scratch = ScratchBuffer.Take(ref stack, length, out var rented);
         try
         {
             var plusBase = scratch[..n];
@@ -426,10 +395,7 @@ public static partial class FiniteDifference
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<T>.Shared.Return(rented);
-            }
+            ScratchBuffer.Return(rented);
         }
 
         static T CentralAlong(ref TFunction function, Span<T> point, int i, T h)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -138,15 +137,7 @@ public static partial class FiniteDifference
         // Scratch: the moving point (n), F(x) (m) and up to four stencil values (4m).
         var length = n + (5 * m);
         Unsafe.SkipInit(out ScratchBuffer<T> stack);
-        if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
-        {
-            stack = default;
-        }
-
-        T[]? rented = null;
-        var scratch = length <= ScratchBuffer.Length
-            ? ((Span<T>)stack)[..length]
-            : (rented = ArrayPool<T>.Shared.Rent(length)).AsSpan(0, length);
+        var scratch = ScratchBuffer.Take(ref stack, length, out var rented);
         try
         {
             var point = scratch[..n];
@@ -156,10 +147,7 @@ public static partial class FiniteDifference
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<T>.Shared.Return(rented);
-            }
+            ScratchBuffer.Return(rented);
         }
     }
 

@@ -17,9 +17,43 @@ internal struct ScratchBuffer<T>
     private T _element0;
 }
 
-/// <summary>The size of <see cref="ScratchBuffer{T}"/>.</summary>
+/// <summary>The size of <see cref="ScratchBuffer{T}"/>, and the one way the engines take scratch from it.</summary>
 internal static class ScratchBuffer
 {
     /// <summary>Elements held on the stack: 128 doubles = 1 KiB, a few cache lines.</summary>
     public const int Length = 128;
+
+    /// <summary>
+    /// The first <paramref name="length"/> elements of <paramref name="stack"/> (a caller's local, left
+    /// uninitialized under <c>SkipLocalsInit</c>; cleared here only when T holds references), or of an array
+    /// from <see cref="System.Buffers.ArrayPool{T}.Shared"/> when they do not fit; that array comes back in
+    /// <paramref name="rented"/> for <see cref="Return{T}"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Span<T> Take<T>(ref ScratchBuffer<T> stack, int length, out T[]? rented)
+    {
+        if (length <= Length)
+        {
+            if (RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+            {
+                stack = default;
+            }
+
+            rented = null;
+            return ((Span<T>)stack)[..length];
+        }
+
+        rented = System.Buffers.ArrayPool<T>.Shared.Rent(length);
+        return rented.AsSpan(0, length);
+    }
+
+    /// <summary>Gives back the array <see cref="Take{T}"/> rented, if it rented one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Return<T>(T[]? rented)
+    {
+        if (rented is not null)
+        {
+            System.Buffers.ArrayPool<T>.Shared.Return(rented);
+        }
+    }
 }
