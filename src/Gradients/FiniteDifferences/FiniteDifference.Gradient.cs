@@ -29,6 +29,7 @@ public static partial class FiniteDifference
         where T : IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(f);
+        ValidateGradientArguments(x, gradient);
         var function = new DelegateFunction<T>(f);
         _ = PlainGradient(ref function, x, gradient, default);
     }
@@ -76,8 +77,11 @@ public static partial class FiniteDifference
     /// <exception cref="NotFiniteNumberException">f returned NaN or ±∞ at a stencil point.</exception>
     public static void Gradient<T, TFunction>(TFunction function, ReadOnlySpan<T> x, Span<T> gradient)
         where T : IFloatingPointIeee754<T>
-        where TFunction : struct, IScalarFunction<T> =>
+        where TFunction : struct, IScalarFunction<T>
+    {
+        ValidateGradientArguments(x, gradient);
         _ = PlainGradient(ref function, x, gradient, default);
+    }
 
     /// <summary>
     /// Writes the finite-difference gradient of the struct function <paramref name="function"/> at
@@ -120,9 +124,7 @@ public static partial class FiniteDifference
         where TFunction : struct, IScalarFunction<T>
     {
         var n = x.Length;
-        ThrowHelper.ThrowIfEmpty(n, nameof(x));
-        ThrowHelper.ThrowIfLengthMismatch(gradient.Length, n, nameof(gradient), "the point 'x'");
-        ThrowHelper.ThrowIfOverlapping(x, gradient, nameof(x), nameof(gradient));
+        ValidateGradientArguments(x, gradient);
         if (!errorEstimates.IsEmpty)
         {
             ThrowHelper.ThrowIfLengthMismatch(errorEstimates.Length, n, nameof(errorEstimates), "the point 'x'");
@@ -168,7 +170,8 @@ public static partial class FiniteDifference
     /// any options that ask for nothing more: the copy of x, its finiteness check and the steps in one pass, then
     /// <see cref="PlainCentral{T, TFunction}"/>. A non-finite value hands the remaining coordinates to
     /// <see cref="GradientRange{T, TFunction}"/>, which applies the policy of <paramref name="options"/>.
-    /// Same arithmetic and exceptions as the general path, bit-identical results.
+    /// Same arithmetic and exceptions as the general path, bit-identical results. The caller has checked the
+    /// arguments with <see cref="ValidateGradientArguments{T}"/>; x is checked for finiteness here.
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining)] // see GradientCore
@@ -177,9 +180,6 @@ public static partial class FiniteDifference
         where TFunction : struct, IScalarFunction<T>
     {
         var n = x.Length;
-        ThrowHelper.ThrowIfEmpty(n, nameof(x));
-        ThrowHelper.ThrowIfLengthMismatch(gradient.Length, n, nameof(gradient), "the point 'x'");
-        ThrowHelper.ThrowIfOverlapping(x, gradient, nameof(x), nameof(gradient));
 
         Unsafe.SkipInit(out ScratchBuffer<T> stack);
         var scratch = ScratchBuffer.Take(ref stack, 3 * n, out var rented);
@@ -239,6 +239,14 @@ public static partial class FiniteDifference
         {
             ScratchBuffer.Return(rented);
         }
+    }
+
+    /// <summary>x is not empty; the gradient has its length and does not overlap it.</summary>
+    private static void ValidateGradientArguments<T>(ReadOnlySpan<T> x, Span<T> gradient)
+    {
+        ThrowHelper.ThrowIfEmpty(x.Length, nameof(x));
+        ThrowHelper.ThrowIfLengthMismatch(gradient.Length, x.Length, nameof(gradient), "the point 'x'");
+        ThrowHelper.ThrowIfOverlapping(x, gradient, nameof(x), nameof(gradient));
     }
 
     /// <summary>Whether <paramref name="options"/> asks for nothing beyond central differences with default steps.</summary>
