@@ -13,9 +13,10 @@ internal static partial class FusedPass
     /// and the fold order do not depend on the thread count, so neither does any bit of the result.
     /// </summary>
     /// <remarks>
-    /// Bookkeeping per call: one <see cref="ChunkWork{T, TLanes}"/> object (a few dozen bytes; a span cannot
-    /// cross threads, so the pinned inputs travel as pointers in it) and a pooled buffer of chunkCount × (D + 2)
-    /// doubles from <see cref="ArrayPool{T}.Shared"/>.
+    /// Bookkeeping per call, none of it allocated once warm: the calling thread's own
+    /// <see cref="ChunkWork{T, TLanes}"/> (a span cannot cross threads, so the pinned inputs travel as pointers in
+    /// it; reused from call to call, see <see cref="ChunkWork{T, TLanes}.Rent"/>) and a pooled buffer of
+    /// chunkCount × (D + 2) doubles from <see cref="ArrayPool{T}.Shared"/>.
     /// </remarks>
     private static unsafe ChunkSums RunThreaded<T, TLanes>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
@@ -31,7 +32,7 @@ internal static partial class FusedPass
             {
                 fixed (byte* x = &Bytes(features), y = &Bytes(targets), w = &Bytes(weights), e = &Bytes((ReadOnlySpan<T>)residuals))
                 {
-                    var work = new ChunkWork<T, TLanes>(
+                    var work = ChunkWork<T, TLanes>.Rent(
                         x, y, w, e, !residuals.IsEmpty, targets.Length, dimension, features.Length, bias,
                         partialsPointer, chunkRows, chunkCount);
                     for (var i = 1; i < threads; i++)
@@ -39,7 +40,7 @@ internal static partial class FusedPass
                         ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
                     }
 
-                    work.Execute();
+                    work.ComputeChunks();
                     work.WaitForAllChunks();
                 }
             }
@@ -64,72 +65,105 @@ internal static partial class FusedPass
     private static ref byte Bytes<T>(ReadOnlySpan<T> span) => ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(span));
 
     /// <summary>
-    /// One threaded pass: the pinned inputs, the chunk counter and the completion count. Workers that start after
-    /// every chunk is claimed return without touching the inputs, so a late worker cannot read freed memory.
+    /// One threaded pass: the pinned inputs, the chunk claim word and the completion count.
     /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Each calling thread keeps one instance and reuses it for its next pass, so a threaded call allocates nothing
+    /// once warm. A queued worker may start late — after its pass has ended, even during the thread's next pass on
+    /// the same instance — so a worker reads no input field until it holds a valid claim:
+    /// </para>
+    /// <list type="bullet">
+    /// <item><description>The claim word packs the pass's chunk count (high 32 bits) with the next chunk index (low
+    /// 32 bits); <see cref="Rent"/> publishes it with one interlocked exchange after writing every other field. One
+    /// interlocked increment thus yields an index and the count it belongs to, atomically.</description></item>
+    /// <item><description>index &lt; count is a chunk of the current pass, and that pass cannot end (nor the next
+    /// <see cref="Rent"/> overwrite the fields) before the chunk is counted done. index ≥ count means no work is
+    /// left: the worker returns, having read nothing else.</description></item>
+    /// </list>
+    /// <para>A late worker therefore either finds no chunk, or helps with the pass that is running; it never reads
+    /// freed memory or another pass's half-written inputs.</para>
+    /// </remarks>
     private sealed unsafe class ChunkWork<T, TLanes> : IThreadPoolWorkItem
         where TLanes : struct, IDoubleLanes<T>
     {
-        private readonly void* _features;
-        private readonly void* _targets;
-        private readonly void* _weights;
-        private readonly void* _residuals;
-        private readonly bool _writeResiduals;
-        private readonly int _rows;
-        private readonly int _dimension;
-        private readonly int _length;
-        private readonly double _bias;
-        private readonly double* _partials;
-        private readonly int _chunkRows;
-        private readonly int _chunkCount;
-        private int _nextChunk;
+        [ThreadStatic]
+        private static ChunkWork<T, TLanes>? _ofThisThread;
+
+        private void* _features;
+        private void* _targets;
+        private void* _weights;
+        private void* _residuals;
+        private bool _writeResiduals;
+        private int _rows;
+        private int _dimension;
+        private int _length;
+        private double _bias;
+        private double* _partials;
+        private int _chunkRows;
+        private int _chunkCount;
+        private long _claim;
         private int _doneChunks;
 
-        public ChunkWork(
+        private ChunkWork()
+        {
+        }
+
+        /// <summary>The calling thread's instance (created on its first threaded pass), set up for one pass.</summary>
+        public static ChunkWork<T, TLanes> Rent(
             void* features, void* targets, void* weights, void* residuals, bool writeResiduals, int rows, int dimension,
             int length, double bias, double* partials, int chunkRows, int chunkCount)
         {
-            _features = features;
-            _targets = targets;
-            _weights = weights;
-            _residuals = residuals;
-            _writeResiduals = writeResiduals;
-            _rows = rows;
-            _dimension = dimension;
-            _length = length;
-            _bias = bias;
-            _partials = partials;
-            _chunkRows = chunkRows;
-            _chunkCount = chunkCount;
+            var work = _ofThisThread ??= new ChunkWork<T, TLanes>();
+            work._features = features;
+            work._targets = targets;
+            work._weights = weights;
+            work._residuals = residuals;
+            work._writeResiduals = writeResiduals;
+            work._rows = rows;
+            work._dimension = dimension;
+            work._length = length;
+            work._bias = bias;
+            work._partials = partials;
+            work._chunkRows = chunkRows;
+            work._chunkCount = chunkCount;
+            work._doneChunks = 0;
+
+            // Opens the pass. The exchange is a full fence: whoever claims a chunk of it sees every field above.
+            Interlocked.Exchange(ref work._claim, (long)chunkCount << 32);
+            return work;
         }
 
+        /// <summary>The thread-pool entry.</summary>
+        public void Execute() => ComputeChunks();
+
         /// <summary>Claims and computes chunks until none is left.</summary>
-        public void Execute()
+        public void ComputeChunks()
         {
-            var slot = _dimension + 2;
-            ref var x = ref Unsafe.AsRef<T>(_features);
-            ref var y = ref Unsafe.AsRef<T>(_targets);
-            ref var w = ref Unsafe.AsRef<T>(_weights);
-            ref var e = ref Unsafe.AsRef<T>(_residuals);
             while (true)
             {
-                var chunk = Interlocked.Increment(ref _nextChunk) - 1;
-                if (chunk >= _chunkCount)
+                var claim = Interlocked.Increment(ref _claim) - 1;
+                var chunk = (int)(claim & uint.MaxValue);
+                var chunkCount = (int)(claim >> 32);
+                if (chunk >= chunkCount)
                 {
                     return;
                 }
 
+                // A valid claim: the fields are this pass's and stay so until the chunk is counted done.
+                var slot = _dimension + 2;
                 var first = chunk * _chunkRows;
                 var count = Math.Min(_chunkRows, _rows - first);
                 var offset = (nuint)first * (nuint)_dimension;
                 var partial = new Span<double>(_partials + ((nint)chunk * slot), _dimension);
                 var sums = Chunk<T, TLanes>(
-                    ref Unsafe.Add(ref x, offset), ref Unsafe.Add(ref y, first), ref w, _dimension, count,
-                    (nuint)_length - offset, _bias, partial, ref Unsafe.Add(ref e, _writeResiduals ? first : 0), _writeResiduals);
+                    ref Unsafe.Add(ref Unsafe.AsRef<T>(_features), offset), ref Unsafe.Add(ref Unsafe.AsRef<T>(_targets), first),
+                    ref Unsafe.AsRef<T>(_weights), _dimension, count, (nuint)_length - offset, _bias, partial,
+                    ref Unsafe.Add(ref Unsafe.AsRef<T>(_residuals), _writeResiduals ? first : 0), _writeResiduals);
                 _partials[((nint)chunk * slot) + _dimension] = sums.SumOfSquares;
                 _partials[((nint)chunk * slot) + _dimension + 1] = sums.SumOfResiduals;
 
-                if (Interlocked.Increment(ref _doneChunks) == _chunkCount)
+                if (Interlocked.Increment(ref _doneChunks) == chunkCount)
                 {
                     lock (this)
                     {
