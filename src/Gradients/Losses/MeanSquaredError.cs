@@ -26,7 +26,7 @@ namespace Gradients;
 /// <see cref="MeanSquaredErrorOptions.MaxDegreeOfParallelism"/>. A NaN anywhere in the data (or an infinity
 /// that meets a zero or an opposite infinity) makes the loss and the affected gradient entries NaN; no exception is thrown.
 /// </para>
-/// <para>Thread-safe: no shared state; inputs are never written. No allocation on the single-threaded path.</para>
+/// <para>Thread-safe: no shared state; inputs are never written. No allocation once warm, single- or multi-threaded.</para>
 /// </remarks>
 public static partial class MeanSquaredError
 {
