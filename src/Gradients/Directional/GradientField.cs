@@ -120,7 +120,7 @@ public static partial class GradientField
     /// <param name="gradientY">Receives ∂f/∂y, of length <see cref="Grid{T}.Count"/>.</param>
     /// <exception cref="ArgumentException">An output has the wrong length or overlaps another.</exception>
     /// <exception cref="NotFiniteNumberException">f returned NaN or ±∞ at a stencil point.</exception>
-    public static void Sample<T>(Grid<T> grid, Func<ReadOnlySpan<T>, T> function, Span<T> values, Span<T> gradientX, Span<T> gradientY)
+    public static void SampleNumerically<T>(Grid<T> grid, Func<ReadOnlySpan<T>, T> function, Span<T> values, Span<T> gradientX, Span<T> gradientY)
         where T : IFloatingPointIeee754<T> =>
         SampleNumerically(grid, new DelegateFunction<T>(function ?? throw new ArgumentNullException(nameof(function))), values, gradientX, gradientY);
 

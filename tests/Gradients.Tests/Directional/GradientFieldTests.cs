@@ -87,7 +87,7 @@ public sealed class GradientFieldTests
         GradientField.SampleNumerically(grid, new Himmelblau<double>(), numeric.Values, numeric.X, numeric.Y);
         var viaDelegate = (Values: new double[grid.Count], X: new double[grid.Count], Y: new double[grid.Count]);
         var himmelblau = new Himmelblau<double>();
-        GradientField.Sample<double>(grid, p => himmelblau.Evaluate(p), viaDelegate.Values, viaDelegate.X, viaDelegate.Y);
+        GradientField.SampleNumerically<double>(grid, p => himmelblau.Evaluate(p), viaDelegate.Values, viaDelegate.X, viaDelegate.Y);
 
         Assert.Equal(analytic.Values, numeric.Values);
         Assert.Equal(numeric.X, viaDelegate.X);
