@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 
 namespace Gradients;
 
@@ -25,8 +27,10 @@ public static partial class FiniteDifference
 
     /// <summary>
     /// Writes the finite-difference Jacobian of F at <paramref name="x"/> into <paramref name="jacobian"/>
-    /// (row-major m×n) with the scheme, steps, bounds and non-finite policy of <paramref name="options"/>. Columns
-    /// are evaluated serially; <see cref="FiniteDifferenceOptions{T}.FunctionValue"/> (a scalar) does not apply.
+    /// (row-major m×n) with the scheme, steps, bounds, non-finite policy and parallelism of
+    /// <paramref name="options"/>: with <see cref="FiniteDifferenceOptions{T}.MaxDegreeOfParallelism"/> above 1
+    /// the columns are evaluated on several threads (F must then be safe to call concurrently), with results
+    /// bit-identical to the serial ones. <see cref="FiniteDifferenceOptions{T}.FunctionValue"/> (a scalar) does not apply.
     /// </summary>
     /// <typeparam name="T">The floating-point type.</typeparam>
     /// <param name="f">F: writes its m values into the second argument; it must not write to the first.</param>
@@ -134,6 +138,12 @@ public static partial class FiniteDifference
             ThrowHelper.ThrowArgument($"options.FunctionValue is a scalar f(x); it does not apply to the Jacobian of F: R^{n} → R^{m}.", nameof(options));
         }
 
+        var degree = DegreeOfParallelism(options.MaxDegreeOfParallelism);
+        if (degree > 1 && n > 1)
+        {
+            return JacobianParallel(function, x, jacobian, options, errorEstimates, steps, degree);
+        }
+
         // Scratch: the moving point (n), F(x) (m) and up to four stencil values (4m).
         var length = n + (5 * m);
         Unsafe.SkipInit(out ScratchBuffer<T> stack);
@@ -143,7 +153,7 @@ public static partial class FiniteDifference
             var point = scratch[..n];
             x.CopyTo(point);
             var workspace = new JacobianWorkspace<T>(scratch[n..], m);
-            return JacobianColumns(ref function, x, point, ref workspace, jacobian, errorEstimates, steps, options);
+            return JacobianColumns(ref function, x, point, ref workspace, jacobian, errorEstimates, steps, options, 0, n);
         }
         finally
         {
@@ -151,6 +161,116 @@ public static partial class FiniteDifference
         }
     }
 
+    /// <summary>
+    /// Splits the columns into contiguous chunks evaluated on separate threads, each with its own copy of the point,
+    /// of the workspace and of the function struct, writing its own columns of one shared m×n buffer. A chunk's
+    /// failure is kept by chunk index and the first one rethrown, so the exception is the one the serial loop would
+    /// throw (the first failing column). Allocates (the thread pool's task objects, pooled buffers); meant for
+    /// expensive F. <see cref="FiniteDifferenceResult{T}.Evaluations"/> counts every call of F, so with a one-sided
+    /// scheme F(x) is counted once per chunk rather than once.
+    /// </summary>
+    private static FiniteDifferenceResult<T> JacobianParallel<T, TFunction>(
+        TFunction function,
+        ReadOnlySpan<T> x,
+        Span<T> jacobian,
+        FiniteDifferenceOptions<T> options,
+        Span<T> errorEstimates,
+        Span<T> steps,
+        int degree)
+        where T : IFloatingPointIeee754<T>
+        where TFunction : struct, IVectorFunction<T>
+    {
+        var n = x.Length;
+        var entries = jacobian.Length;
+        var m = entries / n;
+        var pool = ArrayPool<T>.Shared;
+        var origin = pool.Rent(n);
+        var jacobianBuffer = pool.Rent(entries);
+        var errorBuffer = errorEstimates.IsEmpty ? null : pool.Rent(entries);
+        var stepBuffer = steps.IsEmpty ? null : pool.Rent(n);
+        x.CopyTo(origin);
+        var chunks = Math.Min(n, degree * 4);
+        var results = new FiniteDifferenceResult<T>[chunks];
+        var failures = new Exception?[chunks];
+        try
+        {
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = degree }, chunk =>
+            {
+                var start = (int)((long)n * chunk / chunks);
+                var end = (int)((long)n * (chunk + 1) / chunks);
+                var scratch = pool.Rent(n + (5 * m));
+                try
+                {
+                    var local = function;
+                    var point = scratch.AsSpan(0, n);
+                    origin.AsSpan(0, n).CopyTo(point);
+                    var workspace = new JacobianWorkspace<T>(scratch.AsSpan(n, 5 * m), m);
+                    results[chunk] = JacobianColumns(
+                        ref local,
+                        origin.AsSpan(0, n),
+                        point,
+                        ref workspace,
+                        jacobianBuffer.AsSpan(0, entries),
+                        errorBuffer is null ? default : errorBuffer.AsSpan(0, entries),
+                        stepBuffer is null ? default : stepBuffer.AsSpan(0, n),
+                        options,
+                        start,
+                        end);
+                }
+                catch (Exception e)
+                {
+                    failures[chunk] = e;
+                }
+                finally
+                {
+                    pool.Return(scratch);
+                }
+            });
+
+            foreach (var failure in failures)
+            {
+                if (failure is not null)
+                {
+                    ExceptionDispatchInfo.Capture(failure).Throw();
+                }
+            }
+
+            // Combined in chunk order with the serial loop's rule (the largest error estimate that is not NaN).
+            var evaluations = 0;
+            var oneSided = 0;
+            var maxError = T.NaN;
+            foreach (var result in results)
+            {
+                evaluations += result.Evaluations;
+                oneSided += result.OneSidedCoordinates;
+                if (T.IsNaN(maxError) || result.MaxErrorEstimate > maxError)
+                {
+                    maxError = result.MaxErrorEstimate;
+                }
+            }
+
+            jacobianBuffer.AsSpan(0, entries).CopyTo(jacobian);
+            errorBuffer?.AsSpan(0, entries).CopyTo(errorEstimates);
+            stepBuffer?.AsSpan(0, n).CopyTo(steps);
+            return new FiniteDifferenceResult<T>(evaluations, oneSided, maxError);
+        }
+        finally
+        {
+            pool.Return(origin);
+            pool.Return(jacobianBuffer);
+            if (errorBuffer is not null)
+            {
+                pool.Return(errorBuffer);
+            }
+
+            if (stepBuffer is not null)
+            {
+                pool.Return(stepBuffer);
+            }
+        }
+    }
+
+    /// <summary>Columns <paramref name="start"/> to <paramref name="end"/> (exclusive) of the Jacobian.</summary>
     private static FiniteDifferenceResult<T> JacobianColumns<T, TFunction>(
         ref TFunction function,
         ReadOnlySpan<T> x,
@@ -159,7 +279,9 @@ public static partial class FiniteDifference
         Span<T> jacobian,
         Span<T> errorEstimates,
         Span<T> steps,
-        in FiniteDifferenceOptions<T> options)
+        in FiniteDifferenceOptions<T> options,
+        int start,
+        int end)
         where T : IFloatingPointIeee754<T>
         where TFunction : struct, IVectorFunction<T>
     {
@@ -177,7 +299,7 @@ public static partial class FiniteDifference
         var evaluations = 0;
         var oneSided = 0;
         var maxError = T.NaN;
-        for (var j = 0; j < n; j++)
+        for (var j = start; j < end; j++)
         {
             var xj = x[j];
             var h = StepSize.For(userSteps.IsEmpty ? factor : userSteps[j], relative, xj);

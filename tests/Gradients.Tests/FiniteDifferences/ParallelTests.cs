@@ -72,6 +72,91 @@ public sealed class ParallelTests
             v => v.ToArray().Sum(t => t >= 0 ? Math.Sqrt(t) : double.NaN), x, new double[40], new FiniteDifferenceOptions<double> { MaxDegreeOfParallelism = 4 }));
     }
 
+    /// <summary>F = (log-sum-exp, Rosenbrock, Σ sin xᵢ): three outputs, every column different.</summary>
+    private static void ThreeOutputs(ReadOnlySpan<double> x, Span<double> values)
+    {
+        values[0] = TestFunctions.LogSumExp(x);
+        values[1] = TestFunctions.Rosenbrock(x);
+        values[2] = TestFunctions.Separable(Component.Sin, x);
+    }
+
+    [Property(MaxTest = 40)]
+    public Property Parallel_jacobian_is_bit_identical_to_serial_for_every_scheme() =>
+        Prop.ForAll(
+            (from x in Generators.Vector(Generators.Unit, 2, 40)
+             from scheme in Gen.Elements(Enum.GetValues<FiniteDifferenceScheme>())
+             from degree in Gen.Elements(-1, 2, 3, 7)
+             from bounded in Gen.Elements(false, true)
+             select (x, scheme, degree, bounded)).ToArbitrary(),
+            c =>
+            {
+                var n = c.x.Length;
+                // With bounds, every fifth column sits on its lower bound and turns one-sided.
+                var lower = c.bounded ? c.x.Select((v, i) => i % 5 == 0 ? v : double.NegativeInfinity).ToArray() : [];
+                var serialOptions = new FiniteDifferenceOptions<double> { Scheme = c.scheme, LowerBounds = lower };
+                var parallelOptions = serialOptions with { MaxDegreeOfParallelism = c.degree };
+                var (serial, serialErrors, serialSteps) = (new double[3 * n], new double[3 * n], new double[n]);
+                var (parallel, parallelErrors, parallelSteps) = (new double[3 * n], new double[3 * n], new double[n]);
+
+                var serialResult = FiniteDifference.Jacobian<double>(ThreeOutputs, c.x, serial, serialOptions, serialErrors, serialSteps);
+                var parallelResult = FiniteDifference.Jacobian<double>(ThreeOutputs, c.x, parallel, parallelOptions, parallelErrors, parallelSteps);
+
+                static long[] Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
+                return (Bits(serial).SequenceEqual(Bits(parallel))
+                        && Bits(serialErrors).SequenceEqual(Bits(parallelErrors))
+                        && Bits(serialSteps).SequenceEqual(Bits(parallelSteps))
+                        && serialResult.OneSidedCoordinates == parallelResult.OneSidedCoordinates
+                        && BitConverter.DoubleToInt64Bits(serialResult.MaxErrorEstimate) == BitConverter.DoubleToInt64Bits(parallelResult.MaxErrorEstimate))
+                    .Label($"{c.scheme} degree {c.degree} n {n} bounded {c.bounded}");
+            });
+
+    [Fact]
+    public void Parallel_jacobian_runs_on_several_threads()
+    {
+        // The option must not be silently ignored: F records the threads that call it. Each call sleeps 1 ms, so a
+        // worker that starts takes part long before 64 columns (128 calls) are done on one thread.
+        var threads = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
+        var x = Enumerable.Range(0, 64).Select(i => 0.1 * i).ToArray();
+        FiniteDifference.Jacobian<double>(
+            (v, values) =>
+            {
+                threads.TryAdd(Environment.CurrentManagedThreadId, true);
+                Thread.Sleep(1);
+                ThreeOutputs(v, values);
+            },
+            x,
+            new double[3 * x.Length],
+            new FiniteDifferenceOptions<double> { MaxDegreeOfParallelism = 4 });
+
+        Assert.True(threads.Count > 1, $"F was called on {threads.Count} thread(s)");
+    }
+
+    [Fact]
+    public void Parallel_jacobian_failure_is_the_serial_one_the_first_failing_column()
+    {
+        // Columns 9 and 30 both meet a NaN of F (x < 0 under a square root); the serial loop stops at column 9, so
+        // the parallel run must name column 9 too, whichever chunk fails first in time.
+        var x = Enumerable.Range(0, 40).Select(i => 1.0 + i).ToArray();
+        x[9] = 1e-12;
+        x[30] = 1e-12;
+        static void Roots(ReadOnlySpan<double> v, Span<double> values)
+        {
+            values[0] = 0;
+            foreach (var t in v)
+            {
+                values[0] += t >= 0 ? Math.Sqrt(t) : double.NaN;
+            }
+        }
+
+        var serial = Assert.Throws<NotFiniteNumberException>(() => FiniteDifference.Jacobian<double>(Roots, x, new double[40], default(FiniteDifferenceOptions<double>)));
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var parallel = Assert.Throws<NotFiniteNumberException>(() => FiniteDifference.Jacobian<double>(
+                Roots, x, new double[40], new FiniteDifferenceOptions<double> { MaxDegreeOfParallelism = 4 }));
+            Assert.Equal(serial.Message, parallel.Message);
+        }
+    }
+
     [Fact]
     public void Concurrent_callers_get_the_serial_answer()
     {
