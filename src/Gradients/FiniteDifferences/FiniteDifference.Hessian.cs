@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 
 namespace Gradients;
 
@@ -28,7 +30,10 @@ public static partial class FiniteDifference
     /// Writes the Hessian of <paramref name="f"/> at <paramref name="x"/> into <paramref name="hessian"/> with the
     /// steps and bounds of <paramref name="options"/>. Only <see cref="FiniteDifferenceScheme.Central"/> applies;
     /// a coordinate whose central stencil would leave the box uses the one-sided (forward or backward, first-order)
-    /// second differences instead. Non-finite values always throw; evaluation is serial.
+    /// second differences instead. Non-finite values always throw. With
+    /// <see cref="FiniteDifferenceOptions{T}.MaxDegreeOfParallelism"/> above 1 the off-diagonal entries (all but
+    /// 2n + 1 of the evaluations) are computed on several threads, bit-identical to the serial result; f must then
+    /// be safe to call concurrently.
     /// </summary>
     /// <typeparam name="T">The floating-point type.</typeparam>
     /// <param name="f">The function; it must not write to its argument.</param>
@@ -213,47 +218,15 @@ public static partial class FiniteDifference
                 hessian[(i * n) + i] = two * (((fFar[i] - f0) / d2) - ((fNear[i] - f0) / d1)) / (d2 - d1);
             }
 
-            for (var i = 0; i < n; i++)
+            var degree = DegreeOfParallelism(options.MaxDegreeOfParallelism);
+            if (degree > 1 && n > 2)
             {
-                var xi = x[i];
-                var centralI = IsCentral(near[i], far[i], xi);
-                for (var j = i + 1; j < n; j++)
-                {
-                    var xj = x[j];
-                    T value;
-                    if (centralI && IsCentral(near[j], far[j], xj))
-                    {
-                        point[i] = near[i];
-                        point[j] = near[j];
-                        var plusPlus = function.Evaluate(point);
-                        point[j] = far[j];
-                        var plusMinus = function.Evaluate(point);
-                        point[i] = far[i];
-                        var minusMinus = function.Evaluate(point);
-                        point[j] = near[j];
-                        var minusPlus = function.Evaluate(point);
-                        evaluations += 4;
-                        ThrowIfNonFinite(plusPlus, x, i, near[i] - xi);
-                        ThrowIfNonFinite(plusMinus, x, i, near[i] - xi);
-                        ThrowIfNonFinite(minusMinus, x, i, far[i] - xi);
-                        ThrowIfNonFinite(minusPlus, x, i, far[i] - xi);
-                        value = (plusPlus - plusMinus - minusPlus + minusMinus) / ((near[i] - far[i]) * (near[j] - far[j]));
-                    }
-                    else
-                    {
-                        point[i] = near[i];
-                        point[j] = near[j];
-                        var both = function.Evaluate(point);
-                        evaluations++;
-                        ThrowIfNonFinite(both, x, i, near[i] - xi);
-                        value = (both - fNear[i] - fNear[j] + f0) / ((near[i] - xi) * (near[j] - xj));
-                    }
-
-                    point[i] = xi;
-                    point[j] = xj;
-                    hessian[(i * n) + j] = value;
-                    hessian[(j * n) + i] = value;
-                }
+                evaluations += HessianOffDiagonalParallel(function, x, near, far, fNear, f0, hessian, degree);
+            }
+            else
+            {
+                var failure = default(HessianFailure);
+                evaluations += HessianOffDiagonalRows(ref function, x, point, near, far, fNear, f0, hessian, 0, 1, ref failure);
             }
 
             return new FiniteDifferenceResult<T>(evaluations, oneSided, T.NaN);
@@ -262,8 +235,191 @@ public static partial class FiniteDifference
         {
             ScratchBuffer.Return(rented);
         }
+    }
+
+    /// <summary>
+    /// The entries above the diagonal of rows <paramref name="firstRow"/>, <paramref name="firstRow"/> + <paramref name="rowStride"/>, …
+    /// (and their mirror images below it), from f(x), the diagonal stencil's points and values; returns the
+    /// evaluations made. <paramref name="point"/> is x on entry and on exit. A non-finite value of f throws, naming
+    /// the entry's row, after recording the entry in <paramref name="failure"/>.
+    /// </summary>
+    private static int HessianOffDiagonalRows<T, TFunction>(
+        ref TFunction function,
+        ReadOnlySpan<T> x,
+        Span<T> point,
+        ReadOnlySpan<T> near,
+        ReadOnlySpan<T> far,
+        ReadOnlySpan<T> fNear,
+        T f0,
+        Span<T> hessian,
+        int firstRow,
+        int rowStride,
+        ref HessianFailure failure)
+        where T : IFloatingPointIeee754<T>
+        where TFunction : struct, IScalarFunction<T>
+    {
+        var n = x.Length;
+        var evaluations = 0;
+        for (var i = firstRow; i < n; i += rowStride)
+        {
+            var xi = x[i];
+            var centralI = IsCentral(near[i], far[i], xi);
+            for (var j = i + 1; j < n; j++)
+            {
+                failure = new HessianFailure(i, j);
+                var xj = x[j];
+                T value;
+                if (centralI && IsCentral(near[j], far[j], xj))
+                {
+                    point[i] = near[i];
+                    point[j] = near[j];
+                    var plusPlus = function.Evaluate(point);
+                    point[j] = far[j];
+                    var plusMinus = function.Evaluate(point);
+                    point[i] = far[i];
+                    var minusMinus = function.Evaluate(point);
+                    point[j] = near[j];
+                    var minusPlus = function.Evaluate(point);
+                    evaluations += 4;
+                    point[i] = xi;
+                    point[j] = xj;
+                    ThrowIfNonFinite(plusPlus, x, i, near[i] - xi);
+                    ThrowIfNonFinite(plusMinus, x, i, near[i] - xi);
+                    ThrowIfNonFinite(minusMinus, x, i, far[i] - xi);
+                    ThrowIfNonFinite(minusPlus, x, i, far[i] - xi);
+                    value = (plusPlus - plusMinus - minusPlus + minusMinus) / ((near[i] - far[i]) * (near[j] - far[j]));
+                }
+                else
+                {
+                    point[i] = near[i];
+                    point[j] = near[j];
+                    var both = function.Evaluate(point);
+                    evaluations++;
+                    point[i] = xi;
+                    point[j] = xj;
+                    ThrowIfNonFinite(both, x, i, near[i] - xi);
+                    value = (both - fNear[i] - fNear[j] + f0) / ((near[i] - xi) * (near[j] - xj));
+                }
+
+                hessian[(i * n) + j] = value;
+                hessian[(j * n) + i] = value;
+            }
+        }
+
+        failure = default;
+        return evaluations;
 
         static bool IsCentral(T near, T far, T origin) => (near > origin) != (far > origin);
+    }
+
+    /// <summary>
+    /// <see cref="HessianOffDiagonalRows"/> on several threads: thread-chunk c takes rows c, c + chunks, c + 2·chunks, …
+    /// (row i has n − 1 − i entries, so interleaved rows balance the triangle), each with its own copy of the point
+    /// and of the function struct, all writing disjoint entries of one shared n×n buffer. Every entry is computed by
+    /// the serial arithmetic, so the result is bit-identical. If entries fail, the exception of the first one in the
+    /// serial order (row, then column) is rethrown: the one a serial run throws.
+    /// </summary>
+    private static int HessianOffDiagonalParallel<T, TFunction>(
+        TFunction function,
+        ReadOnlySpan<T> x,
+        ReadOnlySpan<T> near,
+        ReadOnlySpan<T> far,
+        ReadOnlySpan<T> fNear,
+        T f0,
+        Span<T> hessian,
+        int degree)
+        where T : IFloatingPointIeee754<T>
+        where TFunction : struct, IScalarFunction<T>
+    {
+        var n = x.Length;
+        var pool = ArrayPool<T>.Shared;
+        var shared = pool.Rent(4 * n);
+        var matrix = pool.Rent(n * n);
+        x.CopyTo(shared.AsSpan(0, n));
+        near.CopyTo(shared.AsSpan(n, n));
+        far.CopyTo(shared.AsSpan(2 * n, n));
+        fNear.CopyTo(shared.AsSpan(3 * n, n));
+        var chunks = Math.Min(n - 1, degree * 4);
+        var evaluations = new int[chunks];
+        var failures = new (HessianFailure At, Exception? Error)[chunks];
+        try
+        {
+            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = degree }, chunk =>
+            {
+                var point = pool.Rent(n);
+                var failure = default(HessianFailure);
+                try
+                {
+                    var local = function;
+                    shared.AsSpan(0, n).CopyTo(point);
+                    evaluations[chunk] = HessianOffDiagonalRows(
+                        ref local,
+                        shared.AsSpan(0, n),
+                        point.AsSpan(0, n),
+                        shared.AsSpan(n, n),
+                        shared.AsSpan(2 * n, n),
+                        shared.AsSpan(3 * n, n),
+                        f0,
+                        matrix.AsSpan(0, n * n),
+                        chunk,
+                        chunks,
+                        ref failure);
+                }
+                catch (Exception e)
+                {
+                    failures[chunk] = (failure, e);
+                }
+                finally
+                {
+                    pool.Return(point);
+                }
+            });
+
+            var first = -1;
+            for (var chunk = 0; chunk < chunks; chunk++)
+            {
+                if (failures[chunk].Error is not null && (first < 0 || failures[chunk].At.IsBefore(failures[first].At)))
+                {
+                    first = chunk;
+                }
+            }
+
+            if (first >= 0)
+            {
+                ExceptionDispatchInfo.Capture(failures[first].Error!).Throw();
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                for (var j = 0; j < n; j++)
+                {
+                    if (i != j)
+                    {
+                        hessian[(i * n) + j] = matrix[(i * n) + j];
+                    }
+                }
+            }
+
+            var total = 0;
+            foreach (var count in evaluations)
+            {
+                total += count;
+            }
+
+            return total;
+        }
+        finally
+        {
+            pool.Return(shared);
+            pool.Return(matrix);
+        }
+    }
+
+    /// <summary>The entry (row, column) being computed when f failed.</summary>
+    private readonly record struct HessianFailure(int Row, int Column)
+    {
+        /// <summary>Whether this entry comes before <paramref name="other"/> in the serial order.</summary>
+        public bool IsBefore(HessianFailure other) => Row < other.Row || (Row == other.Row && Column < other.Column);
     }
 
     /// <summary>

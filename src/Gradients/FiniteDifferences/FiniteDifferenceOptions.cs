@@ -80,8 +80,8 @@ public readonly struct FiniteDifferenceOptions<T>
     /// <summary>
     /// The number of threads that evaluate coordinates at once: 0 or 1 means serial (the default), −1 means one
     /// per processor. Results are bit-identical to the serial ones; f must then be safe to call concurrently.
-    /// Used by the gradient (coordinates) and the Jacobian (columns); the Hessian and the one-direction routines
-    /// (derivative, directional derivative) always run on the calling thread.
+    /// Used by the gradient (coordinates), the Jacobian (columns) and the Hessian (its off-diagonal rows); the
+    /// one-direction routines (derivative, directional derivative) always run on the calling thread.
     /// </summary>
     public int MaxDegreeOfParallelism { get; init; }
 }

@@ -157,6 +157,80 @@ public sealed class ParallelTests
         }
     }
 
+    [Property(MaxTest = 30)]
+    public Property Parallel_hessian_is_bit_identical_to_serial() =>
+        Prop.ForAll(
+            (from x in Generators.Vector(Generators.Unit, 2, 24)
+             from degree in Gen.Elements(-1, 2, 3, 7)
+             from bounded in Gen.Elements(false, true)
+             select (x, degree, bounded)).ToArbitrary(),
+            c =>
+            {
+                var n = c.x.Length;
+                // With bounds, every third coordinate sits on its lower bound: its entries use the one-sided formula.
+                var lower = c.bounded ? c.x.Select((v, i) => i % 3 == 0 ? v : double.NegativeInfinity).ToArray() : [];
+                var serialOptions = new FiniteDifferenceOptions<double> { LowerBounds = lower };
+                var parallelOptions = serialOptions with { MaxDegreeOfParallelism = c.degree };
+                var (serial, serialSteps) = (new double[n * n], new double[n]);
+                var (parallel, parallelSteps) = (new double[n * n], new double[n]);
+
+                var serialResult = FiniteDifference.Hessian<double>(TestFunctions.LogSumExp, c.x, serial, serialOptions, serialSteps);
+                var parallelResult = FiniteDifference.Hessian<double>(TestFunctions.LogSumExp, c.x, parallel, parallelOptions, parallelSteps);
+
+                static long[] Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
+                return (Bits(serial).SequenceEqual(Bits(parallel))
+                        && Bits(serialSteps).SequenceEqual(Bits(parallelSteps))
+                        && serialResult.OneSidedCoordinates == parallelResult.OneSidedCoordinates)
+                    .Label($"degree {c.degree} n {n} bounded {c.bounded}");
+            });
+
+    [Fact]
+    public void Parallel_hessian_runs_on_several_threads_and_counts_every_evaluation()
+    {
+        var threads = new System.Collections.Concurrent.ConcurrentDictionary<int, bool>();
+        var calls = 0;
+        var x = Enumerable.Range(0, 24).Select(i => 0.1 * i).ToArray();
+        var result = FiniteDifference.Hessian<double>(
+            v =>
+            {
+                threads.TryAdd(Environment.CurrentManagedThreadId, true);
+                Interlocked.Increment(ref calls);
+                Thread.Sleep(1);
+                return TestFunctions.LogSumExp(v);
+            },
+            x,
+            new double[x.Length * x.Length],
+            new FiniteDifferenceOptions<double> { MaxDegreeOfParallelism = 4 });
+
+        Assert.True(threads.Count > 1, $"f was called on {threads.Count} thread(s)");
+        // 2n² + 1 for the central Hessian, whatever the threads.
+        Assert.Equal((2 * 24 * 24) + 1, result.Evaluations);
+        Assert.Equal(calls, result.Evaluations);
+    }
+
+    [Fact]
+    public void Parallel_hessian_failure_is_the_serial_one_the_first_failing_entry()
+    {
+        // f is NaN when coordinates 11 and 20 move together, and when 18 and 22 do: the serial loop (row by row)
+        // meets row 11 first. The parallel run must throw the same exception, whichever thread fails first in time,
+        // and although row 18 belongs to a lower-numbered chunk than row 11 (rows are dealt to 16 chunks in turn).
+        var x = Enumerable.Range(0, 24).Select(i => 1.0 + i).ToArray();
+        double F(ReadOnlySpan<double> v)
+        {
+            var moved = (v[11] != x[11] && v[20] != x[20]) || (v[18] != x[18] && v[22] != x[22]);
+            return moved ? double.NaN : TestFunctions.LogSumExp(v);
+        }
+
+        var serial = Assert.Throws<NotFiniteNumberException>(() => FiniteDifference.Hessian<double>(F, x, new double[24 * 24], default(FiniteDifferenceOptions<double>)));
+        Assert.Contains("coordinate 11", serial.Message, StringComparison.Ordinal);
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var parallel = Assert.Throws<NotFiniteNumberException>(() => FiniteDifference.Hessian<double>(
+                F, x, new double[24 * 24], new FiniteDifferenceOptions<double> { MaxDegreeOfParallelism = 4 }));
+            Assert.Equal(serial.Message, parallel.Message);
+        }
+    }
+
     [Fact]
     public void Concurrent_callers_get_the_serial_answer()
     {
