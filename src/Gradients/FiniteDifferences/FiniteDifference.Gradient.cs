@@ -468,23 +468,16 @@ public static partial class FiniteDifference
         var errorBuffer = errorEstimates.IsEmpty ? null : pool.Rent(n);
         var stepBuffer = steps.IsEmpty ? null : pool.Rent(n);
         x.CopyTo(origin);
-        var chunks = Math.Min(n, degree * 4);
-        var gate = new object();
-        var evaluations = 0;
-        var oneSided = 0;
-        var maxError = T.NaN;
         try
         {
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = degree }, chunk =>
+            var result = ForEachChunk<T>(n, degree, (start, end) =>
             {
-                var start = (int)((long)n * chunk / chunks);
-                var end = (int)((long)n * (chunk + 1) / chunks);
                 var point = pool.Rent(n);
                 try
                 {
                     var local = function;
                     origin.AsSpan(0, n).CopyTo(point);
-                    var result = GradientRange(
+                    return GradientRange(
                         ref local,
                         origin.AsSpan(0, n),
                         point.AsSpan(0, n),
@@ -494,15 +487,6 @@ public static partial class FiniteDifference
                         errorBuffer is null ? default : errorBuffer.AsSpan(0, n),
                         stepBuffer is null ? default : stepBuffer.AsSpan(0, n),
                         options);
-                    lock (gate)
-                    {
-                        evaluations += result.Evaluations;
-                        oneSided += result.OneSidedCoordinates;
-                        if (T.IsNaN(maxError) || result.MaxErrorEstimate > maxError)
-                        {
-                            maxError = result.MaxErrorEstimate;
-                        }
-                    }
                 }
                 finally
                 {
@@ -513,13 +497,7 @@ public static partial class FiniteDifference
             gradientBuffer.AsSpan(0, n).CopyTo(gradient);
             errorBuffer?.AsSpan(0, n).CopyTo(errorEstimates);
             stepBuffer?.AsSpan(0, n).CopyTo(steps);
-            return new FiniteDifferenceResult<T>(evaluations, oneSided, maxError);
-        }
-        catch (AggregateException aggregate) when (aggregate.InnerExceptions.Count >= 1)
-        {
-            // Surface the same exception type the serial path throws.
-            ExceptionDispatchInfo.Capture(aggregate.InnerExceptions[0]).Throw();
-            throw;
+            return result;
         }
         finally
         {
@@ -535,5 +513,54 @@ public static partial class FiniteDifference
                 pool.Return(stepBuffer);
             }
         }
+    }
+
+    /// <summary>
+    /// The parallel driver of the gradient and the Jacobian: splits coordinates 0…n−1 into up to 4·degree contiguous
+    /// ranges, runs <paramref name="range"/>(start, end) for each on up to <paramref name="degree"/> threads, and
+    /// combines the ranges' results in range order with the serial loop's rules (counts add up; the error estimate is
+    /// the largest that is not NaN). If ranges fail, the exception of the first failing range is rethrown: the one
+    /// the serial loop, which meets that range's coordinates first, would throw.
+    /// </summary>
+    private static FiniteDifferenceResult<T> ForEachChunk<T>(int n, int degree, Func<int, int, FiniteDifferenceResult<T>> range)
+        where T : IFloatingPointIeee754<T>
+    {
+        var chunks = Math.Min(n, degree * 4);
+        var results = new FiniteDifferenceResult<T>[chunks];
+        var failures = new Exception?[chunks];
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = degree }, chunk =>
+        {
+            try
+            {
+                results[chunk] = range((int)((long)n * chunk / chunks), (int)((long)n * (chunk + 1) / chunks));
+            }
+            catch (Exception e)
+            {
+                failures[chunk] = e;
+            }
+        });
+
+        foreach (var failure in failures)
+        {
+            if (failure is not null)
+            {
+                ExceptionDispatchInfo.Capture(failure).Throw();
+            }
+        }
+
+        var evaluations = 0;
+        var oneSided = 0;
+        var maxError = T.NaN;
+        foreach (var result in results)
+        {
+            evaluations += result.Evaluations;
+            oneSided += result.OneSidedCoordinates;
+            if (T.IsNaN(maxError) || result.MaxErrorEstimate > maxError)
+            {
+                maxError = result.MaxErrorEstimate;
+            }
+        }
+
+        return new FiniteDifferenceResult<T>(evaluations, oneSided, maxError);
     }
 }

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.ExceptionServices;
 
 namespace Gradients;
 
@@ -162,12 +161,11 @@ public static partial class FiniteDifference
     }
 
     /// <summary>
-    /// Splits the columns into contiguous chunks evaluated on separate threads, each with its own copy of the point,
-    /// of the workspace and of the function struct, writing its own columns of one shared m×n buffer. A chunk's
-    /// failure is kept by chunk index and the first one rethrown, so the exception is the one the serial loop would
-    /// throw (the first failing column). Allocates (the thread pool's task objects, pooled buffers); meant for
-    /// expensive F. <see cref="FiniteDifferenceResult{T}.Evaluations"/> counts every call of F, so with a one-sided
-    /// scheme F(x) is counted once per chunk rather than once.
+    /// Splits the columns into contiguous ranges evaluated on separate threads (<see cref="ForEachChunk{T}"/>), each
+    /// with its own copy of the point, of the workspace and of the function struct, writing its own columns of one
+    /// shared m×n buffer. Allocates (the thread pool's task objects, pooled buffers); meant for expensive F.
+    /// <see cref="FiniteDifferenceResult{T}.Evaluations"/> counts every call of F, so with a one-sided scheme F(x)
+    /// is counted once per range rather than once.
     /// </summary>
     private static FiniteDifferenceResult<T> JacobianParallel<T, TFunction>(
         TFunction function,
@@ -189,15 +187,10 @@ public static partial class FiniteDifference
         var errorBuffer = errorEstimates.IsEmpty ? null : pool.Rent(entries);
         var stepBuffer = steps.IsEmpty ? null : pool.Rent(n);
         x.CopyTo(origin);
-        var chunks = Math.Min(n, degree * 4);
-        var results = new FiniteDifferenceResult<T>[chunks];
-        var failures = new Exception?[chunks];
         try
         {
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = degree }, chunk =>
+            var result = ForEachChunk<T>(n, degree, (start, end) =>
             {
-                var start = (int)((long)n * chunk / chunks);
-                var end = (int)((long)n * (chunk + 1) / chunks);
                 var scratch = pool.Rent(n + (5 * m));
                 try
                 {
@@ -205,7 +198,7 @@ public static partial class FiniteDifference
                     var point = scratch.AsSpan(0, n);
                     origin.AsSpan(0, n).CopyTo(point);
                     var workspace = new JacobianWorkspace<T>(scratch.AsSpan(n, 5 * m), m);
-                    results[chunk] = JacobianColumns(
+                    return JacobianColumns(
                         ref local,
                         origin.AsSpan(0, n),
                         point,
@@ -217,42 +210,16 @@ public static partial class FiniteDifference
                         start,
                         end);
                 }
-                catch (Exception e)
-                {
-                    failures[chunk] = e;
-                }
                 finally
                 {
                     pool.Return(scratch);
                 }
             });
 
-            foreach (var failure in failures)
-            {
-                if (failure is not null)
-                {
-                    ExceptionDispatchInfo.Capture(failure).Throw();
-                }
-            }
-
-            // Combined in chunk order with the serial loop's rule (the largest error estimate that is not NaN).
-            var evaluations = 0;
-            var oneSided = 0;
-            var maxError = T.NaN;
-            foreach (var result in results)
-            {
-                evaluations += result.Evaluations;
-                oneSided += result.OneSidedCoordinates;
-                if (T.IsNaN(maxError) || result.MaxErrorEstimate > maxError)
-                {
-                    maxError = result.MaxErrorEstimate;
-                }
-            }
-
             jacobianBuffer.AsSpan(0, entries).CopyTo(jacobian);
             errorBuffer?.AsSpan(0, entries).CopyTo(errorEstimates);
             stepBuffer?.AsSpan(0, n).CopyTo(steps);
-            return new FiniteDifferenceResult<T>(evaluations, oneSided, maxError);
+            return result;
         }
         finally
         {

@@ -7,13 +7,6 @@ namespace Gradients.Tests.FiniteDifferences;
 
 public sealed class JacobianTests
 {
-    /// <summary>F = (log-sum-exp, Rosenbrock, Σ sin xᵢ): three rows with known gradients.</summary>
-    private static void ThreeOutputs(ReadOnlySpan<double> x, Span<double> values)
-    {
-        values[0] = TestFunctions.LogSumExp(x);
-        values[1] = TestFunctions.Rosenbrock(x);
-        values[2] = TestFunctions.Separable(Component.Sin, x);
-    }
 
     [Property(MaxTest = 60)]
     public Property Each_row_equals_the_gradient_of_that_output_bit_for_bit_for_every_scheme() =>
@@ -27,7 +20,7 @@ public sealed class JacobianTests
                 var options = new FiniteDifferenceOptions<double> { Scheme = c.scheme };
                 var jacobian = new double[3 * n];
                 var jacobianErrors = new double[3 * n];
-                _ = FiniteDifference.Jacobian<double>(ThreeOutputs, c.x, jacobian, options, jacobianErrors);
+                _ = FiniteDifference.Jacobian<double>(TestFunctions.ThreeOutputs, c.x, jacobian, options, jacobianErrors);
 
                 Func<ReadOnlySpan<double>, double>[] rows =
                 [
@@ -113,7 +106,7 @@ public sealed class JacobianTests
             (v, values) =>
             {
                 calls++;
-                ThreeOutputs(v, values);
+                TestFunctions.ThreeOutputs(v, values);
             },
             x,
             viaDelegate,
@@ -155,7 +148,7 @@ public sealed class JacobianTests
     [Fact]
     public void A_jacobian_whose_length_is_not_a_multiple_of_n_is_rejected_naming_both_sizes()
     {
-        var exception = Assert.Throws<ArgumentException>(() => FiniteDifference.Jacobian<double>(ThreeOutputs, [1.0, 2.0], new double[5]));
+        var exception = Assert.Throws<ArgumentException>(() => FiniteDifference.Jacobian<double>(TestFunctions.ThreeOutputs, [1.0, 2.0], new double[5]));
 
         Assert.Equal("jacobian", exception.ParamName);
         Assert.Contains("length 5", exception.Message, StringComparison.Ordinal);
@@ -164,6 +157,6 @@ public sealed class JacobianTests
 
     private readonly struct ThreeOutputFunction : IVectorFunction<double>
     {
-        public void Evaluate(ReadOnlySpan<double> x, Span<double> values) => ThreeOutputs(x, values);
+        public void Evaluate(ReadOnlySpan<double> x, Span<double> values) => TestFunctions.ThreeOutputs(x, values);
     }
 }

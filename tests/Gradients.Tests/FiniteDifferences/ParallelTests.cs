@@ -63,22 +63,25 @@ public sealed class ParallelTests
             });
 
     [Fact]
-    public void Parallel_non_finite_values_surface_as_the_serial_exception_type()
+    public void Parallel_gradient_failure_is_the_serial_one_the_first_failing_coordinate()
     {
+        // Coordinates 9 and 30 both step below zero under a square root; the serial loop stops at 9, so the
+        // parallel run must throw that same exception, whichever range fails first in time.
         var x = Enumerable.Range(0, 40).Select(i => 1.0 + i).ToArray();
-        x[23] = 1e-12;
+        x[9] = 1e-12;
+        x[30] = 1e-12;
+        static double Roots(ReadOnlySpan<double> v) => v.ToArray().Sum(t => t >= 0 ? Math.Sqrt(t) : double.NaN);
 
-        Assert.Throws<NotFiniteNumberException>(() => FiniteDifference.Gradient<double>(
-            v => v.ToArray().Sum(t => t >= 0 ? Math.Sqrt(t) : double.NaN), x, new double[40], new FiniteDifferenceOptions<double> { MaxDegreeOfParallelism = 4 }));
+        var serial = Assert.Throws<NotFiniteNumberException>(() => FiniteDifference.Gradient<double>(Roots, x, new double[40]));
+        Assert.Contains("coordinate 9", serial.Message, StringComparison.Ordinal);
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var parallel = Assert.Throws<NotFiniteNumberException>(() => FiniteDifference.Gradient<double>(
+                Roots, x, new double[40], new FiniteDifferenceOptions<double> { MaxDegreeOfParallelism = 4 }));
+            Assert.Equal(serial.Message, parallel.Message);
+        }
     }
 
-    /// <summary>F = (log-sum-exp, Rosenbrock, Σ sin xᵢ): three outputs, every column different.</summary>
-    private static void ThreeOutputs(ReadOnlySpan<double> x, Span<double> values)
-    {
-        values[0] = TestFunctions.LogSumExp(x);
-        values[1] = TestFunctions.Rosenbrock(x);
-        values[2] = TestFunctions.Separable(Component.Sin, x);
-    }
 
     [Property(MaxTest = 40)]
     public Property Parallel_jacobian_is_bit_identical_to_serial_for_every_scheme() =>
@@ -98,8 +101,8 @@ public sealed class ParallelTests
                 var (serial, serialErrors, serialSteps) = (new double[3 * n], new double[3 * n], new double[n]);
                 var (parallel, parallelErrors, parallelSteps) = (new double[3 * n], new double[3 * n], new double[n]);
 
-                var serialResult = FiniteDifference.Jacobian<double>(ThreeOutputs, c.x, serial, serialOptions, serialErrors, serialSteps);
-                var parallelResult = FiniteDifference.Jacobian<double>(ThreeOutputs, c.x, parallel, parallelOptions, parallelErrors, parallelSteps);
+                var serialResult = FiniteDifference.Jacobian<double>(TestFunctions.ThreeOutputs, c.x, serial, serialOptions, serialErrors, serialSteps);
+                var parallelResult = FiniteDifference.Jacobian<double>(TestFunctions.ThreeOutputs, c.x, parallel, parallelOptions, parallelErrors, parallelSteps);
 
                 static long[] Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
                 return (Bits(serial).SequenceEqual(Bits(parallel))
@@ -122,7 +125,7 @@ public sealed class ParallelTests
             {
                 threads.TryAdd(Environment.CurrentManagedThreadId, true);
                 Thread.Sleep(1);
-                ThreeOutputs(v, values);
+                TestFunctions.ThreeOutputs(v, values);
             },
             x,
             new double[3 * x.Length],

@@ -26,6 +26,14 @@ internal static class TestFunctions
         return sum;
     }
 
+    /// <summary>F = (log-sum-exp, Rosenbrock, Σ sin xᵢ): three outputs with known gradients, every column different.</summary>
+    public static void ThreeOutputs(ReadOnlySpan<double> x, Span<double> values)
+    {
+        values[0] = LogSumExp(x);
+        values[1] = Rosenbrock(x);
+        values[2] = Separable(Component.Sin, x);
+    }
+
     public static void RosenbrockGradient(ReadOnlySpan<double> x, Span<double> gradient)
     {
         gradient.Clear();
