@@ -35,10 +35,7 @@ internal static partial class FusedPass
                     var work = ChunkWork<T, TLanes>.Rent(
                         x, y, w, e, !residuals.IsEmpty, targets.Length, dimension, features.Length, bias,
                         partialsPointer, chunkRows, chunkCount);
-                    for (var i = 1; i < threads; i++)
-                    {
-                        ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
-                    }
+                    work.QueueWorkers(threads - 1);
 
                     work.ComputeChunks();
                     work.WaitForAllChunks();
@@ -104,6 +101,7 @@ internal static partial class FusedPass
         private int _chunkCount;
         private long _claim;
         private int _doneChunks;
+        private int _queuedWorkers;
 
         private ChunkWork()
         {
@@ -134,8 +132,27 @@ internal static partial class FusedPass
             return work;
         }
 
-        /// <summary>The thread-pool entry.</summary>
-        public void Execute() => ComputeChunks();
+        /// <summary>
+        /// Makes sure <paramref name="workers"/> workers are queued for the pass just opened. Workers queued for an
+        /// earlier pass that have not started yet count: when they start they claim this pass's chunks. So a loaded
+        /// thread pool, slow to start workers, never holds more than <paramref name="workers"/> items of this
+        /// instance, however many passes the caller runs meanwhile (and its queue does not grow).
+        /// </summary>
+        public void QueueWorkers(int workers)
+        {
+            for (var queued = Volatile.Read(ref _queuedWorkers); queued < workers; queued++)
+            {
+                Interlocked.Increment(ref _queuedWorkers);
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
+        }
+
+        /// <summary>The thread-pool entry: no longer queued; computes chunks of the pass that is open, if any.</summary>
+        public void Execute()
+        {
+            Interlocked.Decrement(ref _queuedWorkers);
+            ComputeChunks();
+        }
 
         /// <summary>Claims and computes chunks until none is left.</summary>
         public void ComputeChunks()

@@ -5,6 +5,7 @@ using Gradients.Tests.Properties;
 
 namespace Gradients.Tests.FiniteDifferences;
 
+[Collection(ProcessWideMeasurements.Name)]
 public sealed class ParallelTests
 {
     [Property(MaxTest = 40)]

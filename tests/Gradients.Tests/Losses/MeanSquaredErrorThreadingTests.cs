@@ -4,6 +4,7 @@ namespace Gradients.Tests.Losses;
 /// The threaded MSE driver reuses one work item per calling thread. These pin down what that reuse must keep:
 /// no allocation once warm, and no state carried from one call into the next.
 /// </summary>
+[Collection(ProcessWideMeasurements.Name)]
 public sealed class MeanSquaredErrorThreadingTests
 {
     private static readonly MeanSquaredErrorOptions TwoThreads = new() { MaxDegreeOfParallelism = 2 };
