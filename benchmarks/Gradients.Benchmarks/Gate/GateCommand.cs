@@ -95,13 +95,15 @@ public static class GateCommand
             report = RegressionGate.EvaluateAttempts(attempts, thresholds, partialRun: filters.Length > 0);
             for (var retry = 1; retry <= retries; retry++)
             {
-                var slow = report.Rows.Where(r => r.Findings.Contains(GateFinding.RatioAboveThreshold)).ToArray();
+                var slow = report.Rows
+                    .Where(r => r.Findings.Contains(GateFinding.RatioAboveThreshold) || r.Findings.Contains(GateFinding.AllocationAboveThreshold))
+                    .ToArray();
                 if (slow.Length == 0)
                 {
                     break;
                 }
 
-                output.WriteLine($"gate: {slow.Length} ratios above their threshold; re-running them with their baselines (re-run {retry} of {retries}).");
+                output.WriteLine($"gate: {slow.Length} ratios or allocations above their threshold; re-running them with their baselines (re-run {retry} of {retries}).");
                 if (!TryRun(RerunFilters(slow, attempts[0]), line.Unknown, Path.Combine(artifacts, $"rerun-{retry}"), output, attempts))
                 {
                     return GateReport.FailedExitCode;

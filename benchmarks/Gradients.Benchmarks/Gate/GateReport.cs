@@ -39,7 +39,7 @@ public sealed record GateReport(IReadOnlyList<GateRow> Rows, IReadOnlyList<Thres
                 m.Key.ParameterText,
                 row.Ratio is { } r ? r.ToString("F3", CultureInfo.InvariantCulture) + (row.Attempts > 1 ? $" (best of {row.Attempts})" : "") : "—",
                 row.Threshold is { } t ? t.MaxRatio.ToString("0.###", CultureInfo.InvariantCulture) : "—",
-                m.AllocatedBytesPerOperation is { } a ? Bytes(a) : "—",
+                row.AllocatedBytesPerOperation is { } a ? Bytes(a) : "—",
                 row.Threshold is { } u ? Bytes(u.MaxAllocatedBytes) : "—",
                 Verdict(row));
         }
@@ -106,7 +106,7 @@ public sealed record GateReport(IReadOnlyList<GateRow> Rows, IReadOnlyList<Thres
         var reasons = row.Findings.Select(f => f switch
         {
             GateFinding.RatioAboveThreshold => string.Create(CultureInfo.InvariantCulture, $"ratio {row.Ratio:F3} > {row.Threshold!.MaxRatio}"),
-            GateFinding.AllocationAboveThreshold => $"allocates {Bytes(row.Measurement.AllocatedBytesPerOperation ?? 0)} > {Bytes(row.Threshold!.MaxAllocatedBytes)} + {RegressionGate.AllocationToleranceBytes} B",
+            GateFinding.AllocationAboveThreshold => $"allocates {Bytes(row.AllocatedBytesPerOperation ?? 0)} > {Bytes(row.Threshold!.MaxAllocatedBytes)} + {RegressionGate.AllocationToleranceBytes} B",
             GateFinding.AllocationNotMeasured => "allocation not measured (no MemoryDiagnoser)",
             GateFinding.NoThreshold => "no threshold in thresholds.json",
             GateFinding.NoResult => "no result (benchmark failed)",

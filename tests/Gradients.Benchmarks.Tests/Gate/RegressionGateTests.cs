@@ -192,6 +192,32 @@ public sealed class RegressionGateTests
     }
 
     [Fact]
+    public void A_rerun_clears_an_allocation_that_showed_once_but_not_one_that_recurs()
+    {
+        // The full run: both Tensor cases show 169 B/op against a 0 B ceiling. In the re-run, Length=1000 allocates
+        // nothing (the bytes were a background thread's, spread over one iteration) and Length=100000 still
+        // allocates 48 B/op: a real allocation recurs in every attempt.
+        var firstRun = SumRun(kernelSmall: 300, kernelLarge: 30_000, allocated: 169);
+        var thresholds = Thresholds(firstRun, maxRatio: 10).Select(t => t.Key.Method == "Tensor" ? t with { MaxAllocatedBytes = 0 } : t).ToArray();
+        BenchmarkMeasurement[] rerun =
+        [
+            (Result("Scalar", "Length=1000", 1000) with { IsBaseline = true }).ToMeasurement(),
+            Result("Tensor", "Length=1000", 300, allocated: 0).ToMeasurement(),
+            (Result("Scalar", "Length=100000", 100_000) with { IsBaseline = true }).ToMeasurement(),
+            Result("Tensor", "Length=100000", 30_000, allocated: 48).ToMeasurement(),
+        ];
+
+        var once = RegressionGate.Evaluate(firstRun, thresholds, partialRun: false);
+        var twice = RegressionGate.EvaluateAttempts([firstRun, rerun], thresholds, partialRun: false);
+
+        Assert.Equal(2, once.Rows.Count(r => r.Findings.Contains(GateFinding.AllocationAboveThreshold)));
+        var failed = Assert.Single(twice.FailedRows);
+        Assert.Equal(("Length=100000", 48L, 2), (failed.Measurement.Key.ParameterText, failed.AllocatedBytesPerOperation, failed.Attempts));
+        Assert.Equal(0L, twice.Rows.Single(r => r.Measurement.Key.Method == "Tensor" && r.Measurement.Key.ParameterText == "Length=1000").AllocatedBytesPerOperation);
+        Assert.Contains("allocates 48 B > 0 B + 16 B", twice.ToMarkdown(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Nothing_measured_fails()
     {
         var report = RegressionGate.Evaluate([], [], partialRun: true);
