@@ -462,57 +462,24 @@ public static partial class FiniteDifference
         where TFunction : struct, IScalarFunction<T>
     {
         var n = x.Length;
-        var pool = ArrayPool<T>.Shared;
-        var origin = pool.Rent(n);
-        var gradientBuffer = pool.Rent(n);
-        var errorBuffer = errorEstimates.IsEmpty ? null : pool.Rent(n);
-        var stepBuffer = steps.IsEmpty ? null : pool.Rent(n);
-        x.CopyTo(origin);
-        try
+        using var shared = new ParallelOutputs<T>(x, n, !errorEstimates.IsEmpty, !steps.IsEmpty);
+        var result = ForEachChunk<T>(n, degree, (start, end) =>
         {
-            var result = ForEachChunk<T>(n, degree, (start, end) =>
+            var point = ArrayPool<T>.Shared.Rent(n);
+            try
             {
-                var point = pool.Rent(n);
-                try
-                {
-                    var local = function;
-                    origin.AsSpan(0, n).CopyTo(point);
-                    return GradientRange(
-                        ref local,
-                        origin.AsSpan(0, n),
-                        point.AsSpan(0, n),
-                        start,
-                        end,
-                        gradientBuffer.AsSpan(0, n),
-                        errorBuffer is null ? default : errorBuffer.AsSpan(0, n),
-                        stepBuffer is null ? default : stepBuffer.AsSpan(0, n),
-                        options);
-                }
-                finally
-                {
-                    pool.Return(point);
-                }
-            });
-
-            gradientBuffer.AsSpan(0, n).CopyTo(gradient);
-            errorBuffer?.AsSpan(0, n).CopyTo(errorEstimates);
-            stepBuffer?.AsSpan(0, n).CopyTo(steps);
-            return result;
-        }
-        finally
-        {
-            pool.Return(origin);
-            pool.Return(gradientBuffer);
-            if (errorBuffer is not null)
-            {
-                pool.Return(errorBuffer);
+                var local = function;
+                shared.Origin.CopyTo(point);
+                return GradientRange(ref local, shared.Origin, point.AsSpan(0, n), start, end, shared.Values, shared.Errors, shared.Steps, options);
             }
-
-            if (stepBuffer is not null)
+            finally
             {
-                pool.Return(stepBuffer);
+                ArrayPool<T>.Shared.Return(point);
             }
-        }
+        });
+
+        shared.CopyTo(gradient, errorEstimates, steps);
+        return result;
     }
 
     /// <summary>

@@ -179,62 +179,27 @@ public static partial class FiniteDifference
         where TFunction : struct, IVectorFunction<T>
     {
         var n = x.Length;
-        var entries = jacobian.Length;
-        var m = entries / n;
-        var pool = ArrayPool<T>.Shared;
-        var origin = pool.Rent(n);
-        var jacobianBuffer = pool.Rent(entries);
-        var errorBuffer = errorEstimates.IsEmpty ? null : pool.Rent(entries);
-        var stepBuffer = steps.IsEmpty ? null : pool.Rent(n);
-        x.CopyTo(origin);
-        try
+        var m = jacobian.Length / n;
+        using var shared = new ParallelOutputs<T>(x, jacobian.Length, !errorEstimates.IsEmpty, !steps.IsEmpty);
+        var result = ForEachChunk<T>(n, degree, (start, end) =>
         {
-            var result = ForEachChunk<T>(n, degree, (start, end) =>
+            var scratch = ArrayPool<T>.Shared.Rent(n + (5 * m));
+            try
             {
-                var scratch = pool.Rent(n + (5 * m));
-                try
-                {
-                    var local = function;
-                    var point = scratch.AsSpan(0, n);
-                    origin.AsSpan(0, n).CopyTo(point);
-                    var workspace = new JacobianWorkspace<T>(scratch.AsSpan(n, 5 * m), m);
-                    return JacobianColumns(
-                        ref local,
-                        origin.AsSpan(0, n),
-                        point,
-                        ref workspace,
-                        jacobianBuffer.AsSpan(0, entries),
-                        errorBuffer is null ? default : errorBuffer.AsSpan(0, entries),
-                        stepBuffer is null ? default : stepBuffer.AsSpan(0, n),
-                        options,
-                        start,
-                        end);
-                }
-                finally
-                {
-                    pool.Return(scratch);
-                }
-            });
-
-            jacobianBuffer.AsSpan(0, entries).CopyTo(jacobian);
-            errorBuffer?.AsSpan(0, entries).CopyTo(errorEstimates);
-            stepBuffer?.AsSpan(0, n).CopyTo(steps);
-            return result;
-        }
-        finally
-        {
-            pool.Return(origin);
-            pool.Return(jacobianBuffer);
-            if (errorBuffer is not null)
-            {
-                pool.Return(errorBuffer);
+                var local = function;
+                var point = scratch.AsSpan(0, n);
+                shared.Origin.CopyTo(point);
+                var workspace = new JacobianWorkspace<T>(scratch.AsSpan(n, 5 * m), m);
+                return JacobianColumns(ref local, shared.Origin, point, ref workspace, shared.Values, shared.Errors, shared.Steps, options, start, end);
             }
-
-            if (stepBuffer is not null)
+            finally
             {
-                pool.Return(stepBuffer);
+                ArrayPool<T>.Shared.Return(scratch);
             }
-        }
+        });
+
+        shared.CopyTo(jacobian, errorEstimates, steps);
+        return result;
     }
 
     /// <summary>Columns <paramref name="start"/> to <paramref name="end"/> (exclusive) of the Jacobian.</summary>
