@@ -29,7 +29,6 @@ public sealed class ParallelTests
                 var serialResult = FiniteDifference.Gradient<double>(TestFunctions.Rosenbrock, c.x, serial, serialOptions, serialErrors, serialSteps);
                 var parallelResult = FiniteDifference.Gradient(new RosenbrockFunction<double>(), c.x, parallel, parallelOptions, parallelErrors, parallelSteps);
 
-                static long[] Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
                 return (Bits(serial).SequenceEqual(Bits(parallel))
                         && Bits(serialErrors).SequenceEqual(Bits(parallelErrors))
                         && Bits(serialSteps).SequenceEqual(Bits(parallelSteps))
@@ -57,7 +56,6 @@ public sealed class ParallelTests
                 FiniteDifference.Gradient<float>(TestFunctions.LogSumExp, xs, fastSingle);
                 FiniteDifference.Gradient<float>(TestFunctions.LogSumExp, xs, generalSingle, default(FiniteDifferenceOptions<float>), new float[n]);
 
-                static long[] Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
                 static int[] SingleBits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
                 return (Bits(fast).SequenceEqual(Bits(general)) && SingleBits(fastSingle).SequenceEqual(SingleBits(generalSingle)))
                     .Label($"n {n}");
@@ -105,7 +103,6 @@ public sealed class ParallelTests
                 var serialResult = FiniteDifference.Jacobian<double>(TestFunctions.ThreeOutputs, c.x, serial, serialOptions, serialErrors, serialSteps);
                 var parallelResult = FiniteDifference.Jacobian<double>(TestFunctions.ThreeOutputs, c.x, parallel, parallelOptions, parallelErrors, parallelSteps);
 
-                static long[] Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
                 return (Bits(serial).SequenceEqual(Bits(parallel))
                         && Bits(serialErrors).SequenceEqual(Bits(parallelErrors))
                         && Bits(serialSteps).SequenceEqual(Bits(parallelSteps))
@@ -181,7 +178,6 @@ public sealed class ParallelTests
                 var serialResult = FiniteDifference.Hessian<double>(TestFunctions.LogSumExp, c.x, serial, serialOptions, serialSteps);
                 var parallelResult = FiniteDifference.Hessian<double>(TestFunctions.LogSumExp, c.x, parallel, parallelOptions, parallelSteps);
 
-                static long[] Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
                 return (Bits(serial).SequenceEqual(Bits(parallel))
                         && Bits(serialSteps).SequenceEqual(Bits(parallelSteps))
                         && serialResult.OneSidedCoordinates == parallelResult.OneSidedCoordinates)
@@ -251,4 +247,6 @@ public sealed class ParallelTests
 
         Assert.All(results, r => Assert.Equal(expected, r));
     }
+
+    private static long[] Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
 }
