@@ -72,7 +72,7 @@ public static partial class Directional
             T g0 = gradient[0], g1 = gradient[1];
             for (var j = 0; j < rates.Length; j++)
             {
-                rates[j] = TryPlaneRate(g0, g1, directions[2 * j], directions[(2 * j) + 1], out var rate)
+                rates[j] = TryPlaneRate(g0, g1, directions[2 * j], directions[(2 * j) + 1], out var rate) && !NeedsScaledGradient(rate)
                     ? rate
                     : Rate(gradient, directions.Slice(2 * j, 2), nameof(directions), j);
             }
@@ -176,6 +176,8 @@ public static partial class Directional
     /// <summary>
     /// Writes k = <paramref name="directions"/>.Length / 2 unit directions around the circle, row j =
     /// (cos θⱼ, sin θⱼ) with θⱼ = 2πj/k: the input of the chapter's sweep of D_u f over all angles.
+    /// For types that cannot represent every int (float, Half) the angles and their sines and cosines are computed in
+    /// double and rounded once, so any k works.
     /// </summary>
     /// <typeparam name="T">The floating-point type.</typeparam>
     /// <param name="directions">Receives the k×2 row-major directions; its length must be even and non-zero.</param>
@@ -191,6 +193,20 @@ public static partial class Directional
         }
 
         var count = directions.Length / 2;
+        if (!ExactIntegers<T>.HoldsEveryInt32)
+        {
+            // k may not be representable in T (140,000 directions: k = 70,000 is ∞ in Half) and j/k rounds in
+            // float: the angle and its sine and cosine in double, each rounded once to T.
+            for (var j = 0; j < count; j++)
+            {
+                var (sine, cosine) = Math.SinCos(Math.Tau * j / count);
+                directions[2 * j] = T.CreateTruncating(cosine);
+                directions[(2 * j) + 1] = T.CreateTruncating(sine);
+            }
+
+            return;
+        }
+
         var k = T.CreateTruncating(count);
         for (var j = 0; j < count; j++)
         {
@@ -204,12 +220,21 @@ public static partial class Directional
     private static T Rate<T>(ReadOnlySpan<T> gradient, ReadOnlySpan<T> direction, string paramName, int row = -1)
         where T : IFloatingPointIeee754<T>
     {
-        if (direction.Length == 2 && TryPlaneRate(gradient[0], gradient[1], direction[0], direction[1], out var planeRate))
+        if (direction.Length == 2 && TryPlaneRate(gradient[0], gradient[1], direction[0], direction[1], out var planeRate)
+            && !NeedsScaledGradient(planeRate))
         {
             return planeRate;
         }
 
         var exponent = ScalingExponent(direction, paramName, row);
+        var rate = UnitRate(gradient, direction, exponent);
+        return NeedsScaledGradient(rate) ? ScaledGradientRate(gradient, direction, exponent, rate) : rate;
+    }
+
+    /// <summary>∇f·d/‖d‖ with d scaled by 2^−<paramref name="exponent"/> (exact) and ∇f as it is.</summary>
+    private static T UnitRate<T>(ReadOnlySpan<T> gradient, ReadOnlySpan<T> direction, int exponent)
+        where T : IFloatingPointIeee754<T>
+    {
         if (direction.Length <= ScalarLength)
         {
             T dot = T.Zero, sumOfSquares = T.Zero;
@@ -240,6 +265,53 @@ public static partial class Directional
         }
 
         return chunkedDot / T.Sqrt(chunkedSum);
+    }
+
+    /// <summary>
+    /// Whether a rate computed with ∇f unscaled may have overflowed (∇f·u infinite although ∇f and u are finite,
+    /// e.g. ∇f = (10³⁰⁸, 10³⁰⁸) along (1, 1)) or lost its precision to underflow; such rates are recomputed by
+    /// <see cref="ScaledGradientRate"/>. Ordinary rates fail this test and cost nothing more.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool NeedsScaledGradient<T>(T rate)
+        where T : IFloatingPointIeee754<T> =>
+        !(T.Abs(rate) >= ScalingWindow<T>.Lower && T.Abs(rate) < ScalingWindow<T>.Upper);
+
+    /// <summary>
+    /// ∇f·d/‖d‖ with ∇f scaled by a power of two as well (exact), so neither the products nor their sum can
+    /// overflow: the result is then scaled back once, overflowing only if the true rate exceeds the type's range.
+    /// A non-finite ∇f keeps the IEEE result computed without scaling.
+    /// </summary>
+    private static T ScaledGradientRate<T>(ReadOnlySpan<T> gradient, ReadOnlySpan<T> direction, int directionExponent, T unscaledRate)
+        where T : IFloatingPointIeee754<T>
+    {
+        var largest = T.Zero;
+        foreach (var g in gradient)
+        {
+            var magnitude = T.Abs(g);
+            if (!T.IsFinite(magnitude))
+            {
+                return unscaledRate;
+            }
+
+            largest = T.Max(largest, magnitude);
+        }
+
+        var gradientExponent = T.IsZero(largest) ? 0 : UnscaledExponent(largest);
+        if (gradientExponent == 0)
+        {
+            return unscaledRate;
+        }
+
+        T dot = T.Zero, sumOfSquares = T.Zero;
+        for (var i = 0; i < direction.Length; i++)
+        {
+            var d = directionExponent == 0 ? direction[i] : T.ScaleB(direction[i], -directionExponent);
+            dot += T.ScaleB(gradient[i], -gradientExponent) * d;
+            sumOfSquares += d * d;
+        }
+
+        return T.ScaleB(dot / T.Sqrt(sumOfSquares), gradientExponent);
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ public static partial class GradientField
     /// <param name="grid">The grid.</param>
     /// <param name="function">f.</param>
     /// <param name="values">Receives f, of length <see cref="Grid{T}.Count"/>.</param>
-    /// <exception cref="ArgumentException"><paramref name="values"/> has the wrong length, or f rejects 2-D points.</exception>
+    /// <exception cref="ArgumentException"><paramref name="grid"/> has no points (a default instance), <paramref name="values"/> has the wrong length, or f rejects 2-D points.</exception>
     public static void Values<T, TFunction>(Grid<T> grid, TFunction function, Span<T> values)
         where T : IFloatingPointIeee754<T>
         where TFunction : IScalarFunction<T>
@@ -49,7 +49,7 @@ public static partial class GradientField
     /// <param name="grid">The grid.</param>
     /// <param name="function">f, called with 2-element points.</param>
     /// <param name="values">Receives f, of length <see cref="Grid{T}.Count"/>.</param>
-    /// <exception cref="ArgumentException"><paramref name="values"/> has the wrong length.</exception>
+    /// <exception cref="ArgumentException"><paramref name="grid"/> has no points (a default instance), or <paramref name="values"/> has the wrong length.</exception>
     public static void Values<T>(Grid<T> grid, Func<ReadOnlySpan<T>, T> function, Span<T> values)
         where T : IFloatingPointIeee754<T> =>
         Values(grid, new DelegateFunction<T>(function ?? throw new ArgumentNullException(nameof(function))), values);
@@ -64,7 +64,7 @@ public static partial class GradientField
     /// <param name="values">Receives f, of length <see cref="Grid{T}.Count"/>.</param>
     /// <param name="gradientX">Receives ∂f/∂x, of length <see cref="Grid{T}.Count"/>.</param>
     /// <param name="gradientY">Receives ∂f/∂y, of length <see cref="Grid{T}.Count"/>.</param>
-    /// <exception cref="ArgumentException">An output has the wrong length or overlaps another, or f rejects 2-D points.</exception>
+    /// <exception cref="ArgumentException"><paramref name="grid"/> has no points (a default instance), an output has the wrong length or overlaps another, or f rejects 2-D points.</exception>
     public static void Sample<T, TFunction>(Grid<T> grid, TFunction function, Span<T> values, Span<T> gradientX, Span<T> gradientY)
         where T : IFloatingPointIeee754<T>
         where TFunction : IDifferentiableFunction<T>
@@ -102,11 +102,15 @@ public static partial class GradientField
     /// <param name="values">Receives f, of length <see cref="Grid{T}.Count"/>.</param>
     /// <param name="gradientX">Receives ∂f/∂x, of length <see cref="Grid{T}.Count"/>.</param>
     /// <param name="gradientY">Receives ∂f/∂y, of length <see cref="Grid{T}.Count"/>.</param>
-    /// <exception cref="ArgumentException">An output has the wrong length or overlaps another.</exception>
+    /// <exception cref="ArgumentException"><paramref name="grid"/> has no points (a default instance), or an output has the wrong length or overlaps another.</exception>
     public static void Sample<T>(
         Grid<T> grid, Func<ReadOnlySpan<T>, T> function, GradientFunction<T> gradient, Span<T> values, Span<T> gradientX, Span<T> gradientY)
-        where T : IFloatingPointIeee754<T> =>
+        where T : IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(gradient);
         Sample(grid, new DelegateDifferentiableFunction<T>(function, gradient), values, gradientX, gradientY);
+    }
 
     /// <summary>
     /// Writes f and its numeric gradient (central differences from <see cref="FiniteDifference"/>) at every grid
@@ -118,7 +122,7 @@ public static partial class GradientField
     /// <param name="values">Receives f, of length <see cref="Grid{T}.Count"/>.</param>
     /// <param name="gradientX">Receives ∂f/∂x, of length <see cref="Grid{T}.Count"/>.</param>
     /// <param name="gradientY">Receives ∂f/∂y, of length <see cref="Grid{T}.Count"/>.</param>
-    /// <exception cref="ArgumentException">An output has the wrong length or overlaps another.</exception>
+    /// <exception cref="ArgumentException"><paramref name="grid"/> has no points (a default instance), or an output has the wrong length or overlaps another.</exception>
     /// <exception cref="NotFiniteNumberException">f returned NaN or ±∞ at a stencil point.</exception>
     public static void SampleNumerically<T>(Grid<T> grid, Func<ReadOnlySpan<T>, T> function, Span<T> values, Span<T> gradientX, Span<T> gradientY)
         where T : IFloatingPointIeee754<T> =>
@@ -135,7 +139,7 @@ public static partial class GradientField
     /// <param name="values">Receives f, of length <see cref="Grid{T}.Count"/>.</param>
     /// <param name="gradientX">Receives ∂f/∂x, of length <see cref="Grid{T}.Count"/>.</param>
     /// <param name="gradientY">Receives ∂f/∂y, of length <see cref="Grid{T}.Count"/>.</param>
-    /// <exception cref="ArgumentException">An output has the wrong length or overlaps another, or f rejects 2-D points.</exception>
+    /// <exception cref="ArgumentException"><paramref name="grid"/> has no points (a default instance), an output has the wrong length or overlaps another, or f rejects 2-D points.</exception>
     /// <exception cref="NotFiniteNumberException">f returned NaN or ±∞ at a stencil point.</exception>
     public static void SampleNumerically<T, TFunction>(Grid<T> grid, TFunction function, Span<T> values, Span<T> gradientX, Span<T> gradientY)
         where T : IFloatingPointIeee754<T>
@@ -173,6 +177,14 @@ public static partial class GradientField
     private static void ValidateLength<T>(Grid<T> grid, int length, string paramName)
         where T : IFloatingPointIeee754<T>
     {
+        // Only default(Grid<T>) has no points: the constructor requires at least one value per axis.
+        if (grid.Count == 0)
+        {
+            ThrowHelper.ThrowArgument(
+                $"'{nameof(grid)}' has no points ({grid.XCount}×{grid.YCount}; default(Grid<T>)?); create it with the constructor, which requires at least one value per axis.",
+                nameof(grid));
+        }
+
         // The description is formatted only on failure, keeping the valid path allocation-free.
         if (length != grid.Count)
         {

@@ -61,12 +61,18 @@ public readonly record struct Grid<T>
 
     /// <summary>The x value of column <paramref name="column"/>.</summary>
     /// <param name="column">0 ≤ column &lt; <see cref="XCount"/>.</param>
-    /// <returns>XMin + column·(XMax − XMin)/(XCount − 1), exactly XMax for the last column.</returns>
+    /// <returns>
+    /// XMin + column·(XMax − XMin)/(XCount − 1), exactly XMax for the last column; computed in double and rounded
+    /// once for types that cannot represent every int (float, Half).
+    /// </returns>
     public T X(int column) => Coordinate(XMin, XMax, XCount, column, nameof(column));
 
     /// <summary>The y value of row <paramref name="row"/>.</summary>
     /// <param name="row">0 ≤ row &lt; <see cref="YCount"/>.</param>
-    /// <returns>YMin + row·(YMax − YMin)/(YCount − 1), exactly YMax for the last row.</returns>
+    /// <returns>
+    /// YMin + row·(YMax − YMin)/(YCount − 1), exactly YMax for the last row; computed in double and rounded once
+    /// for types that cannot represent every int (float, Half).
+    /// </returns>
     public T Y(int row) => Coordinate(YMin, YMax, YCount, row, nameof(row));
 
     private static T Coordinate(T min, T max, int count, int index, string paramName)
@@ -82,7 +88,15 @@ public readonly record struct Grid<T>
             return count == 1 ? min : max;
         }
 
-        return min + (T.CreateTruncating(index) * ((max - min) / T.CreateTruncating(count - 1)));
+        if (ExactIntegers<T>.HoldsEveryInt32)
+        {
+            return min + (T.CreateTruncating(index) * ((max - min) / T.CreateTruncating(count - 1)));
+        }
+
+        // A type that cannot count to XCount (Half: 70,000 is ∞; float: indices beyond 2²⁴ round): the position in
+        // double, where index and count are exact, rounded once to T — finite, within [min, max], non-decreasing.
+        double low = double.CreateTruncating(min), high = double.CreateTruncating(max);
+        return T.CreateTruncating(low + (index * ((high - low) / (count - 1))));
     }
 
     private static void ValidateAxis(T min, T max, int count, string minName, string maxName, string countName)

@@ -474,7 +474,7 @@ public static partial class FiniteDifference
             }
             finally
             {
-                ArrayPool<T>.Shared.Return(point);
+                ArrayPool<T>.Shared.Return(point, clearArray: true);
             }
         });
 

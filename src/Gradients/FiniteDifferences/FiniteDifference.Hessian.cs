@@ -371,7 +371,7 @@ public static partial class FiniteDifference
                 }
                 finally
                 {
-                    pool.Return(point);
+                    pool.Return(point, clearArray: true);
                 }
             });
 
@@ -410,8 +410,8 @@ public static partial class FiniteDifference
         }
         finally
         {
-            pool.Return(shared);
-            pool.Return(matrix);
+            pool.Return(shared, clearArray: true);
+            pool.Return(matrix, clearArray: true);
         }
     }
 

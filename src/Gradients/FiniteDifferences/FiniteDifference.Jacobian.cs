@@ -194,7 +194,7 @@ public static partial class FiniteDifference
             }
             finally
             {
-                ArrayPool<T>.Shared.Return(scratch);
+                ArrayPool<T>.Shared.Return(scratch, clearArray: true);
             }
         });
 

@@ -56,20 +56,20 @@ internal sealed class ParallelOutputs<T> : IDisposable
         Steps.CopyTo(steps);
     }
 
-    /// <summary>Returns the arrays to the pool.</summary>
+    /// <summary>Returns the arrays to the pool, cleared: they held a copy of the caller's x and results computed from it.</summary>
     public void Dispose()
     {
         var pool = ArrayPool<T>.Shared;
-        pool.Return(_origin);
-        pool.Return(_values);
+        pool.Return(_origin, clearArray: true);
+        pool.Return(_values, clearArray: true);
         if (_errors is not null)
         {
-            pool.Return(_errors);
+            pool.Return(_errors, clearArray: true);
         }
 
         if (_steps is not null)
         {
-            pool.Return(_steps);
+            pool.Return(_steps, clearArray: true);
         }
     }
 }

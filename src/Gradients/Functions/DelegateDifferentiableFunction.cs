@@ -12,11 +12,12 @@ internal readonly struct DelegateDifferentiableFunction<T> : IDifferentiableFunc
     private readonly Func<ReadOnlySpan<T>, T> _value;
     private readonly GradientFunction<T> _gradient;
 
-    public DelegateDifferentiableFunction(Func<ReadOnlySpan<T>, T> value, GradientFunction<T> gradient)
+    /// <remarks>The parameters carry the public front doors' names, so a null delegate is reported as <c>function</c> or <c>gradient</c>.</remarks>
+    public DelegateDifferentiableFunction(Func<ReadOnlySpan<T>, T> function, GradientFunction<T> gradient)
     {
-        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(gradient);
-        _value = value;
+        _value = function;
         _gradient = gradient;
     }
 

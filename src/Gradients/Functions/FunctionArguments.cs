@@ -19,12 +19,8 @@ internal static class FunctionArguments
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ValidateHessian<T>(ReadOnlySpan<T> x, Span<T> hessian)
     {
-        // n·n overflows int beyond n = 46340; no span can hold such a Hessian anyway.
-        var required = x.Length <= 46340 ? x.Length * x.Length : -1;
-        if (hessian.Length != required)
-        {
-            ThrowHelper.ThrowLengthMismatch(hessian.Length, required, nameof(hessian), $"an n×n Hessian with n = {x.Length}");
-        }
+        // n·n in long: it overflows int beyond n = 46340 (no span can hold such a Hessian; the message says so with the true size).
+        ThrowHelper.ThrowIfNotMatrix(hessian.Length, x.Length, x.Length, nameof(hessian), "n", "n (the length of 'x', an n×n Hessian)");
 
         ThrowHelper.ThrowIfOverlapping(x, hessian, nameof(x), nameof(hessian));
     }

@@ -29,8 +29,7 @@ public readonly struct QuadraticForm<T> : ITwiceDifferentiableFunction<T>
     {
         ThrowHelper.ThrowIfEmpty(linear.Length, nameof(linear));
         var n = linear.Length;
-        var required = n <= 46340 ? n * n : -1;
-        ThrowHelper.ThrowIfLengthMismatch(matrix.Length, required, nameof(matrix), $"an n×n matrix with n = {n} (the length of 'linear')");
+        ThrowHelper.ThrowIfNotMatrix(matrix.Length, n, n, nameof(matrix), "n", "n (the length of 'linear')");
 
         var half = T.One / (T.One + T.One);
         _symmetric = new T[n * n];
@@ -38,12 +37,23 @@ public readonly struct QuadraticForm<T> : ITwiceDifferentiableFunction<T>
         {
             for (var j = 0; j < n; j++)
             {
-                _symmetric[(i * n) + j] = i == j ? matrix[(i * n) + i] : half * (matrix[(i * n) + j] + matrix[(j * n) + i]);
+                _symmetric[(i * n) + j] = i == j ? matrix[(i * n) + i] : Average(matrix[(i * n) + j], matrix[(j * n) + i], half);
             }
         }
 
         _linear = linear.ToArray();
         _constant = constant;
+    }
+
+    /// <summary>
+    /// ½(a + b), without overflow: when a + b overflows (a = 10³⁰⁸, b = 1.5·10³⁰⁸), ½a + ½b — each halving exact for
+    /// normal numbers, so the sum rounds once and is the correctly rounded mean. Otherwise ½(a + b) as before, which
+    /// is exact also for subnormal a and b.
+    /// </summary>
+    private static T Average(T a, T b, T half)
+    {
+        var sum = a + b;
+        return T.IsFinite(sum) || !T.IsFinite(a) || !T.IsFinite(b) ? half * sum : (half * a) + (half * b);
     }
 
     /// <summary>The dimension n; 0 for a default instance.</summary>

@@ -47,13 +47,29 @@ internal static class ScratchBuffer
         return rented.AsSpan(0, length);
     }
 
-    /// <summary>Gives back the array <see cref="Take{T}"/> rented, if it rented one.</summary>
+    /// <summary>
+    /// Gives back the array <see cref="Take{T}"/> rented, if it rented one, cleared: it held a copy of the caller's
+    /// x (or values computed from it), which the next renter in the process must not see. The whole array is
+    /// cleared (its used length is not known here; the pool's arrays are at most twice the length asked for).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Return<T>(T[]? rented)
     {
         if (rented is not null)
         {
-            System.Buffers.ArrayPool<T>.Shared.Return(rented);
+            System.Buffers.ArrayPool<T>.Shared.Return(rented, clearArray: true);
         }
+    }
+
+    /// <summary>
+    /// Clears the first <paramref name="usedLength"/> elements of <paramref name="array"/> (the part that held the
+    /// caller's data or values computed from it, so the next renter in the process cannot read them) and gives it
+    /// back to <see cref="System.Buffers.ArrayPool{T}.Shared"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ReturnCleared<T>(T[] array, int usedLength)
+    {
+        array.AsSpan(0, usedLength).Clear();
+        System.Buffers.ArrayPool<T>.Shared.Return(array);
     }
 }

@@ -55,7 +55,7 @@ internal static partial class FusedPass
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(partials);
+            ScratchBuffer.ReturnCleared(partials, chunkCount * slot);
         }
     }
 

@@ -44,7 +44,8 @@ internal static partial class FusedPass
     /// <summary>Rows per chunk for N rows of D features; a function of (N, D) only.</summary>
     internal static int ChunkRows(int rows, int dimension)
     {
-        var chunkRows = Math.Max(MinChunkRows, (TargetChunkElements + dimension - 1) / dimension);
+        // In long: D and N may each be up to int.MaxValue.
+        var chunkRows = (int)Math.Max(MinChunkRows, (TargetChunkElements + (long)dimension - 1) / dimension);
         if ((rows + (long)chunkRows - 1) / chunkRows > MaxChunks)
         {
             chunkRows = (int)((rows + (long)MaxChunks - 1) / MaxChunks);
@@ -53,6 +54,10 @@ internal static partial class FusedPass
         // Whole blocks of four rows, so the four-row kernels have no remainder inside a chunk.
         return (chunkRows + 3) & ~3;
     }
+
+    /// <summary>The number of chunks of <paramref name="chunkRows"/> rows that cover N rows (at most <see cref="MaxChunks"/>).</summary>
+    /// <remarks>In long: N + chunkRows − 1 overflows int when N is near int.MaxValue, which made the count negative and the pass empty.</remarks>
+    internal static int ChunkCount(int rows, int chunkRows) => (int)((rows + (long)chunkRows - 1) / chunkRows);
 
     /// <summary>
     /// Sums over one chunk: writes Σ r·xⱼ to <paramref name="gradientSums"/> (length D, overwritten) and returns Σr², Σr.
@@ -135,7 +140,7 @@ internal static partial class FusedPass
         ref var e = ref MemoryMarshal.GetReference(residuals);
 
         var chunkRows = ChunkRows(rows, dimension);
-        var chunkCount = (rows + chunkRows - 1) / chunkRows;
+        var chunkCount = ChunkCount(rows, chunkRows);
         if (chunkCount == 1)
         {
             return Chunk<T, TLanes>(ref x, ref y, ref w, dimension, rows, (nuint)features.Length, bias, gradientSums, ref e, writeResiduals);
@@ -166,7 +171,7 @@ internal static partial class FusedPass
 
         if (rented is not null)
         {
-            ArrayPool<double>.Shared.Return(rented);
+            ScratchBuffer.ReturnCleared(rented, dimension);
         }
 
         return total;

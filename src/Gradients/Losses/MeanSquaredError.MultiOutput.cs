@@ -52,7 +52,16 @@ public static partial class MeanSquaredError
         ThrowHelper.ThrowIfOverlapping(weights, losses, nameof(weights), nameof(losses));
         ThrowHelper.ThrowIfOverlapping<T>(gradient, losses, nameof(gradient), nameof(losses));
 
-        var size = weights.Length + (2 * outputs);
+        // D·K + 2K double sums: in long, since K alone may be up to int.MaxValue (a negative int would reach stackalloc).
+        var required = (long)weights.Length + (2L * outputs);
+        if (required > Array.MaxLength)
+        {
+            ThrowHelper.ThrowArgument(
+                $"'{nameof(losses)}' has length K = {outputs} with 'weights' of length D×K = {dimension}×{outputs} = {weights.Length}: the pass needs D·K + 2K = {required} double sums, more than the largest array (Array.MaxLength = {Array.MaxLength}).",
+                nameof(losses));
+        }
+
+        var size = (int)required;
         double[]? rented = null;
         var scratch = size <= 512 ? stackalloc double[size] : (rented = ArrayPool<double>.Shared.Rent(size)).AsSpan(0, size);
         var sums = scratch[..weights.Length];
@@ -89,7 +98,7 @@ public static partial class MeanSquaredError
 
         if (rented is not null)
         {
-            ArrayPool<double>.Shared.Return(rented);
+            ScratchBuffer.ReturnCleared(rented, size);
         }
     }
 }

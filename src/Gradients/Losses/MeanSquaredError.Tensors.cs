@@ -107,6 +107,10 @@ public static partial class MeanSquaredError
     }
 
     /// <summary>A dense row-major rank-2 tensor as a flat span with its shape.</summary>
+    /// <remarks>
+    /// The shape is checked before the layout: an empty or oversized tensor is reported as such (the strides of an
+    /// empty tensor say nothing), and lengths are compared as <see cref="nint"/> so none is truncated to int.
+    /// </remarks>
     private static ReadOnlySpan<T> Matrix<T>(ReadOnlyTensorSpan<T> tensor, string paramName, out int rows, out int columns)
     {
         var lengths = tensor.Lengths;
@@ -116,6 +120,16 @@ public static partial class MeanSquaredError
             ThrowHelper.ThrowArgument($"'{paramName}' must be a rank-2 tensor (rows × columns); it has rank {tensor.Rank} and lengths [{string.Join(", ", lengths.ToArray())}].", paramName);
         }
 
+        RequireShape(lengths, 0, paramName);
+        RequireShape(lengths, 1, paramName);
+        var elements = (long)lengths[0] * lengths[1];
+        if (elements > int.MaxValue)
+        {
+            ThrowHelper.ThrowArgument(
+                $"'{paramName}' has lengths [{lengths[0]}, {lengths[1]}]: {lengths[0]} × {lengths[1]} = {elements} elements, more than a span can hold (int.MaxValue = {int.MaxValue}).",
+                paramName);
+        }
+
         rows = (int)lengths[0];
         columns = (int)lengths[1];
         if ((columns > 1 && strides[1] != 1) || (rows > 1 && strides[0] != columns))
@@ -123,7 +137,7 @@ public static partial class MeanSquaredError
             ThrowLayout(paramName, lengths, strides);
         }
 
-        return MemoryMarshal.CreateReadOnlySpan(in tensor.GetPinnableReference(), checked(rows * columns));
+        return MemoryMarshal.CreateReadOnlySpan(in tensor.GetPinnableReference(), (int)elements);
     }
 
     /// <summary>A dense rank-1 tensor of the given length as a span.</summary>
@@ -135,13 +149,34 @@ public static partial class MeanSquaredError
             ThrowHelper.ThrowArgument($"'{paramName}' must be a rank-1 tensor of length {length}; it has rank {tensor.Rank} and lengths [{string.Join(", ", lengths.ToArray())}].", paramName);
         }
 
-        RequireLength((int)lengths[0], length, paramName, "length", "the features' shape");
+        if (lengths[0] != length)
+        {
+            ThrowHelper.ThrowArgument($"'{paramName}' has length {lengths[0]}, but the features' shape requires {length}.", paramName);
+        }
+
         if (length > 1 && tensor.Strides[0] != 1)
         {
             ThrowLayout(paramName, lengths, tensor.Strides);
         }
 
         return MemoryMarshal.CreateReadOnlySpan(in tensor.GetPinnableReference(), length);
+    }
+
+    /// <summary>Throws when a rank-2 tensor has no rows or no columns: N, D or K would be 0.</summary>
+    private static void RequireShape(ReadOnlySpan<nint> lengths, int axis, string paramName)
+    {
+        if (lengths[axis] == 0)
+        {
+            var symbol = (paramName, axis) switch
+            {
+                ("features", 0) or ("targets", 0) => "N (the number of samples)",
+                ("features", 1) or ("weights", 0) or ("gradient", 0) => "D (the number of features)",
+                _ => "K (the number of outputs)",
+            };
+            ThrowHelper.ThrowArgument(
+                $"'{paramName}' has lengths [{lengths[0]}, {lengths[1]}], so {symbol} is 0; it must be at least 1 (the tensor holds no elements).",
+                paramName);
+        }
     }
 
     private static void RequireLength(int actual, int expected, string paramName, string what, string source)

@@ -219,7 +219,7 @@ public static partial class MeanSquaredError
         var loss = Evaluate<T, TLanes>(features, targets, weights, bias, gradient, out interceptGradient, residuals, options, sums, inPlace: false);
         if (rented is not null)
         {
-            ArrayPool<double>.Shared.Return(rented);
+            ScratchBuffer.ReturnCleared(rented, dimension);
         }
 
         return loss;

@@ -93,7 +93,7 @@ public sealed class MeanSquaredErrorAccumulator<T>
     /// <summary>Accumulates a batch of rows (one fused pass over it; no allocation).</summary>
     /// <param name="features">The batch's rows, row-major: targets.Length × D elements.</param>
     /// <param name="targets">The batch's targets; may be empty.</param>
-    /// <exception cref="ArgumentException"><paramref name="features"/> is not targets.Length × D long.</exception>
+    /// <exception cref="ArgumentException"><paramref name="features"/> is not targets.Length × D long, or the row count would exceed <see cref="long.MaxValue"/>.</exception>
     public void Add(ReadOnlySpan<T> features, ReadOnlySpan<T> targets)
     {
         ThrowHelper.ThrowIfNotMatrix(features.Length, targets.Length, Dimension, nameof(features), "targets.Length (N)", "the accumulator's dimension D");
@@ -102,8 +102,9 @@ public sealed class MeanSquaredErrorAccumulator<T>
             return;
         }
 
+        var count = CheckedCount(Count, targets.Length, nameof(targets));
         var sums = FusedPass.Run<T>(features, targets, _weights, double.CreateTruncating(_intercept), _batch, [], _options.Threads);
-        Count += targets.Length;
+        Count = count;
         AddCompensated(ref _squares, ref _squaresCompensation, sums.SumOfSquares);
         AddCompensated(ref _residuals, ref _residualsCompensation, sums.SumOfResiduals);
         for (var j = 0; j < _batch.Length; j++)
@@ -114,7 +115,7 @@ public sealed class MeanSquaredErrorAccumulator<T>
 
     /// <summary>Adds another accumulator's rows to this one (the other is unchanged).</summary>
     /// <param name="other">An accumulator with the same weights and intercept.</param>
-    /// <exception cref="ArgumentException">The weights or the intercept differ.</exception>
+    /// <exception cref="ArgumentException">The weights or the intercept differ, or the merged row count would exceed <see cref="long.MaxValue"/>.</exception>
     public void Merge(MeanSquaredErrorAccumulator<T> other)
     {
         ArgumentNullException.ThrowIfNull(other);
@@ -125,7 +126,7 @@ public sealed class MeanSquaredErrorAccumulator<T>
                 nameof(other));
         }
 
-        Count += other.Count;
+        Count = CheckedCount(Count, other.Count, nameof(other));
         AddCompensated(ref _squares, ref _squaresCompensation, other._squares);
         AddCompensated(ref _squares, ref _squaresCompensation, other._squaresCompensation);
         AddCompensated(ref _residuals, ref _residualsCompensation, other._residuals);
@@ -142,7 +143,10 @@ public sealed class MeanSquaredErrorAccumulator<T>
     /// <param name="sumOfSquaredResiduals">Its <see cref="SumOfSquaredResiduals"/>.</param>
     /// <param name="sumOfResiduals">Its <see cref="SumOfResiduals"/>.</param>
     /// <param name="residualFeatureSums">Its Σ r·xⱼ, length D.</param>
-    /// <exception cref="ArgumentException"><paramref name="residualFeatureSums"/> is not D long.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="residualFeatureSums"/> is not D long; <paramref name="count"/> is 0 while a sum is not
+    /// (no rows cannot have non-zero sums); or the merged row count would exceed <see cref="long.MaxValue"/>.
+    /// </exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
     public void Merge(long count, double sumOfSquaredResiduals, double sumOfResiduals, ReadOnlySpan<double> residualFeatureSums)
     {
@@ -152,7 +156,16 @@ public sealed class MeanSquaredErrorAccumulator<T>
             ThrowHelper.ThrowArgumentOutOfRange(nameof(count), count, "A row count cannot be negative.");
         }
 
-        Count += count;
+        if (count == 0 && (sumOfSquaredResiduals != 0.0 || sumOfResiduals != 0.0 || !AllZero(residualFeatureSums)))
+        {
+            // NaN sums also land here (NaN != 0): a state of no rows has only zero sums.
+            ThrowHelper.ThrowArgument(
+                $"The state has count 0 but non-zero sums (Σr² = {sumOfSquaredResiduals}, Σr = {sumOfResiduals}, Σ r·x of length {residualFeatureSums.Length}); a state of no rows has only zero sums.",
+                nameof(count));
+        }
+
+        var merged = CheckedCount(Count, count, nameof(count));
+        Count = merged;
         AddCompensated(ref _squares, ref _squaresCompensation, sumOfSquaredResiduals);
         AddCompensated(ref _residuals, ref _residualsCompensation, sumOfResiduals);
         for (var j = 0; j < _gradientSums.Length; j++)
@@ -231,12 +244,45 @@ public sealed class MeanSquaredErrorAccumulator<T>
         return loss;
     }
 
+    /// <summary>Whether every element is zero (±0); NaN is not.</summary>
+    private static bool AllZero(ReadOnlySpan<double> values)
+    {
+        foreach (var value in values)
+        {
+            if (value != 0.0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>This accumulator's count plus <paramref name="added"/> rows; an overflow is an argument error, not a negative count.</summary>
+    private static long CheckedCount(long count, long added, string paramName)
+    {
+        if (added > long.MaxValue - count)
+        {
+            ThrowHelper.ThrowArgument(
+                $"Merging {added} rows ('{paramName}') into an accumulator of {count} rows would exceed long.MaxValue = {long.MaxValue} rows.",
+                paramName);
+        }
+
+        return count + added;
+    }
+
     // Neumaier's variant of Kahan summation (Neumaier, ZAMM 54, 1974): the rounding error of each addition
-    // is kept in a second double, whichever operand is larger.
+    // is kept in a second double, whichever operand is larger. Once the sum is not finite (an infinite or NaN
+    // value, or an overflow), the rounding error means nothing — computing it would give ∞ − ∞ = NaN where the
+    // one-shot sum is ±∞ — so the compensation is left as it is, and the sum (± ∞ or NaN) carries the result.
     private static void AddCompensated(ref double sum, ref double compensation, double value)
     {
         var t = sum + value;
-        compensation += Math.Abs(sum) >= Math.Abs(value) ? (sum - t) + value : (value - t) + sum;
+        if (double.IsFinite(t))
+        {
+            compensation += Math.Abs(sum) >= Math.Abs(value) ? (sum - t) + value : (value - t) + sum;
+        }
+
         sum = t;
     }
 }
