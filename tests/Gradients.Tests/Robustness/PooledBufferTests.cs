@@ -1,0 +1,127 @@
+using System.Buffers;
+
+namespace Gradients.Tests.Robustness;
+
+/// <summary>
+/// Arrays rented from <see cref="ArrayPool{T}.Shared"/> go back cleared: the next renter in the process (any
+/// code, any thread) must not find the caller's x, nor sums computed from the caller's data.
+/// </summary>
+/// <remarks>
+/// Each test fills its data with a distinctive pattern, makes the call, then rents every array of the same pool
+/// bucket it can get (the thread's own slot first, then the per-core stacks; 80 rents drain them on any machine
+/// with up to 2 partitions of 32, and return fresh arrays beyond) and checks that none holds a pattern value.
+/// Before the fix the array just returned sat in the thread's slot with x in it.
+/// </remarks>
+public sealed class PooledBufferTests
+{
+    private const int Drain = 80;
+
+    /// <summary>A value no other test produces: exact in float and double, as are its small multiples and square.</summary>
+    private const double Mark = 4093.8125;
+
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 1)]
+    [InlineData(true, 2)]
+    public void Finite_difference_gradient_leaves_no_copy_of_x_in_the_pool(bool withOptions, int threads)
+    {
+        const int n = 300;
+        var x = Enumerable.Range(0, n).Select(i => 98765.4321 + (i / 1024.0)).ToArray();
+        var pattern = x.ToHashSet();
+        var gradient = new double[n];
+        static double F(ReadOnlySpan<double> v) => v[0] + v[^1];
+
+        if (withOptions)
+        {
+            var options = new FiniteDifferenceOptions<double> { Scheme = FiniteDifferenceScheme.Forward, MaxDegreeOfParallelism = threads };
+            FiniteDifference.Gradient<double>(F, x, gradient, options);
+        }
+        else
+        {
+            FiniteDifference.Gradient<double>(F, x, gradient);
+        }
+
+        Assert.Equal(1.0, gradient[0], 1e-6);
+        AssertNoPooledArrayHolds(n, pattern.Contains);
+        AssertNoPooledArrayHolds(3 * n, pattern.Contains);
+    }
+
+    [Fact]
+    public void Single_output_loss_in_float_leaves_no_sums_in_the_pool()
+    {
+        // float sums go through a rented double buffer for D > 256. One row, x = 1, w = 0, y = −Mark: r = Mark and
+        // every Σ r·xⱼ is Mark.
+        const int d = 300;
+        var x = Enumerable.Repeat(1f, d).ToArray();
+        var gradient = new float[d];
+        MeanSquaredError.LossAndGradient<float>(x, [(float)-Mark], new float[d], gradient);
+
+        Assert.Equal((float)(2 * Mark), gradient[0]);
+        AssertNoPooledArrayHolds(d, IsMultipleOfMark(1));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Chunked_and_threaded_loss_leaves_no_partial_sums_in_the_pool(int threads)
+    {
+        // D = 600 > 512 rents the chunk buffer; 224 rows make two chunks of 112 rows (r = Mark on every row).
+        const int d = 600, rows = 224;
+        var x = Enumerable.Repeat(1.0, d * rows).ToArray();
+        var y = Enumerable.Repeat(-Mark, rows).ToArray();
+        var gradient = new double[d];
+        MeanSquaredError.LossAndGradient<double>(x, y, new double[d], gradient, new MeanSquaredErrorOptions { MaxDegreeOfParallelism = threads });
+
+        Assert.Equal(2 * Mark, gradient[0]);
+        AssertNoPooledArrayHolds(d, IsMultipleOfMark(rows));
+        AssertNoPooledArrayHolds(2 * (d + 2), IsMultipleOfMark(rows));
+    }
+
+    [Fact]
+    public void Multi_output_loss_leaves_no_sums_in_the_pool()
+    {
+        // D·K + 2K = 20·30 + 60 > 512 rents the scratch; r = Mark for every row and output.
+        const int d = 20, k = 30, rows = 5;
+        var x = Enumerable.Repeat(1.0, rows * d).ToArray();
+        var y = Enumerable.Repeat(-Mark, rows * k).ToArray();
+        var gradient = new double[d * k];
+        var losses = new double[k];
+        MeanSquaredError.LossAndGradient<double>(x, y, new double[d * k], gradient, losses);
+
+        Assert.Equal(Mark * Mark, losses[0]);
+        AssertNoPooledArrayHolds((d * k) + (2 * k), IsMultipleOfMark(rows));
+    }
+
+    /// <summary>k·Mark or k·Mark² for k = 1…<paramref name="rows"/>: the sums a pass over rows with r = Mark leaves.</summary>
+    private static Func<double, bool> IsMultipleOfMark(int rows) => value =>
+    {
+        var k = value / Mark;
+        var l = value / (Mark * Mark);
+        return value != 0.0 && ((k == Math.Round(k) && k >= 1 && k <= rows) || (l == Math.Round(l) && l >= 1 && l <= rows));
+    };
+
+    private static void AssertNoPooledArrayHolds(int length, Func<double, bool> isCallerData)
+    {
+        var rented = new List<double[]>(Drain);
+        try
+        {
+            for (var i = 0; i < Drain; i++)
+            {
+                rented.Add(ArrayPool<double>.Shared.Rent(length));
+            }
+
+            foreach (var array in rented)
+            {
+                var leaked = array.Where(isCallerData).Take(3).ToArray();
+                Assert.True(leaked.Length == 0, $"A pooled array of length {array.Length} still holds caller data: {string.Join(", ", leaked)}.");
+            }
+        }
+        finally
+        {
+            foreach (var array in rented)
+            {
+                ArrayPool<double>.Shared.Return(array);
+            }
+        }
+    }
+}
