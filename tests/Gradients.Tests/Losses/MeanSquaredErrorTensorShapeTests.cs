@@ -40,7 +40,10 @@ public sealed class MeanSquaredErrorTensorShapeTests
         // A valid problem of N = 4, D = 3, K = 2, with one tensor replaced by an empty one.
         var shapes = new Dictionary<string, (int Rows, int Columns)>
         {
-            ["features"] = (4, 3), ["targets"] = (4, 2), ["weights"] = (3, 2), ["gradient"] = (3, 2),
+            ["features"] = (4, 3),
+            ["targets"] = (4, 2),
+            ["weights"] = (3, 2),
+            ["gradient"] = (3, 2),
         };
         shapes[empty] = (rows, columns);
         var t = shapes.ToDictionary(p => p.Key, p => new double[p.Value.Rows * p.Value.Columns]);
