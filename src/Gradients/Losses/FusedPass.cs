@@ -151,6 +151,7 @@ internal static partial class FusedPass
             return RunThreaded<T, TLanes>(features, targets, weights, bias, gradientSums, residuals, chunkRows, chunkCount, Math.Min(threads, chunkCount));
         }
 
+        MeanSquaredError.ThrowIfSumsExceedAnArray(dimension);
         double[]? rented = null;
         var partial = dimension <= 512
             ? stackalloc double[dimension]

@@ -214,6 +214,7 @@ public static partial class MeanSquaredError
         where TLanes : struct, IDoubleLanes<T>
     {
         var dimension = weights.Length;
+        ThrowIfSumsExceedAnArray(dimension);
         double[]? rented = null;
         var sums = dimension <= 256 ? stackalloc double[dimension] : (rented = ArrayPool<double>.Shared.Rent(dimension)).AsSpan(0, dimension);
         var loss = Evaluate<T, TLanes>(features, targets, weights, bias, gradient, out interceptGradient, residuals, options, sums, inPlace: false);
@@ -223,6 +224,20 @@ public static partial class MeanSquaredError
         }
 
         return loss;
+    }
+
+    /// <summary>
+    /// D double sums live in one array: a D beyond <see cref="Array.MaxLength"/> (possible only for a span over
+    /// native memory) is an argument error naming <c>weights</c>, not an OutOfMemoryException from the pool.
+    /// </summary>
+    internal static void ThrowIfSumsExceedAnArray(int dimension)
+    {
+        if (dimension > Array.MaxLength)
+        {
+            ThrowHelper.ThrowArgument(
+                $"'weights' has length D = {dimension}: the pass needs D double sums in one array, more than the largest array holds (Array.MaxLength = {Array.MaxLength}).",
+                "weights");
+        }
     }
 
     private static double Evaluate<T, TLanes>(

@@ -52,11 +52,12 @@ public sealed class MeanSquaredErrorAccumulator<T>
     /// <param name="weights">w, length D ≥ 1 (copied).</param>
     /// <param name="intercept">b.</param>
     /// <param name="options">The ridge penalty (applied when the loss is read) and the threads each <see cref="Add"/> may use.</param>
-    /// <exception cref="ArgumentException"><paramref name="weights"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="weights"/> is empty, or longer than <see cref="Array.MaxLength"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public MeanSquaredErrorAccumulator(ReadOnlySpan<T> weights, T intercept, MeanSquaredErrorOptions options)
     {
         ThrowHelper.ThrowIfEmpty(weights.Length, nameof(weights));
+        MeanSquaredError.ThrowIfSumsExceedAnArray(weights.Length);
         options.Validate(nameof(options));
         _weights = weights.ToArray();
         _intercept = intercept;

@@ -34,6 +34,18 @@ public sealed unsafe class SizeOverflowTests
     }
 
     [Fact]
+    public void Weights_longer_than_the_largest_array_are_rejected_where_d_sums_are_needed()
+    {
+        // N = 1, D = int.MaxValue: the D double sums of the loss-only and non-double paths, the chunk partials and
+        // the accumulator's state cannot be arrays (Array.MaxLength < int.MaxValue); the pool threw OutOfMemoryException.
+        using var block = new NativeBlock<Half>(int.MaxValue);
+        var e = Assert.Throws<ArgumentException>(() => MeanSquaredError.Loss<Half>(block.Span, block.Span[..1], block.Span));
+        Assert.Equal("weights", e.ParamName);
+        Assert.Contains(int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Message, StringComparison.Ordinal);
+        Assert.Equal("weights", Assert.Throws<ArgumentException>(() => new MeanSquaredErrorAccumulator<Half>(block.Span)).ParamName);
+    }
+
+    [Fact]
     public void A_tensor_of_more_than_int_max_value_elements_is_rejected_naming_it()
     {
         var rows = (nint)TwoToThe31;
