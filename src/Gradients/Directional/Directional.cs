@@ -12,7 +12,9 @@ namespace Gradients;
 /// Directions need not be unit vectors: each is normalized as u = d/‖d‖. ‖d‖ is computed without overflow or
 /// underflow for any finite d ≠ 0 by scaling d by a power of two (exact) when its largest element is far from 1
 /// (the scaling idea of LAPACK's <c>dnrm2</c>; Blue, "A portable Fortran program to find the Euclidean norm of a
-/// vector", ACM TOMS 4(1), 1978). All methods are pure: no state, no allocation, inputs never written.
+/// vector", ACM TOMS 4(1), 1978). A rate ∇f·u that overflows (or underflows) although ∇f and d are finite is
+/// recomputed with ∇f scaled the same way, so it is ±∞ only when the true rate is beyond the type's range.
+/// All methods are pure: no state, no allocation, inputs never written.
 /// </remarks>
 public static partial class Directional
 {

@@ -59,6 +59,8 @@ public static partial class MeanSquaredError
         ReadOnlyTensorSpan<T> features, ReadOnlyTensorSpan<T> targets, ReadOnlyTensorSpan<T> weights, TensorSpan<T> gradient, Span<T> losses)
         where T : IFloatingPointIeee754<T>
     {
+        // K comes from losses: an empty one is reported as K = 0, before the tensors are compared with it.
+        ThrowHelper.ThrowIfEmpty(losses.Length, nameof(losses));
         var x = Matrix(features, nameof(features), out var rows, out var columns);
         var y = Matrix(targets, nameof(targets), out var targetRows, out var targetColumns);
         var w = Matrix(weights, nameof(weights), out var weightRows, out var weightColumns);

@@ -92,6 +92,36 @@ public sealed class MeanSquaredErrorAccumulatorEdgeTests
         Assert.Equal(0, accumulator.Count);
     }
 
+    [Fact]
+    public void Merging_an_accumulator_into_itself_equals_merging_a_copy()
+    {
+        // With other = this, Merge reads the other state while writing this one: it works because adding a sum to
+        // itself is exact (doubling), so the compensation read after the first addition is still the other's.
+        // The sums are chosen so the compensations are non-zero.
+        double[] x = [1e16, 1, 3, 1, -1e16, 1, 7, 1];
+        double[] y = [0, 0, 0, 0];
+        var self = new MeanSquaredErrorAccumulator<double>([1.0, 0.25]);
+        var copy = new MeanSquaredErrorAccumulator<double>([1.0, 0.25]);
+        var twin = new MeanSquaredErrorAccumulator<double>([1.0, 0.25]);
+        foreach (var accumulator in new[] { self, copy, twin })
+        {
+            for (var row = 0; row < 4; row++)
+            {
+                accumulator.Add(x.AsSpan(2 * row, 2), y.AsSpan(row, 1));
+            }
+        }
+
+        self.Merge(self);
+        copy.Merge(twin);
+        Assert.Equal(copy.Count, self.Count);
+        Assert.Equal(copy.SumOfSquaredResiduals, self.SumOfSquaredResiduals);
+        Assert.Equal(copy.SumOfResiduals, self.SumOfResiduals);
+        var (expected, actual) = (new double[2], new double[2]);
+        copy.CopyResidualFeatureSums(expected);
+        self.CopyResidualFeatureSums(actual);
+        Assert.Equal(expected, actual);
+    }
+
     /// <summary>Both NaN, the same infinity, or both finite and close (same sums in another order: 1e-12 relative).</summary>
     private static void AssertSameClass(double expected, double actual, string where)
     {

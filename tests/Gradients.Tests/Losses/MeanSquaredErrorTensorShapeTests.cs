@@ -58,6 +58,16 @@ public sealed class MeanSquaredErrorTensorShapeTests
     }
 
     [Fact]
+    public void Empty_losses_say_that_k_is_zero()
+    {
+        var e = Assert.Throws<ArgumentException>(() => MeanSquaredError.LossAndGradient<double>(
+            new TensorSpan<double>(new double[6], [2, 3]), new TensorSpan<double>(new double[4], [2, 2]),
+            new TensorSpan<double>(new double[6], [3, 2]), new TensorSpan<double>(new double[6], [3, 2]), Span<double>.Empty));
+        Assert.Equal("losses", e.ParamName);
+        Assert.Contains("empty", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_broadcast_of_real_size_is_still_a_layout_error()
     {
         // The shape check must not hide the layout check: stride 0 over 2×3 is a broadcast, not dense.
