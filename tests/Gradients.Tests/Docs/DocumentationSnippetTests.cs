@@ -12,6 +12,7 @@ public sealed partial class DocumentationSnippetTests
     public static TheoryData<string, string> Placements { get; } = new()
     {
         { "README.md", "quick-start" },
+        { "src/Gradients/README.md", "quick-start" },
         { "docs/getting-started.md", "quick-start" },
         { "docs/getting-started.md", "richardson" },
         { "docs/getting-started.md", "directional" },

@@ -14,16 +14,16 @@ public sealed class GettingStartedSnippets
     public void Quick_start()
     {
         // begin-snippet: quick-start
-        // f(x, y) = x² + 5y², the chapter's function, at p = (1, 0.5)
+        // f(x, y) = x² + 5y² at p = (1, 0.5)
         double[] p = [1.0, 0.5];
         var numeric = new double[2];
-        FiniteDifference.Gradient<double>(x => (x[0] * x[0]) + (5 * x[1] * x[1]), p, numeric);
+        FiniteDifference.Gradient(x => (x[0] * x[0]) + (5 * x[1] * x[1]), p, numeric);
         // numeric ≈ [2, 5] (central differences, error ~1e-10)
 
         var f = new WeightedSumOfSquares<double>([1.0, 5.0]);
         var exact = new double[2];
-        f.EvaluateWithGradient(p, exact);                   // exact = [2, 5]
-        var steepest = Directional.MaximalRate<double>(exact); // ‖∇f‖ = √29 ≈ 5.3852
+        f.EvaluateWithGradient(p, exact);              // exact = [2, 5]
+        var steepest = Directional.MaximalRate(exact); // ‖∇f‖ = √29 ≈ 5.3852
         // end-snippet
 
         Assert.Equal([2.0, 5.0], exact);
@@ -43,7 +43,7 @@ public sealed class GettingStartedSnippets
         var gradient = new double[2];
         var errors = new double[2];
         var options = new FiniteDifferenceOptions<double> { Scheme = FiniteDifferenceScheme.Richardson };
-        var result = FiniteDifference.Gradient<double>(Rosenbrock, point, gradient, options, errors);
+        var result = FiniteDifference.Gradient(Rosenbrock, point, gradient, options, errors);
         // gradient ≈ [-215.6, -88], errors[i] bounds |gradient[i] − exact|, result.Evaluations == 8
         // end-snippet
 
@@ -58,16 +58,16 @@ public sealed class GettingStartedSnippets
     {
         // begin-snippet: directional
         double[] gradient = [2.0, 5.0];
-        var rate = Directional.Derivative<double>(gradient, [1.0, 1.0]); // ∇f·u, u = (1, 1)/√2: 7/√2
+        var rate = Directional.Derivative(gradient, [1.0, 1.0]); // ∇f·u, u = (1, 1)/√2: 7/√2
 
         // 360 directions at once (row-major 360×2), the chapter's sweep
         var directions = new double[360 * 2];
-        Directional.UnitCircle<double>(directions);
+        Directional.UnitCircle(directions);
         var rates = new double[360];
-        Directional.Derivatives<double>(gradient, directions, rates);
+        Directional.Derivatives(gradient, directions, rates);
 
         // from two evaluations of f, without a gradient
-        var numeric = FiniteDifference.DirectionalDerivative<double>(
+        var numeric = FiniteDifference.DirectionalDerivative(
             x => (x[0] * x[0]) + (5 * x[1] * x[1]), [1.0, 0.5], [1.0, 1.0]);
         // end-snippet
 
@@ -88,7 +88,7 @@ public sealed class GettingStartedSnippets
         double[] weights = [0.5, 0.0];
         var gradient = new double[2];
 
-        var loss = MeanSquaredError.LossAndGradient<double>(features, targets, weights, gradient);
+        var loss = MeanSquaredError.LossAndGradient(features, targets, weights, gradient);
         // residuals r = Xw − y = [-0.5, -0.5, -0.5]; loss = mean(r²) = 0.25
         // gradient = (2/N)·Xᵀr = [-3, -4]
         // end-snippet
@@ -110,7 +110,7 @@ public sealed class GettingStartedSnippets
             g[1] = (w[0] * w[0]) + Math.Cos(w[1]);
         }
 
-        var report = GradientCheck.Check<double>(Loss, HandWritten, [0.7, -1.3]);
+        var report = GradientCheck.Check(Loss, HandWritten, [0.7, -1.3]);
         Console.WriteLine(report);      // a table: analytic, numeric, errors, tolerance per component
         if (!report.Passed)
         {
