@@ -528,7 +528,7 @@ public sealed class ApiReferenceSnippets
 
         // Intercept b, its gradient (2/N)·Σr and the residuals
         var residuals = new double[2];
-        var lossB = MeanSquaredError.LossAndGradient([1, 2, 3, 4], [1, 2], [0.5, 0.5], 1.0, new double[2], out var db, residuals, default);
+        var lossB = MeanSquaredError.LossAndGradient([1, 2, 3, 4], [1, 2], [0.5, 0.5], 1.0, new double[2], out var db, residuals);
         // residuals = [1.5, 2.5], db = 4
 
         // System.Numerics.Tensors: features rank 2 (N×D), targets and weights rank 1
