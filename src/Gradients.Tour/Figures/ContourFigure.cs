@@ -9,63 +9,65 @@ public sealed record SampledGrid(Grid<double> Grid, double[] Values);
 public readonly record struct FieldArrow(double X, double Y, double U, double V);
 
 /// <summary>
-/// The chapter's contourf + contour + quiver picture: filled contour bands (a banded heat map, light to dark blue
-/// as f grows, like matplotlib's 'Blues'), white contour lines and arrows.
+/// The chapter's contourf + contour + quiver picture: a smooth filled map of f (light to dark blue as f grows, like
+/// matplotlib's 'Blues'), contour lines coloured against the fill (dark where the fill is light, light where it is
+/// dark, so each stays visible), and ScottPlot's vector field for the arrows.
 /// </summary>
 public static class ContourFigure
 {
-    /// <summary>Draws the filled contours and contour lines of <paramref name="grid"/> into <paramref name="plot"/>.</summary>
-    public static void AddContours(Plot plot, SampledGrid grid, int bands, int lines)
+    /// <summary>
+    /// Draws the filled map and <paramref name="lines"/> contour lines of <paramref name="grid"/> into
+    /// <paramref name="plot"/>, with a colour bar labelled <paramref name="colorBarLabel"/>; returns the colour bar.
+    /// </summary>
+    public static ScottPlot.Panels.ColorBar AddContours(Plot plot, SampledGrid grid, int lines, string colorBarLabel)
     {
-        var min = grid.Values.Min();
-        var max = grid.Values.Max();
-        var banded = new double[grid.Grid.YCount, grid.Grid.XCount];
+        var intensities = new double[grid.Grid.YCount, grid.Grid.XCount];
         var points = new Coordinates3d[grid.Grid.YCount, grid.Grid.XCount];
         for (var row = 0; row < grid.Grid.YCount; row++)
         {
             for (var column = 0; column < grid.Grid.XCount; column++)
             {
                 var value = grid.Values[(row * grid.Grid.XCount) + column];
-                // contourf paints bands, not a continuous ramp: snap each value to its band's lower edge.
-                var band = Math.Min(bands - 1, (int)Math.Floor((value - min) / (max - min) * bands));
-                banded[row, column] = min + ((max - min) * band / bands);
+                intensities[row, column] = value;
                 points[row, column] = new Coordinates3d(grid.Grid.X(column), grid.Grid.Y(row), value);
             }
         }
 
-        var heatmap = plot.Add.Heatmap(banded);
+        var heatmap = plot.Add.Heatmap(intensities);
         heatmap.Colormap = new ScottPlot.Colormaps.Blues().Reversed();
         heatmap.Extent = new CoordinateRect(grid.Grid.XMin, grid.Grid.XMax, grid.Grid.YMin, grid.Grid.YMax);
-        // Heatmap row 0 is drawn at the top; our row 0 is the smallest y.
+        // Heatmap row 0 is drawn at the top; our row 0 is the smallest y. Smooth: interpolated, no stair steps.
         heatmap.FlipVertically = true;
-        plot.Add.ColorBar(heatmap);
+        heatmap.Smooth = true;
+        var colorBar = plot.Add.ColorBar(heatmap);
+        colorBar.Label = colorBarLabel;
 
         var contours = plot.Add.ContourLines(points, lines);
-        contours.LineColor = Colors.White.WithAlpha(0.6);
-        contours.LineWidth = 0.8f;
+        // The fill's colormap unreversed: a dark line on the light centre, a light line on the dark rim.
+        contours.Colormap = new ScottPlot.Colormaps.Blues();
+        contours.LineWidth = 1.2f;
         contours.LabelStyle.IsVisible = false;
+        return colorBar;
     }
 
     /// <summary>
-    /// Draws arrows scaled so that the longest is <paramref name="longestLength"/> data units (quiver's 'scale').
+    /// Draws <paramref name="arrows"/> with ScottPlot's vector field: lengths proportional to the vectors, the
+    /// longest <paramref name="longestPixels"/> pixels long.
     /// </summary>
-    public static void AddArrows(Plot plot, IReadOnlyList<FieldArrow> arrows, double longestLength, Color color, float lineWidth = 1.5f)
+    public static ScottPlot.Plottables.VectorField AddArrows(Plot plot, IReadOnlyList<FieldArrow> arrows, float longestPixels, Color color, float lineWidth = 1.5f)
     {
-        var longest = arrows.Max(a => Math.Sqrt((a.U * a.U) + (a.V * a.V)));
-        var scale = longest == 0 ? 0 : longestLength / longest;
-        foreach (var a in arrows)
-        {
-            var arrow = plot.Add.Arrow(new Coordinates(a.X, a.Y), new Coordinates(a.X + (a.U * scale), a.Y + (a.V * scale)));
-            arrow.ArrowLineColor = color;
-            arrow.ArrowFillColor = color;
-            arrow.ArrowLineWidth = 0;
-            // Heads shrink with the arrow, as quiver's do; a fixed head would swamp the short arrows.
-            var relative = longest == 0 ? 0 : Math.Sqrt((a.U * a.U) + (a.V * a.V)) / longest;
-            var head = (float)Math.Max(1.5, 4 * lineWidth * Math.Min(1, 2 * relative));
-            arrow.ArrowWidth = (float)Math.Max(0.6, lineWidth * Math.Min(1, 2 * relative));
-            arrow.ArrowheadWidth = head;
-            arrow.ArrowheadLength = head;
-            arrow.ArrowMinimumLength = 0;
-        }
+        // ScottPlot 5.1.59's vector field takes the vector in pixel orientation (y grows downwards): a vector (0, 1)
+        // is drawn pointing down. V is negated so that the arrows point the way the data vectors do.
+        var vectors = arrows.Select(a => new RootedCoordinateVector(new Coordinates(a.X, a.Y), new System.Numerics.Vector2((float)a.U, (float)-a.V))).ToList();
+        var field = plot.Add.VectorField(vectors, color);
+        field.MaximumArrowLength = longestPixels;
+        field.ArrowLineWidth = lineWidth;
+        // Rooted at the point, as matplotlib's quiver draws them (ScottPlot centres them by default); heads in
+        // proportion to the line.
+        field.ArrowAnchor = ArrowAnchor.Tail;
+        field.ArrowheadWidth = 4 + (4 * lineWidth);
+        field.ArrowheadLength = 4 + (4 * lineWidth);
+        field.ArrowheadAxisLength = 3 + (3 * lineWidth);
+        return field;
     }
 }

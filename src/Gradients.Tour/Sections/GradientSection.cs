@@ -33,15 +33,43 @@ public static class GradientSection
         output.WriteLine($"Step t = {t} along the gradient:   f changes by {f.Evaluate(alongGradient) - value:+0.000000;-0.000000} (t*|grad f| = {t * norm:0.000000}): uphill.");
         output.WriteLine($"Step t = {t} along the contour:    f changes by {f.Evaluate(alongContour) - value:+0.000000;-0.000000} (O(t^2)): the gradient is perpendicular to the contour.");
 
-        var contours = ContourSampling.Values(f, -3, 3, 240, -3, 3, 240);
-        var arrows = ContourSampling.GradientArrows(f, -2.5, 2.5, 12, -2.5, 2.5, 12);
+        context.Wrote(FigureFile.Save(Figure(), context.OutputFolder, "figure1-gradient-field", Figure1Width, Figure1Height));
+    }
+
+    /// <summary>Figure 1's size in pixels: with <see cref="Figure1Padding"/>, the data area is a 600×600 square.</summary>
+    public const int Figure1Width = 600 + 75 + 125, Figure1Height = 600 + 45 + 55;
+
+    // Fixed margins (left, right, bottom, top): the right one holds the colour bar and its label.
+    private static readonly PixelPadding Figure1Padding = new(75, 125, 55, 45);
+
+    /// <summary>
+    /// Figure 1: the filled contours of f on [−3, 3]², its gradient field (ScottPlot's vector field), and the point
+    /// p = (1, 0.5) with its gradient [2, 5].
+    /// </summary>
+    public static Plot Figure()
+    {
+        var f = ChapterFunction;
         var plot = new Plot();
-        ContourFigure.AddContours(plot, contours, bands: 20, lines: 10);
-        ContourFigure.AddArrows(plot, arrows, longestLength: 0.42, Colors.Red);
-        plot.Title("f(x,y) = x² + 5y²: gradient vectors (red) point uphill, perpendicular to contours");
+        ContourFigure.AddContours(plot, ContourSampling.Values(f, -3, 3, 241, -3, 3, 241), lines: 12, colorBarLabel: "f(x, y) = x² + 5y²");
+        ContourFigure.AddArrows(plot, ContourSampling.GradientArrows(f, -2.5, 2.5, 11, -2.5, 2.5, 11), longestPixels: 40, Colors.Red);
+
+        double[] p = [1.0, 0.5];
+        var marker = plot.Add.Marker(p[0], p[1], MarkerShape.FilledCircle, 11, Colors.Gold);
+        marker.MarkerLineColor = Colors.Black;
+        marker.MarkerLineWidth = 1.5f;
+        var label = plot.Add.Text("p", p[0] + 0.12, p[1] + 0.12);
+        label.LabelFontSize = 16;
+        label.LabelBold = true;
+        label.LabelFontColor = Colors.Black;
+
+        plot.Title("f(x, y) = x² + 5y²: the gradient points uphill, across the contours");
         plot.XLabel("x");
         plot.YLabel("y");
-        plot.Axes.SquareUnits();
-        context.Wrote(FigureFile.Save(plot, context.OutputFolder, "figure1-gradient-field", 800, 700));
+        // Square units on a square data area, tight to the sampled square [−3, 3]².
+        plot.Layout.Fixed(Figure1Padding);
+        plot.Axes.SetLimits(-3, 3, -3, 3);
+        // No legend: any corner would cover arrows; the title, the colour bar's label and the "p" label say it all.
+        plot.HideLegend();
+        return plot;
     }
 }

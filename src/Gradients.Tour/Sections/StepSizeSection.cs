@@ -48,6 +48,19 @@ public static class StepSizeSection
         context.Heading("4a. Finite differences: truncation against round-off");
         output.WriteLine("d/dx exp(x) at x = 1 (exactly e), error against the step h:");
 
+        foreach (var scheme in Schemes)
+        {
+            var (step, error) = AtDefaultStep(scheme);
+            var best = LogSteps.Select(h => (h, e: Error(scheme, h))).MinBy(p => p.e);
+            output.WriteLine($"  {scheme,-10} default h = {step:0.0e+00} gives error {error:0.0e+00}; best on the sweep {best.e:0.0e+00} at h = {Math.Pow(10, best.h):0.0e+00}");
+        }
+
+        context.Wrote(FigureFile.Save(Figure(), context.OutputFolder, "figure3-step-error", 900, 600));
+    }
+
+    /// <summary>Figure 3: the error of each scheme against the step, with the library's default step marked.</summary>
+    public static Plot Figure()
+    {
         var plot = new Plot();
         Color[] colors = [Colors.DarkOrange, Colors.SteelBlue, Colors.ForestGreen];
         for (var s = 0; s < Schemes.Length; s++)
@@ -63,16 +76,17 @@ public static class StepSizeSection
             var (step, error) = AtDefaultStep(scheme);
             var marker = plot.Add.Marker(Math.Log10(step), Math.Log10(Math.Max(error, 1e-17)), MarkerShape.FilledDiamond, 12, colors[s]);
             marker.LegendText = $"{scheme} default step";
-            var best = LogSteps.Select(h => (h, e: Error(scheme, h))).MinBy(p => p.e);
-            output.WriteLine($"  {scheme,-10} default h = {step:0.0e+00} gives error {error:0.0e+00}; best on the sweep {best.e:0.0e+00} at h = {Math.Pow(10, best.h):0.0e+00}");
         }
 
         LogAxis.Decades(plot.Axes.Bottom);
         LogAxis.Decades(plot.Axes.Left);
-        plot.ShowLegend(Alignment.UpperRight);
+        // The lower-left corner is empty (round-off errors grow leftwards from ~1e-11 upwards): the legend goes there.
+        plot.Legend.Alignment = Alignment.LowerLeft;
+        plot.ShowLegend();
         plot.Title("Error of finite differences of exp at x = 1: truncation (right) vs round-off (left)");
         plot.XLabel("step h");
         plot.YLabel("absolute error");
-        context.Wrote(FigureFile.Save(plot, context.OutputFolder, "figure3-step-error", 900, 600));
+        return plot;
+
     }
 }

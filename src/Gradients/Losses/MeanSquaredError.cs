@@ -124,14 +124,14 @@ public static partial class MeanSquaredError
     /// <param name="intercept">The intercept (bias) b.</param>
     /// <param name="gradient">Receives (2/N)·Xᵀr + 2λw, length D; must not overlap an input.</param>
     /// <param name="interceptGradient">Receives (2/N)·Σr, the derivative with respect to b (not penalized).</param>
-    /// <param name="residuals">Empty, or length N: receives r = Xw + b − y; must not overlap an input or <paramref name="gradient"/>.</param>
-    /// <param name="options">Ridge penalty and threading.</param>
+    /// <param name="residuals">Empty (the default: not wanted), or length N: receives r = Xw + b − y; must not overlap an input or <paramref name="gradient"/>.</param>
+    /// <param name="options">Ridge penalty and threading; the default is no penalty, one thread.</param>
     /// <returns>The loss (1/N)·‖r‖² + λ‖w‖²; NaN if the data hold a NaN.</returns>
     /// <exception cref="ArgumentException">A length does not match N and D, N or D is zero, or an output overlaps an input.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public static T LossAndGradient<T>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept,
-        Span<T> gradient, out T interceptGradient, Span<T> residuals, MeanSquaredErrorOptions options)
+        Span<T> gradient, out T interceptGradient, Span<T> residuals = default, MeanSquaredErrorOptions options = default)
         where T : IFloatingPointIeee754<T>
     {
         ValidateShape(features, targets, weights);

@@ -185,8 +185,10 @@ public sealed class MeanSquaredErrorAccumulator<T>
     }
 
     /// <summary>The loss (1/N)·Σr² + λ‖w‖² over the rows so far.</summary>
+    /// <returns>The loss.</returns>
     /// <exception cref="InvalidOperationException">No rows were added.</exception>
-    public T Loss => T.CreateTruncating(LossValue());
+    /// <remarks>A method, like <see cref="LossAndGradient(Span{T})"/> and <see cref="MeanSquaredError.Loss{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T})"/>: it computes from the sums.</remarks>
+    public T Loss() => T.CreateTruncating(LossValue());
 
     /// <summary>The loss and the gradient with respect to w over the rows so far.</summary>
     /// <param name="gradient">Receives (2/N)·Σ r·x + 2λw, length D.</param>

@@ -103,7 +103,7 @@ public sealed class ApiReferenceSnippets
     {
         // begin-snippet: api-GradientFunction
         GradientFunction<double> gradient = (x, g) => { g[0] = 2 * x[0]; g[1] = 10 * x[1]; };
-        var report = GradientCheck.Check<double>(x => (x[0] * x[0]) + (5 * x[1] * x[1]), gradient, [1.0, 0.5]);
+        var report = GradientCheck.Check(x => (x[0] * x[0]) + (5 * x[1] * x[1]), gradient, [1.0, 0.5]);
         // report.Passed == true
         // end-snippet
 
@@ -204,7 +204,7 @@ public sealed class ApiReferenceSnippets
     public void Finite_difference()
     {
         // begin-snippet: api-FiniteDifference
-        var slope = FiniteDifference.Derivative<double>(Math.Sin, 1.0); // ≈ cos 1
+        var slope = FiniteDifference.Derivative(Math.Sin, 1.0); // ≈ cos 1
         var hessian = new double[4];
         FiniteDifference.Hessian<double, Booth<double>>(default, [0.0, 0.0], hessian); // ≈ [10, 8, 8, 10]
         // end-snippet
@@ -230,7 +230,7 @@ public sealed class ApiReferenceSnippets
             StepKind = StepSizeKind.Absolute,
             Step = 1e-4,
         };
-        var estimate = FiniteDifference.Derivative<double>(x => x * x, 3.0, options);
+        var estimate = FiniteDifference.Derivative(x => x * x, 3.0, options);
         // estimate.Value ≈ 6 + h = 6.0001 (forward differences are first order), estimate.Step == 1e-4
         // end-snippet
 
@@ -244,7 +244,7 @@ public sealed class ApiReferenceSnippets
     {
         // begin-snippet: api-FiniteDifferenceScheme
         var fourth = new FiniteDifferenceOptions<double> { Scheme = FiniteDifferenceScheme.FourthOrderCentral };
-        var slope = FiniteDifference.Derivative<double>(Math.Exp, 0.0, fourth).Value; // ≈ 1, error ~1e-13
+        var slope = FiniteDifference.Derivative(Math.Exp, 0.0, fourth).Value; // ≈ 1, error ~1e-13
         // end-snippet
 
         // Fourth-order central: truncation h⁴|f⁽⁵⁾|/30 with h = ε^⅕ ≈ 7e-4 → ≈ 1e-14; round-off ≈ 1.5ε|f|/h ≈ 5e-13.
@@ -256,7 +256,7 @@ public sealed class ApiReferenceSnippets
     {
         // begin-snippet: api-FiniteDifferenceEstimate
         var richardson = new FiniteDifferenceOptions<double> { Scheme = FiniteDifferenceScheme.Richardson };
-        var estimate = FiniteDifference.Derivative<double>(Math.Exp, 1.0, richardson);
+        var estimate = FiniteDifference.Derivative(Math.Exp, 1.0, richardson);
         // estimate.Value ≈ e, estimate.HasErrorEstimate, estimate.ErrorEstimate ≈ |Value − e|
         // end-snippet
 
@@ -273,7 +273,7 @@ public sealed class ApiReferenceSnippets
         // begin-snippet: api-FiniteDifferenceResult
         var options = new FiniteDifferenceOptions<double> { Scheme = FiniteDifferenceScheme.Richardson };
         var gradient = new double[2];
-        var result = FiniteDifference.Gradient<double>(x => (x[0] * x[0]) + (5 * x[1] * x[1]), [1.0, 0.5], gradient, options);
+        var result = FiniteDifference.Gradient(x => (x[0] * x[0]) + (5 * x[1] * x[1]), [1.0, 0.5], gradient, options);
         // result.Evaluations == 8 (four per coordinate), result.MaxErrorEstimate bounds the worst component's error
         // end-snippet
 
@@ -308,7 +308,7 @@ public sealed class ApiReferenceSnippets
         // begin-snippet: api-StepSizeKind
         // Relative (the default): h = Step·max(|x|, 1); Absolute: h = Step as given.
         var relative = new FiniteDifferenceOptions<double> { Step = 1e-3, StepKind = StepSizeKind.Relative };
-        var estimate = FiniteDifference.Derivative<double>(x => x * x, 1000.0, relative); // estimate.Step ≈ 1
+        var estimate = FiniteDifference.Derivative(x => x * x, 1000.0, relative); // estimate.Step ≈ 1
         // end-snippet
 
         // The rounding to a representable stencil moves h by at most half an ulp of 1000 ≈ 1.1e-13.
@@ -325,14 +325,14 @@ public sealed class ApiReferenceSnippets
         static double DefinedForNonNegative(double x) => x >= 0 ? (x * x) + x : double.NaN;
 
         var fallBack = new FiniteDifferenceOptions<double> { NonFiniteValues = NonFiniteValuePolicy.FallBackToOneSided };
-        var estimate = FiniteDifference.Derivative<double>(DefinedForNonNegative, 0.0, fallBack);
+        var estimate = FiniteDifference.Derivative(DefinedForNonNegative, 0.0, fallBack);
         // estimate.OneSided == true, estimate.Value ≈ 1; with the default policy (Throw): NotFiniteNumberException
         // end-snippet
 
         // A one-sided difference at 0 with h ≤ ∛ε: truncation ≤ h|f''| ≈ 1.2e-5 at first order; round-off ε/h.
         Assert.True(estimate.OneSided);
         Assert.Equal(1.0, estimate.Value, 1e-4);
-        Assert.Throws<NotFiniteNumberException>(() => FiniteDifference.Derivative<double>(DefinedForNonNegative, 0.0));
+        Assert.Throws<NotFiniteNumberException>(() => FiniteDifference.Derivative(DefinedForNonNegative, 0.0));
     }
 
     // ---- Directional & gradient fields ----
@@ -342,13 +342,13 @@ public sealed class ApiReferenceSnippets
     {
         // begin-snippet: api-Directional
         double[] gradient = [2.0, 5.0];
-        var along = Directional.Derivative<double>(gradient, [1.0, 1.0]); // ∇f·d/‖d‖ = 7/√2
+        var along = Directional.Derivative(gradient, [1.0, 1.0]);  // ∇f·d/‖d‖ = 7/√2
         var directions = new double[8];
-        Directional.UnitCircle<double>(directions);                       // 0°, 90°, 180°, 270°
+        Directional.UnitCircle(directions);                        // 0°, 90°, 180°, 270°
         var rates = new double[4];
-        Directional.Derivatives<double>(gradient, directions, rates);      // ≈ [2, 5, −2, −5]
+        Directional.Derivatives(gradient, directions, rates);      // ≈ [2, 5, −2, −5]
         var descent = new double[2];
-        var rate = Directional.SteepestDescent<double>(gradient, descent); // −√29, descent = −∇f/√29
+        var rate = Directional.SteepestDescent(gradient, descent); // −√29, descent = −∇f/√29
         // end-snippet
 
         // Each is a dot product of length 2 and a norm: a few roundings, ≤ 8ε relative to ‖∇f‖‖d‖.
@@ -360,7 +360,7 @@ public sealed class ApiReferenceSnippets
         Assert.Equal(-5.0, rates[3], tolerance);
         Assert.Equal(-Math.Sqrt(29), rate, tolerance);
         Assert.Equal(-2 / Math.Sqrt(29), descent[0], 4 * Eps);
-        Assert.Equal(Math.Sqrt(29), Directional.MaximalRate<double>(gradient), tolerance);
+        Assert.Equal(Math.Sqrt(29), Directional.MaximalRate(gradient), tolerance);
     }
 
     [Fact]
@@ -427,7 +427,7 @@ public sealed class ApiReferenceSnippets
     {
         // begin-snippet: api-GradientCheckReport
         GradientFunction<double> wrong = (x, g) => { g[0] = 2 * x[0]; g[1] = 5 * x[1]; }; // ∂/∂y should be 10y
-        var report = GradientCheck.Check<double>(x => (x[0] * x[0]) + (5 * x[1] * x[1]), wrong, [1.0, 0.5]);
+        var report = GradientCheck.Check(x => (x[0] * x[0]) + (5 * x[1] * x[1]), wrong, [1.0, 0.5]);
         // report.Passed == false, report.FailureCount == 1, report.WorstIndex == 1
         Console.WriteLine(report); // a table: index, analytic, numeric, errors, tolerance
         // end-snippet
@@ -492,7 +492,7 @@ public sealed class ApiReferenceSnippets
         double[] targets = [1, 2];
         double[] weights = [0.5, 0.5];
         var gradient = new double[2];
-        var loss = MeanSquaredError.LossAndGradient<double>(features, targets, weights, gradient);
+        var loss = MeanSquaredError.LossAndGradient(features, targets, weights, gradient);
         // r = Xw − y = [0.5, 1.5]; loss = (0.25 + 2.25)/2 = 1.25; gradient = (2/N)·Xᵀr = [5, 7]
         // end-snippet
 
@@ -507,13 +507,13 @@ public sealed class ApiReferenceSnippets
     {
         // begin-snippet: api-MeanSquaredErrorOptions
         var ridge = new MeanSquaredErrorOptions { L2Penalty = 0.1, MaxDegreeOfParallelism = -1 };
-        var loss = MeanSquaredError.Loss<double>([1, 2, 3, 4], [1, 2], [0.5, 0.5], ridge);
+        var loss = MeanSquaredError.Loss([1, 2, 3, 4], [1, 2], [0.5, 0.5], ridge);
         // 1.25 + 0.1·‖w‖² = 1.25 + 0.05 = 1.3 (bit-identical for any thread count)
         // end-snippet
 
         // As above, plus the penalty's two products and one addition.
         Assert.Equal(1.3, loss, 16 * Eps * 10);
-        Assert.Equal(MeanSquaredError.Loss<double>([1, 2, 3, 4], [1, 2], [0.5, 0.5], ridge with { MaxDegreeOfParallelism = 1 }), loss);
+        Assert.Equal(MeanSquaredError.Loss([1, 2, 3, 4], [1, 2], [0.5, 0.5], ridge with { MaxDegreeOfParallelism = 1 }), loss);
     }
 
     [Fact]
@@ -523,12 +523,12 @@ public sealed class ApiReferenceSnippets
         // K = 2 outputs sharing X: targets N×K, weights D×K, gradient D×K, one loss per output
         var losses = new double[2];
         var gradients = new double[4];
-        MeanSquaredError.LossAndGradient<double>([1, 2, 3, 4], [1, 0, 2, 0], [0.5, 0, 0.5, 0], gradients, losses);
+        MeanSquaredError.LossAndGradient([1, 2, 3, 4], [1, 0, 2, 0], [0.5, 0, 0.5, 0], gradients, losses);
         // losses = [1.25, 0], output 0 is the single-output problem above
 
         // Intercept b, its gradient (2/N)·Σr and the residuals
         var residuals = new double[2];
-        var lossB = MeanSquaredError.LossAndGradient<double>([1, 2, 3, 4], [1, 2], [0.5, 0.5], 1.0, new double[2], out var db, residuals, default);
+        var lossB = MeanSquaredError.LossAndGradient([1, 2, 3, 4], [1, 2], [0.5, 0.5], 1.0, new double[2], out var db, residuals);
         // residuals = [1.5, 2.5], db = 4
 
         // System.Numerics.Tensors: features rank 2 (N×D), targets and weights rank 1
@@ -560,7 +560,7 @@ public sealed class ApiReferenceSnippets
 
         Assert.Equal(2, accumulator.Count);
         var whole = new double[2];
-        var wholeLoss = MeanSquaredError.LossAndGradient<double>([1, 2, 3, 4], [1, 2], [0.5, 0.5], whole);
+        var wholeLoss = MeanSquaredError.LossAndGradient([1, 2, 3, 4], [1, 2], [0.5, 0.5], whole);
 
         // Both sum the same double residuals in the same row order: identical up to a few roundings.
         Assert.Equal(wholeLoss, loss, 16 * Eps * 10);

@@ -12,10 +12,12 @@ public sealed partial class DocumentationSnippetTests
     public static TheoryData<string, string> Placements { get; } = new()
     {
         { "README.md", "quick-start" },
+        { "src/Gradients/README.md", "quick-start" },
         { "docs/getting-started.md", "quick-start" },
         { "docs/getting-started.md", "richardson" },
         { "docs/getting-started.md", "directional" },
         { "docs/getting-started.md", "mse" },
+        { "docs/getting-started.md", "linear-regression" },
         { "docs/getting-started.md", "checker" },
     };
 

@@ -103,7 +103,7 @@ public sealed class MeanSquaredErrorAccumulatorTests
     public void Misuse_is_reported()
     {
         var accumulator = new MeanSquaredErrorAccumulator<double>(new double[3]);
-        Assert.Throws<InvalidOperationException>(() => accumulator.Loss);
+        Assert.Throws<InvalidOperationException>(() => accumulator.Loss());
         var e = Assert.Throws<ArgumentException>(() => accumulator.Add(new double[7], new double[2]));
         Assert.Equal("features", e.ParamName);
         Assert.Contains("2 × 3", e.Message, StringComparison.Ordinal);
