@@ -36,6 +36,7 @@ public static class StepSize
         {
             FiniteDifferenceScheme.Forward or FiniteDifferenceScheme.Backward => StepFactors<T>.SquareRoot,
             FiniteDifferenceScheme.FourthOrderCentral or FiniteDifferenceScheme.Richardson => StepFactors<T>.FifthRoot,
+            FiniteDifferenceScheme.Adaptive => AdaptiveStencil.InitialFactor<T>(),
             _ => StepFactors<T>.CubeRoot,
         };
 
