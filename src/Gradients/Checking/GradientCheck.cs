@@ -16,10 +16,12 @@ namespace Gradients;
 /// |analytic − numeric| ≤ safety · predicted + c·ε·|analytic|.</para>
 /// <para><b>Full check</b> (<see cref="Check{T, TFunction}(TFunction, ReadOnlySpan{T}, GradientCheckOptions?)"/>):
 /// <see cref="FiniteDifference.Gradient{T, TFunction}(TFunction, ReadOnlySpan{T}, Span{T}, in FiniteDifferenceOptions{T}, Span{T}, Span{T})"/>
-/// with <see cref="FiniteDifferenceScheme.Richardson"/>: central differences at h/2 and h per component, extrapolated.
-/// The predicted error is the engine's estimate (the last Richardson correction, which estimates the truncation, plus
-/// round-off for values exact to ε; Numerical Recipes §5.7) plus 3E/h, the round-off the stencil's coefficients
-/// (Σ|cⱼ| = 3/h) give values erring by E. 4n + 1 evaluations.</para>
+/// with <see cref="FiniteDifferenceScheme.Adaptive"/> (Ridders' method, Numerical Recipes §5.7): per component a
+/// tableau of central differences at steps from large to small, which finds the step that suits f and estimates the
+/// error of the value it returns. The predicted error is that estimate plus 2E/h, what values erring by E move the
+/// extrapolated quotient at the chosen step h, so each component's tolerance follows its own numeric error. Every
+/// entry states its <see cref="GradientCheckEntry{T}.Resolution"/>, the smallest relative error it is sure to catch;
+/// the report states the largest. Typically 10–16 evaluations per component.</para>
 /// <para><b>Fast check</b> (<see cref="CheckRandomDirections{T, TFunction}(TFunction, ReadOnlySpan{T}, int, int, GradientCheckOptions?)"/>):
 /// k seeded random unit directions u (uniform on the sphere), each compared by the engine's two-evaluation
 /// <see cref="FiniteDifference.DirectionalDerivative{T, TFunction}(TFunction, ReadOnlySpan{T}, ReadOnlySpan{T}, in FiniteDifferenceOptions{T})"/>
@@ -55,8 +57,12 @@ public static class GradientCheck
     /// <exception cref="ArgumentException"><paramref name="x"/> is empty or not finite, or the options are invalid.</exception>
     public static GradientCheckReport<T> Check<T>(
         Func<ReadOnlySpan<T>, T> function, GradientFunction<T> gradient, ReadOnlySpan<T> x, GradientCheckOptions? options = null)
-        where T : IFloatingPointIeee754<T> =>
-        Check<T, DelegateDifferentiableFunction<T>>(new DelegateDifferentiableFunction<T>(function, gradient), x, options);
+        where T : IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(gradient);
+        return Check<T, DelegateDifferentiableFunction<T>>(new DelegateDifferentiableFunction<T>(function, gradient), x, options);
+    }
 
     /// <summary>Checks the analytic gradient of <paramref name="function"/> against central differences, component by component.</summary>
     /// <typeparam name="T">The floating-point type.</typeparam>
@@ -71,46 +77,49 @@ public static class GradientCheck
         where TFunction : IDifferentiableFunction<T>
     {
         options ??= GradientCheckOptions.Default;
-        options.Validate();
+        options.Validate<T>();
         ValidatePoint(x);
         if (function is null)
         {
             ThrowHelper.ThrowArgumentNull(nameof(function));
         }
 
+        // f and its gradient see a copy of x, as the finite-difference routines give f: the caller's x is never
+        // handed out, so a function that writes to its argument cannot change it.
         var n = x.Length;
+        var point = x.ToArray();
         var analytic = new T[n];
-        var value = function.EvaluateWithGradient(x, analytic);
+        var value = function.EvaluateWithGradient(point, analytic);
+        if (!T.IsFinite(value))
+        {
+            throw new NotFiniteNumberException(
+                $"f returned {value} at the point x (length {n}); a gradient check needs a finite f(x).", double.CreateTruncating(value));
+        }
+
         var numeric = new T[n];
         var estimates = new T[n];
         var steps = new T[n];
         var log = new EvaluationLog<T>();
         var result = FiniteDifference.Gradient<T, LoggedFunction<T, TFunction>>(
             new LoggedFunction<T, TFunction>(function, log),
-            x,
+            point,
             numeric,
-            new FiniteDifferenceOptions<T> { Scheme = FiniteDifferenceScheme.Richardson, FunctionValue = value },
+            new FiniteDifferenceOptions<T> { Scheme = FiniteDifferenceScheme.Adaptive, FunctionValue = value },
             estimates,
             steps);
-
-        // Σⱼ|xⱼ·∂f/∂xⱼ| from the numeric gradient: a wrong analytic gradient cannot widen its own tolerance.
-        var inputSensitivity = T.Zero;
-        for (var j = 0; j < n; j++)
-        {
-            inputSensitivity += T.Abs(x[j] * numeric[j]);
-        }
 
         var epsilon = MachineEpsilon<T>();
         var evaluationError = T.CreateTruncating(options.EvaluationError) * epsilon;
         var safety = T.CreateTruncating(options.SafetyFactor);
-        var oneEvaluation = evaluationError * (T.Max(T.Abs(value), log.LargestMagnitude) + inputSensitivity);
         var entries = new GradientCheckEntry<T>[n];
         for (var i = 0; i < n; i++)
         {
-            // The engine's Richardson estimate (|correction| + round-off of f values exact to ε) plus the round-off of
-            // the evaluation-error model: the stencil (4·D(h/2) − D(h))/3 weighs its four values by
-            // Σ|cⱼ| = (4/3)·(2/h) + (1/3)·(2/(2h)) = 3/h, so errors of ≤ E per value move it by ≤ 3E/h.
-            var predicted = estimates[i] + (T.CreateTruncating(3) * oneEvaluation / steps[i]);
+            // The adaptive tableau's estimate of the error of the value it returned (Ridders; the spread of its
+            // extrapolations at the chosen step, which includes the noise f really has, plus the round-off of values
+            // exact to ε). Unlike a fixed stencil, it needs no model of f's evaluation error: adding the model's
+            // E/h bound made the float tolerance 40× looser (resolution 7.6e-2 against 1.9e-3 on the test set) with
+            // no false alarm removed. EvaluationError still covers the analytic value's own rounding.
+            var predicted = estimates[i];
             var tolerance = (safety * predicted) + (evaluationError * T.Abs(analytic[i]));
             entries[i] = Entry(i, analytic[i], numeric[i], steps[i], predicted, tolerance);
         }
@@ -138,8 +147,12 @@ public static class GradientCheck
         int directionCount = DefaultDirectionCount,
         int seed = 0,
         GradientCheckOptions? options = null)
-        where T : IFloatingPointIeee754<T> =>
-        CheckRandomDirections<T, DelegateDifferentiableFunction<T>>(new DelegateDifferentiableFunction<T>(function, gradient), x, directionCount, seed, options);
+        where T : IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(gradient);
+        return CheckRandomDirections<T, DelegateDifferentiableFunction<T>>(new DelegateDifferentiableFunction<T>(function, gradient), x, directionCount, seed, options);
+    }
 
     /// <summary>
     /// Fast check of <paramref name="function"/>'s analytic gradient along <paramref name="directionCount"/> seeded
@@ -160,11 +173,19 @@ public static class GradientCheck
         where TFunction : IDifferentiableFunction<T>
     {
         options ??= GradientCheckOptions.Default;
-        options.Validate();
+        options.Validate<T>();
         ValidatePoint(x);
         if (directionCount < 1)
         {
             ThrowHelper.ThrowArgumentOutOfRange(nameof(directionCount), directionCount, "A fast check needs at least one direction.");
+        }
+
+        if ((long)directionCount * x.Length > Array.MaxLength)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(
+                nameof(directionCount),
+                directionCount,
+                $"{directionCount} directions of length n = {x.Length} need {(long)directionCount * x.Length} elements, more than an array holds ({Array.MaxLength}).");
         }
 
         if (function is null)
@@ -172,9 +193,17 @@ public static class GradientCheck
             ThrowHelper.ThrowArgumentNull(nameof(function));
         }
 
+        // f and its gradient see a copy of x (see Check).
         var n = x.Length;
+        var point = x.ToArray();
+        x = point;
         var analytic = new T[n];
-        var value = function.EvaluateWithGradient(x, analytic);
+        var value = function.EvaluateWithGradient(point, analytic);
+        if (!T.IsFinite(value))
+        {
+            throw new NotFiniteNumberException(
+                $"f returned {value} at the point x (length {n}); a gradient check needs a finite f(x).", double.CreateTruncating(value));
+        }
         var directions = RandomUnitDirections<T>(directionCount, n, seed);
         var epsilon = MachineEpsilon<T>();
         var two = T.CreateTruncating(2);
