@@ -26,6 +26,7 @@ public sealed class GradientCheckResolutionTests
         var wrong = 0;
         var missed = 0;
         var missedAboveResolution = new List<string>();
+        var missedByBug = new int[4];
         var resolutions = new List<double>();
         var bugNames = new[] { "relative 1e-4", "relative 1e-3", "sign", "transposed" };
         for (var c = 0; c < Functions; c++)
@@ -65,6 +66,7 @@ public sealed class GradientCheckResolutionTests
                 if (report.Passed)
                 {
                     missed++;
+                    missedByBug[bug]++;
                     var resolution = double.CreateTruncating(report.Resolution);
                     if (size > resolution)
                     {
@@ -76,7 +78,7 @@ public sealed class GradientCheckResolutionTests
 
         resolutions.Sort();
         var summary = string.Create(CultureInfo.InvariantCulture,
-            $"{typeof(T).Name}: {Functions} correct gradients, {falseAlarms} false alarms; {wrong} wrong gradients, {missed} missed ({100.0 * missed / wrong:F1}%); resolution median {resolutions[resolutions.Count / 2]:E1}, max {resolutions[^1]:E1}");
+            $"{typeof(T).Name}: {Functions} correct gradients, {falseAlarms} false alarms; {wrong} wrong gradients, {missed} missed ({100.0 * missed / wrong:F1}%: {string.Join(", ", bugNames.Select((name, b) => $"{name} {missedByBug[b]} of {Functions}"))}); resolution median {resolutions[resolutions.Count / 2]:E1}, max {resolutions[^1]:E1}");
         var directory = Path.Combine(RepositoryPaths.Root, "artifacts", "accuracy");
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, $"checker-{typeof(T).Name}.txt"), summary + Environment.NewLine);

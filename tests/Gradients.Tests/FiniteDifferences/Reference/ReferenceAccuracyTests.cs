@@ -50,6 +50,28 @@ public sealed class ReferenceAccuracyTests
         }
     }
 
+    /// <summary>
+    /// Issue 14, item 3: with their steps at 1.5× and 3× the central one (StepSize.Factor), FourthOrderCentral and
+    /// Richardson fail no more often than Central and are no less accurate at the median, in every band.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Fourth_order_and_Richardson_are_never_worse_than_central_in_any_band(bool single)
+    {
+        var measured = single ? Single.Value : Double.Value;
+        var central = measured.Bands[FiniteDifferenceScheme.Central];
+        foreach (var scheme in new[] { FiniteDifferenceScheme.FourthOrderCentral, FiniteDifferenceScheme.Richardson })
+        {
+            for (var b = 0; b < ReferenceSet.Bands.Length; b++)
+            {
+                var band = measured.Bands[scheme][b];
+                Assert.True(band.Failures <= central[b].Failures, $"{scheme}, band 1e{ReferenceSet.Bands[b]}: {band.Failures} failures, Central {central[b].Failures}");
+                Assert.True(band.Median <= central[b].Median, $"{scheme}, band 1e{ReferenceSet.Bands[b]}: median {band.Median:E2}, Central {central[b].Median:E2}");
+            }
+        }
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
