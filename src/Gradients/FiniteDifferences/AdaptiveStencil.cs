@@ -192,7 +192,7 @@ internal static class AdaptiveStencil
                         outcome.FailedValue = T.IsFinite(plus) ? minus : plus;
                     }
 
-                    if (rows > 0 && !(span > T.Zero))
+                    if (!(span > T.Zero))
                     {
                         break; // the step no longer moves x: nothing finer to learn
                     }
@@ -222,7 +222,7 @@ internal static class AdaptiveStencil
                         outcome.FailedValue = value;
                     }
 
-                    if (rows > 0 && T.IsZero(delta))
+                    if (T.IsZero(delta))
                     {
                         break;
                     }
@@ -354,7 +354,6 @@ internal static class AdaptiveStencil
         outcome.Step = bestStep;
         return StencilStatus.Ok;
     }
-
 }
 
 /// <summary>One row of the extrapolation tableau (or the last steps), on the stack.</summary>

@@ -93,10 +93,12 @@ public sealed class AdaptiveSchemeTests
         Assert.Contains("Adaptive", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void The_serial_gradient_allocates_nothing()
+    [Theory]
+    [InlineData(100)] // the point's copy on the stack
+    [InlineData(1000)] // rented from the array pool
+    public void The_serial_gradient_allocates_nothing(int n)
     {
-        var x = Enumerable.Range(0, 100).Select(i => i % 2 == 0 ? -1.2 : 1.0).ToArray();
+        var x = Enumerable.Range(0, n).Select(i => i % 2 == 0 ? -1.2 : 1.0).ToArray();
         var gradient = new double[x.Length];
         var estimates = new double[x.Length];
         var function = new Rosenbrock<double>();
