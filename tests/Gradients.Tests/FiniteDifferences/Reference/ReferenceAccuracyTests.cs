@@ -52,7 +52,8 @@ public sealed class ReferenceAccuracyTests
 
     /// <summary>
     /// Issue 14, item 3: with their steps at 1.5× and 3× the central one (StepSize.Factor), FourthOrderCentral and
-    /// Richardson fail no more often than Central and are no less accurate at the median, in every band.
+    /// Richardson fail no more often than Central and are no less accurate at the median (where Central's median is
+    /// not itself a failure), in every band.
     /// </summary>
     [Theory]
     [InlineData(false)]
@@ -67,7 +68,8 @@ public sealed class ReferenceAccuracyTests
             {
                 var band = measured.Bands[scheme][b];
                 Assert.True(band.Failures <= central[b].Failures, $"{scheme}, band 1e{ReferenceSet.Bands[b]}: {band.Failures} failures, Central {central[b].Failures}");
-                Assert.True(band.Median <= central[b].Median, $"{scheme}, band 1e{ReferenceSet.Bands[b]}: median {band.Median:E2}, Central {central[b].Median:E2}");
+                // Medians compared where Central's is a success; a median of failures (≈ 1 both) says nothing.
+                Assert.True(central[b].Median > 1e-2 || band.Median <= central[b].Median, $"{scheme}, band 1e{ReferenceSet.Bands[b]}: median {band.Median:E2}, Central {central[b].Median:E2}");
             }
         }
     }
