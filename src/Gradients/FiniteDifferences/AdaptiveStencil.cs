@@ -65,6 +65,12 @@ internal static class AdaptiveStencil
     {
         outcome = default;
         outcome.ErrorEstimate = T.NaN;
+        if (!T.IsFinite(step))
+        {
+            // ¼·|x| rounded past the top of the range (|x| near T.MaxValue): start from the largest finite step.
+            step = T.BitDecrement(T.PositiveInfinity) / T.CreateTruncating(SearchRatio);
+        }
+
         var smallestRoom = T.Min(roomMinus, roomPlus);
         var sixteenth = T.CreateTruncating(0.0625);
         StencilStatus status;
@@ -183,7 +189,10 @@ internal static class AdaptiveStencil
                 var minus = line.Evaluate(-h, out var deltaMinus);
                 outcome.Evaluations += 2;
                 var span = deltaPlus - deltaMinus;
-                if (!T.IsFinite(plus) || !T.IsFinite(minus) || !(span > T.Zero))
+
+                // An infinite span (x ± h overflowed near the top of the range) is treated like a value outside f's
+                // domain: shrink and restart.
+                if (!T.IsFinite(plus) || !T.IsFinite(minus) || !(span > T.Zero) || !T.IsFinite(span))
                 {
                     if (!T.IsFinite(plus) || !T.IsFinite(minus))
                     {
@@ -213,7 +222,7 @@ internal static class AdaptiveStencil
             {
                 var value = line.Evaluate(sign * h, out var delta);
                 outcome.Evaluations++;
-                if (!T.IsFinite(value) || T.IsZero(delta))
+                if (!T.IsFinite(value) || T.IsZero(delta) || !T.IsFinite(delta))
                 {
                     if (!T.IsFinite(value))
                     {

@@ -51,6 +51,19 @@ public sealed class AdaptiveSchemeTests
     }
 
     [Fact]
+    public void Extreme_magnitudes_give_finite_correct_slopes()
+    {
+        // Near the top of the range the first steps overflow x ± h; they are shrunk like a domain violation.
+        var nearMax = FiniteDifference.Derivative(v => Math.Tanh(v / 1e308), 1.7e308, Adaptive);
+        Assert.True(double.IsFinite(nearMax.Value));
+        Assert.Equal((1 - Math.Pow(Math.Tanh(1.7), 2)) / 1e308, nearMax.Value, 1e-300);
+
+        // f(x ± h) finite, their difference beyond double: the quotient is scaled, never ±∞ (the slope 1e308 exists).
+        var steep = FiniteDifference.Derivative(v => 1e308 * v, 0.0, Adaptive);
+        Assert.Equal(1e308, steep.Value, 1e308 * 1e-12);
+    }
+
+    [Fact]
     public void Gradient_reports_every_evaluation_and_the_estimate_per_component()
     {
         double[] x = [-1.2, 1.0, 0.5];
