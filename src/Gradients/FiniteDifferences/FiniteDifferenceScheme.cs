@@ -34,7 +34,8 @@ public enum FiniteDifferenceScheme
     /// smallest error estimate (Ridders 1982; Numerical Recipes §5.7 <c>dfridr</c>; as in numdifftools). It finds the
     /// scale of f by itself, shrinks the step when a stencil point leaves f's domain (whatever
     /// <see cref="FiniteDifferenceOptions{T}.NonFiniteValues"/> says) and turns one-sided near a bound. Typically
-    /// 10–16 evaluations per coordinate, up to 80 when f varies on a scale far from max(|x|, 1); accurate to about
+    /// 10–16 evaluations per coordinate, up to 80 when f varies on a scale far from max(|x|, 1) (twice that when no
+    /// central step works and both one-sided tableaus are tried); accurate to about
     /// ε^(8/9) relative, with an error estimate of the value returned (large when the tableau did not converge).
     /// Gradient, derivative and directional derivative; not the Jacobian or the Hessian.
     /// </summary>
