@@ -23,6 +23,13 @@ public readonly record struct GradientCheckEntry<T>(
     /// <summary>Whether <see cref="AbsoluteError"/> is within <see cref="Tolerance"/> (a NaN error fails).</summary>
     public bool Passed => AbsoluteError <= Tolerance;
 
+    /// <summary>
+    /// The smallest relative error of the analytic value this entry is sure to catch: (tolerance + predicted error) /
+    /// |numeric|. An analytic value off by more than that relative to the true one fails, whatever the finite-difference
+    /// error (at most the predicted one) did; smaller errors may pass. +∞ when the numeric value is 0.
+    /// </summary>
+    public T Resolution => T.IsZero(Numeric) ? T.PositiveInfinity : (Tolerance + PredictedError) / T.Abs(Numeric);
+
     /// <summary>How far outside (&gt; 1) or inside (≤ 1) the tolerance the error lies: error / tolerance.</summary>
     public T ToleranceRatio => T.IsZero(Tolerance) ? (T.IsZero(AbsoluteError) ? T.Zero : T.PositiveInfinity) : AbsoluteError / Tolerance;
 }

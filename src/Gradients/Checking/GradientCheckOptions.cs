@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Gradients;
 
 /// <summary>Settings of <see cref="GradientCheck"/>: how much error the finite-difference model allows.</summary>
@@ -21,16 +23,25 @@ public sealed record GradientCheckOptions
     /// </summary>
     public double EvaluationError { get; init; } = 16;
 
-    internal void Validate()
+    /// <summary>
+    /// Rejects settings that make no sense or that would make a tolerance in <typeparamref name="T"/> infinite or NaN:
+    /// both factors must be finite and ≥ 1, and EvaluationError·ε and SafetyFactor·EvaluationError·ε below 1 (an
+    /// evaluation error of 1/ε epsilons means f has no correct digit, and no check can say anything).
+    /// </summary>
+    internal void Validate<T>()
+        where T : IFloatingPointIeee754<T>
     {
-        if (!(SafetyFactor >= 1) || double.IsInfinity(SafetyFactor))
+        var epsilon = double.CreateTruncating(StepSize.MachineEpsilon<T>());
+        if (!(SafetyFactor >= 1) || !double.IsFinite(SafetyFactor) || !(SafetyFactor * epsilon < 1))
         {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(SafetyFactor), SafetyFactor, "The safety factor must be finite and at least 1.");
+            ThrowHelper.ThrowArgument(
+                $"options.SafetyFactor is {SafetyFactor}; it must be finite, at least 1 and below 1/ε = {1 / epsilon} for {typeof(T).Name}.", "options");
         }
 
-        if (!(EvaluationError >= 1) || double.IsInfinity(EvaluationError))
+        if (!(EvaluationError >= 1) || !double.IsFinite(EvaluationError) || !(SafetyFactor * EvaluationError * epsilon < 1))
         {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(EvaluationError), EvaluationError, "The evaluation error (in machine epsilons) must be finite and at least 1.");
+            ThrowHelper.ThrowArgument(
+                $"options.EvaluationError is {EvaluationError} (machine epsilons); it must be finite, at least 1, and SafetyFactor × EvaluationError ({SafetyFactor} × {EvaluationError}) below 1/ε = {1 / epsilon} for {typeof(T).Name}: a larger evaluation error leaves f no correct digit to check.", "options");
         }
     }
 }

@@ -43,7 +43,21 @@ public sealed class GradientCheckReport<T>
         }
 
         FailureCount = failures;
+        var resolution = T.Zero;
+        foreach (var entry in entries)
+        {
+            resolution = T.Max(resolution, entry.Resolution);
+        }
+
+        Resolution = resolution;
     }
+
+    /// <summary>
+    /// The resolution of the check: the largest <see cref="GradientCheckEntry{T}.Resolution"/>, so every entry whose
+    /// analytic value is off by more than this relative error is caught. A full check in double typically resolves
+    /// 1e-9 or better, in float 1e-4 to 1e-3.
+    /// </summary>
+    public T Resolution { get; }
 
     /// <summary>Whether the entries are gradient components or random directions.</summary>
     public GradientCheckMode Mode { get; }
@@ -83,17 +97,17 @@ public sealed class GradientCheckReport<T>
         var builder = new StringBuilder();
         builder.Append(culture, $"Gradient check ({typeof(T).Name}, ");
         builder.Append(Mode == GradientCheckMode.Components
-            ? "central differences per component"
-            : $"{_entries.Length} random directions, seed {Seed}");
-        builder.Append(culture, $", {Evaluations} evaluations): ");
+            ? "adaptive central differences per component (Ridders)"
+            : $"{_entries.Length} random directions, seed {Seed}, central differences");
+        builder.Append(culture, $", {Evaluations} evaluations, resolution {Format(Resolution)} relative): ");
         builder.Append(Passed ? "PASSED" : $"FAILED, {FailureCount} of {_entries.Length} {what}s outside tolerance");
         builder.Append(culture, $"; worst {what} {Worst.Index} (error/tolerance {Format(Worst.ToleranceRatio)})");
         builder.AppendLine();
-        builder.AppendLine(culture, $"{what,9} {"analytic",12} {"numeric",12} {"abs error",12} {"rel error",12} {"step",12} {"predicted",12} {"tolerance",12}  ok");
+        builder.AppendLine(culture, $"{what,9} {"analytic",12} {"numeric",12} {"abs error",12} {"rel error",12} {"step",12} {"predicted",12} {"tolerance",12} {"resolution",12}  ok");
         foreach (var entry in _entries)
         {
             builder.AppendLine(culture,
-                $"{entry.Index,9} {Format(entry.Analytic),12} {Format(entry.Numeric),12} {Format(entry.AbsoluteError),12} {Format(entry.RelativeError),12} {Format(entry.Step),12} {Format(entry.PredictedError),12} {Format(entry.Tolerance),12}  {(entry.Passed ? "yes" : "NO <<")}");
+                $"{entry.Index,9} {Format(entry.Analytic),12} {Format(entry.Numeric),12} {Format(entry.AbsoluteError),12} {Format(entry.RelativeError),12} {Format(entry.Step),12} {Format(entry.PredictedError),12} {Format(entry.Tolerance),12} {Format(entry.Resolution),12}  {(entry.Passed ? "yes" : "NO <<")}");
         }
 
         return builder.ToString();

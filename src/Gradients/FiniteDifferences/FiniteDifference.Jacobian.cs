@@ -132,6 +132,10 @@ public static partial class FiniteDifference
 
         ValidatePoint(x, nameof(x));
         ValidateOptions(options, x, allowPerCoordinateSteps: true);
+        if (options.Scheme == FiniteDifferenceScheme.Adaptive)
+        {
+            ThrowHelper.ThrowArgument("options.Scheme is Adaptive; the Jacobian supports the fixed-step schemes (Central, Forward, Backward, FourthOrderCentral, Richardson). Differentiate each output with Gradient for an adaptive step.", nameof(options));
+        }
         if (options.HasFunctionValue)
         {
             ThrowHelper.ThrowArgument($"options.FunctionValue is a scalar f(x); it does not apply to the Jacobian of F: R^{n} → R^{m}.", nameof(options));

@@ -21,7 +21,7 @@ public static partial class FiniteDifference
     private static void ValidateOptions<T>(in FiniteDifferenceOptions<T> options, ReadOnlySpan<T> x, bool allowPerCoordinateSteps)
         where T : IFloatingPointIeee754<T>
     {
-        if ((uint)options.Scheme > (uint)FiniteDifferenceScheme.Richardson)
+        if ((uint)options.Scheme > (uint)FiniteDifferenceScheme.Adaptive)
         {
             ThrowHelper.ThrowArgumentOutOfRange("options", options.Scheme, "options.Scheme is not a defined FiniteDifferenceScheme.");
         }

@@ -10,7 +10,7 @@ namespace Gradients;
 /// a non-finite value.
 /// </param>
 /// <param name="MaxErrorEstimate">
-/// The largest per-component error estimate (only <see cref="FiniteDifferenceScheme.Richardson"/> has one);
+/// The largest per-component error estimate (<see cref="FiniteDifferenceScheme.Richardson"/> and <see cref="FiniteDifferenceScheme.Adaptive"/> have one);
 /// NaN when the scheme gives no estimate.
 /// </param>
 public readonly record struct FiniteDifferenceResult<T>(int Evaluations, int OneSidedCoordinates, T MaxErrorEstimate)
@@ -24,7 +24,7 @@ public readonly record struct FiniteDifferenceResult<T>(int Evaluations, int One
 /// <typeparam name="T">The floating-point type.</typeparam>
 /// <param name="Value">The derivative.</param>
 /// <param name="ErrorEstimate">
-/// An estimate of |Value − true derivative| (only <see cref="FiniteDifferenceScheme.Richardson"/> has one);
+/// An estimate of |Value − true derivative| (<see cref="FiniteDifferenceScheme.Richardson"/> and <see cref="FiniteDifferenceScheme.Adaptive"/> have one);
 /// NaN when the scheme gives no estimate.
 /// </param>
 /// <param name="Step">The step h used (after rounding it to a representable value and shrinking it to fit bounds).</param>

@@ -27,4 +27,17 @@ public enum FiniteDifferenceScheme
     /// round-off of the stencil.
     /// </summary>
     Richardson = 4,
+
+    /// <summary>
+    /// Ridders' method: central differences at a geometric sequence of steps from large to small (by default from
+    /// ¼·max(|x|, 1); a user step sets the largest), extrapolated in a Neville tableau, returning the entry with the
+    /// smallest error estimate (Ridders 1982; Numerical Recipes §5.7 <c>dfridr</c>; as in numdifftools). It finds the
+    /// scale of f by itself, shrinks the step when a stencil point leaves f's domain (whatever
+    /// <see cref="FiniteDifferenceOptions{T}.NonFiniteValues"/> says) and turns one-sided near a bound. Typically
+    /// 10–16 evaluations per coordinate, up to 80 when f varies on a scale far from max(|x|, 1) (twice that when no
+    /// central step works and both one-sided tableaus are tried); accurate to about
+    /// ε^(8/9) relative, with an error estimate of the value returned (large when the tableau did not converge).
+    /// Gradient, derivative and directional derivative; not the Jacobian or the Hessian.
+    /// </summary>
+    Adaptive = 5,
 }

@@ -71,6 +71,11 @@ internal static class Stencil
         where T : IFloatingPointIeee754<T>
         where TLine : IStencilLine<T>, allows ref struct
     {
+        if (scheme == FiniteDifferenceScheme.Adaptive)
+        {
+            return AdaptiveStencil.Differentiate(ref line, step, roomMinus, roomPlus, ref functionValue, ref hasFunctionValue, out outcome);
+        }
+
         outcome = default;
         outcome.ErrorEstimate = T.NaN;
 

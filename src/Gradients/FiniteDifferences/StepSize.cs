@@ -23,11 +23,24 @@ public static class StepSize
 
     /// <summary>
     /// The relative step factor of a first-derivative scheme: √ε for forward and backward differences, ∛ε for
-    /// central differences, ε^(1/5) for fourth-order central differences and for the base step h of Richardson
-    /// extrapolation (whose finer stencil then works at h/2, near the fourth-order optimum, while the coarse one
-    /// stays large enough for |D(h/2) − D(h)| to be dominated by truncation rather than round-off, which is what
-    /// makes the error estimate meaningful).
+    /// central differences, 1.5·∛ε for fourth-order central differences, 3·∛ε for the base step h of Richardson
+    /// extrapolation (whose finer stencil works at h/2 = 1.5·∛ε·max(|x|, 1), so it computes the fourth-order value),
+    /// and ¼ for the first, largest step of <see cref="FiniteDifferenceScheme.Adaptive"/>.
     /// </summary>
+    /// <remarks>
+    /// Why not the fourth-order optimum ε^(1/5) ≈ 7.4e-4 (which balances h⁴|f⁽⁵⁾|/30 against 1.5ε|f|/h for f varying on
+    /// the scale max(|x|, 1))? A relative step assumes that scale, and when f varies on a scale L far below it —
+    /// sin at |x| = 1e4, log at |x| = 1e-4 — the 122× larger step fails where central differences still work (issue
+    /// 14: errors ≈ 0.9, stencils leaving log's domain). With f⁽ᵏ⁾ ~ M/Lᵏ the five-point formula at step h₄ errs by
+    /// h₄⁴M/(30L⁵) + 1.5εM/h₄ and the central one at h_c by h_c²M/(6L³) + εM/h_c (truncation terms: Sauer, Numerical
+    /// Analysis, §5.1; round-off Σ|cⱼ|ε|f|: Numerical Recipes §5.7). At h₄ = 1.5·h_c the round-off terms are equal
+    /// and the truncation term is smaller whenever h_c/L ≤ √5/1.5² ≈ 1, i.e. whenever central differences are
+    /// accurate at all: fourth order is then never worse than central for any L, at the price of the optimum's
+    /// accuracy for L = max(|x|, 1) (about ε^(2/3) rather than ε^(4/5) relative). <see cref="FiniteDifferenceScheme.Adaptive"/>
+    /// finds L instead of assuming it. Below |x| = 1 the rule keeps max(|x|, 1), like central differences (SciPy's
+    /// approx_derivative does the same): the stencil reaches 3h_c, about the central one, so it leaves a domain
+    /// such as log's only where the central stencil nearly does too.
+    /// </remarks>
     /// <typeparam name="T">The floating-point type.</typeparam>
     /// <param name="scheme">The scheme.</param>
     /// <returns>The factor that multiplies max(|xᵢ|, 1).</returns>
@@ -35,7 +48,9 @@ public static class StepSize
         where T : IFloatingPointIeee754<T> => scheme switch
         {
             FiniteDifferenceScheme.Forward or FiniteDifferenceScheme.Backward => StepFactors<T>.SquareRoot,
-            FiniteDifferenceScheme.FourthOrderCentral or FiniteDifferenceScheme.Richardson => StepFactors<T>.FifthRoot,
+            FiniteDifferenceScheme.FourthOrderCentral => StepFactors<T>.FourthOrderFactor,
+            FiniteDifferenceScheme.Richardson => StepFactors<T>.RichardsonFactor,
+            FiniteDifferenceScheme.Adaptive => AdaptiveStencil.InitialFactor<T>(),
             _ => StepFactors<T>.CubeRoot,
         };
 
@@ -93,4 +108,10 @@ internal static class StepFactors<T>
     public static readonly T CubeRoot = T.Cbrt(Epsilon);
     public static readonly T FourthRoot = T.Sqrt(T.Sqrt(Epsilon));
     public static readonly T FifthRoot = T.RootN(Epsilon, 5);
+
+    /// <summary>1.5·∛ε: the round-off of the five-point formula equals the central one's (see <see cref="StepSize.Factor{T}"/>).</summary>
+    public static readonly T FourthOrderFactor = T.CreateTruncating(1.5) * CubeRoot;
+
+    /// <summary>3·∛ε: Richardson's finer stencil then works at 1.5·∛ε, the fourth-order step.</summary>
+    public static readonly T RichardsonFactor = T.CreateTruncating(3) * CubeRoot;
 }

@@ -74,8 +74,26 @@ public sealed class GradientCheckTests
 
         var correct = GradientCheck.Check<float, WeightedSumOfSquares<float>>(new WeightedSumOfSquares<float>([1, 5]), [1f, 0.5f]);
         Assert.True(correct.Passed, correct.ToString());
-        Assert.Equal(9, correct.Evaluations);
         Assert.Contains("PASSED", correct.ToString(), StringComparison.Ordinal);
+        Assert.Contains("adaptive central differences", correct.ToString(), StringComparison.Ordinal);
+        Assert.Contains("resolution", correct.ToString(), StringComparison.Ordinal);
+
+        // The report counts every call of f: the adaptive tableau's plus f(x) with the analytic gradient.
+        var calls = 0;
+        var counted = GradientCheck.Check<float>(
+            p =>
+            {
+                calls++;
+                return (p[0] * p[0]) + (5 * p[1] * p[1]);
+            },
+            (p, g) =>
+            {
+                g[0] = 2 * p[0];
+                g[1] = 10 * p[1];
+            },
+            [1f, 0.5f]);
+        Assert.True(counted.Passed, counted.ToString());
+        Assert.Equal(calls, counted.Evaluations);
     }
 
     [Fact]
@@ -160,9 +178,95 @@ public sealed class GradientCheckTests
         var nan = Assert.Throws<ArgumentException>(() => GradientCheck.Check<double, Booth<double>>(f, [1.0, double.NaN]));
         Assert.Contains("x[1]", nan.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => GradientCheck.CheckRandomDirections<double, Booth<double>>(f, [1.0, 2.0], 0));
-        Assert.Throws<ArgumentOutOfRangeException>(() =>
+        var safety = Assert.Throws<ArgumentException>(() =>
             GradientCheck.Check<double, Booth<double>>(f, [1.0, 2.0], new GradientCheckOptions { SafetyFactor = 0.5 }));
-        Assert.Throws<ArgumentNullException>(() => GradientCheck.Check<double>(null!, (_, _) => { }, [1.0]));
+        Assert.Equal("options", safety.ParamName);
+        Assert.Equal("function", Assert.Throws<ArgumentNullException>(() => GradientCheck.Check<double>(null!, (_, _) => { }, [1.0])).ParamName);
+        Assert.Equal("function", Assert.Throws<ArgumentNullException>(() => GradientCheck.CheckRandomDirections<double>(null!, (_, _) => { }, [1.0])).ParamName);
+        Assert.Equal("gradient", Assert.Throws<ArgumentNullException>(() => GradientCheck.Check<double>(p => p[0], null!, [1.0])).ParamName);
+    }
+
+    /// <summary>Issue 13: options that would make a tolerance infinite or NaN in the checked type are rejected.</summary>
+    [Theory]
+    [InlineData(1e39, 10)]
+    [InlineData(double.NaN, 10)]
+    [InlineData(-1, 10)]
+    [InlineData(double.PositiveInfinity, 10)]
+    [InlineData(16, 1e39)]
+    [InlineData(16, double.NaN)]
+    [InlineData(16, -1)]
+    [InlineData(16, double.PositiveInfinity)]
+    [InlineData(1e6, 1e2)] // SafetyFactor × EvaluationError × ε(float) = 1.2: no digit of f left to check
+    public void Options_that_break_the_tolerance_are_rejected(double evaluationError, double safetyFactor)
+    {
+        var options = new GradientCheckOptions { EvaluationError = evaluationError, SafetyFactor = safetyFactor };
+        var e = Assert.Throws<ArgumentException>(() => GradientCheck.Check<float, Booth<float>>(new Booth<float>(), [1f, 2f], options));
+        Assert.Equal("options", e.ParamName);
+        Assert.Contains("options.", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => GradientCheck.CheckRandomDirections<float, Booth<float>>(new Booth<float>(), [1f, 2f], options: options));
+    }
+
+    /// <summary>Issue 13: f(x) = NaN is reported as what it is, not as an option the caller never passed.</summary>
+    [Fact]
+    public void A_nan_function_value_is_named_as_such()
+    {
+        var e = Assert.Throws<NotFiniteNumberException>(() => GradientCheck.Check<double>(_ => double.NaN, (_, g) => g.Clear(), [1.0, 2.0]));
+        Assert.Contains("f returned NaN at the point x", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("options", e.Message, StringComparison.Ordinal);
+        var fast = Assert.Throws<NotFiniteNumberException>(() => GradientCheck.CheckRandomDirections<double>(_ => double.NaN, (_, g) => g.Clear(), [1.0, 2.0]));
+        Assert.Contains("f returned NaN at the point x", fast.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 13: too many directions is an ArgumentOutOfRangeException naming directionCount and the sizes.</summary>
+    [Fact]
+    public void Too_many_directions_name_the_count_and_the_sizes()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            GradientCheck.CheckRandomDirections<double, Booth<double>>(new Booth<double>(), [1.0, 2.0], int.MaxValue));
+        Assert.Equal("directionCount", e.ParamName);
+        Assert.Contains("n = 2", e.Message, StringComparison.Ordinal);
+        Assert.Contains((2L * int.MaxValue).ToString(System.Globalization.CultureInfo.InvariantCulture), e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 13: f sees a copy of x, as in the finite-difference routines; the caller's x is never handed out.</summary>
+    [Fact]
+    public void The_function_gets_a_copy_of_x()
+    {
+        double[] x = [1.0, 2.0];
+        var sawCallerArray = false;
+        unsafe
+        {
+            fixed (double* caller = x)
+            {
+                var address = (nint)caller;
+                double Value(ReadOnlySpan<double> p)
+                {
+                    fixed (double* seen = p)
+                    {
+                        sawCallerArray |= (nint)seen == address;
+                    }
+
+                    return (p[0] * p[0]) + p[1];
+                }
+
+                void Gradient(ReadOnlySpan<double> p, Span<double> g)
+                {
+                    fixed (double* seen = p)
+                    {
+                        sawCallerArray |= (nint)seen == address;
+                    }
+
+                    g[0] = 2 * p[0];
+                    g[1] = 1;
+                }
+
+                Assert.True(GradientCheck.Check<double>(Value, Gradient, x).Passed);
+                Assert.True(GradientCheck.CheckRandomDirections<double>(Value, Gradient, x).Passed);
+            }
+        }
+
+        Assert.False(sawCallerArray);
+        Assert.Equal([1.0, 2.0], x);
     }
 
     private static void AssertPasses<T>(GradientCheckReport<T> report)

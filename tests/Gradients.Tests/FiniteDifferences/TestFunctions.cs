@@ -6,6 +6,13 @@ namespace Gradients.Tests.FiniteDifferences;
 /// <summary>Functions with known derivatives, private to the finite-difference tests.</summary>
 internal static class TestFunctions
 {
+    /// <summary>
+    /// The fixed-step schemes: every scheme but <see cref="FiniteDifferenceScheme.Adaptive"/>, which the Jacobian
+    /// rejects and whose step is chosen at run time.
+    /// </summary>
+    public static readonly FiniteDifferenceScheme[] JacobianSchemes =
+        Enum.GetValues<FiniteDifferenceScheme>().Where(s => s != FiniteDifferenceScheme.Adaptive).ToArray();
+
     /// <summary>The chapter's f(x, y) = x² + 5y², ∇f = (2x, 10y).</summary>
     public static T Chapter<T>(ReadOnlySpan<T> x)
         where T : IFloatingPointIeee754<T> => (x[0] * x[0]) + (T.CreateTruncating(5) * x[1] * x[1]);

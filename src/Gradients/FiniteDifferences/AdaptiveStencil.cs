@@ -1,0 +1,376 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Gradients;
+
+/// <summary>
+/// <see cref="FiniteDifferenceScheme.Adaptive"/>: Ridders' method — difference quotients at a geometric sequence of
+/// steps from large to small, extrapolated to h → 0 in a Neville tableau, returning the entry with the smallest error
+/// estimate (C. J. F. Ridders, "Accurate computation of F′(x) and F′(x)F″(x)", Advances in Engineering Software
+/// 4(2), 1982; Press et al., Numerical Recipes, 3rd ed., §5.7, <c>dfridr</c>). As in numdifftools
+/// (<c>numdifftools/limits.py</c>, <c>_extrapolate</c> and <c>_get_best_estimate</c>) and FiniteDifferences.jl
+/// (<c>extrapolate_fdm</c>), the step sequence is long enough to find the scale of f by itself.
+/// </summary>
+/// <remarks>
+/// <para><b>Sequence.</b> It starts at the nominal step (by default ¼·max(|x|, 1), or the user's step) and divides
+/// by <see cref="SearchRatio"/> (8) while the quotients do not yet behave like a converging sequence (their
+/// relative change from one step to the next exceeds ½), then by <see cref="Ratio"/> (2) once they do: a function
+/// that varies on a scale far below max(|x|, 1) — sin(10⁶x) at 10⁻⁷, 1/x at 10⁻⁸ — is reached in a few steps per
+/// decade, and the tableau then works at the usual ratio. A non-finite value (a stencil point outside f's domain)
+/// shrinks the step by the search ratio and restarts the tableau instead of failing.</para>
+/// <para><b>Tableau.</b> Central quotients have an error series in h², one-sided ones in h; column j of the
+/// tableau removes the j-th term by Neville's rule for the steps actually used (so the sequence need not be
+/// exactly geometric). Four columns (up to O(h⁸) central).</para>
+/// <para><b>Error estimate</b> (of the value returned): dfridr's max(|Tₖⱼ − Tₖ,ⱼ₋₁|, |Tₖⱼ − Tₖ₋₁,ⱼ₋₁|) plus twice the
+/// round-off ε·(|f₊| + |f₋|)/|Δ| of the quotient. An entry counts as converged only when the raw quotients of its
+/// row and the row before changed by at most a tenth (or by round-off only) and its estimate is below ε^¼ of the
+/// value or the round-off; the search stops when the best estimate is at the level of the round-off or the
+/// next row is worse by more than <see cref="Safe"/> (dfridr's SAFE). When no entry converged, the entry with the
+/// smallest estimate is returned with that estimate, which is then large: the caller can tell a failure from a
+/// success.</para>
+/// <para><b>Bounds.</b> The central tableau is used while the box leaves at least 1/16 of the nominal step on both
+/// sides (the step shrunk to fit); otherwise a one-sided tableau on the roomier side. Known limit: a periodic f
+/// can alias with a geometric sequence (successive steps near multiples of its period give consistent garbage);
+/// it is rare, and the returned estimate is then small although the value is wrong.</para>
+/// </remarks>
+internal static class AdaptiveStencil
+{
+    /// <summary>The ratio of successive steps once the quotients converge (Numerical Recipes' CON is 1.4; 2 costs fewer evaluations).</summary>
+    internal const int Ratio = 2;
+
+    /// <summary>The ratio of successive steps while the quotients have not yet started to converge.</summary>
+    internal const int SearchRatio = 8;
+
+    /// <summary>Stop when the next row's best estimate is worse than this multiple of the best so far (dfridr's SAFE).</summary>
+    private const int Safe = 2;
+
+    /// <summary>The most rows (pairs of evaluations) spent: enough to go from |x| down to ε·|x| at the search ratio.</summary>
+    internal const int MaxRows = 40;
+
+    /// <summary>The relative step factor of the first (largest) step: h₀ = ¼·max(|x|, 1).</summary>
+    internal static T InitialFactor<T>()
+        where T : IFloatingPointIeee754<T> => T.CreateTruncating(0.25);
+
+    /// <summary>Differentiates along <paramref name="line"/> at 0 starting from step <paramref name="step"/>.</summary>
+    public static StencilStatus Differentiate<T, TLine>(
+        ref TLine line,
+        T step,
+        T roomMinus,
+        T roomPlus,
+        ref T functionValue,
+        ref bool hasFunctionValue,
+        out StencilOutcome<T> outcome)
+        where T : IFloatingPointIeee754<T>
+        where TLine : IStencilLine<T>, allows ref struct
+    {
+        outcome = default;
+        outcome.ErrorEstimate = T.NaN;
+        if (!T.IsFinite(step))
+        {
+            // ¼·|x| rounded past the top of the range (|x| near T.MaxValue): start from the largest finite step.
+            step = T.BitDecrement(T.PositiveInfinity) / T.CreateTruncating(SearchRatio);
+        }
+
+        var smallestRoom = T.Min(roomMinus, roomPlus);
+        var sixteenth = T.CreateTruncating(0.0625);
+        StencilStatus status;
+        if (smallestRoom >= step * sixteenth)
+        {
+            status = Run(ref line, StencilSide.Both, T.Min(step, smallestRoom), ref functionValue, ref hasFunctionValue, ref outcome);
+            if (status == StencilStatus.Ok || T.IsZero(outcome.FailedOffset))
+            {
+                return status;
+            }
+        }
+        else if (roomPlus <= T.Zero && roomMinus <= T.Zero)
+        {
+            return StencilStatus.NoRoom;
+        }
+
+        // No central step gave finite values (or the box is too tight for one): one-sided, the roomier side first.
+        var failedOffset = outcome.FailedOffset;
+        var failedValue = outcome.FailedValue;
+        var plusFirst = roomPlus >= roomMinus;
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            var side = (attempt == 0) == plusFirst ? StencilSide.Plus : StencilSide.Minus;
+            var room = side == StencilSide.Plus ? roomPlus : roomMinus;
+            if (!(room > T.Zero))
+            {
+                continue;
+            }
+
+            status = Run(ref line, side, T.Min(step, room), ref functionValue, ref hasFunctionValue, ref outcome);
+            if (status == StencilStatus.Ok)
+            {
+                outcome.OneSided = true;
+                return status;
+            }
+
+            if (T.IsZero(outcome.FailedOffset))
+            {
+                return status;
+            }
+
+            failedOffset = outcome.FailedOffset;
+            failedValue = outcome.FailedValue;
+        }
+
+        outcome.FailedOffset = failedOffset!;
+        outcome.FailedValue = failedValue!;
+        return StencilStatus.NonFinite;
+    }
+
+    /// <summary>One tableau on one stencil (central or one-sided), from <paramref name="step"/> down.</summary>
+    private static StencilStatus Run<T, TLine>(
+        ref TLine line,
+        StencilSide side,
+        T step,
+        ref T functionValue,
+        ref bool hasFunctionValue,
+        ref StencilOutcome<T> outcome)
+        where T : IFloatingPointIeee754<T>
+        where TLine : IStencilLine<T>, allows ref struct
+    {
+        var central = side == StencilSide.Both;
+        var sign = side == StencilSide.Minus ? -T.One : T.One;
+        var f0 = T.Zero;
+        if (!central)
+        {
+            if (!hasFunctionValue)
+            {
+                functionValue = line.Evaluate(T.Zero, out _);
+                outcome.Evaluations++;
+                hasFunctionValue = true;
+            }
+
+            f0 = functionValue;
+            if (!T.IsFinite(f0))
+            {
+                outcome.FailedOffset = T.Zero;
+                outcome.FailedValue = f0;
+                return StencilStatus.NonFinite;
+            }
+        }
+
+        var epsilon = StepFactors<T>.Epsilon;
+        var tolerance = T.Sqrt(T.Sqrt(epsilon));
+        var tenth = T.CreateTruncating(0.1);
+        var half = T.CreateTruncating(0.5);
+        var two = T.CreateTruncating(2);
+        var sixteen = T.CreateTruncating(16);
+        var four = T.CreateTruncating(4);
+        var safe = T.CreateTruncating(Safe);
+        var ratio = T.CreateTruncating(Ratio);
+        var searchRatio = T.CreateTruncating(SearchRatio);
+
+        Unsafe.SkipInit(out TableauRow<T> previous);
+        Unsafe.SkipInit(out TableauRow<T> current);
+        Unsafe.SkipInit(out TableauRow<T> steps); // the steps of the last rows, newest last
+        var rows = 0;
+        var previousAsymptotic = false;
+        var sawNonFinite = false;
+
+        var bestValue = T.NaN;
+        var bestError = T.PositiveInfinity;
+        var bestStep = T.Zero;
+        var converged = false;
+        var fallbackValue = T.NaN;
+        var fallbackError = T.PositiveInfinity;
+        var fallbackStep = T.Zero;
+
+        var h = step;
+        for (var k = 0; k < MaxRows && h > T.Zero; k++)
+        {
+            T quotient, noise, applied;
+            if (central)
+            {
+                var plus = line.Evaluate(h, out var deltaPlus);
+                var minus = line.Evaluate(-h, out var deltaMinus);
+                outcome.Evaluations += 2;
+                var span = deltaPlus - deltaMinus;
+
+                // An infinite span (x ± h overflowed near the top of the range) is treated like a value outside f's
+                // domain: shrink and restart.
+                if (!T.IsFinite(plus) || !T.IsFinite(minus) || !(span > T.Zero) || !T.IsFinite(span))
+                {
+                    if (!T.IsFinite(plus) || !T.IsFinite(minus))
+                    {
+                        sawNonFinite = true;
+                        outcome.FailedOffset = T.IsFinite(plus) ? -h : h;
+                        outcome.FailedValue = T.IsFinite(plus) ? minus : plus;
+                    }
+
+                    if (!(span > T.Zero))
+                    {
+                        break; // the step no longer moves x: nothing finer to learn
+                    }
+
+                    rows = 0;
+                    previousAsymptotic = false;
+                    h /= searchRatio;
+                    continue;
+                }
+
+                // The difference over the span, scaled first if it would overflow (finite values, finite slope).
+                var difference = plus - minus;
+                quotient = T.IsFinite(difference) ? difference / span : (plus / span) - (minus / span);
+                noise = epsilon * ((T.Abs(plus) / span) + (T.Abs(minus) / span));
+                applied = span / two;
+            }
+            else
+            {
+                var value = line.Evaluate(sign * h, out var delta);
+                outcome.Evaluations++;
+                if (!T.IsFinite(value) || T.IsZero(delta) || !T.IsFinite(delta))
+                {
+                    if (!T.IsFinite(value))
+                    {
+                        sawNonFinite = true;
+                        outcome.FailedOffset = sign * h;
+                        outcome.FailedValue = value;
+                    }
+
+                    if (T.IsZero(delta))
+                    {
+                        break;
+                    }
+
+                    rows = 0;
+                    previousAsymptotic = false;
+                    h /= searchRatio;
+                    continue;
+                }
+
+                var difference = value - f0;
+                quotient = T.IsFinite(difference) ? difference / delta : (value / delta) - (f0 / delta);
+                noise = epsilon * ((T.Abs(value) + T.Abs(f0)) / T.Abs(delta));
+                applied = T.Abs(delta);
+            }
+
+            // Neville: column j removes the h^(j·p) term (p = 2 central, 1 one-sided) for the steps actually used.
+            current[0] = quotient;
+            var columns = Math.Min(rows, TableauRow<T>.Length - 1);
+            for (var j = 1; j <= columns; j++)
+            {
+                var q = steps[TableauRow<T>.Length - j] / applied;
+                var ratioToNode = central ? q * q : q; // Neville–Aitken at 0 for nodes in h² (central) or h (one-sided)
+                current[j] = current[j - 1] + ((current[j - 1] - previous[j - 1]) / (ratioToNode - T.One));
+            }
+
+            var rowValue = T.NaN;
+            var rowError = T.PositiveInfinity;
+            var asymptotic = false;
+            var settling = false;
+            if (rows > 0)
+            {
+                var change = T.Abs(quotient - previous[0]);
+                settling = change <= half * T.Abs(quotient);
+                asymptotic = change <= tenth * T.Abs(quotient) || change <= sixteen * noise;
+                for (var j = 0; j <= columns; j++)
+                {
+                    var error = j == 0
+                        ? change
+                        : T.Max(T.Abs(current[j] - current[j - 1]), T.Abs(current[j] - previous[j - 1]));
+                    error += two * noise;
+                    if (error < rowError)
+                    {
+                        rowError = error;
+                        rowValue = current[j];
+                    }
+                }
+
+                if (rowError < fallbackError)
+                {
+                    fallbackError = rowError;
+                    fallbackValue = rowValue;
+                    fallbackStep = applied;
+                }
+            }
+
+            var rowConverged = asymptotic && previousAsymptotic &&
+                               (rowError <= tolerance * T.Abs(rowValue) || rowError <= sixteen * noise);
+            previousAsymptotic = asymptotic;
+
+            // Shift the row and the step history.
+            previous = current;
+            for (var j = 0; j < TableauRow<T>.Length - 1; j++)
+            {
+                steps[j] = steps[j + 1];
+            }
+
+            steps[TableauRow<T>.Length - 1] = applied;
+            rows++;
+
+            if (rowConverged)
+            {
+                if (rowError < bestError)
+                {
+                    bestError = rowError;
+                    bestValue = rowValue;
+                    bestStep = applied;
+                    converged = true;
+                }
+                else if (rowError > safe * bestError)
+                {
+                    break;
+                }
+
+                if (bestError <= four * epsilon * T.Abs(bestValue))
+                {
+                    break;
+                }
+            }
+            else if (converged)
+            {
+                break;
+            }
+
+            // The usual ratio once the quotients settle; the search ratio while they still jump around.
+            h /= converged || settling ? ratio : searchRatio;
+        }
+
+        if (!converged)
+        {
+            if (T.IsNaN(fallbackValue))
+            {
+                if (sawNonFinite)
+                {
+                    return StencilStatus.NonFinite;
+                }
+
+                // One usable row only (every finer step failed or vanished): its quotient, with no estimate.
+                if (rows == 1)
+                {
+                    outcome.Derivative = previous[0];
+                    outcome.ErrorEstimate = T.PositiveInfinity;
+                    outcome.Step = steps[TableauRow<T>.Length - 1];
+                    return StencilStatus.Ok;
+                }
+
+                outcome.FailedOffset = T.Zero;
+                outcome.FailedValue = T.NaN;
+                return StencilStatus.NoRoom;
+            }
+
+            bestValue = fallbackValue;
+            bestError = fallbackError;
+            bestStep = fallbackStep;
+        }
+
+        outcome.Derivative = bestValue;
+        outcome.ErrorEstimate = bestError;
+        outcome.Step = bestStep;
+        return StencilStatus.Ok;
+    }
+}
+
+/// <summary>One row of the extrapolation tableau (or the last steps), on the stack.</summary>
+[InlineArray(Length)]
+internal struct TableauRow<T>
+{
+    /// <summary>The number of columns: the raw quotient and three extrapolations.</summary>
+    public const int Length = 4;
+
+    private T _element0;
+}
