@@ -98,8 +98,12 @@ public readonly partial struct Dual<T>
     /// <returns>1/x.</returns>
     public static Dual<T> ReciprocalEstimate(Dual<T> x) => One / x;
 
-    /// <summary>1/√x (exactly, not an estimate).</summary>
+    /// <summary>1/√x (exactly, not an estimate), derivative −1/(2x√x) = −(1/√x)/(2x) (−∞ at 0).</summary>
     /// <param name="x">x.</param>
     /// <returns>1/√x.</returns>
-    public static Dual<T> ReciprocalSqrtEstimate(Dual<T> x) => One / Sqrt(x);
+    public static Dual<T> ReciprocalSqrtEstimate(Dual<T> x)
+    {
+        var reciprocal = T.One / T.Sqrt(x._value);
+        return x.ChainSingular(reciprocal, -reciprocal / (x._value + x._value));
+    }
 }

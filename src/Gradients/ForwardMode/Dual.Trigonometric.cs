@@ -56,13 +56,15 @@ public readonly partial struct Dual<T>
         return x.Chain(cos, -T.Pi * sin);
     }
 
-    /// <summary>tan πx, derivative π(1 + tan² πx).</summary>
+    /// <summary>
+    /// tan πx, derivative π/cos² πx (from <c>CosPi</c>, which is more accurate than squaring <c>TanPi</c> in float).
+    /// </summary>
     /// <param name="x">x (half-turns).</param>
     /// <returns>tan πx.</returns>
     public static Dual<T> TanPi(Dual<T> x)
     {
-        var tan = T.TanPi(x._value);
-        return x.Chain(tan, T.Pi * (T.One + (tan * tan)));
+        var cos = T.CosPi(x._value);
+        return x.Chain(T.TanPi(x._value), T.Pi / (cos * cos));
     }
 
     /// <summary>(sin πx, cos πx) with their derivatives.</summary>

@@ -151,12 +151,13 @@ internal readonly struct DualChunk<T> : IFloatingPointIeee754<DualChunk<T>>
 
     public static DualChunk<T> operator /(DualChunk<T> left, DualChunk<T> right)
     {
+        // Divided, not multiplied by 1/b: the tangents then round exactly as Dual<T>'s.
         var quotient = left._value / right._value;
-        var reciprocal = T.One / right._value;
+        var divisor = Vector256.Create(right._value);
         return new(
             quotient,
-            (left._lower - (right._lower * quotient)) * reciprocal,
-            (left._upper - (right._upper * quotient)) * reciprocal);
+            (left._lower - (right._lower * quotient)) / divisor,
+            (left._upper - (right._upper * quotient)) / divisor);
     }
 
     public static DualChunk<T> operator %(DualChunk<T> left, DualChunk<T> right) =>
