@@ -5,6 +5,58 @@ namespace Gradients;
 
 public readonly partial struct Dual<T>
 {
+    /// <summary>
+    /// Lifts <paramref name="value"/> as a constant (tangent 0), converted to T with overflow checks; a
+    /// <see cref="Dual{T}"/> is returned as it is. A dual of another type with a non-zero tangent cannot be converted.
+    /// </summary>
+    /// <typeparam name="TOther">The source type.</typeparam>
+    /// <param name="value">The number.</param>
+    /// <returns>The constant.</returns>
+    public static Dual<T> CreateChecked<TOther>(TOther value)
+        where TOther : INumberBase<TOther> =>
+        typeof(TOther) == typeof(Dual<T>) ? Unsafe.As<TOther, Dual<T>>(ref value)
+        : new(typeof(TOther) == typeof(T) ? Unsafe.As<TOther, T>(ref value) : T.CreateChecked(value));
+
+    /// <summary>Lifts <paramref name="value"/> as a constant (tangent 0), saturating in T.</summary>
+    /// <typeparam name="TOther">The source type.</typeparam>
+    /// <param name="value">The number.</param>
+    /// <returns>The constant.</returns>
+    public static Dual<T> CreateSaturating<TOther>(TOther value)
+        where TOther : INumberBase<TOther> =>
+        typeof(TOther) == typeof(Dual<T>) ? Unsafe.As<TOther, Dual<T>>(ref value)
+        : new(typeof(TOther) == typeof(T) ? Unsafe.As<TOther, T>(ref value) : T.CreateSaturating(value));
+
+    /// <summary>Lifts <paramref name="value"/> as a constant (tangent 0), truncating in T.</summary>
+    /// <typeparam name="TOther">The source type.</typeparam>
+    /// <param name="value">The number.</param>
+    /// <returns>The constant.</returns>
+    public static Dual<T> CreateTruncating<TOther>(TOther value)
+        where TOther : INumberBase<TOther> =>
+        typeof(TOther) == typeof(Dual<T>) ? Unsafe.As<TOther, Dual<T>>(ref value)
+        : new(typeof(TOther) == typeof(T) ? Unsafe.As<TOther, T>(ref value) : T.CreateTruncating(value));
+
+    /// <summary>The value converted to an integer, saturating; throws when the tangent is non-zero.</summary>
+    /// <typeparam name="TInteger">The integer type.</typeparam>
+    /// <param name="value">The dual.</param>
+    /// <returns>The integer.</returns>
+    public static TInteger ConvertToInteger<TInteger>(Dual<T> value)
+        where TInteger : IBinaryInteger<TInteger>
+    {
+        ThrowIfTangentWouldBeDropped(value, typeof(TInteger));
+        return T.ConvertToInteger<TInteger>(value._value);
+    }
+
+    /// <summary>The value converted to an integer with the platform's behaviour on overflow; throws when the tangent is non-zero.</summary>
+    /// <typeparam name="TInteger">The integer type.</typeparam>
+    /// <param name="value">The dual.</param>
+    /// <returns>The integer.</returns>
+    public static TInteger ConvertToIntegerNative<TInteger>(Dual<T> value)
+        where TInteger : IBinaryInteger<TInteger>
+    {
+        ThrowIfTangentWouldBeDropped(value, typeof(TInteger));
+        return T.ConvertToIntegerNative<TInteger>(value._value);
+    }
+
     /// <summary>Lifts a number of any supported type as a constant (tangent 0), converted to T with overflow checks.</summary>
     static bool INumberBase<Dual<T>>.TryConvertFromChecked<TOther>(TOther value, out Dual<T> result)
     {
