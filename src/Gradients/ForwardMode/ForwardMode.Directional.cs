@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace Gradients;
@@ -30,34 +31,29 @@ public static partial class ForwardMode
         where T : IFloatingPointIeee754<T>
         where TFunction : IGenericScalarFunction
     {
-        // ‖d‖ scaled by max|dᵢ| so huge or tiny directions neither overflow nor underflow (LAPACK's dnrm2 idea);
-        // the tangent is d/max|dᵢ| and the result is divided by the scaled norm once.
-        var largest = T.Zero;
-        foreach (var d in direction)
-        {
-            largest = T.Max(largest, T.Abs(d));
-        }
-
+        // The tangent is d·2ᵏ with 2ᵏ ≈ 1/max|dᵢ| (exact: a power of two), and the result is divided by ‖d·2ᵏ‖ once,
+        // so huge or tiny directions neither overflow nor underflow (LAPACK's dnrm2 idea) without n divisions.
+        var largest = T.Abs(TensorPrimitives.MaxMagnitude(direction));
         if (T.IsZero(largest))
         {
             ThrowHelper.ThrowZeroDirection(nameof(direction), direction.Length);
         }
 
-        var sumOfSquares = T.Zero;
-        foreach (var d in direction)
-        {
-            var scaled = d / largest;
-            sumOfSquares += scaled * scaled;
-        }
-
+        var exponent = -T.ILogB(largest);
+        var scale = T.ScaleB(T.One, exponent);
+        var scaleIsNormal = T.IsNormal(scale);
         var n = x.Length;
         Unsafe.SkipInit(out ScratchBuffer<Dual<T>> stack);
         var point = ScratchBuffer.Take(ref stack, n, out var rented);
         try
         {
+            // 2ᵏ itself overflows when max|dᵢ| is subnormal: then each dᵢ is scaled on its own (ScaleB is exact).
+            var sumOfSquares = T.Zero;
             for (var i = 0; i < n; i++)
             {
-                point[i] = new Dual<T>(x[i], direction[i] / largest);
+                var tangent = scaleIsNormal ? direction[i] * scale : T.ScaleB(direction[i], exponent);
+                sumOfSquares += tangent * tangent;
+                point[i] = new Dual<T>(x[i], tangent);
             }
 
             return function.Evaluate<Dual<T>>(point).Tangent / T.Sqrt(sumOfSquares);

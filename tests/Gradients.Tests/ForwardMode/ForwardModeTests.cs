@@ -68,6 +68,8 @@ public sealed class ForwardModeTests
         Assert.Equal(2.0, Gradients.ForwardMode.DirectionalDerivative(new ChapterFunction(), p, [3.0, 0.0]));
         Assert.Equal(5.0, Gradients.ForwardMode.DirectionalDerivative(new ChapterFunction(), p, [0.0, 1e-300]));
         Assert.Equal(7 / Math.Sqrt(2), Gradients.ForwardMode.DirectionalDerivative(new ChapterFunction(), p, [1e300, 1e300]), 14);
+        Assert.Equal(7 / Math.Sqrt(2), Gradients.ForwardMode.DirectionalDerivative(new ChapterFunction(), p, [double.Epsilon, double.Epsilon]), 14);
+        Assert.Equal(-2.0, Gradients.ForwardMode.DirectionalDerivative(new ChapterFunction(), p, [-3 * double.Epsilon, 0]));
     }
 
     [Fact]
