@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Gradients.Tests.ForwardMode;
+namespace Gradients.Tests.AutomaticDifferentiation;
 
 /// <summary>
 /// Every differentiable member of <see cref="Dual{T}"/> against its true derivative at 10⁴ points over the member's

@@ -5,7 +5,7 @@ using FsCheck.Xunit;
 using Gradients.Tests.Functions;
 using Gradients.Tests.Properties;
 
-namespace Gradients.Tests.ForwardMode;
+namespace Gradients.Tests.AutomaticDifferentiation;
 
 /// <summary>
 /// Forward mode against the closed forms of the built-in functions at random points (the catalog of

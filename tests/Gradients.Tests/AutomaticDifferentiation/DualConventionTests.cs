@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace Gradients.Tests.ForwardMode;
+namespace Gradients.Tests.AutomaticDifferentiation;
 
 /// <summary>The documented conventions of <see cref="Dual{T}"/>: kinks, singular points, predicates, conversions, text.</summary>
 public sealed class DualConventionTests

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Gradients.Tests.ForwardMode;
+namespace Gradients.Tests.AutomaticDifferentiation;
 
 /// <summary>The entry points of <see cref="Gradients.ForwardMode"/>: the chapter's example, chunk boundaries, the scalar fallback, argument rules, allocation, threads.</summary>
 public sealed class ForwardModeTests

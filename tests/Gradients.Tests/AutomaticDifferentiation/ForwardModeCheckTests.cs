@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Gradients.Tests.ForwardMode;
+namespace Gradients.Tests.AutomaticDifferentiation;
 
 public sealed class ForwardModeCheckTests
 {
