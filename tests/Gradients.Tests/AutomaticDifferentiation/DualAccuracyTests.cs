@@ -15,7 +15,8 @@ namespace Gradients.Tests.AutomaticDifferentiation;
 /// rounding budget of ≤ 6 half-ulp steps (Higham, Accuracy and Stability, §3.1, γ₆ ≈ 3u relative, + 1 ulp for the
 /// library function). The one rule whose inputs carry amplified error is Pow's x-partial y·x^(y−1): y − 1 is rounded,
 /// and xʸ⁻¹ is ill-conditioned in its exponent with κ = |(y − 1)·ln x|, so its bound is 4 ulp + κ·u (u = 2⁻²⁴).
-/// The b-partial of log_b x has a 5-ulp bound (see <see cref="LogBaseBound"/>).
+/// The b-partial of log_b x has a 5-ulp bound (see <see cref="LogBaseBound"/>), TanPi 5.5 ulp because float's own
+/// CosPi is up to 1.87 ulp off (see <see cref="TanPiBound"/>).
 /// </remarks>
 public sealed class DualAccuracyTests
 {
@@ -27,6 +28,13 @@ public sealed class DualAccuracyTests
     /// twice) with three roundings: 1 + 2 + 1.5 = 4.5 ulp in the worst case, measured 4.43; the bound is 5 ulp.
     /// </summary>
     private const double LogBaseBound = 5;
+
+    /// <summary>
+    /// TanPi's derivative π/cos²(πx) squares float's <c>CosPi</c>, which is not within 1 ulp: measured up to 1.87 ulp
+    /// over 2·10⁶ points in [−10, 10] against double's (it rounds the reduced argument before the cosine). Budget:
+    /// 2 × 1.87 + three roundings (π, square, quotient) = 5.2 ulp; measured 4.28 over 2·10⁵ points; bound 5.5 ulp.
+    /// </summary>
+    private const double TanPiBound = 5.5;
 
     public static TheoryData<string> UnaryMembers => [.. Unary.Keys];
 
@@ -118,7 +126,7 @@ public sealed class DualAccuracyTests
             }
         }
 
-        Assert.True(worst <= UlpBound, $"{name}: {worst:F2} ulp at x = {worstAt:R} (d = {derivative(worstAt):R}, got {ApplyUnary(name, new Dual<float>(worstAt, 1f)).Tangent:R})");
+        Assert.True(worst <= (name == "TanPi" ? TanPiBound : UlpBound), $"{name}: {worst:F2} ulp at x = {worstAt:R} (d = {derivative(worstAt):R}, got {ApplyUnary(name, new Dual<float>(worstAt, 1f)).Tangent:R})");
     }
 
     [Theory]
