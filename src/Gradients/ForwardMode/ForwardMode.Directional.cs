@@ -21,6 +21,7 @@ public static partial class ForwardMode
         where T : IFloatingPointIeee754<T>
         where TFunction : IGenericScalarFunction
     {
+        ThrowIfNull(function);
         ValidateDirectionalArguments(x, direction);
         return DirectionalCore(ref function, x, direction);
     }

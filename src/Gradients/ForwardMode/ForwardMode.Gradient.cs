@@ -20,6 +20,7 @@ public static partial class ForwardMode
         where T : IFloatingPointIeee754<T>
         where TFunction : IGenericScalarFunction
     {
+        ThrowIfNull(function);
         ValidateGradientArguments(x, gradient);
         _ = GradientCore(ref function, x, gradient);
     }
@@ -39,6 +40,7 @@ public static partial class ForwardMode
         where T : IFloatingPointIeee754<T>
         where TFunction : IGenericScalarFunction
     {
+        ThrowIfNull(function);
         ValidateGradientArguments(x, gradient);
         return GradientCore(ref function, x, gradient);
     }

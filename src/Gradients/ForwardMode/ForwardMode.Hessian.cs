@@ -20,6 +20,7 @@ public static partial class ForwardMode
         where T : IFloatingPointIeee754<T>
         where TFunction : IGenericScalarFunction
     {
+        ThrowIfNull(function);
         ValidateHessianArguments(x, hessian);
         var n = x.Length;
         var array = ArrayPool<Dual<Dual<T>>>.Shared.Rent(n);
@@ -73,6 +74,7 @@ public static partial class ForwardMode
         where T : IFloatingPointIeee754<T>
         where TFunction : IGenericScalarFunction
     {
+        ThrowIfNull(function);
         ValidateHessianVectorArguments(x, v, product);
         var n = x.Length;
         var array = ArrayPool<Dual<Dual<T>>>.Shared.Rent(n);

@@ -22,6 +22,7 @@ public static partial class ForwardMode
         where T : IFloatingPointIeee754<T>
         where TFunction : IGenericVectorFunction
     {
+        ThrowIfNull(function);
         var m = ValidateJacobianArguments(x, jacobian);
         if (Vector256<T>.IsSupported)
         {

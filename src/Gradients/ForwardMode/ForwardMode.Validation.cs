@@ -8,6 +8,15 @@ namespace Gradients;
 /// </summary>
 public static partial class ForwardMode
 {
+    /// <summary>Rejects a null function object (a class implementing the interface); free for structs.</summary>
+    private static void ThrowIfNull<TFunction>(TFunction function)
+    {
+        if (function is null)
+        {
+            ThrowHelper.ThrowArgumentNull(nameof(function));
+        }
+    }
+
     private static void ValidateScalarPoint<T>(T x)
         where T : IFloatingPointIeee754<T>
     {

@@ -30,6 +30,7 @@ public static partial class ForwardMode
         where T : IFloatingPointIeee754<T>
         where TFunction : IGenericUnivariateFunction
     {
+        ThrowIfNull(function);
         ValidateScalarPoint(x);
         return function.Evaluate(new Dual<T>(x, T.One)).Tangent;
     }
@@ -45,6 +46,7 @@ public static partial class ForwardMode
         where T : IFloatingPointIeee754<T>
         where TFunction : IGenericUnivariateFunction
     {
+        ThrowIfNull(function);
         ValidateScalarPoint(x);
         var result = function.Evaluate(new Dual<T>(x, T.One));
         return (result.Value, result.Tangent);

@@ -108,6 +108,8 @@ public sealed class ForwardModeTests
         AssertArgument("hessian", "length 3", () => Gradients.ForwardMode.Hessian(f, x, new double[3]));
         AssertArgument("product", "overlaps", () => Gradients.ForwardMode.HessianVectorProduct(f, x, [1.0, 1.0], x));
         AssertArgument("v", "length 1", () => Gradients.ForwardMode.HessianVectorProduct(f, x, [1.0], new double[2]));
+        Assert.Throws<ArgumentNullException>("function", () => Gradients.ForwardMode.Gradient<double, IGenericScalarFunction>(null!, x, new double[2]));
+        Assert.Throws<ArgumentNullException>("function", () => Gradients.ForwardMode.Derivative<double, IGenericUnivariateFunction>(null!, 1.0));
     }
 
     [Fact]
