@@ -62,6 +62,7 @@ public static class TourRunner
 
         GradientSection.Run(context);
         DirectionalDerivativeSection.Run(context);
+        ForwardModeSection.Run(context);
         LossGradientSection.Run(context);
         StepSizeSection.Run(context);
         GradientCheckSection.Run(context);

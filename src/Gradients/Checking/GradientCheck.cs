@@ -36,7 +36,7 @@ namespace Gradients;
 /// The caller's x is never written; f must not write to its argument. The check allocates its report and
 /// a few arrays of length n; it is meant for tests and debugging, not hot loops.</para>
 /// </remarks>
-public static class GradientCheck
+public static partial class GradientCheck
 {
     /// <summary>
     /// The fast check's truncation model treats f along a line like a polynomial of this degree on the length scale

@@ -9,7 +9,7 @@ namespace Gradients;
 /// </summary>
 /// <remarks>The struct has no state; any instance (including <c>default</c>) is the function.</remarks>
 /// <typeparam name="T">The floating-point type.</typeparam>
-public readonly struct Beale<T> : ITwiceDifferentiableFunction<T>
+public readonly partial struct Beale<T> : ITwiceDifferentiableFunction<T>
     where T : IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>

@@ -13,7 +13,7 @@ namespace Gradients;
 /// TensorPrimitives kernels. The struct has no state; any instance (including <c>default</c>) is the function.
 /// </remarks>
 /// <typeparam name="T">The floating-point type.</typeparam>
-public readonly struct LogSumExp<T> : ITwiceDifferentiableFunction<T>
+public readonly partial struct LogSumExp<T> : ITwiceDifferentiableFunction<T>
     where T : IFloatingPointIeee754<T>
 {
     /// <inheritdoc/>

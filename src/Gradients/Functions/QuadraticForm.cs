@@ -13,7 +13,7 @@ namespace Gradients;
 /// dot product, O(n²) in all.
 /// </remarks>
 /// <typeparam name="T">The floating-point type.</typeparam>
-public readonly struct QuadraticForm<T> : ITwiceDifferentiableFunction<T>
+public readonly partial struct QuadraticForm<T> : ITwiceDifferentiableFunction<T>
     where T : IFloatingPointIeee754<T>
 {
     private readonly T[] _symmetric;

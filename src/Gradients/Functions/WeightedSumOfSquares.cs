@@ -12,7 +12,7 @@ namespace Gradients;
 /// and safe to share between threads. Long vectors run through vectorized TensorPrimitives kernels.
 /// </remarks>
 /// <typeparam name="T">The floating-point type.</typeparam>
-public readonly struct WeightedSumOfSquares<T> : ITwiceDifferentiableFunction<T>
+public readonly partial struct WeightedSumOfSquares<T> : ITwiceDifferentiableFunction<T>
     where T : IFloatingPointIeee754<T>
 {
     private readonly T[] _weights;

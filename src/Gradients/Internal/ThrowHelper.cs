@@ -136,4 +136,12 @@ internal static class ThrowHelper
         throw new ArgumentException(
             $"'{paramName}' has length {actual}, but {rowsName} × {columnsName} = {rows} × {columns} requires length {(long)rows * columns} (row-major).",
             paramName);
+
+    // Forward mode (issue 15).
+
+    [DoesNotReturn]
+    public static void ThrowTangentDropped(string value, string tangent, string targetType) =>
+        throw new InvalidOperationException(
+            $"Converting the dual number {value} + {tangent}ε to {targetType} would drop its non-zero tangent (a derivative). " +
+            "Convert constants only, or read Dual<T>.Value explicitly where the derivative is not wanted.");
 }

@@ -77,7 +77,7 @@ public sealed partial class DocumentationSnippetTests
     }
 
     // A property, not a field: ApiSnippets above is initialized first and reads it.
-    private static string[] SnippetSources => ["GettingStartedSnippets.cs", "ApiReferenceSnippets.cs"];
+    private static string[] SnippetSources => ["GettingStartedSnippets.cs", "ApiReferenceSnippets.cs", "ForwardModeSnippets.cs"];
 
     private static void ReadSnippets(string[] source, Dictionary<string, string> snippets)
     {

@@ -56,6 +56,23 @@ public sealed class TourTests(TourTests.TourRun run) : IClassFixture<TourTests.T
     [InlineData(" w[3]: increases loss by ~0.0173 per unit increase")]
     public void Tour_prints_the_chapters_lines(string line) => Assert.Contains(line, run.Lines);
 
+    [Fact]
+    public void Tour_prints_the_forward_mode_gradient_and_sweep()
+    {
+        // Forward mode is exact here: x² + 5y² has gradient [2x, 10y] and every operation on (1, 0.5) is exact.
+        Assert.Contains("Forward-mode gradient at p=[1. 0.5]: [2. 5.] (f(p) = 2.25)", run.Lines);
+        Assert.Contains("Equal to the analytic gradient bit for bit: True", run.Lines);
+
+        // The sweep peaks at the degree nearest the gradient's angle atan2(5, 2) = 68.2°, at 2cos 68° + 5 sin 68°.
+        var expected = (2 * Math.Cos(68 * Math.PI / 180)) + (5 * Math.Sin(68 * Math.PI / 180));
+        Assert.Contains($"Directional sweep, one forward pass per direction: the largest rate is {expected:0.0000} at 68 degrees", run.Lines);
+
+        // One pass per direction against ∇f·u: both are a two-term dot product, a few ulps of 5.4 apart at most.
+        var line = Assert.Single(run.Lines, l => l.StartsWith("Largest |forward D_u f - grad f . u| over 360 directions: ", StringComparison.Ordinal));
+        var difference = double.Parse(line[(line.LastIndexOf(':') + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(difference, 0, 8 * Math.ScaleB(1.0, -52) * 5.4);
+    }
+
     [Theory]
     [InlineData("figure1-gradient-field")]
     [InlineData("figure2-directional")]
