@@ -64,7 +64,7 @@ public sealed class MeanSquaredErrorAccumulatorEdgeTests
         Assert.Contains(long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Message, StringComparison.Ordinal);
         Assert.Equal(long.MaxValue, accumulator.Count);
         Assert.Equal(3.0, accumulator.SumOfSquaredResiduals);
-        Assert.True(accumulator.Loss > 0.0);
+        Assert.True(accumulator.Loss() > 0.0);
 
         var other = new MeanSquaredErrorAccumulator<double>([1.0]);
         other.Add([1.0], [0.0]);
