@@ -107,7 +107,7 @@ public static partial class MeanSquaredError
     }
 
     /// <summary>A dense row-major rank-2 tensor as a flat span with its shape.</summary>
-    private static ReadOnlySpan<T> Matrix<T>(ReadOnlyTensorSpan<T> tensor, string paramName, out int rows, out int columns)
+    internal static ReadOnlySpan<T> Matrix<T>(ReadOnlyTensorSpan<T> tensor, string paramName, out int rows, out int columns)
     {
         var lengths = tensor.Lengths;
         var strides = tensor.Strides;
@@ -127,7 +127,7 @@ public static partial class MeanSquaredError
     }
 
     /// <summary>A dense rank-1 tensor of the given length as a span.</summary>
-    private static ReadOnlySpan<T> Vector<T>(ReadOnlyTensorSpan<T> tensor, int length, string paramName)
+    internal static ReadOnlySpan<T> Vector<T>(ReadOnlyTensorSpan<T> tensor, int length, string paramName)
     {
         var lengths = tensor.Lengths;
         if (tensor.Rank != 1)
