@@ -30,12 +30,8 @@ internal static partial class FusedPass
                 dot += TLanes.Load(ref x, j) * TLanes.Load(ref weights, j);
             }
 
-            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, dot + bias, ref targets, ref sampleWeights, row, ref invalid, out var r);
+            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, dot + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r);
             sums.DerivativeSum += r;
-            if (writeResiduals)
-            {
-                TLanes.Store(r, ref residuals, row);
-            }
 
             for (nuint j = 0; j < d; j++)
             {

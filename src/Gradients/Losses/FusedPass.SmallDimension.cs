@@ -163,12 +163,8 @@ internal static partial class FusedPass
             }
 
             var dots = Vector256.FusedMultiplyAdd(c1, wb1, c0 * wb0) + Vector256.FusedMultiplyAdd(c3, wb3, c2 * wb2);
-            var r = FourRows<T, TLanes, TLoss, TWeighting>(loss, dots + bias4, ref targets, ref sampleWeights, row, ref lossSums, ref invalid);
+            var r = FourRows<T, TLanes, TLoss, TWeighting>(loss, dots + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossSums, ref invalid);
             residualSum += r;
-            if (writeResiduals)
-            {
-                TLanes.Store256(r, ref residuals, row);
-            }
 
             c0Sum = Vector256.FusedMultiplyAdd(c0, r, c0Sum);
             c1Sum = Vector256.FusedMultiplyAdd(c1, r, c1Sum);
@@ -189,12 +185,8 @@ internal static partial class FusedPass
             var h23 = Avx.HorizontalAdd(p2, p3);
             var dots = Avx.Blend(h01, h23, 0b1100) + Avx.Permute2x128(h01, h23, 0x21);
 
-            var r = FourRows<T, TLanes, TLoss, TWeighting>(loss, dots + bias4, ref targets, ref sampleWeights, row, ref lossSums, ref invalid);
+            var r = FourRows<T, TLanes, TLoss, TWeighting>(loss, dots + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossSums, ref invalid);
             residualSum += r;
-            if (writeResiduals)
-            {
-                TLanes.Store256(r, ref residuals, row);
-            }
 
             var r0 = Avx2.Permute4x64(r, 0x00);
             var r1 = Avx2.Permute4x64(r, 0x55);
@@ -263,12 +255,8 @@ internal static partial class FusedPass
         for (; row < safeRows; row++)
         {
             var p = RowProducts<T, TLanes, TCount, TRowEnd>(ref features, row * d, mask, w0, w1, w2, w3, out var x0, out var x1, out var x2, out var x3);
-            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p) + bias, ref targets, ref sampleWeights, row, ref invalidRow, out var r);
+            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
             sums.DerivativeSum += r;
-            if (writeResiduals)
-            {
-                TLanes.Store(r, ref residuals, row);
-            }
 
             var rv = Vector256.Create(r);
             ga0 = Vector256.FusedMultiplyAdd(rv, x0, ga0);
@@ -320,12 +308,8 @@ internal static partial class FusedPass
                 dot += TLanes.Load(ref features, (row * d) + j) * TLanes.Load(ref weights, j);
             }
 
-            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, dot + bias, ref targets, ref sampleWeights, row, ref invalidRow, out var r);
+            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, dot + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
             sums.DerivativeSum += r;
-            if (writeResiduals)
-            {
-                TLanes.Store(r, ref residuals, row);
-            }
 
             for (nuint j = 0; j < d; j++)
             {

@@ -59,7 +59,7 @@ internal static partial class FusedPass
                 // Four rows' η in one vector: one vector exp/log for the four rows.
                 var eta = Vector256.Create(Vector256.Sum(a0), Vector256.Sum(a1), Vector256.Sum(a2), Vector256.Sum(a3)) + Vector256.Create(bias);
                 var lossLanes = Vector256<double>.Zero;
-                var r = FourRows<T, TLanes, TLoss, TWeighting>(loss, eta, ref targets, ref sampleWeights, row, ref lossLanes, ref invalidLanes);
+                var r = FourRows<T, TLanes, TLoss, TWeighting>(loss, eta, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossLanes, ref invalidLanes);
                 sums.LossSum += Vector256.Sum(lossLanes);
                 sums.DerivativeSum += Vector256.Sum(r);
                 r0 = r.ToScalar();
@@ -69,19 +69,12 @@ internal static partial class FusedPass
             }
             else
             {
-                var l0 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a0) + bias, ref targets, ref sampleWeights, row, ref invalid, out r0);
-                var l1 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a1) + bias, ref targets, ref sampleWeights, row + 1, ref invalid, out r1);
-                var l2 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a2) + bias, ref targets, ref sampleWeights, row + 2, ref invalid, out r2);
-                var l3 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a3) + bias, ref targets, ref sampleWeights, row + 3, ref invalid, out r3);
+                var l0 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a0) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out r0);
+                var l1 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a1) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 1, ref invalid, out r1);
+                var l2 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a2) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 2, ref invalid, out r2);
+                var l3 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a3) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 3, ref invalid, out r3);
                 sums.LossSum += l0 + l1 + (l2 + l3);
                 sums.DerivativeSum += r0 + r1 + (r2 + r3);
-            }
-            if (writeResiduals)
-            {
-                TLanes.Store(r0, ref residuals, row);
-                TLanes.Store(r1, ref residuals, row + 1);
-                TLanes.Store(r2, ref residuals, row + 2);
-                TLanes.Store(r3, ref residuals, row + 3);
             }
 
             var s0 = Vector256.Create(r0);
@@ -107,12 +100,8 @@ internal static partial class FusedPass
         {
             ref var x = ref Unsafe.Add(ref features, row * d);
             var a = DotRow256<T, TLanes>(ref x, ref weights, fullEnd, last, hasTail, tailMask);
-            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a) + bias, ref targets, ref sampleWeights, row, ref invalid, out var r);
+            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r);
             sums.DerivativeSum += r;
-            if (writeResiduals)
-            {
-                TLanes.Store(r, ref residuals, row);
-            }
 
             var s = Vector256.Create(r);
             for (nuint j = 0; j < fullEnd; j += Lanes)
@@ -201,8 +190,8 @@ internal static partial class FusedPass
                 var etaA = Vector256.Create(Vector256.Sum(p0), Vector256.Sum(p1), Vector256.Sum(p2), Vector256.Sum(p3)) + biases;
                 var etaB = Vector256.Create(Vector256.Sum(p4), Vector256.Sum(p5), Vector256.Sum(p6), Vector256.Sum(p7)) + biases;
                 var lossLanes = Vector256<double>.Zero;
-                var ra = FourRows<T, TLanes, TLoss, TWeighting>(loss, etaA, ref targets, ref sampleWeights, row, ref lossLanes, ref invalidLanes);
-                var rb = FourRows<T, TLanes, TLoss, TWeighting>(loss, etaB, ref targets, ref sampleWeights, row + 4, ref lossLanes, ref invalidLanes);
+                var ra = FourRows<T, TLanes, TLoss, TWeighting>(loss, etaA, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossLanes, ref invalidLanes);
+                var rb = FourRows<T, TLanes, TLoss, TWeighting>(loss, etaB, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 4, ref lossLanes, ref invalidLanes);
                 sums.LossSum += Vector256.Sum(lossLanes);
                 sums.DerivativeSum += Vector256.Sum(ra + rb);
                 (r0, r1, r2, r3) = (ra.ToScalar(), ra.GetElement(1), ra.GetElement(2), ra.GetElement(3));
@@ -210,27 +199,16 @@ internal static partial class FusedPass
             }
             else
             {
-                var l0 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p0) + bias, ref targets, ref sampleWeights, row, ref invalid, out r0);
-                var l1 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p1) + bias, ref targets, ref sampleWeights, row + 1, ref invalid, out r1);
-                var l2 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p2) + bias, ref targets, ref sampleWeights, row + 2, ref invalid, out r2);
-                var l3 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p3) + bias, ref targets, ref sampleWeights, row + 3, ref invalid, out r3);
-                var l4 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p4) + bias, ref targets, ref sampleWeights, row + 4, ref invalid, out r4);
-                var l5 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p5) + bias, ref targets, ref sampleWeights, row + 5, ref invalid, out r5);
-                var l6 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p6) + bias, ref targets, ref sampleWeights, row + 6, ref invalid, out r6);
-                var l7 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p7) + bias, ref targets, ref sampleWeights, row + 7, ref invalid, out r7);
+                var l0 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p0) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out r0);
+                var l1 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p1) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 1, ref invalid, out r1);
+                var l2 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p2) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 2, ref invalid, out r2);
+                var l3 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p3) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 3, ref invalid, out r3);
+                var l4 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p4) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 4, ref invalid, out r4);
+                var l5 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p5) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 5, ref invalid, out r5);
+                var l6 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p6) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 6, ref invalid, out r6);
+                var l7 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p7) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 7, ref invalid, out r7);
                 sums.LossSum += (l0 + l1 + (l2 + l3)) + (l4 + l5 + (l6 + l7));
                 sums.DerivativeSum += (r0 + r1 + (r2 + r3)) + (r4 + r5 + (r6 + r7));
-            }
-            if (writeResiduals)
-            {
-                TLanes.Store(r0, ref residuals, row);
-                TLanes.Store(r1, ref residuals, row + 1);
-                TLanes.Store(r2, ref residuals, row + 2);
-                TLanes.Store(r3, ref residuals, row + 3);
-                TLanes.Store(r4, ref residuals, row + 4);
-                TLanes.Store(r5, ref residuals, row + 5);
-                TLanes.Store(r6, ref residuals, row + 6);
-                TLanes.Store(r7, ref residuals, row + 7);
             }
 
             var s0 = Vector256.Create(r0);

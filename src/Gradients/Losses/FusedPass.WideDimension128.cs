@@ -47,19 +47,12 @@ internal static partial class FusedPass
             var a2 = DotRow128<T, TLanes>(ref x2, ref weights, fullEnd, last, hasTail, tailMask);
             var a3 = DotRow128<T, TLanes>(ref x3, ref weights, fullEnd, last, hasTail, tailMask);
 
-            var l0 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a0) + bias, ref targets, ref sampleWeights, row, ref invalid, out var r0);
-            var l1 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a1) + bias, ref targets, ref sampleWeights, row + 1, ref invalid, out var r1);
-            var l2 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a2) + bias, ref targets, ref sampleWeights, row + 2, ref invalid, out var r2);
-            var l3 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a3) + bias, ref targets, ref sampleWeights, row + 3, ref invalid, out var r3);
+            var l0 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a0) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r0);
+            var l1 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a1) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 1, ref invalid, out var r1);
+            var l2 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a2) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 2, ref invalid, out var r2);
+            var l3 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a3) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 3, ref invalid, out var r3);
             sums.LossSum += l0 + l1 + (l2 + l3);
             sums.DerivativeSum += r0 + r1 + (r2 + r3);
-            if (writeResiduals)
-            {
-                TLanes.Store(r0, ref residuals, row);
-                TLanes.Store(r1, ref residuals, row + 1);
-                TLanes.Store(r2, ref residuals, row + 2);
-                TLanes.Store(r3, ref residuals, row + 3);
-            }
 
             var s0 = Vector128.Create(r0);
             var s1 = Vector128.Create(r1);
@@ -84,12 +77,8 @@ internal static partial class FusedPass
         {
             ref var x = ref Unsafe.Add(ref features, row * d);
             var a = DotRow128<T, TLanes>(ref x, ref weights, fullEnd, last, hasTail, tailMask);
-            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a) + bias, ref targets, ref sampleWeights, row, ref invalid, out var r);
+            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r);
             sums.DerivativeSum += r;
-            if (writeResiduals)
-            {
-                TLanes.Store(r, ref residuals, row);
-            }
 
             var s = Vector128.Create(r);
             for (nuint j = 0; j < fullEnd; j += Lanes)

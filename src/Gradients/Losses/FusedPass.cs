@@ -228,11 +228,12 @@ internal static partial class FusedPass
 
     /// <summary>
     /// Four rows' loss terms from their η: adds the (weighted) values to <paramref name="lossSum"/>, flags invalid
-    /// labels in <paramref name="invalid"/>, and returns the (weighted) derivatives.
+    /// labels in <paramref name="invalid"/>, stores the unweighted derivatives (the residuals, for the mean squared error)
+    /// when <paramref name="writeResiduals"/>, and returns the (weighted) derivatives.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<double> FourRows<T, TLanes, TLoss, TWeighting>(
-        TLoss loss, Vector256<double> eta, ref T targets, ref T sampleWeights, nuint row,
+        TLoss loss, Vector256<double> eta, ref T targets, ref T sampleWeights, ref T residuals, bool writeResiduals, nuint row,
         ref Vector256<double> lossSum, ref Vector256<double> invalid)
         where TLanes : struct, IDoubleLanes<T>
         where TLoss : struct, IPointwiseLoss
@@ -247,19 +248,32 @@ internal static partial class FusedPass
         if (!TWeighting.IsWeighted)
         {
             lossSum = loss.Add(eta, y, lossSum, out var derivative);
+            if (writeResiduals)
+            {
+                TLanes.Store256(derivative, ref residuals, row);
+            }
+
             return derivative;
         }
 
         var s = TLanes.Load256(ref sampleWeights, row);
         var value = loss.Add(eta, y, Vector256<double>.Zero, out var unweighted);
+        if (writeResiduals)
+        {
+            TLanes.Store256(unweighted, ref residuals, row);
+        }
+
         lossSum = Vector256.FusedMultiplyAdd(value, s, lossSum);
         return unweighted * s;
     }
 
-    /// <summary>One row's loss term from its η: returns the (weighted) value; the (weighted) derivative in <paramref name="derivative"/>.</summary>
+    /// <summary>
+    /// One row's loss term from its η: returns the (weighted) value; the (weighted) derivative in <paramref name="derivative"/>
+    /// (stored unweighted when <paramref name="writeResiduals"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static double OneRow<T, TLanes, TLoss, TWeighting>(
-        TLoss loss, double eta, ref T targets, ref T sampleWeights, nuint row, ref bool invalid, out double derivative)
+        TLoss loss, double eta, ref T targets, ref T sampleWeights, ref T residuals, bool writeResiduals, nuint row, ref bool invalid, out double derivative)
         where TLanes : struct, IDoubleLanes<T>
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
@@ -271,6 +285,11 @@ internal static partial class FusedPass
         }
 
         var value = loss.Add(eta, y, 0.0, out derivative);
+        if (writeResiduals)
+        {
+            TLanes.Store(derivative, ref residuals, row);
+        }
+
         if (TWeighting.IsWeighted)
         {
             var s = TLanes.Load(ref sampleWeights, row);

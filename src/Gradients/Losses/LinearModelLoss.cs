@@ -71,7 +71,7 @@ internal static class LinearModelLoss
     internal static T Evaluate<T, TLoss>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept,
         Span<T> gradient, bool hasGradient, out T interceptGradient, ReadOnlySpan<T> sampleWeights,
-        LinearModelLossOptions options, TLoss loss)
+        LinearModelLossOptions options, TLoss loss, Span<T> residuals = default, double derivativeScale = 1.0)
         where T : IFloatingPointIeee754<T>
         where TLoss : struct, IPointwiseLoss
     {
@@ -82,17 +82,17 @@ internal static class LinearModelLoss
         {
             value = Evaluate<double, DoubleElements, TLoss>(
                 FusedPass.Reinterpret<T, double>(features), FusedPass.Reinterpret<T, double>(targets), FusedPass.Reinterpret<T, double>(weights), bias,
-                FusedPass.Reinterpret<T, double>(gradient), hasGradient, out biasGradient, FusedPass.Reinterpret<T, double>(sampleWeights), normaliser, options, loss);
+                FusedPass.Reinterpret<T, double>(gradient), hasGradient, out biasGradient, FusedPass.Reinterpret<T, double>(sampleWeights), normaliser / derivativeScale, derivativeScale, options, loss, FusedPass.Reinterpret<T, double>(residuals));
         }
         else if (typeof(T) == typeof(float))
         {
             value = Evaluate<float, SingleElements, TLoss>(
                 FusedPass.Reinterpret<T, float>(features), FusedPass.Reinterpret<T, float>(targets), FusedPass.Reinterpret<T, float>(weights), bias,
-                FusedPass.Reinterpret<T, float>(gradient), hasGradient, out biasGradient, FusedPass.Reinterpret<T, float>(sampleWeights), normaliser, options, loss);
+                FusedPass.Reinterpret<T, float>(gradient), hasGradient, out biasGradient, FusedPass.Reinterpret<T, float>(sampleWeights), normaliser / derivativeScale, derivativeScale, options, loss, FusedPass.Reinterpret<T, float>(residuals));
         }
         else
         {
-            value = Evaluate<T, GenericElements<T>, TLoss>(features, targets, weights, bias, gradient, hasGradient, out biasGradient, sampleWeights, normaliser, options, loss);
+            value = Evaluate<T, GenericElements<T>, TLoss>(features, targets, weights, bias, gradient, hasGradient, out biasGradient, sampleWeights, normaliser / derivativeScale, derivativeScale, options, loss, residuals);
         }
 
         interceptGradient = T.CreateTruncating(biasGradient);
@@ -101,47 +101,49 @@ internal static class LinearModelLoss
 
     private static double Evaluate<T, TLanes, TLoss>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
-        Span<T> gradient, bool hasGradient, out double interceptGradient, ReadOnlySpan<T> sampleWeights, double normaliser,
-        LinearModelLossOptions options, TLoss loss)
+        Span<T> gradient, bool hasGradient, out double interceptGradient, ReadOnlySpan<T> sampleWeights, double normaliser, double derivativeScale,
+        LinearModelLossOptions options, TLoss loss, Span<T> residuals)
         where TLanes : struct, IDoubleLanes<T>
         where TLoss : struct, IPointwiseLoss =>
         typeof(T) == typeof(double) && hasGradient
-            ? Evaluate<T, TLanes, TLoss>(features, targets, weights, bias, gradient, hasGradient, out interceptGradient, sampleWeights, normaliser, options, loss, FusedPass.Reinterpret<T, double>(gradient))
-            : EvaluateWithBuffer<T, TLanes, TLoss>(features, targets, weights, bias, gradient, hasGradient, out interceptGradient, sampleWeights, normaliser, options, loss);
+            ? Evaluate<T, TLanes, TLoss>(features, targets, weights, bias, gradient, hasGradient, out interceptGradient, sampleWeights, normaliser, derivativeScale, options, loss, residuals, FusedPass.Reinterpret<T, double>(gradient))
+            : EvaluateWithBuffer<T, TLanes, TLoss>(features, targets, weights, bias, gradient, hasGradient, out interceptGradient, sampleWeights, normaliser, derivativeScale, options, loss, residuals);
 
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static double EvaluateWithBuffer<T, TLanes, TLoss>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
-        Span<T> gradient, bool hasGradient, out double interceptGradient, ReadOnlySpan<T> sampleWeights, double normaliser,
-        LinearModelLossOptions options, TLoss loss)
+        Span<T> gradient, bool hasGradient, out double interceptGradient, ReadOnlySpan<T> sampleWeights, double normaliser, double derivativeScale,
+        LinearModelLossOptions options, TLoss loss, Span<T> residuals)
         where TLanes : struct, IDoubleLanes<T>
         where TLoss : struct, IPointwiseLoss
     {
         var stack = default(ScratchBuffer<double>);
         var sums = ScratchBuffer.Take(ref stack, weights.Length, out var rented);
-        var value = Evaluate<T, TLanes, TLoss>(features, targets, weights, bias, gradient, hasGradient, out interceptGradient, sampleWeights, normaliser, options, loss, sums);
+        var value = Evaluate<T, TLanes, TLoss>(features, targets, weights, bias, gradient, hasGradient, out interceptGradient, sampleWeights, normaliser, derivativeScale, options, loss, residuals, sums);
         ScratchBuffer.Return(rented);
         return value;
     }
 
     private static double Evaluate<T, TLanes, TLoss>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
-        Span<T> gradient, bool hasGradient, out double interceptGradient, ReadOnlySpan<T> sampleWeights, double normaliser,
-        LinearModelLossOptions options, TLoss loss, Span<double> sums)
+        Span<T> gradient, bool hasGradient, out double interceptGradient, ReadOnlySpan<T> sampleWeights, double normaliser, double derivativeScale,
+        LinearModelLossOptions options, TLoss loss, Span<T> residuals, Span<double> sums)
         where TLanes : struct, IDoubleLanes<T>
         where TLoss : struct, IPointwiseLoss
     {
         var total = sampleWeights.IsEmpty
-            ? FusedPass.Run<T, TLanes, TLoss, Unweighted>(features, targets, weights, bias, sums, [], options.Threads, loss, [])
-            : FusedPass.Run<T, TLanes, TLoss, Weighted>(features, targets, weights, bias, sums, [], options.Threads, loss, sampleWeights);
+            ? FusedPass.Run<T, TLanes, TLoss, Unweighted>(features, targets, weights, bias, sums, residuals, options.Threads, loss, [])
+            : FusedPass.Run<T, TLanes, TLoss, Weighted>(features, targets, weights, bias, sums, residuals, options.Threads, loss, sampleWeights);
         if (TLoss.ChecksLabels && total.HasInvalidLabel)
         {
             ThrowInvalidLabel<T, TLanes, TLoss>(targets, loss);
         }
 
+        // normaliser is S / c for a derivative scale c (2 for the mean squared error, whose d is r): dividing by it
+        // rounds once. The loss takes S itself.
         interceptGradient = total.DerivativeSum / normaliser;
-        var value = total.LossSum / normaliser;
+        var value = total.LossSum / (normaliser * derivativeScale);
         var lambda = options.L2Penalty;
         ref var w = ref MemoryMarshal.GetReference(weights);
         if (lambda != 0.0)
