@@ -176,7 +176,7 @@ internal static class SoftmaxPass
                 var valid = (uint)label < (uint)classes;
                 sums.HasInvalidLabel |= !valid;
                 var weight = weighted ? TLanes.Load(ref s, row + r) : 1.0;
-                sums.Loss += weight * RowDerivative(ref eta, vectors, valid ? label : 0, weight);
+                sums.Loss += weight * RowDerivative(ref eta, vectors, valid ? label : 0, weight, padMask);
             }
 
             // The gradient sums gain x·dᵀ of the four rows, each sum vector loaded and stored once.
@@ -211,7 +211,7 @@ internal static class SoftmaxPass
     /// max shift that keeps every exponential ≤ 1 (so |η| up to any finite size does not overflow).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double RowDerivative(ref double eta, nuint vectors, int label, double weight)
+    private static double RowDerivative(ref double eta, nuint vectors, int label, double weight, Vector256<double> padMask)
     {
         var max = Vector256.LoadUnsafe(ref eta);
         for (nuint v = 1; v < vectors; v++)
@@ -225,7 +225,12 @@ internal static class SoftmaxPass
         var total = Vector256<double>.Zero;
         for (nuint v = 0; v < vectors; v++)
         {
-            var p = Vector256.Exp(Vector256.LoadUnsafe(ref eta, 4 * v) - shift);
+            // The padded lanes' −∞ would send Vector256.Exp down its per-lane special-value path on every row:
+            // they are exponentiated as 0 and then masked to 0.
+            var shifted = Vector256.LoadUnsafe(ref eta, 4 * v) - shift;
+            var p = v == vectors - 1
+                ? Vector256.AndNot(Vector256.Exp(Vector256.ConditionalSelect(padMask, Vector256<double>.Zero, shifted)), padMask)
+                : Vector256.Exp(shifted);
             total += p;
             p.StoreUnsafe(ref eta, 4 * v);
         }

@@ -16,6 +16,7 @@ public sealed partial class DocumentationSnippetTests
         { "docs/getting-started.md", "richardson" },
         { "docs/getting-started.md", "directional" },
         { "docs/getting-started.md", "mse" },
+        { "docs/getting-started.md", "logistic" },
         { "docs/getting-started.md", "checker" },
     };
 
