@@ -10,7 +10,7 @@ namespace Gradients;
 /// losses): validates, runs the fused pass with the loss as a struct type parameter, reports invalid labels,
 /// and scales the sums: loss = Σ sᵢℓᵢ / S + λ‖w‖², gradient = Σ sᵢdᵢxᵢ / S + 2λw, S = N or Σ sᵢ.
 /// </summary>
-internal static class LinearModelLoss
+internal static partial class LinearModelLoss
 {
     /// <summary>Checks the shapes and sample weights, and the gradient (when not empty) against every input.</summary>
     internal static void Validate<T>(
