@@ -63,6 +63,7 @@ public static class TourRunner
         GradientSection.Run(context);
         DirectionalDerivativeSection.Run(context);
         LossGradientSection.Run(context);
+        LogisticRegressionSection.Run(context);
         StepSizeSection.Run(context);
         GradientCheckSection.Run(context);
         GradientDescentSection.Run(context);
