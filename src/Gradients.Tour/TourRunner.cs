@@ -64,6 +64,7 @@ public static class TourRunner
         DirectionalDerivativeSection.Run(context);
         ForwardModeSection.Run(context);
         LossGradientSection.Run(context);
+        LogisticRegressionSection.Run(context);
         StepSizeSection.Run(context);
         GradientCheckSection.Run(context);
         GradientDescentSection.Run(context);

@@ -9,15 +9,18 @@ internal static partial class FusedPass
     /// (<c>DOTNET_EnableHWIntrinsic=0</c>) and for element types other than float and double.
     /// Plain multiply-add, not <c>Math.FusedMultiplyAdd</c>: without FMA hardware the latter is a slow library call.
     /// </summary>
-    internal static ChunkSums Scalar<T, TLanes>(
+    internal static ChunkSums Scalar<T, TLanes, TLoss, TWeighting>(
         ref T features, ref T targets, ref T weights, int dimension, int rows, double bias,
-        Span<double> gradientSums, ref T residuals, bool writeResiduals)
+        Span<double> gradientSums, ref T residuals, bool writeResiduals, TLoss loss, ref T sampleWeights)
         where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
     {
         var d = (nuint)dimension;
         ref var gradient = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(gradientSums);
         gradientSums.Clear();
         var sums = default(ChunkSums);
+        var invalid = false;
         for (nuint row = 0; row < (nuint)rows; row++)
         {
             ref var x = ref Unsafe.Add(ref features, row * d);
@@ -27,13 +30,8 @@ internal static partial class FusedPass
                 dot += TLanes.Load(ref x, j) * TLanes.Load(ref weights, j);
             }
 
-            var r = dot + bias - TLanes.Load(ref targets, row);
-            sums.SumOfSquares += r * r;
-            sums.SumOfResiduals += r;
-            if (writeResiduals)
-            {
-                TLanes.Store(r, ref residuals, row);
-            }
+            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, dot + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r);
+            sums.DerivativeSum += r;
 
             for (nuint j = 0; j < d; j++)
             {
@@ -41,6 +39,7 @@ internal static partial class FusedPass
             }
         }
 
+        sums.HasInvalidLabel = invalid;
         return sums;
     }
 }

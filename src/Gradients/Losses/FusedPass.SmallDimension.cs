@@ -65,30 +65,34 @@ internal static partial class FusedPass
     /// which is the whole budget at D = 4, hence a kernel of its own.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ChunkSums SmallDimension<T, TLanes>(
+    internal static ChunkSums SmallDimension<T, TLanes, TLoss, TWeighting>(
         ref T features, ref T targets, ref T weights, int dimension, int rows, nuint available, double bias,
-        Span<double> gradientSums, ref T residuals, bool writeResiduals)
-        where TLanes : struct, IDoubleLanes<T> =>
+        Span<double> gradientSums, ref T residuals, bool writeResiduals, TLoss loss, ref T sampleWeights)
+        where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting =>
         (dimension & 3) == 0
             ? (dimension >> 2) switch
             {
-                1 => Small<T, TLanes, OneVector, AlignedRowEnd>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals),
-                2 => Small<T, TLanes, TwoVectors, AlignedRowEnd>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals),
-                3 => Small<T, TLanes, ThreeVectors, AlignedRowEnd>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals),
-                _ => Small<T, TLanes, FourVectors, AlignedRowEnd>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals),
+                1 => Small<T, TLanes, OneVector, AlignedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                2 => Small<T, TLanes, TwoVectors, AlignedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                3 => Small<T, TLanes, ThreeVectors, AlignedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                _ => Small<T, TLanes, FourVectors, AlignedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
             }
             : ((dimension + 3) >> 2) switch
             {
-                1 => Small<T, TLanes, OneVector, MaskedRowEnd>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals),
-                2 => Small<T, TLanes, TwoVectors, MaskedRowEnd>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals),
-                3 => Small<T, TLanes, ThreeVectors, MaskedRowEnd>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals),
-                _ => Small<T, TLanes, FourVectors, MaskedRowEnd>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals),
+                1 => Small<T, TLanes, OneVector, MaskedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                2 => Small<T, TLanes, TwoVectors, MaskedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                3 => Small<T, TLanes, ThreeVectors, MaskedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                _ => Small<T, TLanes, FourVectors, MaskedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
             };
 
-    private static ChunkSums Small<T, TLanes, TCount, TRowEnd>(
+    private static ChunkSums Small<T, TLanes, TCount, TRowEnd, TLoss, TWeighting>(
         ref T features, ref T targets, ref T weights, int dimension, int rows, nuint available, double bias,
-        Span<double> gradientSums, ref T residuals, bool writeResiduals)
+        Span<double> gradientSums, ref T residuals, bool writeResiduals, TLoss loss, ref T sampleWeights)
         where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
         where TCount : struct, IVectorCount
         where TRowEnd : struct, IRowEnd
     {
@@ -119,8 +123,9 @@ internal static partial class FusedPass
 
         Vector256<double> ga0 = default, ga1 = default, ga2 = default, ga3 = default;
         Vector256<double> gb0 = default, gb1 = default, gb2 = default, gb3 = default;
-        var squares = Vector256<double>.Zero;
+        var lossSums = Vector256<double>.Zero;
         var residualSum = Vector256<double>.Zero;
+        var invalid = Vector256<double>.Zero;
 
         // D ≤ 4: the block is transposed instead (column j of four rows in one vector), so the four dots are
         // FMAs with broadcast weights and the gradient needs no residual broadcasts: Σᵢ rᵢ·xᵢⱼ accumulates lane-wise
@@ -158,13 +163,8 @@ internal static partial class FusedPass
             }
 
             var dots = Vector256.FusedMultiplyAdd(c1, wb1, c0 * wb0) + Vector256.FusedMultiplyAdd(c3, wb3, c2 * wb2);
-            var r = dots + bias4 - TLanes.Load256(ref targets, row);
-            squares = Vector256.FusedMultiplyAdd(r, r, squares);
+            var r = FourRows<T, TLanes, TLoss, TWeighting>(loss, dots + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossSums, ref invalid);
             residualSum += r;
-            if (writeResiduals)
-            {
-                TLanes.Store256(r, ref residuals, row);
-            }
 
             c0Sum = Vector256.FusedMultiplyAdd(c0, r, c0Sum);
             c1Sum = Vector256.FusedMultiplyAdd(c1, r, c1Sum);
@@ -185,13 +185,8 @@ internal static partial class FusedPass
             var h23 = Avx.HorizontalAdd(p2, p3);
             var dots = Avx.Blend(h01, h23, 0b1100) + Avx.Permute2x128(h01, h23, 0x21);
 
-            var r = dots + bias4 - TLanes.Load256(ref targets, row);
-            squares = Vector256.FusedMultiplyAdd(r, r, squares);
+            var r = FourRows<T, TLanes, TLoss, TWeighting>(loss, dots + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossSums, ref invalid);
             residualSum += r;
-            if (writeResiduals)
-            {
-                TLanes.Store256(r, ref residuals, row);
-            }
 
             var r0 = Avx2.Permute4x64(r, 0x00);
             var r1 = Avx2.Permute4x64(r, 0x55);
@@ -254,18 +249,14 @@ internal static partial class FusedPass
         }
 
         var sums = default(ChunkSums);
+        var invalidRow = false;
 
         // Leftover rows that may still be read with vectors: one at a time.
         for (; row < safeRows; row++)
         {
             var p = RowProducts<T, TLanes, TCount, TRowEnd>(ref features, row * d, mask, w0, w1, w2, w3, out var x0, out var x1, out var x2, out var x3);
-            var r = Vector256.Sum(p) + bias - TLanes.Load(ref targets, row);
-            sums.SumOfSquares += r * r;
-            sums.SumOfResiduals += r;
-            if (writeResiduals)
-            {
-                TLanes.Store(r, ref residuals, row);
-            }
+            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
+            sums.DerivativeSum += r;
 
             var rv = Vector256.Create(r);
             ga0 = Vector256.FusedMultiplyAdd(rv, x0, ga0);
@@ -274,11 +265,11 @@ internal static partial class FusedPass
             ga3 = m > 3 ? Vector256.FusedMultiplyAdd(rv, x3, ga3) : ga3;
         }
 
-        // Both reductions in one: lanes 0, 2 of the horizontal add hold Σr² halves, lanes 1, 3 Σr halves.
-        var pair = Avx.HorizontalAdd(squares, residualSum);
+        // Both reductions in one: lanes 0, 2 of the horizontal add hold Σℓ halves, lanes 1, 3 Σd halves.
+        var pair = Avx.HorizontalAdd(lossSums, residualSum);
         var folded = pair.GetLower() + pair.GetUpper();
-        sums.SumOfSquares += folded.ToScalar();
-        sums.SumOfResiduals += folded.GetElement(1);
+        sums.LossSum += folded.ToScalar();
+        sums.DerivativeSum += folded.GetElement(1);
 
         // The gradient sums leave the registers straight into gradientSums (length D): whole vectors, then
         // the real lanes of the last one.
@@ -317,13 +308,8 @@ internal static partial class FusedPass
                 dot += TLanes.Load(ref features, (row * d) + j) * TLanes.Load(ref weights, j);
             }
 
-            var r = dot + bias - TLanes.Load(ref targets, row);
-            sums.SumOfSquares += r * r;
-            sums.SumOfResiduals += r;
-            if (writeResiduals)
-            {
-                TLanes.Store(r, ref residuals, row);
-            }
+            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, dot + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
+            sums.DerivativeSum += r;
 
             for (nuint j = 0; j < d; j++)
             {
@@ -331,6 +317,7 @@ internal static partial class FusedPass
             }
         }
 
+        sums.HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero;
         return sums;
     }
 

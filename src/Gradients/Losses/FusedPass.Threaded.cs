@@ -9,31 +9,33 @@ internal static partial class FusedPass
     /// <summary>
     /// The threaded driver: the calling thread and up to <paramref name="threads"/> − 1 thread-pool workers
     /// claim chunks from a shared counter; each chunk's sums go to its own slot, and the slots are folded in
-    /// chunk order afterwards, exactly as <see cref="Run{T, TLanes}"/> folds them one by one. The chunk plan
+    /// chunk order afterwards, exactly as <see cref="Run{T, TLanes, TLoss, TWeighting}"/> folds them one by one. The chunk plan
     /// and the fold order do not depend on the thread count, so neither does any bit of the result.
     /// </summary>
     /// <remarks>
     /// Bookkeeping per call, none of it allocated once warm: the calling thread's own
-    /// <see cref="ChunkWork{T, TLanes}"/> (a span cannot cross threads, so the pinned inputs travel as pointers in
-    /// it; reused from call to call, see <see cref="ChunkWork{T, TLanes}.Rent"/>) and a pooled buffer of
-    /// chunkCount × (D + 2) doubles from <see cref="ArrayPool{T}.Shared"/>.
+    /// <see cref="ChunkWork{T, TLanes, TLoss, TWeighting}"/> (a span cannot cross threads, so the pinned inputs travel as pointers in
+    /// it; reused from call to call, see <see cref="ChunkWork{T, TLanes, TLoss, TWeighting}.Rent"/>) and a pooled buffer of
+    /// chunkCount × (D + 3) doubles from <see cref="ArrayPool{T}.Shared"/>.
     /// </remarks>
-    private static unsafe ChunkSums RunThreaded<T, TLanes>(
+    private static unsafe ChunkSums RunThreaded<T, TLanes, TLoss, TWeighting>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
-        Span<double> gradientSums, Span<T> residuals, int chunkRows, int chunkCount, int threads)
+        Span<double> gradientSums, Span<T> residuals, int chunkRows, int chunkCount, int threads, TLoss loss, ReadOnlySpan<T> sampleWeights)
         where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
     {
         var dimension = weights.Length;
-        var slot = dimension + 2;
+        var slot = dimension + SlotExtras;
         var partials = ArrayPool<double>.Shared.Rent(chunkCount * slot);
         try
         {
             fixed (double* partialsPointer = partials)
             {
-                fixed (byte* x = &Bytes(features), y = &Bytes(targets), w = &Bytes(weights), e = &Bytes((ReadOnlySpan<T>)residuals))
+                fixed (byte* x = &Bytes(features), y = &Bytes(targets), w = &Bytes(weights), e = &Bytes((ReadOnlySpan<T>)residuals), s = &Bytes(sampleWeights))
                 {
-                    var work = ChunkWork<T, TLanes>.Rent(
-                        x, y, w, e, !residuals.IsEmpty, targets.Length, dimension, features.Length, bias,
+                    var work = ChunkWork<T, TLanes, TLoss, TWeighting>.Rent(
+                        x, y, w, e, s, loss, !residuals.IsEmpty, targets.Length, dimension, features.Length, bias,
                         partialsPointer, chunkRows, chunkCount);
                     work.QueueWorkers(threads - 1);
 
@@ -47,7 +49,7 @@ internal static partial class FusedPass
             for (var chunk = 0; chunk < chunkCount; chunk++)
             {
                 var at = chunk * slot;
-                var sums = new ChunkSums { SumOfSquares = partials[at + dimension], SumOfResiduals = partials[at + dimension + 1] };
+                var sums = new ChunkSums { LossSum = partials[at + dimension], DerivativeSum = partials[at + dimension + 1], HasInvalidLabel = partials[at + dimension + 2] != 0.0 };
                 Fold(ref total, sums, gradientSums, partials.AsSpan(at, dimension));
             }
 
@@ -58,6 +60,9 @@ internal static partial class FusedPass
             ScratchBuffer.ReturnCleared(partials, chunkCount * slot);
         }
     }
+
+    /// <summary>Per-chunk slot: the D gradient sums, then Σℓ, Σd and the invalid-label flag.</summary>
+    private const int SlotExtras = 3;
 
     private static ref byte Bytes<T>(ReadOnlySpan<T> span) => ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(span));
 
@@ -81,16 +86,20 @@ internal static partial class FusedPass
     /// <para>A late worker therefore either finds no chunk, or helps with the pass that is running; it never reads
     /// freed memory or another pass's half-written inputs.</para>
     /// </remarks>
-    private sealed unsafe class ChunkWork<T, TLanes> : IThreadPoolWorkItem
+    private sealed unsafe class ChunkWork<T, TLanes, TLoss, TWeighting> : IThreadPoolWorkItem
         where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
     {
         [ThreadStatic]
-        private static ChunkWork<T, TLanes>? _ofThisThread;
+        private static ChunkWork<T, TLanes, TLoss, TWeighting>? _ofThisThread;
 
         private void* _features;
         private void* _targets;
         private void* _weights;
         private void* _residuals;
+        private void* _sampleWeights;
+        private TLoss _loss;
         private bool _writeResiduals;
         private int _rows;
         private int _dimension;
@@ -108,15 +117,17 @@ internal static partial class FusedPass
         }
 
         /// <summary>The calling thread's instance (created on its first threaded pass), set up for one pass.</summary>
-        public static ChunkWork<T, TLanes> Rent(
-            void* features, void* targets, void* weights, void* residuals, bool writeResiduals, int rows, int dimension,
+        public static ChunkWork<T, TLanes, TLoss, TWeighting> Rent(
+            void* features, void* targets, void* weights, void* residuals, void* sampleWeights, TLoss loss, bool writeResiduals, int rows, int dimension,
             int length, double bias, double* partials, int chunkRows, int chunkCount)
         {
-            var work = _ofThisThread ??= new ChunkWork<T, TLanes>();
+            var work = _ofThisThread ??= new ChunkWork<T, TLanes, TLoss, TWeighting>();
             work._features = features;
             work._targets = targets;
             work._weights = weights;
             work._residuals = residuals;
+            work._sampleWeights = sampleWeights;
+            work._loss = loss;
             work._writeResiduals = writeResiduals;
             work._rows = rows;
             work._dimension = dimension;
@@ -168,17 +179,19 @@ internal static partial class FusedPass
                 }
 
                 // A valid claim: the fields are this pass's and stay so until the chunk is counted done.
-                var slot = _dimension + 2;
+                var slot = _dimension + SlotExtras;
                 var first = chunk * _chunkRows;
                 var count = Math.Min(_chunkRows, _rows - first);
                 var offset = (nuint)first * (nuint)_dimension;
                 var partial = new Span<double>(_partials + ((nint)chunk * slot), _dimension);
-                var sums = Chunk<T, TLanes>(
+                var sums = Chunk<T, TLanes, TLoss, TWeighting>(
                     ref Unsafe.Add(ref Unsafe.AsRef<T>(_features), offset), ref Unsafe.Add(ref Unsafe.AsRef<T>(_targets), first),
                     ref Unsafe.AsRef<T>(_weights), _dimension, count, (nuint)_length - offset, _bias, partial,
-                    ref Unsafe.Add(ref Unsafe.AsRef<T>(_residuals), _writeResiduals ? first : 0), _writeResiduals);
-                _partials[((nint)chunk * slot) + _dimension] = sums.SumOfSquares;
-                _partials[((nint)chunk * slot) + _dimension + 1] = sums.SumOfResiduals;
+                    ref Unsafe.Add(ref Unsafe.AsRef<T>(_residuals), _writeResiduals ? first : 0), _writeResiduals,
+                    _loss, ref Unsafe.Add(ref Unsafe.AsRef<T>(_sampleWeights), TWeighting.IsWeighted ? first : 0));
+                _partials[((nint)chunk * slot) + _dimension] = sums.LossSum;
+                _partials[((nint)chunk * slot) + _dimension + 1] = sums.DerivativeSum;
+                _partials[((nint)chunk * slot) + _dimension + 2] = sums.HasInvalidLabel ? 1.0 : 0.0;
 
                 if (Interlocked.Increment(ref _doneChunks) == chunkCount)
                 {

@@ -13,10 +13,12 @@ internal static partial class FusedPass
     /// hits L1/L2, so X is read from memory once.
     /// The column remainder is one overlapping vector ending at D, masked so no element counts twice.
     /// </summary>
-    internal static ChunkSums Wide256<T, TLanes>(
+    internal static ChunkSums Wide256<T, TLanes, TLoss, TWeighting>(
         ref T features, ref T targets, ref T weights, int dimension, int rows, double bias,
-        Span<double> gradientSums, ref T residuals, bool writeResiduals)
+        Span<double> gradientSums, ref T residuals, bool writeResiduals, TLoss loss, ref T sampleWeights)
         where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
     {
         const int Lanes = 4;
         var d = (nuint)dimension;
@@ -28,11 +30,13 @@ internal static partial class FusedPass
         gradientSums.Clear();
         ref var g = ref MemoryMarshal.GetReference(gradientSums);
         var sums = default(ChunkSums);
+        var invalid = false;
+        var invalidLanes = Vector256<double>.Zero;
 
         nuint row = 0;
         if (d >= EightRowMinimum)
         {
-            row = EightRows256<T, TLanes>(ref features, ref targets, ref weights, d, rows, bias, ref g, ref residuals, writeResiduals, fullEnd, last, hasTail, tailMask, ref sums);
+            row = EightRows256<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, d, rows, bias, ref g, ref residuals, writeResiduals, loss, ref sampleWeights, fullEnd, last, hasTail, tailMask, ref sums);
         }
 
         for (; row + 4 <= (nuint)rows; row += 4)
@@ -49,18 +53,28 @@ internal static partial class FusedPass
             var a2 = DotRow256<T, TLanes>(ref x2, ref weights, fullEnd, last, hasTail, tailMask);
             var a3 = DotRow256<T, TLanes>(ref x3, ref weights, fullEnd, last, hasTail, tailMask);
 
-            var r0 = Vector256.Sum(a0) + bias - TLanes.Load(ref targets, row);
-            var r1 = Vector256.Sum(a1) + bias - TLanes.Load(ref targets, row + 1);
-            var r2 = Vector256.Sum(a2) + bias - TLanes.Load(ref targets, row + 2);
-            var r3 = Vector256.Sum(a3) + bias - TLanes.Load(ref targets, row + 3);
-            sums.SumOfSquares += (r0 * r0) + (r1 * r1) + ((r2 * r2) + (r3 * r3));
-            sums.SumOfResiduals += r0 + r1 + (r2 + r3);
-            if (writeResiduals)
+            double r0, r1, r2, r3;
+            if (TLoss.PrefersVectors)
             {
-                TLanes.Store(r0, ref residuals, row);
-                TLanes.Store(r1, ref residuals, row + 1);
-                TLanes.Store(r2, ref residuals, row + 2);
-                TLanes.Store(r3, ref residuals, row + 3);
+                // Four rows' η in one vector: one vector exp/log for the four rows.
+                var eta = Vector256.Create(Vector256.Sum(a0), Vector256.Sum(a1), Vector256.Sum(a2), Vector256.Sum(a3)) + Vector256.Create(bias);
+                var lossLanes = Vector256<double>.Zero;
+                var r = FourRows<T, TLanes, TLoss, TWeighting>(loss, eta, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossLanes, ref invalidLanes);
+                sums.LossSum += Vector256.Sum(lossLanes);
+                sums.DerivativeSum += Vector256.Sum(r);
+                r0 = r.ToScalar();
+                r1 = r.GetElement(1);
+                r2 = r.GetElement(2);
+                r3 = r.GetElement(3);
+            }
+            else
+            {
+                var l0 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a0) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out r0);
+                var l1 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a1) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 1, ref invalid, out r1);
+                var l2 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a2) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 2, ref invalid, out r2);
+                var l3 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a3) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 3, ref invalid, out r3);
+                sums.LossSum += l0 + l1 + (l2 + l3);
+                sums.DerivativeSum += r0 + r1 + (r2 + r3);
             }
 
             var s0 = Vector256.Create(r0);
@@ -86,13 +100,8 @@ internal static partial class FusedPass
         {
             ref var x = ref Unsafe.Add(ref features, row * d);
             var a = DotRow256<T, TLanes>(ref x, ref weights, fullEnd, last, hasTail, tailMask);
-            var r = Vector256.Sum(a) + bias - TLanes.Load(ref targets, row);
-            sums.SumOfSquares += r * r;
-            sums.SumOfResiduals += r;
-            if (writeResiduals)
-            {
-                TLanes.Store(r, ref residuals, row);
-            }
+            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r);
+            sums.DerivativeSum += r;
 
             var s = Vector256.Create(r);
             for (nuint j = 0; j < fullEnd; j += Lanes)
@@ -106,6 +115,7 @@ internal static partial class FusedPass
             }
         }
 
+        sums.HasInvalidLabel |= invalid || invalidLanes != Vector256<double>.Zero;
         return sums;
     }
 
@@ -122,12 +132,16 @@ internal static partial class FusedPass
     /// from about 44 to 37 bytes per element (TensorPrimitives' two passes move about 56).
     /// Returns the rows done (a multiple of eight).
     /// </summary>
-    private static nuint EightRows256<T, TLanes>(
+    private static nuint EightRows256<T, TLanes, TLoss, TWeighting>(
         ref T features, ref T targets, ref T weights, nuint d, int rows, double bias, ref double g,
-        ref T residuals, bool writeResiduals, nuint fullEnd, nuint last, bool hasTail, Vector256<double> tailMask, ref ChunkSums sums)
+        ref T residuals, bool writeResiduals, TLoss loss, ref T sampleWeights, nuint fullEnd, nuint last, bool hasTail, Vector256<double> tailMask, ref ChunkSums sums)
         where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
     {
         const int Lanes = 4;
+        var invalid = false;
+        var invalidLanes = Vector256<double>.Zero;
         nuint row = 0;
         for (; row + 8 <= (nuint)rows; row += 8)
         {
@@ -169,26 +183,32 @@ internal static partial class FusedPass
                 p7 += (TLanes.Load256(ref x7, last) * w) & tailMask;
             }
 
-            var r0 = Vector256.Sum(p0) + bias - TLanes.Load(ref targets, row);
-            var r1 = Vector256.Sum(p1) + bias - TLanes.Load(ref targets, row + 1);
-            var r2 = Vector256.Sum(p2) + bias - TLanes.Load(ref targets, row + 2);
-            var r3 = Vector256.Sum(p3) + bias - TLanes.Load(ref targets, row + 3);
-            var r4 = Vector256.Sum(p4) + bias - TLanes.Load(ref targets, row + 4);
-            var r5 = Vector256.Sum(p5) + bias - TLanes.Load(ref targets, row + 5);
-            var r6 = Vector256.Sum(p6) + bias - TLanes.Load(ref targets, row + 6);
-            var r7 = Vector256.Sum(p7) + bias - TLanes.Load(ref targets, row + 7);
-            sums.SumOfSquares += ((r0 * r0) + (r1 * r1) + ((r2 * r2) + (r3 * r3))) + ((r4 * r4) + (r5 * r5) + ((r6 * r6) + (r7 * r7)));
-            sums.SumOfResiduals += (r0 + r1 + (r2 + r3)) + (r4 + r5 + (r6 + r7));
-            if (writeResiduals)
+            double r0, r1, r2, r3, r4, r5, r6, r7;
+            if (TLoss.PrefersVectors)
             {
-                TLanes.Store(r0, ref residuals, row);
-                TLanes.Store(r1, ref residuals, row + 1);
-                TLanes.Store(r2, ref residuals, row + 2);
-                TLanes.Store(r3, ref residuals, row + 3);
-                TLanes.Store(r4, ref residuals, row + 4);
-                TLanes.Store(r5, ref residuals, row + 5);
-                TLanes.Store(r6, ref residuals, row + 6);
-                TLanes.Store(r7, ref residuals, row + 7);
+                var biases = Vector256.Create(bias);
+                var etaA = Vector256.Create(Vector256.Sum(p0), Vector256.Sum(p1), Vector256.Sum(p2), Vector256.Sum(p3)) + biases;
+                var etaB = Vector256.Create(Vector256.Sum(p4), Vector256.Sum(p5), Vector256.Sum(p6), Vector256.Sum(p7)) + biases;
+                var lossLanes = Vector256<double>.Zero;
+                var ra = FourRows<T, TLanes, TLoss, TWeighting>(loss, etaA, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossLanes, ref invalidLanes);
+                var rb = FourRows<T, TLanes, TLoss, TWeighting>(loss, etaB, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 4, ref lossLanes, ref invalidLanes);
+                sums.LossSum += Vector256.Sum(lossLanes);
+                sums.DerivativeSum += Vector256.Sum(ra + rb);
+                (r0, r1, r2, r3) = (ra.ToScalar(), ra.GetElement(1), ra.GetElement(2), ra.GetElement(3));
+                (r4, r5, r6, r7) = (rb.ToScalar(), rb.GetElement(1), rb.GetElement(2), rb.GetElement(3));
+            }
+            else
+            {
+                var l0 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p0) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out r0);
+                var l1 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p1) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 1, ref invalid, out r1);
+                var l2 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p2) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 2, ref invalid, out r2);
+                var l3 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p3) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 3, ref invalid, out r3);
+                var l4 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p4) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 4, ref invalid, out r4);
+                var l5 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p5) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 5, ref invalid, out r5);
+                var l6 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p6) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 6, ref invalid, out r6);
+                var l7 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p7) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 7, ref invalid, out r7);
+                sums.LossSum += (l0 + l1 + (l2 + l3)) + (l4 + l5 + (l6 + l7));
+                sums.DerivativeSum += (r0 + r1 + (r2 + r3)) + (r4 + r5 + (r6 + r7));
             }
 
             var s0 = Vector256.Create(r0);
@@ -218,6 +238,7 @@ internal static partial class FusedPass
             }
         }
 
+        sums.HasInvalidLabel |= invalid || invalidLanes != Vector256<double>.Zero;
         return row;
     }
 

@@ -13,10 +13,12 @@ internal static partial class FusedPass
     /// hits L1/L2, so X is read from memory once.
     /// The column remainder is one overlapping vector ending at D, masked so no element counts twice.
     /// </summary>
-    internal static ChunkSums Wide128<T, TLanes>(
+    internal static ChunkSums Wide128<T, TLanes, TLoss, TWeighting>(
         ref T features, ref T targets, ref T weights, int dimension, int rows, double bias,
-        Span<double> gradientSums, ref T residuals, bool writeResiduals)
+        Span<double> gradientSums, ref T residuals, bool writeResiduals, TLoss loss, ref T sampleWeights)
         where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
     {
         const int Lanes = 2;
         var d = (nuint)dimension;
@@ -28,6 +30,7 @@ internal static partial class FusedPass
         gradientSums.Clear();
         ref var g = ref MemoryMarshal.GetReference(gradientSums);
         var sums = default(ChunkSums);
+        var invalid = false;
 
         nuint row = 0;
         for (; row + 4 <= (nuint)rows; row += 4)
@@ -44,19 +47,12 @@ internal static partial class FusedPass
             var a2 = DotRow128<T, TLanes>(ref x2, ref weights, fullEnd, last, hasTail, tailMask);
             var a3 = DotRow128<T, TLanes>(ref x3, ref weights, fullEnd, last, hasTail, tailMask);
 
-            var r0 = Vector128.Sum(a0) + bias - TLanes.Load(ref targets, row);
-            var r1 = Vector128.Sum(a1) + bias - TLanes.Load(ref targets, row + 1);
-            var r2 = Vector128.Sum(a2) + bias - TLanes.Load(ref targets, row + 2);
-            var r3 = Vector128.Sum(a3) + bias - TLanes.Load(ref targets, row + 3);
-            sums.SumOfSquares += (r0 * r0) + (r1 * r1) + ((r2 * r2) + (r3 * r3));
-            sums.SumOfResiduals += r0 + r1 + (r2 + r3);
-            if (writeResiduals)
-            {
-                TLanes.Store(r0, ref residuals, row);
-                TLanes.Store(r1, ref residuals, row + 1);
-                TLanes.Store(r2, ref residuals, row + 2);
-                TLanes.Store(r3, ref residuals, row + 3);
-            }
+            var l0 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a0) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r0);
+            var l1 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a1) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 1, ref invalid, out var r1);
+            var l2 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a2) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 2, ref invalid, out var r2);
+            var l3 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a3) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 3, ref invalid, out var r3);
+            sums.LossSum += l0 + l1 + (l2 + l3);
+            sums.DerivativeSum += r0 + r1 + (r2 + r3);
 
             var s0 = Vector128.Create(r0);
             var s1 = Vector128.Create(r1);
@@ -81,13 +77,8 @@ internal static partial class FusedPass
         {
             ref var x = ref Unsafe.Add(ref features, row * d);
             var a = DotRow128<T, TLanes>(ref x, ref weights, fullEnd, last, hasTail, tailMask);
-            var r = Vector128.Sum(a) + bias - TLanes.Load(ref targets, row);
-            sums.SumOfSquares += r * r;
-            sums.SumOfResiduals += r;
-            if (writeResiduals)
-            {
-                TLanes.Store(r, ref residuals, row);
-            }
+            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r);
+            sums.DerivativeSum += r;
 
             var s = Vector128.Create(r);
             for (nuint j = 0; j < fullEnd; j += Lanes)
@@ -101,6 +92,7 @@ internal static partial class FusedPass
             }
         }
 
+        sums.HasInvalidLabel |= invalid;
         return sums;
     }
 

@@ -10,17 +10,36 @@ namespace Gradients;
 /// <summary>The sums one pass over a block of rows produces (gradient sums are written to a span beside them).</summary>
 internal struct ChunkSums
 {
-    /// <summary>Σ r² over the block's rows.</summary>
-    public double SumOfSquares;
+    /// <summary>Σ ℓ over the block's rows (Σ r² for the mean squared error), each times its sample weight if any.</summary>
+    public double LossSum;
 
-    /// <summary>Σ r over the block's rows (the intercept's gradient, before the 2/N factor).</summary>
-    public double SumOfResiduals;
+    /// <summary>Σ ∂ℓ/∂η over the block's rows (Σ r for the mean squared error): the intercept's gradient sum.</summary>
+    public double DerivativeSum;
+
+    /// <summary>Whether a row's label is invalid for the loss (found during the pass; the caller finds which after it).</summary>
+    public bool HasInvalidLabel;
+
+    /// <summary>Σ r² over the block's rows (the mean squared error's name for <see cref="LossSum"/>).</summary>
+    public double SumOfSquares
+    {
+        readonly get => LossSum;
+        set => LossSum = value;
+    }
+
+    /// <summary>Σ r over the block's rows (the mean squared error's name for <see cref="DerivativeSum"/>).</summary>
+    public double SumOfResiduals
+    {
+        readonly get => DerivativeSum;
+        set => DerivativeSum = value;
+    }
 }
 
 /// <summary>
-/// The fused pass of the MSE loss: for each row, r = x·w + b − y, accumulating Σr², Σr and Σ r·x in one read of X.
+/// The fused pass of a linear model's loss: for each row, η = x·w + b and the per-row loss ℓ(η, y) with its
+/// derivative d = ∂ℓ/∂η (a struct <c>TLoss</c>, see <see cref="IPointwiseLoss"/>), accumulating Σℓ, Σd and Σ d·x in
+/// one read of X. For the mean squared error (<see cref="SquaredResidual"/>) d is the residual r and Σℓ is Σr².
 /// This file holds the row-chunk plan and the dispatch to a kernel family (one file each: small dimension,
-/// wide dimension, scalar, threaded driver).
+/// wide dimension, scalar, threaded driver); every loss runs through the same kernels.
 /// </summary>
 /// <remarks>
 /// Determinism: the rows are cut into chunks whose boundaries depend only on (N, D), never on the thread count.
@@ -60,7 +79,8 @@ internal static partial class FusedPass
     internal static int ChunkCount(int rows, int chunkRows) => (int)((rows + (long)chunkRows - 1) / chunkRows);
 
     /// <summary>
-    /// Sums over one chunk: writes Σ r·xⱼ to <paramref name="gradientSums"/> (length D, overwritten) and returns Σr², Σr.
+    /// Sums over one chunk: writes Σ d·xⱼ to <paramref name="gradientSums"/> (length D, overwritten) and returns Σℓ, Σd
+    /// and whether a label was invalid.
     /// </summary>
     /// <param name="features">The chunk's first row; <paramref name="available"/> elements are readable from it.</param>
     /// <param name="targets">The chunk's first target.</param>
@@ -71,65 +91,86 @@ internal static partial class FusedPass
     /// <param name="bias">The intercept b.</param>
     /// <param name="gradientSums">Receives Σ r·xⱼ.</param>
     /// <param name="residuals">The chunk's first residual slot (when <paramref name="writeResiduals"/>).</param>
-    /// <param name="writeResiduals">Whether to store each r.</param>
+    /// <param name="writeResiduals">Whether to store each r (each derivative d).</param>
+    /// <param name="loss">The per-row loss.</param>
+    /// <param name="sampleWeights">The chunk's first sample weight (read only when <typeparamref name="TWeighting"/> is <see cref="Weighted"/>).</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ChunkSums Chunk<T, TLanes>(
+    internal static ChunkSums Chunk<T, TLanes, TLoss, TWeighting>(
         ref T features, ref T targets, ref T weights, int dimension, int rows, nuint available, double bias,
-        Span<double> gradientSums, ref T residuals, bool writeResiduals)
+        Span<double> gradientSums, ref T residuals, bool writeResiduals, TLoss loss, ref T sampleWeights)
         where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
     {
         if (TLanes.IsVectorizable && Vector256.IsHardwareAccelerated)
         {
             if (dimension <= SmallDimensionLimit && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
             {
-                return SmallDimension<T, TLanes>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals);
+                return SmallDimension<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
             }
 
             if (dimension >= Vector256<double>.Count)
             {
-                return Wide256<T, TLanes>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals);
+                return Wide256<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
             }
         }
         else if (TLanes.IsVectorizable && Vector128.IsHardwareAccelerated && dimension >= Vector128<double>.Count)
         {
-            return Wide128<T, TLanes>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals);
+            return Wide128<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
         }
 
-        return Scalar<T, TLanes>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals);
+        return Scalar<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
     }
 }
 
 internal static partial class FusedPass
 {
     /// <summary>
-    /// The whole pass: writes Σ r·xⱼ over all rows into <paramref name="gradientSums"/> (length D, overwritten)
-    /// and returns Σr², Σr. Chunks run in order on this thread, or on up to <paramref name="threads"/> threads.
+    /// The whole pass of the mean squared error: writes Σ r·xⱼ over all rows into <paramref name="gradientSums"/>
+    /// (length D, overwritten) and returns Σr², Σr.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ChunkSums Run<T, TLanes>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
         Span<double> gradientSums, Span<T> residuals, int threads)
+        where TLanes : struct, IDoubleLanes<T> =>
+        Run<T, TLanes, SquaredResidual, Unweighted>(features, targets, weights, bias, gradientSums, residuals, threads, default, []);
+
+    /// <summary>
+    /// The whole pass: writes Σ d·xⱼ over all rows into <paramref name="gradientSums"/> (length D, overwritten)
+    /// and returns Σℓ, Σd (each row times its sample weight when <typeparamref name="TWeighting"/> is
+    /// <see cref="Weighted"/>). Chunks run in order on this thread, or on up to <paramref name="threads"/> threads.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ChunkSums Run<T, TLanes, TLoss, TWeighting>(
+        ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
+        Span<double> gradientSums, Span<T> residuals, int threads, TLoss loss, ReadOnlySpan<T> sampleWeights)
         where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
     {
         // N·D ≤ TargetChunkElements implies a single chunk (ChunkRows ≥ N): straight into the kernel, which is
         // most of the cost of a (50 × 4) call; the chunk plan lives out of line.
         if ((long)targets.Length * weights.Length <= TargetChunkElements)
         {
-            return Chunk<T, TLanes>(
+            return Chunk<T, TLanes, TLoss, TWeighting>(
                 ref MemoryMarshal.GetReference(features), ref MemoryMarshal.GetReference(targets), ref MemoryMarshal.GetReference(weights),
-                weights.Length, targets.Length, (nuint)features.Length, bias, gradientSums, ref MemoryMarshal.GetReference(residuals), !residuals.IsEmpty);
+                weights.Length, targets.Length, (nuint)features.Length, bias, gradientSums, ref MemoryMarshal.GetReference(residuals), !residuals.IsEmpty,
+                loss, ref MemoryMarshal.GetReference(sampleWeights));
         }
 
-        return RunChunks<T, TLanes>(features, targets, weights, bias, gradientSums, residuals, threads);
+        return RunChunks<T, TLanes, TLoss, TWeighting>(features, targets, weights, bias, gradientSums, residuals, threads, loss, sampleWeights);
     }
 
-    /// <summary><see cref="Run{T, TLanes}"/> for data of more than one chunk.</summary>
+    /// <summary><see cref="Run{T, TLanes, TLoss, TWeighting}"/> for data of more than one chunk.</summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static ChunkSums RunChunks<T, TLanes>(
+    private static ChunkSums RunChunks<T, TLanes, TLoss, TWeighting>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
-        Span<double> gradientSums, Span<T> residuals, int threads)
+        Span<double> gradientSums, Span<T> residuals, int threads, TLoss loss, ReadOnlySpan<T> sampleWeights)
         where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
     {
         var rows = targets.Length;
         var dimension = weights.Length;
@@ -138,17 +179,19 @@ internal static partial class FusedPass
         ref var y = ref MemoryMarshal.GetReference(targets);
         ref var w = ref MemoryMarshal.GetReference(weights);
         ref var e = ref MemoryMarshal.GetReference(residuals);
+        ref var s = ref MemoryMarshal.GetReference(sampleWeights);
 
         var chunkRows = ChunkRows(rows, dimension);
         var chunkCount = ChunkCount(rows, chunkRows);
         if (chunkCount == 1)
         {
-            return Chunk<T, TLanes>(ref x, ref y, ref w, dimension, rows, (nuint)features.Length, bias, gradientSums, ref e, writeResiduals);
+            return Chunk<T, TLanes, TLoss, TWeighting>(ref x, ref y, ref w, dimension, rows, (nuint)features.Length, bias, gradientSums, ref e, writeResiduals, loss, ref s);
         }
 
         if (threads > 1)
         {
-            return RunThreaded<T, TLanes>(features, targets, weights, bias, gradientSums, residuals, chunkRows, chunkCount, Math.Min(threads, chunkCount));
+            return RunThreaded<T, TLanes, TLoss, TWeighting>(
+                features, targets, weights, bias, gradientSums, residuals, chunkRows, chunkCount, Math.Min(threads, chunkCount), loss, sampleWeights);
         }
 
         MeanSquaredError.ThrowIfSumsExceedAnArray(dimension);
@@ -164,9 +207,10 @@ internal static partial class FusedPass
             var first = chunk * chunkRows;
             var count = Math.Min(chunkRows, rows - first);
             var offset = (nuint)first * (nuint)dimension;
-            var sums = Chunk<T, TLanes>(
+            var sums = Chunk<T, TLanes, TLoss, TWeighting>(
                 ref Unsafe.Add(ref x, offset), ref Unsafe.Add(ref y, first), ref w, dimension, count,
-                (nuint)features.Length - offset, bias, partial, ref Unsafe.Add(ref e, writeResiduals ? first : 0), writeResiduals);
+                (nuint)features.Length - offset, bias, partial, ref Unsafe.Add(ref e, writeResiduals ? first : 0), writeResiduals,
+                loss, ref Unsafe.Add(ref s, TWeighting.IsWeighted ? first : 0));
             Fold(ref total, sums, gradientSums, partial);
         }
 
@@ -182,9 +226,84 @@ internal static partial class FusedPass
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Fold(ref ChunkSums total, ChunkSums chunk, Span<double> gradientSums, ReadOnlySpan<double> chunkGradientSums)
     {
-        total.SumOfSquares += chunk.SumOfSquares;
-        total.SumOfResiduals += chunk.SumOfResiduals;
+        total.LossSum += chunk.LossSum;
+        total.DerivativeSum += chunk.DerivativeSum;
+        total.HasInvalidLabel |= chunk.HasInvalidLabel;
         TensorPrimitives.Add(gradientSums, chunkGradientSums, gradientSums);
+    }
+
+    /// <summary>
+    /// Four rows' loss terms from their η: adds the (weighted) values to <paramref name="lossSum"/>, flags invalid
+    /// labels in <paramref name="invalid"/>, stores the unweighted derivatives (the residuals, for the mean squared error)
+    /// when <paramref name="writeResiduals"/>, and returns the (weighted) derivatives.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> FourRows<T, TLanes, TLoss, TWeighting>(
+        TLoss loss, Vector256<double> eta, ref T targets, ref T sampleWeights, ref T residuals, bool writeResiduals, nuint row,
+        ref Vector256<double> lossSum, ref Vector256<double> invalid)
+        where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
+    {
+        var y = TLanes.Load256(ref targets, row);
+        if (TLoss.ChecksLabels)
+        {
+            invalid |= loss.Invalid(y);
+        }
+
+        if (!TWeighting.IsWeighted)
+        {
+            lossSum = loss.Add(eta, y, lossSum, out var derivative);
+            if (writeResiduals)
+            {
+                TLanes.Store256(derivative, ref residuals, row);
+            }
+
+            return derivative;
+        }
+
+        var s = TLanes.Load256(ref sampleWeights, row);
+        var value = loss.Add(eta, y, Vector256<double>.Zero, out var unweighted);
+        if (writeResiduals)
+        {
+            TLanes.Store256(unweighted, ref residuals, row);
+        }
+
+        lossSum = Vector256.FusedMultiplyAdd(value, s, lossSum);
+        return unweighted * s;
+    }
+
+    /// <summary>
+    /// One row's loss term from its η: returns the (weighted) value; the (weighted) derivative in <paramref name="derivative"/>
+    /// (stored unweighted when <paramref name="writeResiduals"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double OneRow<T, TLanes, TLoss, TWeighting>(
+        TLoss loss, double eta, ref T targets, ref T sampleWeights, ref T residuals, bool writeResiduals, nuint row, ref bool invalid, out double derivative)
+        where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
+    {
+        var y = TLanes.Load(ref targets, row);
+        if (TLoss.ChecksLabels)
+        {
+            invalid |= loss.IsInvalid(y);
+        }
+
+        var value = loss.Add(eta, y, 0.0, out derivative);
+        if (writeResiduals)
+        {
+            TLanes.Store(derivative, ref residuals, row);
+        }
+
+        if (TWeighting.IsWeighted)
+        {
+            var s = TLanes.Load(ref sampleWeights, row);
+            value *= s;
+            derivative *= s;
+        }
+
+        return value;
     }
 }
 

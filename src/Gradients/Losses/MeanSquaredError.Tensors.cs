@@ -113,7 +113,7 @@ public static partial class MeanSquaredError
     /// The shape is checked before the layout: an empty or oversized tensor is reported as such (the strides of an
     /// empty tensor say nothing), and lengths are compared as <see cref="nint"/> so none is truncated to int.
     /// </remarks>
-    private static ReadOnlySpan<T> Matrix<T>(ReadOnlyTensorSpan<T> tensor, string paramName, out int rows, out int columns)
+    internal static ReadOnlySpan<T> Matrix<T>(ReadOnlyTensorSpan<T> tensor, string paramName, out int rows, out int columns)
     {
         var lengths = tensor.Lengths;
         var strides = tensor.Strides;
@@ -143,7 +143,7 @@ public static partial class MeanSquaredError
     }
 
     /// <summary>A dense rank-1 tensor of the given length as a span.</summary>
-    private static ReadOnlySpan<T> Vector<T>(ReadOnlyTensorSpan<T> tensor, int length, string paramName)
+    internal static ReadOnlySpan<T> Vector<T>(ReadOnlyTensorSpan<T> tensor, int length, string paramName)
     {
         var lengths = tensor.Lengths;
         if (tensor.Rank != 1)

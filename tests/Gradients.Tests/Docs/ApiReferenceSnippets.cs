@@ -567,4 +567,22 @@ public sealed class ApiReferenceSnippets
         Assert.Equal(whole[0], gradient[0], 16 * Eps * 10);
         Assert.Equal(whole[1], gradient[1], 16 * Eps * 10);
     }
+
+    [Fact]
+    public void Softmax_cross_entropy()
+    {
+        // begin-snippet: api-SoftmaxCrossEntropy
+        double[] features = [1, 2, 3, 4]; // X: 2 rows × 2 features
+        int[] labels = [0, 2];            // class indices; K = weights.Length / D = 3
+        var weights = new double[6];      // W: D×K row-major, here 0: every class equally likely
+        var gradient = new double[6];
+        var loss = SoftmaxCrossEntropy.LossAndGradient<double>(features, labels, weights, gradient);
+        // loss = log 3; gradient = (1/N)·Xᵀ(softmax(XW) − onehot(y)) = [1/6, 2/3, -5/6, 0, 1, -1]
+        // end-snippet
+
+        // One log and sums of thirds: within a few ulps.
+        Assert.Equal(Math.Log(3), loss, 4 * Eps);
+        double[] expected = [1.0 / 6, 2.0 / 3, -5.0 / 6, 0, 1, -1];
+        Assert.All(expected.Zip(gradient), t => Assert.Equal(t.First, t.Second, 8 * Eps));
+    }
 }

@@ -18,6 +18,7 @@ public sealed partial class DocumentationSnippetTests
         { "docs/getting-started.md", "directional" },
         { "docs/getting-started.md", "mse" },
         { "docs/getting-started.md", "linear-regression" },
+        { "docs/getting-started.md", "logistic" },
         { "docs/getting-started.md", "checker" },
     };
 

@@ -223,6 +223,29 @@ public sealed class GettingStartedSnippets
     }
 
     [Fact]
+    public void First_logistic_gradient()
+    {
+        // begin-snippet: logistic
+        // 3 samples, 2 features, labels 0 or 1
+        double[] features = [1.0, 2.0,
+                             3.0, 4.0,
+                             5.0, 6.0];
+        double[] labels = [0.0, 1.0, 1.0];
+        double[] weights = [0.0, 0.0];
+        var gradient = new double[2];
+
+        var loss = LogisticLoss.LossAndGradient<double>(features, labels, weights, gradient);
+        // η = Xw = 0, σ(η) = 0.5: loss = mean(log(1 + e^η) − y·η) = log 2 ≈ 0.6931
+        // gradient = (1/N)·Xᵀ(σ(η) − y) = (1/3)·[0.5 − 1.5 − 2.5, 1 − 2 − 3] = [-7/6, -4/3]
+        // end-snippet
+
+        // log 2 is one correctly rounded log1p(1) (≤ 1 ulp); the gradient sums are exact, the division by N rounds once.
+        Assert.Equal(Math.Log(2), loss, 1e-15);
+        Assert.Equal(-7.0 / 6, gradient[0], 1e-15);
+        Assert.Equal(-4.0 / 3, gradient[1], 1e-15);
+    }
+
+    [Fact]
     public void Gradient_checker()
     {
         // begin-snippet: checker

@@ -54,6 +54,9 @@ public sealed class TourTests(TourTests.TourRun run) : IClassFixture<TourTests.T
     [InlineData(" w[1]: increases loss by ~2.3249 per unit increase")]
     [InlineData(" w[2]: decreases loss by ~1.0152 per unit increase")]
     [InlineData(" w[3]: increases loss by ~0.0173 per unit increase")]
+    // Logistic regression at w = 0: every probability is 1/2, so the loss is log 2 whatever the data.
+    [InlineData("Logistic loss gradient at w=0, b=0:")]
+    [InlineData(" Loss: 0.693147 (= log 2: every point has probability 1/2)")]
     public void Tour_prints_the_chapters_lines(string line) => Assert.Contains(line, run.Lines);
 
     [Fact]
@@ -78,6 +81,7 @@ public sealed class TourTests(TourTests.TourRun run) : IClassFixture<TourTests.T
     [InlineData("figure2-directional")]
     [InlineData("figure3-step-error")]
     [InlineData("figure4-descent")]
+    [InlineData("figure5-logistic-boundary")]
     public void Tour_writes_each_figure_as_valid_png_and_svg(string name)
     {
         var png = File.ReadAllBytes(Path.Combine(run.Folder, name + ".png"));
@@ -88,6 +92,31 @@ public sealed class TourTests(TourTests.TourRun run) : IClassFixture<TourTests.T
         var svg = XDocument.Load(Path.Combine(run.Folder, name + ".svg"));
         Assert.Equal("svg", svg.Root!.Name.LocalName);
         Assert.Contains($"wrote {Path.Combine(run.Folder, name + ".png")}", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tour_logistic_section_prints_the_gradient_at_zero_and_descends()
+    {
+        // The gradient at w = 0 is (1/N)·Xᵀ(1/2 − y): recomputed here from the section's own seeded data.
+        var (x, y) = Gradients.Tour.Sections.LogisticRegressionSection.TwoClasses(seed: 7);
+        double g0 = 0, g1 = 0;
+        for (var i = 0; i < y.Length; i++)
+        {
+            g0 += x[2 * i] * (0.5 - y[i]) / y.Length;
+            g1 += x[(2 * i) + 1] * (0.5 - y[i]) / y.Length;
+        }
+
+        var gradientLine = Assert.Single(run.Lines, l => l.StartsWith(" Gradient: [", StringComparison.Ordinal) && l.Contains("intercept gradient", StringComparison.Ordinal));
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        var expected = $" Gradient: [{Math.Round(g0, 4).ToString("F4", invariant)} {Math.Round(g1, 4).ToString("F4", invariant)}]";
+        Assert.StartsWith(expected, gradientLine, StringComparison.Ordinal);
+
+        // Descent lowers the loss below log 2 and separates most of the two clouds (centres 2√2 apart, sd 0.8).
+        var last = run.Lines.Last(l => l.StartsWith("  step  50:", StringComparison.Ordinal));
+        var loss = double.Parse(last.Split("loss ")[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(loss < 0.3, last);
+        var accuracy = run.Lines.Single(l => l.StartsWith("Training accuracy:", StringComparison.Ordinal));
+        Assert.True(int.Parse(accuracy.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture) >= 90, accuracy);
     }
 
     [Fact]

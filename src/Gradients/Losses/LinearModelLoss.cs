@@ -1,0 +1,194 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Gradients;
+
+/// <summary>
+/// The driver every single-output linear-model loss shares (the split of scikit-learn's
+/// <c>LinearModelLoss</c>, which owns X, the intercept, the sample weights and the penalty, from the pointwise
+/// losses): validates, runs the fused pass with the loss as a struct type parameter, reports invalid labels,
+/// and scales the sums: loss = Σ sᵢℓᵢ / S + λ‖w‖², gradient = Σ sᵢdᵢxᵢ / S + 2λw, S = N or Σ sᵢ.
+/// </summary>
+internal static partial class LinearModelLoss
+{
+    /// <summary>Checks the shapes and sample weights, and the gradient (when not empty) against every input.</summary>
+    internal static void Validate<T>(
+        ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient, bool hasGradient,
+        ReadOnlySpan<T> sampleWeights)
+        where T : IFloatingPointIeee754<T>
+    {
+        ThrowHelper.ThrowIfEmpty(targets.Length, nameof(targets));
+        ThrowHelper.ThrowIfEmpty(weights.Length, nameof(weights));
+        ThrowHelper.ThrowIfNotMatrix(features.Length, targets.Length, weights.Length, nameof(features), "targets.Length (N)", "weights.Length (D)");
+        if (!sampleWeights.IsEmpty)
+        {
+            ThrowHelper.ThrowIfLengthMismatch(sampleWeights.Length, targets.Length, nameof(sampleWeights), "targets.Length (N)");
+        }
+
+        if (hasGradient)
+        {
+            ThrowHelper.ThrowIfLengthMismatch(gradient.Length, weights.Length, nameof(gradient), "weights.Length (D)");
+            ThrowHelper.ThrowIfOverlapping(features, gradient, nameof(features), nameof(gradient));
+            ThrowHelper.ThrowIfOverlapping(targets, gradient, nameof(targets), nameof(gradient));
+            ThrowHelper.ThrowIfOverlapping(weights, gradient, nameof(weights), nameof(gradient));
+            ThrowHelper.ThrowIfOverlapping(sampleWeights, gradient, nameof(sampleWeights), nameof(gradient));
+        }
+    }
+
+    /// <summary>
+    /// Σ sᵢ in double, in row order, after checking each weight is finite and zero or positive and that the sum is
+    /// positive (the normaliser of a weighted mean; scikit-learn divides by the same sum).
+    /// </summary>
+    internal static double SumOfSampleWeights<T>(ReadOnlySpan<T> sampleWeights)
+        where T : IFloatingPointIeee754<T>
+    {
+        var sum = 0.0;
+        for (var i = 0; i < sampleWeights.Length; i++)
+        {
+            var s = double.CreateTruncating(sampleWeights[i]);
+            if (!(s >= 0.0 && double.IsFinite(s)))
+            {
+                ThrowHelper.ThrowArgument($"'sampleWeights[{i}]' is {s}; sample weights must be finite and zero or positive.", nameof(sampleWeights));
+            }
+
+            sum += s;
+        }
+
+        if (!(sum > 0.0 && double.IsFinite(sum)))
+        {
+            ThrowHelper.ThrowArgument($"The sample weights sum to {sum} over {sampleWeights.Length} rows; the sum must be positive and finite.", nameof(sampleWeights));
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// The loss, and when <paramref name="hasGradient"/> the gradient and intercept gradient, of the linear model
+    /// under <typeparamref name="TLoss"/>. Arguments are already validated.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static T Evaluate<T, TLoss>(
+        ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept,
+        Span<T> gradient, bool hasGradient, out T interceptGradient, ReadOnlySpan<T> sampleWeights,
+        LinearModelLossOptions options, TLoss loss, Span<T> residuals = default, double derivativeScale = 1.0)
+        where T : IFloatingPointIeee754<T>
+        where TLoss : struct, IPointwiseLoss
+    {
+        var normaliser = sampleWeights.IsEmpty ? targets.Length : SumOfSampleWeights(sampleWeights);
+        var bias = double.CreateTruncating(intercept);
+        double value, biasGradient;
+        if (typeof(T) == typeof(double))
+        {
+            value = Evaluate<double, DoubleElements, TLoss>(
+                FusedPass.Reinterpret<T, double>(features), FusedPass.Reinterpret<T, double>(targets), FusedPass.Reinterpret<T, double>(weights), bias,
+                FusedPass.Reinterpret<T, double>(gradient), hasGradient, out biasGradient, FusedPass.Reinterpret<T, double>(sampleWeights), normaliser / derivativeScale, derivativeScale, options, loss, FusedPass.Reinterpret<T, double>(residuals));
+        }
+        else if (typeof(T) == typeof(float))
+        {
+            value = Evaluate<float, SingleElements, TLoss>(
+                FusedPass.Reinterpret<T, float>(features), FusedPass.Reinterpret<T, float>(targets), FusedPass.Reinterpret<T, float>(weights), bias,
+                FusedPass.Reinterpret<T, float>(gradient), hasGradient, out biasGradient, FusedPass.Reinterpret<T, float>(sampleWeights), normaliser / derivativeScale, derivativeScale, options, loss, FusedPass.Reinterpret<T, float>(residuals));
+        }
+        else
+        {
+            value = Evaluate<T, GenericElements<T>, TLoss>(features, targets, weights, bias, gradient, hasGradient, out biasGradient, sampleWeights, normaliser / derivativeScale, derivativeScale, options, loss, residuals);
+        }
+
+        interceptGradient = T.CreateTruncating(biasGradient);
+        return T.CreateTruncating(value);
+    }
+
+    private static double Evaluate<T, TLanes, TLoss>(
+        ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
+        Span<T> gradient, bool hasGradient, out double interceptGradient, ReadOnlySpan<T> sampleWeights, double normaliser, double derivativeScale,
+        LinearModelLossOptions options, TLoss loss, Span<T> residuals)
+        where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss =>
+        typeof(T) == typeof(double) && hasGradient
+            ? Evaluate<T, TLanes, TLoss>(features, targets, weights, bias, gradient, hasGradient, out interceptGradient, sampleWeights, normaliser, derivativeScale, options, loss, residuals, FusedPass.Reinterpret<T, double>(gradient))
+            : EvaluateWithBuffer<T, TLanes, TLoss>(features, targets, weights, bias, gradient, hasGradient, out interceptGradient, sampleWeights, normaliser, derivativeScale, options, loss, residuals);
+
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double EvaluateWithBuffer<T, TLanes, TLoss>(
+        ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
+        Span<T> gradient, bool hasGradient, out double interceptGradient, ReadOnlySpan<T> sampleWeights, double normaliser, double derivativeScale,
+        LinearModelLossOptions options, TLoss loss, Span<T> residuals)
+        where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+    {
+        var stack = default(ScratchBuffer<double>);
+        var sums = ScratchBuffer.Take(ref stack, weights.Length, out var rented);
+        var value = Evaluate<T, TLanes, TLoss>(features, targets, weights, bias, gradient, hasGradient, out interceptGradient, sampleWeights, normaliser, derivativeScale, options, loss, residuals, sums);
+        ScratchBuffer.Return(rented);
+        return value;
+    }
+
+    private static double Evaluate<T, TLanes, TLoss>(
+        ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
+        Span<T> gradient, bool hasGradient, out double interceptGradient, ReadOnlySpan<T> sampleWeights, double normaliser, double derivativeScale,
+        LinearModelLossOptions options, TLoss loss, Span<T> residuals, Span<double> sums)
+        where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+    {
+        var total = sampleWeights.IsEmpty
+            ? FusedPass.Run<T, TLanes, TLoss, Unweighted>(features, targets, weights, bias, sums, residuals, options.Threads, loss, [])
+            : FusedPass.Run<T, TLanes, TLoss, Weighted>(features, targets, weights, bias, sums, residuals, options.Threads, loss, sampleWeights);
+        if (TLoss.ChecksLabels && total.HasInvalidLabel)
+        {
+            ThrowInvalidLabel<T, TLanes, TLoss>(targets, loss);
+        }
+
+        // normaliser is S / c for a derivative scale c (2 for the mean squared error, whose d is r): dividing by it
+        // rounds once. The loss takes S itself.
+        interceptGradient = total.DerivativeSum / normaliser;
+        var value = total.LossSum / (normaliser * derivativeScale);
+        var lambda = options.L2Penalty;
+        ref var w = ref MemoryMarshal.GetReference(weights);
+        if (lambda != 0.0)
+        {
+            var norm = 0.0;
+            for (var j = 0; j < weights.Length; j++)
+            {
+                var wj = TLanes.Load(ref w, (nuint)j);
+                norm += wj * wj;
+            }
+
+            value += lambda * norm;
+        }
+
+        if (hasGradient)
+        {
+            ref var g = ref MemoryMarshal.GetReference(gradient);
+            for (var j = 0; j < weights.Length; j++)
+            {
+                var gj = sums[j] / normaliser;
+                if (lambda != 0.0)
+                {
+                    gj += 2.0 * lambda * TLanes.Load(ref w, (nuint)j);
+                }
+
+                TLanes.Store(gj, ref g, (nuint)j);
+            }
+        }
+
+        return value;
+    }
+
+    /// <summary>Finds the first invalid label (after the pass flagged one) and throws naming its index and value.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowInvalidLabel<T, TLanes, TLoss>(ReadOnlySpan<T> targets, TLoss loss)
+        where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+    {
+        for (var i = 0; i < targets.Length; i++)
+        {
+            var y = TLanes.Load(ref MemoryMarshal.GetReference(targets), (nuint)i);
+            if (loss.IsInvalid(y))
+            {
+                ThrowHelper.ThrowArgument($"'targets[{i}]' is {y}; {TLoss.LabelRule}", nameof(targets));
+            }
+        }
+    }
+}

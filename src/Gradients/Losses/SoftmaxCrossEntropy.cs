@@ -1,0 +1,266 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Gradients;
+
+/// <summary>
+/// The softmax cross-entropy (multinomial logistic loss) of a linear model with K classes and its gradient, in one
+/// fused pass over the features: for features X (N×D, row-major), class labels y (N, each in 0…K−1), weights W
+/// (D×K, row-major) and intercepts b (K), with scores η = xᵀW + b per row,
+/// loss = (1/N)·Σᵢ logsumexp(ηᵢ) − ηᵢ,yᵢ and gradient = (1/N)·Xᵀ(softmax(η) − onehot(y))
+/// (Bishop, <i>Pattern Recognition and Machine Learning</i>, §4.3.4; scikit-learn's <c>HalfMultinomialLoss</c>).
+/// </summary>
+/// <remarks>
+/// <para>
+/// The shape is implied by the spans: N = <c>labels.Length</c>, D = <c>features.Length / N</c>,
+/// K = <c>weights.Length / D</c>; each must divide exactly. K may be anything from 1 to well beyond 1000 (the
+/// working set is W and the gradient sums, D×K doubles each).
+/// </para>
+/// <para>
+/// Numerics: the log-sum-exp is shifted by the row's largest score, so every exponential is at most 1 and no score
+/// of any finite size overflows; the loss is formed as (max − η_y) + log Σ e^(η − max). Sums are in double, in fixed
+/// row chunks added in order: bit-identical for any <see cref="LinearModelLossOptions.MaxDegreeOfParallelism"/>.
+/// </para>
+/// <para>
+/// A label outside 0…K−1 is reported after the pass that met it, as an <see cref="ArgumentException"/> naming
+/// its index and value. Sample weights sᵢ ≥ 0 make the loss and gradient weighted means (divided by Σ sᵢ).
+/// </para>
+/// <para>Thread-safe: no shared state; inputs are never written. One thread allocates nothing once warm; more
+/// threads allocate a few hundred bytes of bookkeeping per call and copy the inputs once.</para>
+/// </remarks>
+public static class SoftmaxCrossEntropy
+{
+    /// <summary>The loss (1/N)·Σ logsumexp(xᵀW) − (xᵀW)_y.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="features">X, N rows of D features, row-major (length N·D).</param>
+    /// <param name="labels">y, N class indices, each in 0…K−1.</param>
+    /// <param name="weights">W, D×K row-major.</param>
+    /// <returns>The loss.</returns>
+    /// <exception cref="ArgumentException">A length does not divide into N, D, K, or a label is outside 0…K−1 (the message names the first such index and its value).</exception>
+    public static T Loss<T>(ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<T> weights)
+        where T : IFloatingPointIeee754<T> =>
+        Evaluate(features, labels, weights, [], [], hasGradient: false, [], [], default);
+
+    /// <summary>The loss (1/N)·Σ logsumexp(xᵀW) − (xᵀW)_y and its gradient (1/N)·Xᵀ(softmax(XW) − onehot(y)), in one pass over X.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="features">X, N rows of D features, row-major (length N·D).</param>
+    /// <param name="labels">y, N class indices, each in 0…K−1.</param>
+    /// <param name="weights">W, D×K row-major.</param>
+    /// <param name="gradient">Receives the D×K gradient, row-major; must not overlap an input.</param>
+    /// <returns>The loss.</returns>
+    /// <exception cref="ArgumentException">A length does not divide into N, D, K or does not match them, the gradient overlaps an input, or a label is outside 0…K−1.</exception>
+    public static T LossAndGradient<T>(ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<T> weights, Span<T> gradient)
+        where T : IFloatingPointIeee754<T> =>
+        Evaluate(features, labels, weights, [], gradient, hasGradient: true, [], [], default);
+
+    /// <summary>The gradient of <see cref="Loss{T}(ReadOnlySpan{T}, ReadOnlySpan{int}, ReadOnlySpan{T})"/> with respect to W.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="features">X, N rows of D features, row-major (length N·D).</param>
+    /// <param name="labels">y, N class indices, each in 0…K−1.</param>
+    /// <param name="weights">W, D×K row-major.</param>
+    /// <param name="gradient">Receives the D×K gradient, row-major; must not overlap an input.</param>
+    /// <exception cref="ArgumentException">A length does not divide into N, D, K or does not match them, the gradient overlaps an input, or a label is outside 0…K−1.</exception>
+    public static void Gradient<T>(ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<T> weights, Span<T> gradient)
+        where T : IFloatingPointIeee754<T> =>
+        Evaluate(features, labels, weights, [], gradient, hasGradient: true, [], [], default);
+
+    /// <summary>
+    /// The loss Σ sᵢℓᵢ / Σ sᵢ + λ‖W‖² of the model xᵀW + b and its gradients with respect to W and b, in one pass over X.
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="features">X, N rows of D features, row-major (length N·D).</param>
+    /// <param name="labels">y, N class indices, each in 0…K−1.</param>
+    /// <param name="weights">W, D×K row-major.</param>
+    /// <param name="intercepts">b: empty (no intercept) or length K.</param>
+    /// <param name="gradient">Receives the D×K gradient + 2λW, row-major; must not overlap an input.</param>
+    /// <param name="interceptGradient">Empty, or length K: receives the derivatives with respect to b (not penalized); must not overlap an input or <paramref name="gradient"/>.</param>
+    /// <param name="sampleWeights">Empty (every row weighs 1), or length N: finite weights ≥ 0 with a positive sum.</param>
+    /// <param name="options">Ridge penalty and threading.</param>
+    /// <returns>The loss.</returns>
+    /// <exception cref="ArgumentException">A length does not divide into N, D, K or does not match them, an output overlaps an input or the other output, a sample weight is invalid, or a label is outside 0…K−1.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public static T LossAndGradient<T>(
+        ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<T> weights, ReadOnlySpan<T> intercepts,
+        Span<T> gradient, Span<T> interceptGradient, ReadOnlySpan<T> sampleWeights, LinearModelLossOptions options)
+        where T : IFloatingPointIeee754<T> =>
+        Evaluate(features, labels, weights, intercepts, gradient, hasGradient: true, interceptGradient, sampleWeights, options);
+
+    private static T Evaluate<T>(
+        ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<T> weights, ReadOnlySpan<T> intercepts,
+        Span<T> gradient, bool hasGradient, Span<T> interceptGradient, ReadOnlySpan<T> sampleWeights, LinearModelLossOptions options)
+        where T : IFloatingPointIeee754<T>
+    {
+        var rows = labels.Length;
+        ThrowHelper.ThrowIfEmpty(rows, nameof(labels));
+        ThrowHelper.ThrowIfEmpty(features.Length, nameof(features));
+        ThrowHelper.ThrowIfEmpty(weights.Length, nameof(weights));
+        if (features.Length % rows != 0)
+        {
+            ThrowHelper.ThrowArgument($"'features' has length {features.Length}, which is not a multiple of labels.Length (N = {rows}).", nameof(features));
+        }
+
+        var dimension = features.Length / rows;
+        if (weights.Length % dimension != 0)
+        {
+            ThrowHelper.ThrowArgument($"'weights' has length {weights.Length}, which is not a multiple of D = {dimension} (features.Length / N).", nameof(weights));
+        }
+
+        var classes = weights.Length / dimension;
+        if (!intercepts.IsEmpty)
+        {
+            ThrowHelper.ThrowIfLengthMismatch(intercepts.Length, classes, nameof(intercepts), "K (weights.Length / D)");
+        }
+
+        if (!sampleWeights.IsEmpty)
+        {
+            ThrowHelper.ThrowIfLengthMismatch(sampleWeights.Length, rows, nameof(sampleWeights), "labels.Length (N)");
+        }
+
+        if (hasGradient)
+        {
+            ThrowHelper.ThrowIfLengthMismatch(gradient.Length, weights.Length, nameof(gradient), "weights.Length (D×K)");
+            ThrowHelper.ThrowIfOverlapping(features, gradient, nameof(features), nameof(gradient));
+            ThrowHelper.ThrowIfOverlapping(weights, gradient, nameof(weights), nameof(gradient));
+            ThrowHelper.ThrowIfOverlapping(intercepts, gradient, nameof(intercepts), nameof(gradient));
+            ThrowHelper.ThrowIfOverlapping(sampleWeights, gradient, nameof(sampleWeights), nameof(gradient));
+            ThrowIfOverlapping(labels, gradient, nameof(labels), nameof(gradient));
+        }
+
+        if (!interceptGradient.IsEmpty)
+        {
+            ThrowHelper.ThrowIfLengthMismatch(interceptGradient.Length, classes, nameof(interceptGradient), "K (weights.Length / D)");
+            ThrowHelper.ThrowIfOverlapping(features, interceptGradient, nameof(features), nameof(interceptGradient));
+            ThrowHelper.ThrowIfOverlapping(weights, interceptGradient, nameof(weights), nameof(interceptGradient));
+            ThrowHelper.ThrowIfOverlapping(intercepts, interceptGradient, nameof(intercepts), nameof(interceptGradient));
+            ThrowHelper.ThrowIfOverlapping(sampleWeights, interceptGradient, nameof(sampleWeights), nameof(interceptGradient));
+            ThrowHelper.ThrowIfOverlapping<T>(gradient, interceptGradient, nameof(gradient), nameof(interceptGradient));
+            ThrowIfOverlapping(labels, interceptGradient, nameof(labels), nameof(interceptGradient));
+        }
+
+        options.Validate(nameof(options));
+        var normaliser = sampleWeights.IsEmpty ? rows : LinearModelLoss.SumOfSampleWeights(sampleWeights);
+
+        if (typeof(T) == typeof(double))
+        {
+            return T.CreateTruncating(Evaluate<double, DoubleElements>(
+                FusedPass.Reinterpret<T, double>(features), labels, FusedPass.Reinterpret<T, double>(weights), FusedPass.Reinterpret<T, double>(intercepts),
+                FusedPass.Reinterpret<T, double>(gradient), hasGradient, FusedPass.Reinterpret<T, double>(interceptGradient),
+                FusedPass.Reinterpret<T, double>(sampleWeights), dimension, classes, normaliser, options));
+        }
+
+        if (typeof(T) == typeof(float))
+        {
+            return T.CreateTruncating(Evaluate<float, SingleElements>(
+                FusedPass.Reinterpret<T, float>(features), labels, FusedPass.Reinterpret<T, float>(weights), FusedPass.Reinterpret<T, float>(intercepts),
+                FusedPass.Reinterpret<T, float>(gradient), hasGradient, FusedPass.Reinterpret<T, float>(interceptGradient),
+                FusedPass.Reinterpret<T, float>(sampleWeights), dimension, classes, normaliser, options));
+        }
+
+        return T.CreateTruncating(Evaluate<T, GenericElements<T>>(
+            features, labels, weights, intercepts, gradient, hasGradient, interceptGradient, sampleWeights, dimension, classes, normaliser, options));
+    }
+
+    private static double Evaluate<T, TLanes>(
+        ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<T> weights, ReadOnlySpan<T> intercepts,
+        Span<T> gradient, bool hasGradient, Span<T> interceptGradient, ReadOnlySpan<T> sampleWeights,
+        int dimension, int classes, double normaliser, LinearModelLossOptions options)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        var kp = SoftmaxPass.PaddedClasses(classes);
+        var size = (2 * dimension * kp) + (2 * kp);
+        var buffer = ArrayPool<double>.Shared.Rent(size);
+        try
+        {
+            var paddedWeights = buffer.AsSpan(0, dimension * kp);
+            var gradientSums = buffer.AsSpan(dimension * kp, dimension * kp);
+            var paddedIntercepts = buffer.AsSpan(2 * dimension * kp, kp);
+            var interceptSums = buffer.AsSpan((2 * dimension * kp) + kp, kp);
+            paddedWeights.Clear();
+            paddedIntercepts.Clear();
+            ref var w = ref MemoryMarshal.GetReference(weights);
+            var norm = 0.0;
+            for (var j = 0; j < dimension; j++)
+            {
+                for (var k = 0; k < classes; k++)
+                {
+                    var value = TLanes.Load(ref w, (nuint)((j * classes) + k));
+                    paddedWeights[(j * kp) + k] = value;
+                    norm += value * value;
+                }
+            }
+
+            for (var k = 0; k < intercepts.Length; k++)
+            {
+                paddedIntercepts[k] = TLanes.Load(ref MemoryMarshal.GetReference(intercepts), (nuint)k);
+            }
+
+            var sums = SoftmaxPass.Run<T, TLanes>(features, labels, paddedWeights, paddedIntercepts, dimension, classes, sampleWeights, gradientSums, interceptSums, options.Threads);
+            if (sums.HasInvalidLabel)
+            {
+                ThrowInvalidLabel(labels, classes);
+            }
+
+            var lambda = options.L2Penalty;
+            if (hasGradient)
+            {
+                ref var g = ref MemoryMarshal.GetReference(gradient);
+                for (var j = 0; j < dimension; j++)
+                {
+                    for (var k = 0; k < classes; k++)
+                    {
+                        var at = (nuint)((j * classes) + k);
+                        var value = gradientSums[(j * kp) + k] / normaliser;
+                        if (lambda != 0.0)
+                        {
+                            value += 2.0 * lambda * TLanes.Load(ref w, at);
+                        }
+
+                        TLanes.Store(value, ref g, at);
+                    }
+                }
+            }
+
+            for (var k = 0; k < interceptGradient.Length; k++)
+            {
+                TLanes.Store(interceptSums[k] / normaliser, ref MemoryMarshal.GetReference(interceptGradient), (nuint)k);
+            }
+
+            return (sums.Loss / normaliser) + (lambda * norm);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(buffer);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowInvalidLabel(ReadOnlySpan<int> labels, int classes)
+    {
+        for (var i = 0; i < labels.Length; i++)
+        {
+            if ((uint)labels[i] >= (uint)classes)
+            {
+                ThrowHelper.ThrowArgument($"'labels[{i}]' is {labels[i]}; class labels must lie in 0…{classes - 1} (K = {classes}, weights.Length / D).", nameof(labels));
+            }
+        }
+    }
+
+    private static void ThrowIfOverlapping<T>(ReadOnlySpan<int> labels, Span<T> output, string inputName, string outputName)
+    {
+        if (labels.IsEmpty || output.IsEmpty)
+        {
+            return;
+        }
+
+        // Byte ranges [labels, labels + 4N) and [output, output + size·n) overlap when the offset between them falls inside both.
+        var offset = Unsafe.ByteOffset(
+            ref Unsafe.As<int, byte>(ref MemoryMarshal.GetReference(labels)),
+            ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(output)));
+        if (offset < (nint)labels.Length * sizeof(int) && -offset < (nint)output.Length * Unsafe.SizeOf<T>())
+        {
+            ThrowHelper.ThrowOverlapping(inputName, outputName, labels.Length, output.Length);
+        }
+    }
+}

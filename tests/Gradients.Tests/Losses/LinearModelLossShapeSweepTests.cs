@@ -1,0 +1,115 @@
+namespace Gradients.Tests.Losses;
+
+/// <summary>
+/// Every kernel path of the generic pass for the new losses: D = 1…20 (the register kernel, masked and aligned),
+/// 31…33, 64, 127…129 (the four-row wide kernel, with its four-row vector of η), 255…257 and 300 (the eight-row
+/// kernel), N with every remainder of four and eight, with and without sample weights, float and double, against a
+/// plain row-by-row reference.
+/// </summary>
+/// <remarks>
+/// Error model: entries of X, w in [−½, ½], so |η| ≤ D/4 + ½ and |ℓ|, |d| ≤ (1 + |y|)(|η| + 1) + e^|η|. Both sides sum
+/// N loss terms and N·D products in double with a few ulps per exp/log: they agree to (N + D + 16)·u times the mean
+/// absolute term. Float results add one rounding to float (u_float·|result|), bounded likewise.
+/// </remarks>
+public sealed class LinearModelLossShapeSweepTests
+{
+    private static readonly int[] Dimensions = [.. Enumerable.Range(1, 20), 31, 32, 33, 64, 127, 128, 129, 255, 256, 257, 300];
+    private static readonly int[] RowCounts = [1, 2, 3, 4, 5, 7, 8, 9, 13, 17];
+
+    public static TheoryData<string> Losses => ["logistic", "poisson", "huber"];
+
+    [Theory]
+    [MemberData(nameof(Losses))]
+    public void Every_kernel_path_matches_a_plain_reference(string loss)
+    {
+        var random = new Random(loss.Length);
+        foreach (var d in Dimensions)
+        {
+            foreach (var n in RowCounts)
+            {
+                var x = Enumerable.Range(0, n * d).Select(_ => random.NextDouble() - 0.5).ToArray();
+                var w = Enumerable.Range(0, d).Select(_ => random.NextDouble() - 0.5).ToArray();
+                var y = Enumerable.Range(0, n).Select(_ => loss switch
+                {
+                    "logistic" => random.Next(2),
+                    "poisson" => random.Next(4),
+                    _ => (random.NextDouble() - 0.5) * 4,
+                }).ToArray();
+                var s = Enumerable.Range(0, n).Select(_ => random.NextDouble() + 0.25).ToArray();
+                const double B = 0.125;
+                foreach (var weights in new[] { null, s })
+                {
+                    var (expectedLoss, expectedGradient, expectedB, size) = Reference(loss, x, y, w, B, weights);
+                    var tolerance = (n + d + 16) * (Math.BitIncrement(1.0) - 1.0) * size;
+
+                    var gradient = new double[d];
+                    var actual = Evaluate(loss, x, y, w, B, weights, gradient, out var actualB);
+                    Assert.True(Math.Abs(actual - expectedLoss) <= tolerance, $"{loss} N={n} D={d} weighted={weights is not null}: loss {actual:R} vs {expectedLoss:R}");
+                    Assert.True(Math.Abs(actualB - expectedB) <= tolerance, $"{loss} N={n} D={d}: intercept gradient {actualB:R} vs {expectedB:R}");
+                    for (var j = 0; j < d; j++)
+                    {
+                        Assert.True(Math.Abs(gradient[j] - expectedGradient[j]) <= tolerance, $"{loss} N={n} D={d} weighted={weights is not null}: gradient[{j}] {gradient[j]:R} vs {expectedGradient[j]:R}");
+                    }
+
+                    // float: the same data rounded to float, against the reference on those rounded values.
+                    float[] xf = [.. x.Select(v => (float)v)], yf = [.. y.Select(v => (float)v)], wf = [.. w.Select(v => (float)v)];
+                    float[]? sf = weights is null ? null : [.. weights.Select(v => (float)v)];
+                    var (lf, gf, bf, sizeF) = Reference(loss, [.. xf.Select(v => (double)v)], [.. yf.Select(v => (double)v)], [.. wf.Select(v => (double)v)], B, sf is null ? null : [.. sf.Select(v => (double)v)]);
+                    var gradientF = new float[d];
+                    var actualF = Evaluate(loss, xf, yf, wf, (float)B, sf, gradientF, out _);
+                    var toleranceF = tolerance + (Math.Pow(2, -23) * sizeF);
+                    Assert.True(Math.Abs(actualF - lf) <= toleranceF, $"{loss} float N={n} D={d}: loss {actualF:R} vs {lf:R}");
+                    for (var j = 0; j < d; j++)
+                    {
+                        Assert.True(Math.Abs(gradientF[j] - gf[j]) <= toleranceF, $"{loss} float N={n} D={d}: gradient[{j}]");
+                    }
+                }
+            }
+        }
+    }
+
+    private static T Evaluate<T>(string loss, T[] x, T[] y, T[] w, T b, T[]? s, T[] gradient, out T interceptGradient)
+        where T : System.Numerics.IFloatingPointIeee754<T> => loss switch
+        {
+            "logistic" => LogisticLoss.LossAndGradient<T>(x, y, w, b, gradient, out interceptGradient, s, default),
+            "poisson" => PoissonLoss.LossAndGradient<T>(x, y, w, b, gradient, out interceptGradient, s, default),
+            _ => HuberLoss.LossAndGradient<T>(x, y, w, b, gradient, out interceptGradient, s, new HuberLossOptions { Delta = 0.75 }),
+        };
+
+    /// <summary>Row by row in double: η, then the textbook ℓ and ℓ′ (|η| is small here, so the naive forms are accurate).</summary>
+    private static (double Loss, double[] Gradient, double InterceptGradient, double Size) Reference(string loss, double[] x, double[] y, double[] w, double b, double[]? s)
+    {
+        var d = w.Length;
+        var n = y.Length;
+        double total = 0, lossSum = 0, interceptSum = 0, size = 0;
+        var gradient = new double[d];
+        for (var i = 0; i < n; i++)
+        {
+            var eta = b;
+            var magnitude = Math.Abs(b);
+            for (var j = 0; j < d; j++)
+            {
+                eta += x[(i * d) + j] * w[j];
+                magnitude += Math.Abs(x[(i * d) + j] * w[j]);
+            }
+
+            var (l, g) = loss switch
+            {
+                "logistic" => (Math.Log(1 + Math.Exp(eta)) - (y[i] * eta), (1 / (1 + Math.Exp(-eta))) - y[i]),
+                "poisson" => (Math.Exp(eta) - (y[i] * eta), Math.Exp(eta) - y[i]),
+                _ => Math.Abs(eta - y[i]) <= 0.75 ? (0.5 * (eta - y[i]) * (eta - y[i]), eta - y[i]) : (0.75 * (Math.Abs(eta - y[i]) - 0.375), Math.CopySign(0.75, eta - y[i])),
+            };
+            var si = s?[i] ?? 1.0;
+            total += si;
+            lossSum += si * l;
+            interceptSum += si * g;
+            size += si * (((1 + Math.Abs(y[i])) * (magnitude + 1)) + Math.Exp(magnitude));
+            for (var j = 0; j < d; j++)
+            {
+                gradient[j] += si * g * x[(i * d) + j];
+            }
+        }
+
+        return (lossSum / total, [.. gradient.Select(g => g / total)], interceptSum / total, size / total);
+    }
+}

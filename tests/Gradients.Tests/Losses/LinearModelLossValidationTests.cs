@@ -1,0 +1,105 @@
+namespace Gradients.Tests.Losses;
+
+/// <summary>Bad labels, bad sample weights, bad shapes and overlapping outputs of the linear-model losses.</summary>
+public sealed class LinearModelLossValidationTests
+{
+    private static readonly double[] X = [1, 2, 3, 4, 5, 6, 7, 8];
+    private static readonly double[] W = [0.5, -0.25];
+
+    [Theory]
+    [InlineData(2.0)]
+    [InlineData(-1.0)]
+    [InlineData(0.5)]
+    [InlineData(double.NaN)]
+    public void A_logistic_label_other_than_0_or_1_is_named_with_its_index_and_value(double bad)
+    {
+        // Four rows, so the vector kernel sees the bad label in a lane.
+        double[] y = [0, 1, bad, 1];
+        var e = Assert.Throws<ArgumentException>(() => LogisticLoss.Loss<double>(X, y, W));
+        Assert.Equal("targets", e.ParamName);
+        Assert.Contains($"'targets[2]' is {bad}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_first_bad_label_of_many_rows_is_reported_after_a_threaded_pass()
+    {
+        var n = 100_000;
+        var x = new double[n * 2];
+        var y = new double[n];
+        y[70_001] = 3;
+        y[90_000] = -2;
+        var e = Assert.Throws<ArgumentException>(() => LogisticLoss.Loss<double>(x, y, W, new LinearModelLossOptions { MaxDegreeOfParallelism = 2 }));
+        Assert.Contains("'targets[70001]' is 3", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(-1.0)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NaN)]
+    public void A_bad_poisson_target_is_named_with_its_index_and_value(double bad)
+    {
+        double[] y = [0, 3, 1, bad];
+        var e = Assert.Throws<ArgumentException>(() => PoissonLoss.Loss<double>(X, y, W));
+        Assert.Contains($"'targets[3]' is {bad}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(-0.5)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void A_bad_sample_weight_is_named_with_its_index(double bad)
+    {
+        double[] y = [0, 1, 1, 0];
+        double[] s = [1, bad, 1, 1];
+        var g = new double[2];
+        var e = Assert.Throws<ArgumentException>(() => LogisticLoss.LossAndGradient<double>(X, y, W, 0.0, g, out _, s, default));
+        Assert.Equal("sampleWeights", e.ParamName);
+        Assert.Contains("sampleWeights[1]", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sample_weights_that_sum_to_zero_or_have_the_wrong_length_are_rejected()
+    {
+        double[] y = [0, 1, 1, 0];
+        var g = new double[2];
+        Assert.Throws<ArgumentException>(() => HuberLoss.LossAndGradient<double>(X, y, W, 0.0, g, out _, [0.0, 0.0, 0.0, 0.0], default));
+        var e = Assert.Throws<ArgumentException>(() => PoissonLoss.LossAndGradient<double>(X, y, W, 0.0, g, out _, [1.0, 1.0], default));
+        Assert.Equal("sampleWeights", e.ParamName);
+        Assert.Contains("length 2", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_gradient_that_overlaps_an_input_is_rejected_naming_both()
+    {
+        var buffer = new double[12];
+        X.CopyTo(buffer, 0);
+        double[] y = [0, 1, 1, 0];
+        var e = Assert.Throws<ArgumentException>(() => LogisticLoss.LossAndGradient<double>(buffer.AsSpan(0, 8), y, W, buffer.AsSpan(7, 2)));
+        Assert.Equal("gradient", e.ParamName);
+        Assert.Contains("features", e.Message, StringComparison.Ordinal);
+        double[] s = [1, 1, 1, 1, 0];
+        e = Assert.Throws<ArgumentException>(() => LogisticLoss.LossAndGradient<double>(X, y, W, 0.0, s.AsSpan(3, 2), out _, s.AsSpan(0, 4), default));
+        Assert.Contains("sampleWeights", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Shapes_that_do_not_match_name_the_parameter_and_sizes()
+    {
+        double[] y = [0, 1, 1];
+        var e = Assert.Throws<ArgumentException>(() => LogisticLoss.Loss<double>(X, y, W));
+        Assert.Equal("features", e.ParamName);
+        Assert.Throws<ArgumentException>(() => PoissonLoss.Loss<double>(X, [], W));
+        var se = Assert.Throws<ArgumentException>(() => SoftmaxCrossEntropy.Loss<double>(X, [0, 1, 2], W));
+        Assert.Equal("features", se.ParamName);
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-1.0)]
+    [InlineData(double.NaN)]
+    public void A_huber_delta_that_is_not_positive_is_rejected(double delta)
+    {
+        double[] y = [0, 1, 1, 0];
+        Assert.Throws<ArgumentOutOfRangeException>(() => HuberLoss.Loss<double>(X, y, W, new HuberLossOptions { Delta = delta }));
+    }
+}

@@ -1,0 +1,162 @@
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Gradients.Tests.Properties;
+
+namespace Gradients.Tests.Losses;
+
+/// <summary>
+/// SoftmaxCrossEntropy against 60-digit mpmath values and scikit-learn's <c>HalfMultinomialLoss</c> through
+/// <c>LinearModelLoss.loss_gradient</c>, finite differences, threads, and label checks. Error model as in
+/// <see cref="LinearModelLossAccuracyTests"/> (sums of ≤ N·D·K terms in double, a few ulps per exp/log).
+/// </summary>
+public sealed class SoftmaxCrossEntropyTests
+{
+    private const double DoubleBound = 1e-12;
+    private const double SingleBound = 1e-6;
+    private static readonly double Epsilon = Math.BitIncrement(1.0) - 1.0;
+
+    public static TheoryData<string> Cases => LinearModelLossCase.Names("softmax");
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Double_loss_and_gradient_match_the_high_precision_reference_and_scikit_learn(string name)
+    {
+        var c = LinearModelLossCase.Named(name);
+        var gradient = new double[c.Columns * c.Classes];
+        var interceptGradient = new double[c.Classes];
+        var loss = SoftmaxCrossEntropy.LossAndGradient<double>(c.Features, c.Labels, c.Weights, c.Intercepts, gradient, interceptGradient, c.SampleWeights, default);
+
+        var expectedIntercept = c.ExpectedInterceptGradient.EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.True(Math.Abs(loss - c.ExpectedLoss) <= DoubleBound * Math.Abs(c.ExpectedLoss), $"{name}: loss {loss:R}, reference {c.ExpectedLoss:R}");
+        Assert.True(LinearModelLossCase.RelativeError(gradient, c.ExpectedGradient) <= DoubleBound, $"{name}: gradient [{string.Join(", ", gradient)}] vs [{string.Join(", ", c.ExpectedGradient)}]");
+        Assert.True(LinearModelLossCase.RelativeError(interceptGradient, expectedIntercept) <= DoubleBound, $"{name}: intercept gradient");
+
+        Assert.NotNull(c.SklearnLoss);
+        var sklearnIntercept = c.SklearnInterceptGradient.EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.True(Math.Abs(loss - c.SklearnLoss.Value) <= DoubleBound * Math.Abs(c.SklearnLoss.Value), $"{name}: loss {loss:R}, scikit-learn {c.SklearnLoss:R}");
+        Assert.True(LinearModelLossCase.RelativeError(gradient, c.SklearnGradient) <= DoubleBound, $"{name}: gradient differs from scikit-learn's");
+        Assert.True(LinearModelLossCase.RelativeError(interceptGradient, sklearnIntercept) <= DoubleBound, $"{name}: intercept gradient differs from scikit-learn's");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Float_matches_the_double_pass_on_the_same_data(string name)
+    {
+        // The extreme case (scores ±700) overflows a naive float softmax (e^89 is ∞ in float); the pass works in double.
+        var c = LinearModelLossCase.Named(name);
+        float[] x = [.. c.Features.Select(v => (float)v)], w = [.. c.Weights.Select(v => (float)v)], b = [.. c.Intercepts.Select(v => (float)v)];
+        float[] s = c.SampleWeights is null ? [] : [.. c.SampleWeights.Select(v => (float)v)];
+        var gradient = new float[w.Length];
+        var loss = SoftmaxCrossEntropy.LossAndGradient<float>(x, c.Labels, w, b, gradient, [], s, default);
+        var reference = new double[w.Length];
+        var referenceLoss = SoftmaxCrossEntropy.LossAndGradient<double>(
+            [.. x.Select(v => (double)v)], c.Labels, [.. w.Select(v => (double)v)], [.. b.Select(v => (double)v)], reference, [], [.. s.Select(v => (double)v)], default);
+        Assert.True(float.IsFinite(loss));
+        Assert.True(Math.Abs(loss - referenceLoss) <= SingleBound * Math.Abs(referenceLoss), $"{name}: float {loss:R}, double {referenceLoss:R}");
+        Assert.True(LinearModelLossCase.RelativeError([.. gradient.Select(v => (double)v)], reference) <= SingleBound);
+    }
+
+    private static Gen<(RowMajorMatrix X, int[] Y, double[] W, int K)> Problem(int maxRows, int maxColumns, int maxClasses) =>
+        from n in Gen.Choose(1, maxRows)
+        from d in Gen.Choose(1, maxColumns)
+        from k in Gen.Choose(1, maxClasses)
+        from x in Generators.Matrix(Generators.Centered, n, d)
+        from y in Gen.Choose(0, k - 1).ArrayOf(n)
+        from w in Generators.Vector(Generators.Centered, d * k)
+        select (x, y, w, k);
+
+    [Property(MaxTest = 150)]
+    public Property Gradient_agrees_with_the_finite_difference_engine() =>
+        Prop.ForAll(Problem(20, 5, 9).ToArbitrary(), p =>
+        {
+            var (x, y, w, k) = p;
+            var analytic = new double[w.Length];
+            SoftmaxCrossEntropy.Gradient<double>(x.Values, y, w, analytic);
+            var numeric = new double[w.Length];
+            var steps = new double[w.Length];
+            FiniteDifference.Gradient<double>(v => SoftmaxCrossEntropy.Loss<double>(x.Values, y, v), w, numeric, default(FiniteDifferenceOptions<double>), default, steps);
+            var n = y.Length;
+            var d = x.Columns;
+            for (var q = 0; q < w.Length; q++)
+            {
+                // Along Wⱼₖ the row's loss is lse(η + t·xᵢⱼ·eₖ) − …: its third derivative is xᵢⱼ³·pₖ(1 − pₖ)(1 − 2pₖ), at most
+                // |xᵢⱼ|³/(6√3). |f| ≤ mean of (‖η‖∞·2 + log K + 1): |lse − η_y| ≤ 2‖η‖∞ + log K, with ‖η‖∞ ≤ D (entries in [−1, 1]).
+                var j = q / k;
+                double third = 0;
+                for (var i = 0; i < n; i++)
+                {
+                    var xij = Math.Abs(x.Values[(i * d) + j]);
+                    third += xij * xij * xij / (6 * Math.Sqrt(3));
+                }
+
+                var value = (2 * (d + steps[q])) + Math.Log(k) + 1;
+                var bounds = new DerivativeBounds(value, Math.Abs(analytic[q]), 0, third / n, 0);
+                var tolerance = ErrorModel.FirstDerivative<double>(FiniteDifferenceScheme.Central, steps[q], bounds, n + d + k + 8) + (4 * Epsilon * Math.Abs(analytic[q]));
+                if (!(Math.Abs(numeric[q] - analytic[q]) <= tolerance))
+                {
+                    return false.Label($"W[{j},{q % k}]: analytic {analytic[q]:R}, finite difference {numeric[q]:R}, tolerance {tolerance:E2}");
+                }
+            }
+
+            return true.ToProperty();
+        });
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Any_thread_count_gives_bit_identical_results(int threads)
+    {
+        const int D = 6;
+        const int K = 5;
+        var n = (3 * FusedPass.ChunkRows(1, D)) + 7;
+        var random = new Random(threads);
+        var x = Enumerable.Range(0, n * D).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var y = Enumerable.Range(0, n).Select(_ => random.Next(K)).ToArray();
+        var w = Enumerable.Range(0, D * K).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var one = new double[D * K];
+        var many = new double[D * K];
+        var lossOne = SoftmaxCrossEntropy.LossAndGradient<double>(x, y, w, [], one, [], [], default);
+        var lossMany = SoftmaxCrossEntropy.LossAndGradient<double>(x, y, w, [], many, [], [], new LinearModelLossOptions { MaxDegreeOfParallelism = threads });
+        Assert.Equal(BitConverter.DoubleToInt64Bits(lossOne), BitConverter.DoubleToInt64Bits(lossMany));
+        Assert.Equal(one.Select(BitConverter.DoubleToInt64Bits), many.Select(BitConverter.DoubleToInt64Bits));
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(-1)]
+    public void A_label_outside_the_classes_is_named_with_its_index_and_value(int bad)
+    {
+        double[] x = [1, 2, 3, 4, 5, 6];
+        int[] y = [0, 1, bad];
+        double[] w = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6];
+        var e = Assert.Throws<ArgumentException>(() => SoftmaxCrossEntropy.Loss<double>(x, y, w));
+        Assert.Equal("labels", e.ParamName);
+        Assert.Contains($"'labels[2]' is {bad}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_thousand_classes_match_a_plain_evaluation()
+    {
+        const int N = 9;
+        const int D = 3;
+        const int K = 1000;
+        var random = new Random(7);
+        var x = Enumerable.Range(0, N * D).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var y = Enumerable.Range(0, N).Select(_ => random.Next(K)).ToArray();
+        var w = Enumerable.Range(0, D * K).Select(_ => (random.NextDouble() - 0.5) * 4).ToArray();
+        var loss = SoftmaxCrossEntropy.Loss<double>(x, y, w);
+
+        // Plain max-shifted formula, summed in row order: agrees to (D + K + N)·u of the terms' size (≲ 10).
+        var expected = 0.0;
+        for (var i = 0; i < N; i++)
+        {
+            var eta = Enumerable.Range(0, K).Select(k => Enumerable.Range(0, D).Sum(j => x[(i * D) + j] * w[(j * K) + k])).ToArray();
+            var m = eta.Max();
+            expected += m + Math.Log(eta.Sum(e => Math.Exp(e - m))) - eta[y[i]];
+        }
+
+        expected /= N;
+        Assert.True(Math.Abs(loss - expected) <= (D + K + N) * Epsilon * 10, $"{loss:R} vs {expected:R}");
+    }
+}
