@@ -35,12 +35,12 @@ public static class CompareCommand
                 File.WriteAllText(line.Single("--out", ""), markdown);
             }
 
-            return rows.Any(r => r.IsRegression) ? GateReport.FailedExitCode : GateReport.PassedExitCode;
+            return rows.Any(r => r.IsRegression) ? ExitCodes.Failed : ExitCodes.Passed;
         }
         catch (Exception e) when (e is UsageException or InvalidDataException or FileNotFoundException)
         {
             output.WriteLine($"compare: {e.Message}");
-            return GateCommand.UsageExitCode;
+            return ExitCodes.Usage;
         }
     }
 }
