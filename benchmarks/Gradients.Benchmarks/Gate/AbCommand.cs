@@ -291,7 +291,7 @@ public static class AbCommand
             return false;
         }
 
-        foreach (var measurement in BenchmarkResults.ReadJson([results], new BenchmarkDeclarations([])))
+        foreach (var measurement in BenchmarkResults.ReadJson([results]))
         {
             if (measurement.MedianNanoseconds is { } median && median > 0)
             {

@@ -66,7 +66,7 @@ public sealed record BenchmarkProgramBuild(string Label, string Directory)
         }
 
         var commit = output.Trim();
-        var label = $"{commit[..10]} ({reference})";
+        var label = commit.StartsWith(reference, StringComparison.OrdinalIgnoreCase) ? commit[..10] : $"{commit[..10]} ({reference})";
         var folder = Path.Combine(cacheRoot, commit);
         var bin = Path.Combine(folder, "bin");
         var done = Path.Combine(folder, "build-complete");

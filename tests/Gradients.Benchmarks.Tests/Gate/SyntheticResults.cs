@@ -13,13 +13,9 @@ internal sealed record SyntheticResult(string Type, string Method, string Parame
     /// <summary>Whether the benchmark failed: BenchmarkDotNet then writes <c>"Statistics": null</c>.</summary>
     public bool Failed { get; init; }
 
-    public bool IsBaseline { get; init; }
-
-    public BenchmarkMeasurement ToMeasurement(params string[] categories) => new(
+    public BenchmarkMeasurement ToMeasurement() => new(
         new BenchmarkKey(Type, Method, BenchmarkKey.ParseBenchmarkDotNetParameters(Parameters)),
         Namespace,
-        categories,
-        IsBaseline,
         Failed ? null : MeanNanoseconds,
         Failed ? null : MedianNanoseconds ?? MeanNanoseconds,
         Failed ? null : AllocatedBytes);
