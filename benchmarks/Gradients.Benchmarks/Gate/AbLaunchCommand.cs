@@ -29,7 +29,7 @@ public static class AbLaunchCommand
             var line = CommandLine.Parse(args, "--filter", "--artifacts", "--warmup", "--iterations", "--iteration-ms", "--clock");
             if (line.Positional.Count > 0 || line.Unknown.Count > 0 || line.Values("--filter").Count == 0)
             {
-                throw new UsageException("usage: ab-launch --filter GLOB --artifacts DIR --warmup N --iterations N --iteration-ms N --clock cpu|wall");
+                throw new UsageException("usage: ab-launch --filter GLOB --artifacts DIR --warmup N --iterations N --iteration-ms N --clock thread|cpu|wall");
             }
 
             var job = Job.Default
@@ -39,11 +39,12 @@ public static class AbLaunchCommand
                 .WithWarmupCount(Count(line.Single("--warmup", "1")))
                 .WithIterationCount(Count(line.Single("--iterations", "5")))
                 .WithIterationTime(TimeInterval.FromMilliseconds(Count(line.Single("--iteration-ms", "100"))));
-            job = line.Single("--clock", "cpu") switch
+            job = line.Single("--clock", "thread") switch
             {
-                "cpu" => job.WithClock(ProcessCpuClock.Instance),
+                "cpu" => job.WithClock(CpuTimeClock.Process),
+                "thread" => job.WithClock(CpuTimeClock.CurrentThread),
                 "wall" => job,
-                var other => throw new UsageException($"--clock must be cpu or wall, not '{other}'."),
+                var other => throw new UsageException($"--clock must be thread, cpu or wall, not '{other}'."),
             };
             var config = ManualConfig.CreateEmpty()
                 .AddColumnProvider(BenchmarkDotNet.Columns.DefaultColumnProviders.Instance)
