@@ -123,7 +123,7 @@ public sealed class AbDecisionTests
     }
 
     [Fact]
-    public void Any_allocation_increase_fails_even_when_time_is_unchanged()
+    public void A_24_byte_allocation_per_call_fails_even_when_time_is_unchanged()
     {
         double[] launches = [1000, 1010, 990, 1005, 995, 1002];
         var baseSample = new AbSample(launches, [0, 0, 0, 0, 0, 0]);
@@ -143,6 +143,18 @@ public sealed class AbDecisionTests
         var decision = AbDecision.Decide(new AbSample(launches, [0, 0, 0, 0, 0, 0]), new AbSample(launches, [0, 169, 0, 0, 0, 0]), Threshold, Alpha);
 
         Assert.Equal(AbVerdict.Same, decision.Verdict);
+    }
+
+    [Fact]
+    public void A_few_background_bytes_in_every_launch_are_below_the_tolerance_and_24_bytes_are_not()
+    {
+        // Seen in an A/A run: 2 B/op in all five launches of one side. A 24 B object per call is 3 times the tolerance.
+        double[] launches = [1000, 1010, 990, 1005, 995];
+        var clean = new AbSample(launches, [0, 0, 0, 0, 2]);
+
+        Assert.Equal(AbVerdict.Same, AbDecision.Decide(clean, new AbSample(launches, [2, 2, 2, 2, 2]), Threshold, Alpha).Verdict);
+        Assert.Equal(AbVerdict.AllocatesMore, AbDecision.Decide(clean, new AbSample(launches, [24, 26, 24, 24, 26]), Threshold, Alpha).Verdict);
+        Assert.Equal(AbVerdict.AllocatesMore, AbDecision.Decide(clean, new AbSample(launches, [8, 8, 8, 8, 8]), Threshold, Alpha).Verdict);
     }
 
     [Fact]
