@@ -8,11 +8,12 @@ namespace Gradients.Benchmarks;
 /// <summary>
 /// Entry point. <c>dotnet run -c Release --project benchmarks/Gradients.Benchmarks -- ARGS</c> where ARGS is
 /// <list type="bullet">
-/// <item><c>gate [--filter GLOB...] [--thresholds FILE] [--results FILE|DIR...]</c>: the regression gate (<see cref="GateCommand"/>);</item>
+/// <item><c>ab --base REF [--head REF] [--filter GLOB...] [--threshold 0.05] [--quick]</c>: the regression gate, base against
+/// head interleaved on this machine (<see cref="AbCommand"/>);</item>
 /// <item><c>compare BASE.json NEW.json [--threshold 5%] [--noise 1ns]</c>: two runs compared (<see cref="CompareCommand"/>);</item>
 /// <item><c>smoke [--filter GLOB...]</c>: every benchmark run once (<see cref="SmokeCommand"/>);</item>
 /// <item>anything else: BenchmarkDotNet's own command line, e.g. <c>--filter '*' --job short</c>; results, with
-/// the full JSON export the gate and <c>compare</c> read, go to <c>artifacts/benchmarks/results/</c>.</item>
+/// the full JSON export <c>compare</c> reads, go to <c>artifacts/benchmarks/results/</c>.</item>
 /// </list>
 /// </summary>
 public static class Program
@@ -24,8 +25,10 @@ public static class Program
         var rest = args.Skip(1).ToArray();
         switch (args.FirstOrDefault())
         {
-            case "gate":
-                return GateCommand.Run(rest, Console.Out);
+            case "ab":
+                return AbCommand.Run(rest, Console.Out);
+            case AbLaunchCommand.Name:
+                return AbLaunchCommand.Run(rest, Console.Out);
             case "compare":
                 return CompareCommand.Run(rest, Console.Out);
             case "smoke":
@@ -33,7 +36,7 @@ public static class Program
             default:
                 var config = ManualConfig.Create(DefaultConfig.Instance)
                     .AddExporter(JsonExporter.Full)
-                    .WithArtifactsPath(Path.Combine(GateCommand.RepositoryRoot(), "artifacts", "benchmarks"));
+                    .WithArtifactsPath(Path.Combine(ExitCodes.RepositoryRoot(), "artifacts", "benchmarks"));
                 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config).ToArray();
 
                 // Non-zero when a selected benchmark failed or a class is invalid, so scripts notice.

@@ -48,6 +48,7 @@ public class DirectionalDerivativeBenchmarks
 
     /// <summary>Σgᵢdᵢ/√Σdᵢ², unscaled and unchecked: overflows for |d| ≳ 1e154 and loses digits for tiny d.</summary>
     [Benchmark]
+    [Reference("a naive dot/norm loop")]
     public double NaiveLoop()
     {
         var n = N;

@@ -37,6 +37,7 @@ public class AdaptiveGradientBenchmarks
 
     /// <summary>The floor: as many evaluations of f per coordinate as the adaptive gradient makes, each after moving that coordinate.</summary>
     [Benchmark(Baseline = true)]
+    [Reference("the same number of evaluations of f (floor)")]
     public double SameEvaluations()
     {
         var f = new CentralGradientBenchmarks.Rosenbrock();

@@ -39,6 +39,7 @@ public class CentralGradientBenchmarks
 
     /// <summary>The floor: 2n evaluations of f, each after moving one coordinate, as the gradient does.</summary>
     [Benchmark(Baseline = true)]
+    [Reference("the 2n evaluations of f (floor)")]
     public double TwoNEvaluations()
     {
         var f = new Rosenbrock();
@@ -72,6 +73,7 @@ public class CentralGradientBenchmarks
     }
 
     [Benchmark]
+    [Reference("MathNet.Numerics")]
     public double MathNetNumericalJacobian() => _mathNet.Evaluate(_mathNetFunction, _x)[0];
 
     /// <summary>Rosenbrock, Σ 100(xᵢ₊₁ − xᵢ²)² + (1 − xᵢ)², as an inlinable struct.</summary>

@@ -30,6 +30,7 @@ public class ForwardModeGradientBenchmarks
     }
 
     [Benchmark(Baseline = true)]
+    [Reference("the central-difference gradient, gated in CentralGradientBenchmarks")]
     public double CentralDifference()
     {
         FiniteDifference.Gradient(new GenericRosenbrock(), _x, _gradient);
@@ -70,6 +71,7 @@ public class ForwardModeDirectionalBenchmarks
     }
 
     [Benchmark(Baseline = true)]
+    [Reference("one evaluation of the user's f")]
     public double Primal() => new GenericRosenbrock().Evaluate(_x);
 
     [Benchmark]

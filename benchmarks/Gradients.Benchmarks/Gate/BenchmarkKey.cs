@@ -1,7 +1,7 @@
 namespace Gradients.Benchmarks.Gate;
 
 /// <summary>
-/// Names one benchmark at one parameter set, the way <c>benchmarks/thresholds.json</c> spells it:
+/// Names one benchmark at one parameter set, the way the gate reports spell it:
 /// <c>Type.Method</c> or <c>Type.Method(Name=value, Name=value)</c>, with the type as BenchmarkDotNet prints it
 /// (<c>MeanSquaredErrorBenchmarks&lt;Double&gt;</c> for a closed generic class) and the parameters as
 /// BenchmarkDotNet's <c>Parameters</c> field lists them.
@@ -103,7 +103,7 @@ public sealed class BenchmarkKey : IEquatable<BenchmarkKey>
     /// <inheritdoc/>
     public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(_canonical);
 
-    /// <summary>The key as thresholds.json spells it.</summary>
+    /// <summary>The key as the gate reports spell it.</summary>
     public override string ToString() => Parameters.Count == 0 ? $"{Type}.{Method}" : $"{Type}.{Method}({ParameterText})";
 
     private static int FindParameterListStart(string text)

@@ -1,14 +1,11 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text.Json;
-using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Reports;
 
 namespace Gradients.Benchmarks.Gate;
 
 /// <summary>
-/// Turns BenchmarkDotNet results into <see cref="BenchmarkMeasurement"/>s: from the <see cref="Summary"/> of a run
-/// in this process, or from the JSON files its exporter wrote (<c>*-report-full.json</c>, <c>*-report-brief.json</c>).
+/// Reads the JSON files BenchmarkDotNet's exporter wrote (<c>*-report-full.json</c>, <c>*-report-brief.json</c>, …)
+/// into <see cref="BenchmarkMeasurement"/>s.
 /// </summary>
 public static class BenchmarkResults
 {
@@ -16,49 +13,18 @@ public static class BenchmarkResults
     private static readonly string[] JsonFlavours =
         ["*-report-full.json", "*-report-full-compressed.json", "*-report-brief.json", "*-report-brief-compressed.json", "*.json"];
 
-    /// <summary>The measurements of a run that just finished, read from BenchmarkDotNet's public API.</summary>
-    public static IReadOnlyList<BenchmarkMeasurement> FromSummaries(IEnumerable<Summary> summaries)
-    {
-        ArgumentNullException.ThrowIfNull(summaries);
-        var measurements = new List<BenchmarkMeasurement>();
-        foreach (var summary in summaries)
-        {
-            foreach (var report in summary.Reports)
-            {
-                var benchmark = report.BenchmarkCase;
-                var descriptor = benchmark.Descriptor;
-                var key = new BenchmarkKey(
-                    TypeName(descriptor.Type),
-                    descriptor.WorkloadMethod.Name,
-                    BenchmarkKey.ParseBenchmarkDotNetParameters(benchmark.Parameters.PrintInfo));
-                var statistics = report.Success ? report.ResultStatistics : null;
-                measurements.Add(new BenchmarkMeasurement(
-                    key,
-                    descriptor.Type.Namespace ?? "",
-                    descriptor.Categories,
-                    descriptor.Baseline,
-                    statistics?.Mean,
-                    statistics?.Median,
-                    report.Success ? report.GcStats.GetBytesAllocatedPerOperation(benchmark) : null));
-            }
-        }
-
-        return measurements;
-    }
-
     /// <summary>
-    /// Reads BenchmarkDotNet JSON result files. A directory stands for every <c>*.json</c> file in it. The JSON does
-    /// not say which method is the baseline; <paramref name="declarations"/> finds out from the benchmark classes.
+    /// Reads BenchmarkDotNet JSON result files. A directory stands for its JSON exports of one flavour (see
+    /// <see cref="ExpandPaths"/>).
     /// </summary>
     /// <exception cref="InvalidDataException">A file is not a BenchmarkDotNet JSON export.</exception>
-    public static IReadOnlyList<BenchmarkMeasurement> ReadJson(IEnumerable<string> paths, BenchmarkDeclarations declarations)
+    public static IReadOnlyList<BenchmarkMeasurement> ReadJson(IEnumerable<string> paths)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        ArgumentNullException.ThrowIfNull(declarations);
         var measurements = new List<BenchmarkMeasurement>();
         foreach (var file in ExpandPaths(paths))
         {
-            measurements.AddRange(ReadJsonFile(file, declarations));
+            measurements.AddRange(ReadJsonFile(file));
         }
 
         return measurements;
@@ -114,7 +80,7 @@ public static class BenchmarkResults
         return $"{name}<{string.Join(", ", type.GetGenericArguments().Select(TypeName))}>";
     }
 
-    private static List<BenchmarkMeasurement> ReadJsonFile(string file, BenchmarkDeclarations declarations)
+    private static List<BenchmarkMeasurement> ReadJsonFile(string file)
     {
         using var stream = File.OpenRead(file);
         JsonDocument document;
@@ -143,12 +109,9 @@ public static class BenchmarkResults
                 var method = RequiredString(benchmark, "Method", file);
                 var ns = OptionalString(benchmark, "Namespace") ?? "";
                 var parameters = BenchmarkKey.ParseBenchmarkDotNetParameters(OptionalString(benchmark, "Parameters"));
-                var declaration = declarations.Find(ns, type, method);
                 measurements.Add(new BenchmarkMeasurement(
                     new BenchmarkKey(type, method, parameters),
                     ns,
-                    declaration?.Categories ?? [],
-                    declaration?.IsBaseline ?? false,
                     Statistic(benchmark, "Mean"),
                     Statistic(benchmark, "Median"),
                     AllocatedBytes(benchmark)));
@@ -190,97 +153,5 @@ public static class BenchmarkResults
             JsonValueKind.String when long.TryParse(bytes.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) => parsed,
             _ => null,
         };
-    }
-}
-
-/// <summary>Whether a benchmark method is a baseline, and its categories, as declared by its attributes.</summary>
-/// <param name="IsBaseline"><c>[Benchmark(Baseline = true)]</c>.</param>
-/// <param name="Categories">The <c>[BenchmarkCategory]</c> names on the method and its class.</param>
-public sealed record BenchmarkDeclaration(bool IsBaseline, IReadOnlyList<string> Categories);
-
-/// <summary>
-/// Finds benchmark methods by the names BenchmarkDotNet's JSON gives them (namespace, printed type name, method),
-/// searching the given assemblies (by default every assembly loaded in the process, which includes this one).
-/// </summary>
-public sealed class BenchmarkDeclarations
-{
-    private readonly Lazy<ILookup<string, Type>> _typesByName;
-
-    /// <summary>Searches the given assemblies (those that reference BenchmarkDotNet's attributes).</summary>
-    public BenchmarkDeclarations(IEnumerable<Assembly> assemblies)
-    {
-        ArgumentNullException.ThrowIfNull(assemblies);
-        var candidates = assemblies.Distinct().ToArray();
-        _typesByName = new Lazy<ILookup<string, Type>>(() => candidates
-            .Where(DeclaresBenchmarks)
-            .SelectMany(LoadableTypes)
-            .ToLookup(t => $"{t.Namespace}.{t.Name}", StringComparer.Ordinal));
-    }
-
-    /// <summary>Searches this benchmark assembly and every other assembly loaded in the process.</summary>
-    public static BenchmarkDeclarations FromLoadedAssemblies() =>
-        new([typeof(BenchmarkDeclarations).Assembly, .. AppDomain.CurrentDomain.GetAssemblies()]);
-
-    /// <summary>The declaration of <paramref name="method"/>, or <see langword="null"/> when no such benchmark method is found.</summary>
-    public BenchmarkDeclaration? Find(string ns, string printedTypeName, string method)
-    {
-        // "Name<Double, Int32>" is the generic type "Name`2": compare the plain name and the number of arguments.
-        var open = printedTypeName.IndexOf('<', StringComparison.Ordinal);
-        var plainName = open < 0 ? printedTypeName : printedTypeName[..open];
-        var arity = open < 0 ? 0 : TopLevelArgumentCount(printedTypeName[(open + 1)..]);
-        var clrName = arity == 0 ? plainName : $"{plainName}`{arity}";
-
-        foreach (var type in _typesByName.Value[$"{ns}.{clrName}"])
-        {
-            foreach (var candidate in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static))
-            {
-                var attribute = candidate.Name == method ? candidate.GetCustomAttribute<BenchmarkAttribute>() : null;
-                if (attribute is not null)
-                {
-                    var categories = candidate.GetCustomAttributes<BenchmarkCategoryAttribute>()
-                        .Concat(type.GetCustomAttributes<BenchmarkCategoryAttribute>())
-                        .SelectMany(c => c.Categories)
-                        .Distinct(StringComparer.Ordinal)
-                        .ToArray();
-                    return new BenchmarkDeclaration(attribute.Baseline, categories);
-                }
-            }
-        }
-
-        return null;
-    }
-
-    private static int TopLevelArgumentCount(string arguments)
-    {
-        var (count, depth) = (1, 0);
-        foreach (var c in arguments)
-        {
-            depth += c switch { '<' => 1, '>' => -1, _ => 0 };
-            count += c == ',' && depth == 0 ? 1 : 0;
-        }
-
-        return count;
-    }
-
-    private static bool DeclaresBenchmarks(Assembly assembly) =>
-        !assembly.IsDynamic
-        && (assembly == typeof(BenchmarkAttribute).Assembly
-            || assembly.GetReferencedAssemblies().Any(a => a.Name == typeof(BenchmarkAttribute).Assembly.GetName().Name));
-
-    private static IEnumerable<Type> LoadableTypes(Assembly assembly)
-    {
-        if (assembly.IsDynamic)
-        {
-            return [];
-        }
-
-        try
-        {
-            return assembly.GetTypes();
-        }
-        catch (ReflectionTypeLoadException e)
-        {
-            return e.Types.OfType<Type>();
-        }
     }
 }

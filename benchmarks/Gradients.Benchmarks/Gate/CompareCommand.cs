@@ -23,10 +23,8 @@ public static class CompareCommand
             var threshold = ResultsComparison.ParseThreshold(line.Single("--threshold", "5%"));
             var noise = ResultsComparison.ParseNoise(line.Single("--noise", "1ns"));
 
-            // Which benchmark is a baseline does not matter here: both runs are compared benchmark by benchmark.
-            var declarations = new BenchmarkDeclarations([]);
-            var baseRun = BenchmarkResults.ReadJson([line.Positional[0]], declarations);
-            var newRun = BenchmarkResults.ReadJson([line.Positional[1]], declarations);
+            var baseRun = BenchmarkResults.ReadJson([line.Positional[0]]);
+            var newRun = BenchmarkResults.ReadJson([line.Positional[1]]);
             var rows = ResultsComparison.Compare(baseRun, newRun, threshold, noise);
             var markdown = ResultsComparison.ToMarkdown(rows, threshold, noise);
             output.Write(markdown);
@@ -35,12 +33,12 @@ public static class CompareCommand
                 File.WriteAllText(line.Single("--out", ""), markdown);
             }
 
-            return rows.Any(r => r.IsRegression) ? GateReport.FailedExitCode : GateReport.PassedExitCode;
+            return rows.Any(r => r.IsRegression) ? ExitCodes.Failed : ExitCodes.Passed;
         }
         catch (Exception e) when (e is UsageException or InvalidDataException or FileNotFoundException)
         {
             output.WriteLine($"compare: {e.Message}");
-            return GateCommand.UsageExitCode;
+            return ExitCodes.Usage;
         }
     }
 }

@@ -33,10 +33,10 @@ public static class SmokeCommand
         if (line.Positional.Count > 0)
         {
             output.WriteLine($"smoke: unexpected argument '{line.Positional[0]}'. Usage: smoke [--filter GLOB...] [--artifacts DIR]");
-            return GateCommand.UsageExitCode;
+            return ExitCodes.Usage;
         }
 
-        var artifacts = Path.GetFullPath(line.Single("--artifacts", Path.Combine(GateCommand.RepositoryRoot(), "artifacts", "benchmarks", "smoke")));
+        var artifacts = Path.GetFullPath(line.Single("--artifacts", Path.Combine(ExitCodes.RepositoryRoot(), "artifacts", "benchmarks", "smoke")));
         Directory.CreateDirectory(artifacts);
         var logPath = Path.Combine(artifacts, "smoke.log");
         var stopwatch = Stopwatch.StartNew();
@@ -88,7 +88,7 @@ public static class SmokeCommand
         }
 
         output.WriteLine($"smoke: {ran} benchmarks ran once, {failed} failed ({stopwatch.Elapsed.TotalSeconds:F1} s); log: {logPath}");
-        return failed == 0 && ran > 0 ? GateReport.PassedExitCode : GateReport.FailedExitCode;
+        return failed == 0 && ran > 0 ? ExitCodes.Passed : ExitCodes.Failed;
     }
 
     // The log lines BenchmarkDotNet wrote while running one benchmark (where its exception is), at most 40.

@@ -50,6 +50,7 @@ public class LinearModelLossBenchmarks
 
     /// <summary>The memory floor: the sum of X with 256-bit vectors.</summary>
     [Benchmark(Baseline = true)]
+    [Reference("a read-only pass over X (floor)")]
     public double ReadOnlyPass256() => ReadOnlyPass.Sum256<double>(_features);
 
     /// <summary>The MSE kernel (an instance of the same generic pass).</summary>

@@ -82,6 +82,7 @@ public class MeanSquaredErrorBenchmarks<T>
 
     /// <summary>Textbook scalar code: r = Xw − y into a buffer, then g = (2/N)·Xᵀr.</summary>
     [Benchmark(Baseline = true)]
+    [Reference("textbook scalar loops")]
     public T NaiveTwoPass()
     {
         var (n, d) = (Shape.Rows, Shape.Columns);
@@ -119,6 +120,7 @@ public class MeanSquaredErrorBenchmarks<T>
 
     /// <summary>TensorPrimitives two-pass: Dot per row, then MultiplyAdd per row.</summary>
     [Benchmark]
+    [Reference("TensorPrimitives")]
     public T TensorPrimitivesTwoPass()
     {
         var (n, d) = (Shape.Rows, Shape.Columns);
@@ -141,6 +143,7 @@ public class MeanSquaredErrorBenchmarks<T>
 
     /// <summary>MathNet.Numerics 5 (managed provider): r = Xw − y, then Xᵀr.</summary>
     [Benchmark]
+    [Reference("MathNet.Numerics")]
     public T MathNetTwoPass()
     {
         if (_matrix is null)
@@ -156,10 +159,12 @@ public class MeanSquaredErrorBenchmarks<T>
 
     /// <summary>The memory floor: the sum of X with 256-bit vectors (four accumulators).</summary>
     [Benchmark]
+    [Reference("a read-only pass (memory floor)")]
     public T ReadOnlyPass256() => ReadOnlyPass.Sum256<T>(_features);
 
     /// <summary>The memory floor: the sum of X with 512-bit vectors (four accumulators).</summary>
     [Benchmark]
+    [Reference("a read-only pass (memory floor)")]
     public T ReadOnlyPass512() => ReadOnlyPass.Sum512<T>(_features);
 
     /// <summary>
@@ -168,6 +173,7 @@ public class MeanSquaredErrorBenchmarks<T>
     /// says how much of the machine's bandwidth two threads can reach at all.
     /// </summary>
     [Benchmark]
+    [Reference("a read-only pass (memory floor)")]
     public T ReadOnlyPassTwoThreads() => ReadOnlyPass.Sum256TwoThreads(_features);
 
     /// <summary>Ours, one thread.</summary>

@@ -78,10 +78,10 @@ public sealed class ResultsComparisonTests
     public void Bad_thresholds_and_noise_floors_exit_2(string option, string value)
     {
         using var directory = new TemporaryDirectory();
-        var file = SyntheticResults.Write(directory.Path, "run.json", [RegressionGateTests.Result("Scalar", "Length=1000", 1000)]);
+        var file = SyntheticResults.Write(directory.Path, "run.json", [SyntheticResults.Result("Scalar", "Length=1000", 1000)]);
         var output = new StringWriter();
 
-        Assert.Equal(GateCommand.UsageExitCode, CompareCommand.Run([file, file, option, value], output));
+        Assert.Equal(ExitCodes.Usage, CompareCommand.Run([file, file, option, value], output));
         Assert.Contains(option, output.ToString(), StringComparison.Ordinal);
     }
 
@@ -91,25 +91,25 @@ public sealed class ResultsComparisonTests
         using var directory = new TemporaryDirectory();
         var baseRun = SyntheticResults.Write(directory.Path, "base.json",
         [
-            RegressionGateTests.Result("Scalar", "Length=1000", 1000),
-            RegressionGateTests.Result("Tensor", "Length=1000", 100),
+            SyntheticResults.Result("Scalar", "Length=1000", 1000),
+            SyntheticResults.Result("Tensor", "Length=1000", 100),
         ]);
         var slower = SyntheticResults.Write(directory.Path, "slower.json",
         [
-            RegressionGateTests.Result("Scalar", "Length=1000", 1010),
-            RegressionGateTests.Result("Tensor", "Length=1000", 130),
+            SyntheticResults.Result("Scalar", "Length=1000", 1010),
+            SyntheticResults.Result("Tensor", "Length=1000", 130),
         ]);
         var faster = SyntheticResults.Write(directory.Path, "faster.json",
         [
-            RegressionGateTests.Result("Scalar", "Length=1000", 990),
-            RegressionGateTests.Result("Tensor", "Length=1000", 70),
+            SyntheticResults.Result("Scalar", "Length=1000", 990),
+            SyntheticResults.Result("Tensor", "Length=1000", 70),
         ]);
         var slowOutput = new StringWriter();
 
         var slowExit = CompareCommand.Run([baseRun, slower, "--threshold", "5%", "--noise", "1ns"], slowOutput);
         var fastExit = CompareCommand.Run([baseRun, faster], new StringWriter());
 
-        Assert.Equal((GateReport.FailedExitCode, GateReport.PassedExitCode), (slowExit, fastExit));
+        Assert.Equal((ExitCodes.Failed, ExitCodes.Passed), (slowExit, fastExit));
         var table = slowOutput.ToString();
         Assert.Contains("| Gradients.Benchmarks.Tests.Gate.SumBenchmarks<Double>.Tensor(Length=1000) ", table, StringComparison.Ordinal);
         Assert.Contains("1.300", table, StringComparison.Ordinal);
@@ -117,5 +117,5 @@ public sealed class ResultsComparisonTests
     }
 
     private static BenchmarkMeasurement Median(double median) =>
-        RegressionGateTests.Result("Tensor", "Length=1000", median).ToMeasurement() with { MedianNanoseconds = median };
+        SyntheticResults.Result("Tensor", "Length=1000", median).ToMeasurement() with { MedianNanoseconds = median };
 }

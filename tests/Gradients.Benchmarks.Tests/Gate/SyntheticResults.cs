@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Gradients.Benchmarks.Gate;
 
@@ -14,13 +13,9 @@ internal sealed record SyntheticResult(string Type, string Method, string Parame
     /// <summary>Whether the benchmark failed: BenchmarkDotNet then writes <c>"Statistics": null</c>.</summary>
     public bool Failed { get; init; }
 
-    public bool IsBaseline { get; init; }
-
-    public BenchmarkMeasurement ToMeasurement(params string[] categories) => new(
+    public BenchmarkMeasurement ToMeasurement() => new(
         new BenchmarkKey(Type, Method, BenchmarkKey.ParseBenchmarkDotNetParameters(Parameters)),
         Namespace,
-        categories,
-        IsBaseline,
         Failed ? null : MeanNanoseconds,
         Failed ? null : MedianNanoseconds ?? MeanNanoseconds,
         Failed ? null : AllocatedBytes);
@@ -29,6 +24,10 @@ internal sealed record SyntheticResult(string Type, string Method, string Parame
 /// <summary>Writes synthetic result files in the shape of BenchmarkDotNet's full JSON export (see Data/).</summary>
 internal static class SyntheticResults
 {
+    /// <summary>A result of <see cref="SumBenchmarks{T}"/> closed over double.</summary>
+    public static SyntheticResult Result(string method, string parameters, double mean, long allocated = 0) =>
+        new("SumBenchmarks<Double>", method, parameters, mean, allocated);
+
     public static string Write(string directory, string fileName, IEnumerable<SyntheticResult> results)
     {
         var benchmarks = new JsonArray();
@@ -76,24 +75,6 @@ internal static class SyntheticResults
         };
         var path = Path.Combine(directory, fileName);
         File.WriteAllText(path, root.ToJsonString());
-        return path;
-    }
-
-    public static string WriteThresholds(string directory, string fileName, IEnumerable<(string Key, double MaxRatio, long MaxAllocatedBytes)> entries)
-    {
-        var thresholds = new JsonObject();
-        foreach (var (key, maxRatio, maxBytes) in entries)
-        {
-            thresholds[key] = new JsonObject
-            {
-                ["maxRatio"] = maxRatio,
-                ["maxAllocatedBytes"] = maxBytes,
-                ["source"] = string.Create(CultureInfo.InvariantCulture, $"test: {maxRatio}"),
-            };
-        }
-
-        var path = Path.Combine(directory, fileName);
-        File.WriteAllText(path, new JsonObject { ["thresholds"] = thresholds }.ToJsonString());
         return path;
     }
 }

@@ -1,0 +1,74 @@
+using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Exporters.Json;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Perfolizer.Horology;
+
+namespace Gradients.Benchmarks.Gate;
+
+/// <summary>
+/// <c>ab-launch --filter GLOB --artifacts DIR --warmup N --iterations N --iteration-ms N --clock cpu|wall</c>: one
+/// launch of the A/B gate, run by <see cref="AbCommand"/> in each of the two builds — the same job on both sides,
+/// in process, with the memory diagnoser and the full JSON export. Not meant to be typed.
+/// </summary>
+public static class AbLaunchCommand
+{
+    /// <summary>The subcommand's name; <see cref="AbCommand"/> checks that a build has this class before using it.</summary>
+    public const string Name = "ab-launch";
+
+    /// <summary>Runs one launch; returns 0 when every benchmark ran, 1 otherwise, 2 on a wrong command line.</summary>
+    public static int Run(IReadOnlyList<string> args, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        try
+        {
+            var line = CommandLine.Parse(args, "--filter", "--artifacts", "--warmup", "--iterations", "--iteration-ms", "--clock");
+            if (line.Positional.Count > 0 || line.Unknown.Count > 0 || line.Values("--filter").Count == 0)
+            {
+                throw new UsageException("usage: ab-launch --filter GLOB --artifacts DIR --warmup N --iterations N --iteration-ms N --clock thread|cpu|wall");
+            }
+
+            var job = Job.Default
+                .WithId("AB")
+                .WithToolchain(InProcessEmitToolchain.Instance)
+                .WithLaunchCount(1)
+                .WithWarmupCount(Count(line.Single("--warmup", "1")))
+                .WithIterationCount(Count(line.Single("--iterations", "5")))
+                .WithIterationTime(TimeInterval.FromMilliseconds(Count(line.Single("--iteration-ms", "100"))));
+            job = line.Single("--clock", "thread") switch
+            {
+                "cpu" => job.WithClock(CpuTimeClock.Process),
+                "thread" => job.WithClock(CpuTimeClock.CurrentThread),
+                "wall" => job,
+                var other => throw new UsageException($"--clock must be thread, cpu or wall, not '{other}'."),
+            };
+            var config = ManualConfig.CreateEmpty()
+                .AddColumnProvider(BenchmarkDotNet.Columns.DefaultColumnProviders.Instance)
+                .AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default)
+                .AddJob(job)
+                .AddDiagnoser(MemoryDiagnoser.Default)
+                .AddExporter(JsonExporter.Full)
+                .WithArtifactsPath(line.Single("--artifacts", Path.Combine(Environment.CurrentDirectory, "ab-launch")))
+                .WithOptions(ConfigOptions.DisableLogFile);
+            var summaries = BenchmarkSwitcher.FromAssembly(typeof(AbLaunchCommand).Assembly)
+                .Run(["--filter", .. line.Values("--filter")], config)
+                .ToArray();
+            var failed = summaries.Length == 0 || summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
+            return failed ? ExitCodes.Failed : ExitCodes.Passed;
+        }
+        catch (UsageException e)
+        {
+            output.WriteLine($"{Name}: {e.Message}");
+            return ExitCodes.Usage;
+        }
+    }
+
+    private static int Count(string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) && count is >= 1 and <= 10_000
+            ? count
+            : throw new UsageException($"expected a whole number from 1 to 10000, not '{text}'.");
+}

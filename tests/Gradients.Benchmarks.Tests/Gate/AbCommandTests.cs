@@ -1,0 +1,76 @@
+using Gradients.Benchmarks.Gate;
+
+namespace Gradients.Benchmarks.Tests.Gate;
+
+/// <summary>The <c>ab</c> command line: what it refuses before building anything (exit code 2).</summary>
+public sealed class AbCommandTests
+{
+    [Theory]
+    [InlineData("")]
+    [InlineData("--filter *")] // no --base
+    [InlineData("--base HEAD stray")]
+    [InlineData("--base HEAD --job short")] // BenchmarkDotNet options are not passed on
+    [InlineData("--base HEAD --threshold 1.5")]
+    [InlineData("--base HEAD --alpha 0.7")]
+    [InlineData("--base HEAD --launches 2")]
+    [InlineData("--base HEAD --clock tsc")]
+    [InlineData("--base HEAD --quick yes")]
+    public void A_wrong_command_line_is_a_usage_error(string commandLine)
+    {
+        using var output = new StringWriter();
+
+        Assert.Equal(ExitCodes.Usage, AbCommand.Run(commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries), output));
+        Assert.StartsWith("ab: ", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_filter_that_selects_only_reference_rows_is_a_usage_error_that_says_so()
+    {
+        using var output = new StringWriter();
+
+        Assert.Equal(ExitCodes.Usage, AbCommand.Run(["--base", "HEAD", "--filter", "*MathNet*"], output));
+        Assert.Contains("reference rows are never gated", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_launch_subcommand_refuses_a_call_without_filter()
+    {
+        using var output = new StringWriter();
+
+        Assert.Equal(ExitCodes.Usage, AbLaunchCommand.Run(["--clock", "cpu"], output));
+    }
+}
+
+/// <summary>The CPU-time clocks the gate measures with. Alone, so no other test burns this process's CPU meanwhile.</summary>
+[Collection(nameof(CpuTimeClockTests))]
+[CollectionDefinition(nameof(CpuTimeClockTests), DisableParallelization = true)]
+public sealed class CpuTimeClockTests
+{
+    [Theory]
+    [InlineData("process", 0.05)]
+    [InlineData("thread", 0.01)]
+    public void The_CPU_clocks_advance_with_work_and_not_with_sleep(string which, double maxSleptSeconds)
+    {
+        // Work: ~50 ms of arithmetic must show as CPU time (at least 1 ms of it, however loaded the machine); sleep:
+        // 200 ms asleep must not: the process clock is allowed 50 ms for the other threads of this process (runtime,
+        // test host) that run meanwhile, the thread clock 10 ms (the sleep's own system calls take microseconds). The
+        // collection keeps the other tests of this assembly from running at the same time.
+        var clock = which == "thread" ? CpuTimeClock.CurrentThread : CpuTimeClock.Process;
+        var start = clock.GetTimestamp();
+        var sum = 0.0;
+        var until = DateTime.UtcNow.AddMilliseconds(50);
+        while (DateTime.UtcNow < until)
+        {
+            sum += Math.Sqrt(sum + 1);
+        }
+
+        var worked = (clock.GetTimestamp() - start) / clock.Frequency.Hertz;
+        var beforeSleep = clock.GetTimestamp();
+        Thread.Sleep(200);
+        var slept = (clock.GetTimestamp() - beforeSleep) / clock.Frequency.Hertz;
+
+        Assert.True(sum > 0);
+        Assert.InRange(worked, 0.001, 10);
+        Assert.InRange(slept, 0, maxSleptSeconds);
+    }
+}
