@@ -128,15 +128,14 @@ public static partial class FiniteDifference
         if (!errorEstimates.IsEmpty)
         {
             ThrowHelper.ThrowIfLengthMismatch(errorEstimates.Length, n, nameof(errorEstimates), "the point 'x'");
-            ThrowHelper.ThrowIfOverlapping(x, errorEstimates, nameof(x), nameof(errorEstimates));
         }
 
         if (!steps.IsEmpty)
         {
             ThrowHelper.ThrowIfLengthMismatch(steps.Length, n, nameof(steps), "the point 'x'");
-            ThrowHelper.ThrowIfOverlapping(x, steps, nameof(x), nameof(steps));
         }
 
+        ValidateOutputOverlaps(x, gradient, nameof(gradient), errorEstimates, steps, options);
         ValidatePoint(x, nameof(x));
         ValidateOptions(options, x, allowPerCoordinateSteps: true);
 

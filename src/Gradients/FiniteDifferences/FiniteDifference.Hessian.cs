@@ -118,11 +118,12 @@ public static partial class FiniteDifference
         }
 
         ThrowHelper.ThrowIfLengthMismatch(hessian.Length, n * n, nameof(hessian), "the n×n Hessian of the point 'x'");
-        ThrowHelper.ThrowIfOverlapping(x, hessian, nameof(x), nameof(hessian));
         if (!steps.IsEmpty)
         {
             ThrowHelper.ThrowIfLengthMismatch(steps.Length, n, nameof(steps), "the point 'x'");
         }
+
+        ValidateOutputOverlaps(x, hessian, nameof(hessian), default, steps, options);
 
         ValidatePoint(x, nameof(x));
         ValidateOptions(options, x, allowPerCoordinateSteps: true);
@@ -575,8 +576,8 @@ public static partial class FiniteDifference
         ThrowHelper.ThrowIfEmpty(n, nameof(x));
         ThrowHelper.ThrowIfLengthMismatch(v.Length, n, nameof(v), "the point 'x'");
         ThrowHelper.ThrowIfLengthMismatch(product.Length, n, nameof(product), "the point 'x'");
-        ThrowHelper.ThrowIfOverlapping(x, product, nameof(x), nameof(product));
-        ThrowHelper.ThrowIfOverlapping(v, product, nameof(v), nameof(product));
+        SpanOverlap.ThrowIfOverlapsInput(product, nameof(product), x, nameof(x));
+        SpanOverlap.ThrowIfOverlapsInput(product, nameof(product), v, nameof(v));
         ValidatePoint(x, nameof(x));
         ValidatePoint(v, nameof(v));
     }

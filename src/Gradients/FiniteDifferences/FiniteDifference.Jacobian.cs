@@ -119,16 +119,17 @@ public static partial class FiniteDifference
         }
 
         var m = jacobian.Length / n;
-        ThrowHelper.ThrowIfOverlapping(x, jacobian, nameof(x), nameof(jacobian));
         if (!errorEstimates.IsEmpty)
         {
-            ThrowHelper.ThrowIfLengthMismatch(errorEstimates.Length, m * n, nameof(errorEstimates), "the m×n Jacobian");
+            ThrowHelper.ThrowIfLengthMismatch(errorEstimates.Length, jacobian.Length, nameof(errorEstimates), "the m×n Jacobian");
         }
 
         if (!steps.IsEmpty)
         {
             ThrowHelper.ThrowIfLengthMismatch(steps.Length, n, nameof(steps), "the point 'x'");
         }
+
+        ValidateOutputOverlaps(x, jacobian, nameof(jacobian), errorEstimates, steps, options);
 
         ValidatePoint(x, nameof(x));
         ValidateOptions(options, x, allowPerCoordinateSteps: true);

@@ -17,6 +17,38 @@ public static partial class FiniteDifference
         }
     }
 
+    /// <summary>
+    /// The overlap rule (<see cref="SpanOverlap"/>) for the outputs of a finite-difference routine: the result
+    /// (gradient, Jacobian or Hessian), the optional error estimates and steps, each against x, against each other
+    /// and against the steps and bounds held by <paramref name="options"/>.
+    /// </summary>
+    private static void ValidateOutputOverlaps<T>(
+        ReadOnlySpan<T> x,
+        Span<T> result,
+        string resultName,
+        Span<T> errorEstimates,
+        Span<T> steps,
+        in FiniteDifferenceOptions<T> options)
+        where T : IFloatingPointIeee754<T>
+    {
+        SpanOverlap.ThrowIfOverlapsInput(result, resultName, x, nameof(x));
+        SpanOverlap.ThrowIfOverlapsOptions(result, resultName, options);
+        if (!errorEstimates.IsEmpty)
+        {
+            SpanOverlap.ThrowIfOverlapsInput(errorEstimates, nameof(errorEstimates), x, nameof(x));
+            SpanOverlap.ThrowIfOutputsOverlap(result, resultName, errorEstimates, nameof(errorEstimates));
+            SpanOverlap.ThrowIfOverlapsOptions(errorEstimates, nameof(errorEstimates), options);
+        }
+
+        if (!steps.IsEmpty)
+        {
+            SpanOverlap.ThrowIfOverlapsInput(steps, nameof(steps), x, nameof(x));
+            SpanOverlap.ThrowIfOutputsOverlap(result, resultName, steps, nameof(steps));
+            SpanOverlap.ThrowIfOutputsOverlap(errorEstimates, nameof(errorEstimates), steps, nameof(steps));
+            SpanOverlap.ThrowIfOverlapsOptions(steps, nameof(steps), options);
+        }
+    }
+
     /// <summary>Checks every field of <paramref name="options"/> against the point <paramref name="x"/>.</summary>
     private static void ValidateOptions<T>(in FiniteDifferenceOptions<T> options, ReadOnlySpan<T> x, bool allowPerCoordinateSteps)
         where T : IFloatingPointIeee754<T>
