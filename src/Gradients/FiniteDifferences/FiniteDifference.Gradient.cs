@@ -191,24 +191,26 @@ public static partial class FiniteDifference
             if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && n >= Vector256<T>.Count)
             {
                 // Whole vectors, the last one overlapping (same bits for a recomputed element); the step is
-                // StepSize.For's arithmetic lane by lane: h = (|x| + f·max(|x|, 1)) − |x|. A non-finite x leaves
-                // the rest to the scalar loop, which names the coordinate.
+                // StepSize.For's arithmetic lane by lane: h = (|x| + f·max(|x|, 1)) − |x|. A non-finite x, or an x
+                // so large that |x| + h overflows (the stencil would leave the finite range), leaves the rest to the
+                // scalar loop, which names the coordinate.
                 var width = Vector256<T>.Count;
                 var factors = Vector256.Create(factor);
                 while (i < n)
                 {
                     var at = Math.Min(i, n - width);
                     var xs = Vector256.Create<T>(x[at..]);
-                    if (!Vector256.EqualsAll(xs - xs, Vector256<T>.Zero))
+                    var magnitude = Vector256.Abs(xs);
+                    var scale = Vector256.ConditionalSelect(Vector256.GreaterThan(magnitude, Vector256<T>.One), magnitude, Vector256<T>.One);
+                    var reached = magnitude + (factors * scale);
+                    if (!Vector256.EqualsAll(reached - reached, Vector256<T>.Zero))
                     {
                         i = at;
                         break;
                     }
 
-                    var magnitude = Vector256.Abs(xs);
-                    var scale = Vector256.ConditionalSelect(Vector256.GreaterThan(magnitude, Vector256<T>.One), magnitude, Vector256<T>.One);
                     xs.CopyTo(point[at..]);
-                    ((magnitude + (factors * scale)) - magnitude).CopyTo(steps[at..]);
+                    (reached - magnitude).CopyTo(steps[at..]);
                     i = at + width;
                 }
             }
@@ -222,7 +224,9 @@ public static partial class FiniteDifference
                 }
 
                 point[i] = xi;
-                steps[i] = StepSize.For(factor, relative: true, xi);
+                var h = StepSize.For(factor, relative: true, xi);
+                ValidateStep(h, xi, T.One, i, userStep: false);
+                steps[i] = h;
             }
 
             var start = PlainCentral(ref function, point, steps, scratch.Slice(2 * n, n), gradient);
@@ -294,8 +298,8 @@ public static partial class FiniteDifference
         }
 
         // gradientᵢ = (f₊ − f₋) / ((xᵢ + h) − (xᵢ − h)), the denominator as the stencil actually moved xᵢ.
-        // One test covers both values: the difference of two values is finite only if both are (it can also
-        // overflow, which the general path then handles value by value).
+        // One test of the quotient covers both values: it is finite only if both are and their difference did not
+        // overflow; otherwise the general path handles the coordinate (its policy, or the rescaled difference).
         var done = 0;
         if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && n >= Vector256<T>.Count)
         {
@@ -306,15 +310,16 @@ public static partial class FiniteDifference
             {
                 var at = Math.Min(done, n - width);
                 var difference = Vector256.Create<T>(differences[at..]);
-                if (!Vector256.EqualsAll(difference - difference, Vector256<T>.Zero))
+                var xs = Vector256.Create<T>(point[at..]);
+                var hs = Vector256.Create<T>(steps[at..]);
+                var quotient = difference / (((xs + hs) - xs) - ((xs - hs) - xs));
+                if (!Vector256.EqualsAll(quotient - quotient, Vector256<T>.Zero))
                 {
                     done = at;
                     break;
                 }
 
-                var xs = Vector256.Create<T>(point[at..]);
-                var hs = Vector256.Create<T>(steps[at..]);
-                (difference / (((xs + hs) - xs) - ((xs - hs) - xs))).CopyTo(gradient[at..]);
+                quotient.CopyTo(gradient[at..]);
                 done = at + width;
                 if (done == n)
                 {
@@ -325,15 +330,15 @@ public static partial class FiniteDifference
 
         for (; done < n; done++)
         {
-            var difference = differences[done];
-            if (!T.IsFinite(difference))
+            var xi = point[done];
+            var h = steps[done];
+            var quotient = differences[done] / (((xi + h) - xi) - ((xi - h) - xi));
+            if (!T.IsFinite(quotient))
             {
                 return done;
             }
 
-            var xi = point[done];
-            var h = steps[done];
-            gradient[done] = difference / (((xi + h) - xi) - ((xi - h) - xi));
+            gradient[done] = quotient;
         }
 
         return n;
@@ -363,11 +368,13 @@ public static partial class FiniteDifference
         var userSteps = options.Steps.Span;
         var userStep = options.HasStep || !userSteps.IsEmpty;
         var relative = !userStep || options.StepKind == StepSizeKind.Relative;
-        var factor = options.HasStep ? options.Step : StepSize.Factor<T>(scheme);
+        var factor = options.HasStep ? options.Step : StepSize.FactorOf<T>(scheme);
         var functionValue = options.FunctionValue;
         var hasFunctionValue = options.HasFunctionValue;
         var policy = options.NonFiniteValues;
         var fastCentral = scheme == FiniteDifferenceScheme.Central && lower.IsEmpty && upper.IsEmpty;
+        var bounded = !(lower.IsEmpty && upper.IsEmpty);
+        var reach = MaximumReach<T>(scheme);
 
         var evaluations = 0;
         var oneSided = 0;
@@ -376,10 +383,7 @@ public static partial class FiniteDifference
         {
             var xi = x[i];
             var h = StepSize.For(userSteps.IsEmpty ? factor : userSteps[i], relative, xi);
-            if (!(h > T.Zero))
-            {
-                ThrowHelper.ThrowStepVanishes(i, double.CreateTruncating(xi), double.CreateTruncating(h));
-            }
+            ValidateStep(h, xi, reach, i, userStep);
 
             if (!steps.IsEmpty)
             {
@@ -389,7 +393,8 @@ public static partial class FiniteDifference
             if (fastCentral)
             {
                 // The plain central loop, the same arithmetic as Stencil.Central on an unbounded line; a
-                // non-finite value sends the coordinate through the general path for its policy.
+                // non-finite value or quotient sends the coordinate through the general path (its policy, or the
+                // difference rescaled against overflow).
                 var up = xi + h;
                 var down = xi - h;
                 point[i] = up;
@@ -398,9 +403,10 @@ public static partial class FiniteDifference
                 var minus = function.Evaluate(point);
                 point[i] = xi;
                 evaluations += 2;
-                if (T.IsFinite(plus) && T.IsFinite(minus))
+                var quotient = (plus - minus) / ((up - xi) - (down - xi));
+                if (T.IsFinite(quotient))
                 {
-                    gradient[i] = (plus - minus) / ((up - xi) - (down - xi));
+                    gradient[i] = quotient;
                     if (!errorEstimates.IsEmpty)
                     {
                         errorEstimates[i] = T.NaN;
@@ -412,6 +418,11 @@ public static partial class FiniteDifference
 
             var low = lower.IsEmpty ? T.NegativeInfinity : lower[i];
             var high = upper.IsEmpty ? T.PositiveInfinity : upper[i];
+            if (bounded)
+            {
+                ValidateRoom(scheme, h, xi, xi - low, high - xi, i, low, high, x.Length);
+            }
+
             var line = new CoordinateLine<T, TFunction>(ref function, point, i, xi, low, high);
             var status = Stencil.Differentiate(ref line, scheme, h, xi - low, high - xi, policy, ref functionValue, ref hasFunctionValue, out var outcome);
             evaluations += outcome.Evaluations;

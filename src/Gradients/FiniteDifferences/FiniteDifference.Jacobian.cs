@@ -224,8 +224,10 @@ public static partial class FiniteDifference
         var lower = options.LowerBounds.Span;
         var upper = options.UpperBounds.Span;
         var userSteps = options.Steps.Span;
-        var relative = !(options.HasStep || !userSteps.IsEmpty) || options.StepKind == StepSizeKind.Relative;
-        var factor = options.HasStep ? options.Step : StepSize.Factor<T>(scheme);
+        var userStep = options.HasStep || !userSteps.IsEmpty;
+        var relative = !userStep || options.StepKind == StepSizeKind.Relative;
+        var factor = options.HasStep ? options.Step : StepSize.FactorOf<T>(scheme);
+        var reach = MaximumReach<T>(scheme);
         Span<StencilSide> order = stackalloc StencilSide[3];
         var count = Stencil.Candidates(scheme, order);
 
@@ -236,17 +238,14 @@ public static partial class FiniteDifference
         {
             var xj = x[j];
             var h = StepSize.For(userSteps.IsEmpty ? factor : userSteps[j], relative, xj);
-            if (!(h > T.Zero))
-            {
-                ThrowHelper.ThrowStepVanishes(j, double.CreateTruncating(xj), double.CreateTruncating(h));
-            }
+            ValidateStep(h, xj, reach, j, userStep);
 
             var low = lower.IsEmpty ? T.NegativeInfinity : lower[j];
             var high = upper.IsEmpty ? T.PositiveInfinity : upper[j];
             var roomMinus = xj - low;
             var roomPlus = high - xj;
             var first = Stencil.Primary(scheme, h, roomMinus, roomPlus, order[..count], out var firstStep);
-            if (first < 0)
+            if (first < 0 || (firstStep < h && firstStep < MinimumShrunkStep(xj)))
             {
                 ThrowHelper.ThrowBoundsLeaveNoRoom(j, double.CreateTruncating(low), double.CreateTruncating(high), n);
             }
@@ -438,9 +437,9 @@ public static partial class FiniteDifference
             switch (scheme)
             {
                 case FiniteDifferenceScheme.Forward or FiniteDifferenceScheme.Backward:
-                    return (v0 - f0) / _d0;
+                    return DifferenceQuotient.Of(v0, f0, _d0);
                 case FiniteDifferenceScheme.Central:
-                    return side == StencilSide.Both ? (v0 - Values(1)[i]) / (_d0 - _d1) : Stencil.Parabola(f0, v0, _d0, Values(1)[i], _d1);
+                    return side == StencilSide.Both ? DifferenceQuotient.Of(v0, Values(1)[i], _d0 - _d1) : Stencil.Parabola(f0, v0, _d0, Values(1)[i], _d1);
                 default:
                     var estimate = scheme == FiniteDifferenceScheme.Richardson;
                     return side == StencilSide.Both
