@@ -494,7 +494,8 @@ public static partial class FiniteDifference
 
     /// <summary>
     /// The parallel driver of the gradient and the Jacobian: splits coordinates 0…n−1 into up to 4·degree contiguous
-    /// ranges, runs <paramref name="range"/>(start, end) for each on up to <paramref name="degree"/> threads, and
+    /// ranges, runs <paramref name="range"/>(start, end) for each on the calling thread and up to
+    /// <paramref name="degree"/> − 1 helpers (<see cref="CallerFirstChunks"/>: a starved pool cannot stall it), and
     /// combines the ranges' results in range order with the serial loop's rules (counts add up; the error estimate is
     /// the largest that is not NaN). If ranges fail, the exception of the first failing range is rethrown: the one
     /// the serial loop, which meets that range's coordinates first, would throw.
@@ -502,10 +503,10 @@ public static partial class FiniteDifference
     private static FiniteDifferenceResult<T> ForEachChunk<T>(int n, int degree, Func<int, int, FiniteDifferenceResult<T>> range)
         where T : IFloatingPointIeee754<T>
     {
-        var chunks = Math.Min(n, degree * 4);
+        var chunks = CallerFirstChunks.ChunkCount(n, degree);
         var results = new FiniteDifferenceResult<T>[chunks];
         var failures = new Exception?[chunks];
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = degree }, chunk =>
+        CallerFirstChunks.Run(chunks, degree, chunk =>
         {
             try
             {

@@ -338,12 +338,12 @@ public static partial class FiniteDifference
         near.CopyTo(shared.AsSpan(n, n));
         far.CopyTo(shared.AsSpan(2 * n, n));
         fNear.CopyTo(shared.AsSpan(3 * n, n));
-        var chunks = Math.Min(n - 1, degree * 4);
+        var chunks = CallerFirstChunks.ChunkCount(n - 1, degree);
         var evaluations = new int[chunks];
         var failures = new (HessianFailure At, Exception? Error)[chunks];
         try
         {
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = degree }, chunk =>
+            CallerFirstChunks.Run(chunks, degree, chunk =>
             {
                 var point = pool.Rent(n);
                 var failure = default(HessianFailure);
