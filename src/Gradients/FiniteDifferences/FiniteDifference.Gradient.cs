@@ -235,8 +235,10 @@ public static partial class FiniteDifference
                 return new FiniteDifferenceResult<T>(2 * n, 0, T.NaN);
             }
 
+            // The first pass evaluated every coordinate (2n calls); the general path starts over at the first
+            // coordinate it could not finish.
             var rest = GradientRange(ref function, x, point, start, n, gradient, default, default, options);
-            return rest with { Evaluations = rest.Evaluations + (2 * start) };
+            return rest with { Evaluations = rest.Evaluations + (2 * n) };
         }
         finally
         {
@@ -244,12 +246,19 @@ public static partial class FiniteDifference
         }
     }
 
-    /// <summary>x is not empty; the gradient has its length and does not overlap it.</summary>
+    /// <summary>
+    /// x is not empty and small enough (scratch 3n, at most 16n + 1 evaluations); the gradient has its length and does
+    /// not overlap it.
+    /// </summary>
     private static void ValidateGradientArguments<T>(ReadOnlySpan<T> x, Span<T> gradient)
     {
         ThrowHelper.ThrowIfEmpty(x.Length, nameof(x));
         ThrowHelper.ThrowIfLengthMismatch(gradient.Length, x.Length, nameof(gradient), "the point 'x'");
         ThrowHelper.ThrowIfOverlapping(x, gradient, nameof(x), nameof(gradient));
+        if (x.Length > ScratchBuffer.Length)
+        {
+            ValidateSizes(3L * x.Length, ((long)MaxEvaluationsPerCoordinate * x.Length) + 1, nameof(x), $"a gradient of n = {x.Length:N0} coordinates");
+        }
     }
 
     /// <summary>Whether <paramref name="options"/> asks for nothing beyond central differences with default steps.</summary>

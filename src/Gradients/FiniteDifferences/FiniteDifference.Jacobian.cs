@@ -119,6 +119,7 @@ public static partial class FiniteDifference
         }
 
         var m = jacobian.Length / n;
+        ValidateSizes(n + (5L * m), ((long)MaxEvaluationsPerCoordinate * n) + 1, nameof(jacobian), $"an m×n Jacobian with m = {m:N0}, n = {n:N0}");
         if (!errorEstimates.IsEmpty)
         {
             ThrowHelper.ThrowIfLengthMismatch(errorEstimates.Length, jacobian.Length, nameof(errorEstimates), "the m×n Jacobian");

@@ -207,6 +207,36 @@ public static partial class FiniteDifference
         }
     }
 
+    /// <summary>
+    /// The most evaluations a first-derivative stencil can make per coordinate or column: the central pass that
+    /// met a non-finite value (2), the requested stencil (up to 4) and the one-sided fallbacks with f(x) (up to 7),
+    /// rounded up. With it, <see cref="FiniteDifferenceResult{T}.Evaluations"/> (an <see langword="int"/>) is exact
+    /// whenever <see cref="ValidateSizes"/> lets a call through.
+    /// </summary>
+    private const int MaxEvaluationsPerCoordinate = 16;
+
+    /// <summary>
+    /// Rejects a problem whose scratch space (<paramref name="scratchElements"/> elements of T) does not fit in an
+    /// array, or whose worst-case evaluation count (<paramref name="evaluations"/>) does not fit in the result's
+    /// count — before any work, with the parameter and the sizes named, never an overflow inside.
+    /// </summary>
+    private static void ValidateSizes(long scratchElements, long evaluations, string paramName, string shape)
+    {
+        if (scratchElements > Array.MaxLength)
+        {
+            ThrowHelper.ThrowArgument(
+                $"'{paramName}' is too large: {shape} needs {scratchElements:N0} elements of scratch space, more than an array holds ({Array.MaxLength:N0}).",
+                paramName);
+        }
+
+        if (evaluations > int.MaxValue)
+        {
+            ThrowHelper.ThrowArgument(
+                $"'{paramName}' is too large: {shape} takes up to {evaluations:N0} evaluations of f, more than FiniteDifferenceResult.Evaluations counts ({int.MaxValue:N0}); differentiate fewer coordinates at a time.",
+                paramName);
+        }
+    }
+
     /// <summary>The thread count for <see cref="FiniteDifferenceOptions{T}.MaxDegreeOfParallelism"/>.</summary>
     private static int DegreeOfParallelism(int requested) =>
         requested == -1 ? Environment.ProcessorCount : requested;
