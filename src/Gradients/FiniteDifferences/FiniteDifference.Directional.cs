@@ -101,7 +101,7 @@ public static partial class FiniteDifference
         var n = x.Length;
         ThrowHelper.ThrowIfEmpty(n, nameof(x));
         ThrowHelper.ThrowIfLengthMismatch(direction.Length, n, nameof(direction), "the point 'x'");
-        ValidateSizes(2L * n, MaxEvaluationsPerCoordinate, nameof(x), $"a directional derivative with n = {n:N0}");
+        ValidateSizes(2L * n, MaxEvaluationsPerCoordinate, nameof(x), "a directional derivative with n = {0:N0}", n);
         ValidatePoint(x, nameof(x));
         ValidatePoint(direction, nameof(direction));
         ValidateOptions(options, x, allowPerCoordinateSteps: false);

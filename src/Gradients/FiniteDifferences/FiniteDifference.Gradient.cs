@@ -257,7 +257,7 @@ public static partial class FiniteDifference
         ThrowHelper.ThrowIfOverlapping(x, gradient, nameof(x), nameof(gradient));
         if (x.Length > ScratchBuffer.Length)
         {
-            ValidateSizes(3L * x.Length, ((long)MaxEvaluationsPerCoordinate * x.Length) + 1, nameof(x), $"a gradient of n = {x.Length:N0} coordinates");
+            ValidateSizes(3L * x.Length, ((long)MaxEvaluationsPerCoordinate * x.Length) + 1, nameof(x), "a gradient of n = {0:N0} coordinates", x.Length);
         }
     }
 

@@ -117,7 +117,7 @@ public static partial class FiniteDifference
             ThrowHelper.ThrowArgument($"'x' has length {n}; an n×n Hessian of that size does not fit in a span.", nameof(x));
         }
 
-        ValidateSizes(5L * n, (2L * n * n) + 1, nameof(x), $"an n×n Hessian with n = {n:N0}");
+        ValidateSizes(5L * n, (2L * n * n) + 1, nameof(x), "an n×n Hessian with n = {0:N0}", n);
 
         ThrowHelper.ThrowIfLengthMismatch(hessian.Length, n * n, nameof(hessian), "the n×n Hessian of the point 'x'");
         if (!steps.IsEmpty)
@@ -609,7 +609,7 @@ public static partial class FiniteDifference
     {
         var n = x.Length;
         ThrowHelper.ThrowIfEmpty(n, nameof(x));
-        ValidateSizes(3L * n, 4L * n, nameof(x), $"a Hessian-vector product with n = {n:N0}");
+        ValidateSizes(3L * n, 4L * n, nameof(x), "a Hessian-vector product with n = {0:N0}", n);
         ThrowHelper.ThrowIfLengthMismatch(v.Length, n, nameof(v), "the point 'x'");
         ThrowHelper.ThrowIfLengthMismatch(product.Length, n, nameof(product), "the point 'x'");
         SpanOverlap.ThrowIfOverlapsInput(product, nameof(product), x, nameof(x));

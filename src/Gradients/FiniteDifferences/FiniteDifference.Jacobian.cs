@@ -119,7 +119,7 @@ public static partial class FiniteDifference
         }
 
         var m = jacobian.Length / n;
-        ValidateSizes(n + (5L * m), ((long)MaxEvaluationsPerCoordinate * n) + 1, nameof(jacobian), $"an m×n Jacobian with m = {m:N0}, n = {n:N0}");
+        ValidateSizes(n + (5L * m), ((long)MaxEvaluationsPerCoordinate * n) + 1, nameof(jacobian), "an m×n Jacobian with m = {0:N0}, n = {1:N0}", m, n);
         if (!errorEstimates.IsEmpty)
         {
             ThrowHelper.ThrowIfLengthMismatch(errorEstimates.Length, jacobian.Length, nameof(errorEstimates), "the m×n Jacobian");

@@ -219,8 +219,20 @@ public static partial class FiniteDifference
     /// Rejects a problem whose scratch space (<paramref name="scratchElements"/> elements of T) does not fit in an
     /// array, or whose worst-case evaluation count (<paramref name="evaluations"/>) does not fit in the result's
     /// count — before any work, with the parameter and the sizes named, never an overflow inside.
+    /// <paramref name="shape"/> describes the problem with {0} = <paramref name="first"/> and {1} =
+    /// <paramref name="second"/>; it is formatted only when throwing (the check itself allocates nothing).
     /// </summary>
-    private static void ValidateSizes(long scratchElements, long evaluations, string paramName, string shape)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ValidateSizes(long scratchElements, long evaluations, string paramName, string shape, long first, long second = 0)
+    {
+        if (scratchElements > Array.MaxLength || evaluations > int.MaxValue)
+        {
+            ThrowTooLarge(scratchElements, evaluations, paramName, string.Format(System.Globalization.CultureInfo.InvariantCulture, shape, first, second));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowTooLarge(long scratchElements, long evaluations, string paramName, string shape)
     {
         if (scratchElements > Array.MaxLength)
         {
@@ -229,12 +241,9 @@ public static partial class FiniteDifference
                 paramName);
         }
 
-        if (evaluations > int.MaxValue)
-        {
-            ThrowHelper.ThrowArgument(
-                $"'{paramName}' is too large: {shape} takes up to {evaluations:N0} evaluations of f, more than FiniteDifferenceResult.Evaluations counts ({int.MaxValue:N0}); differentiate fewer coordinates at a time.",
-                paramName);
-        }
+        ThrowHelper.ThrowArgument(
+            $"'{paramName}' is too large: {shape} takes up to {evaluations:N0} evaluations of f, more than FiniteDifferenceResult.Evaluations counts ({int.MaxValue:N0}); differentiate fewer coordinates at a time.",
+            paramName);
     }
 
     /// <summary>The thread count for <see cref="FiniteDifferenceOptions{T}.MaxDegreeOfParallelism"/>.</summary>
