@@ -39,15 +39,17 @@ public static partial class FiniteDifference
         var userSteps = options.Steps.Span;
         var userStep = options.HasStep || !userSteps.IsEmpty;
         var relative = !userStep || options.StepKind == StepSizeKind.Relative;
-        var factor = !userSteps.IsEmpty ? userSteps[0] : options.HasStep ? options.Step : StepSize.Factor<T>(options.Scheme);
+        var factor = !userSteps.IsEmpty ? userSteps[0] : options.HasStep ? options.Step : StepSize.FactorOf<T>(options.Scheme);
         var h = StepSize.For(factor, relative, x);
-        if (!(h > T.Zero))
-        {
-            ThrowHelper.ThrowStepVanishes(0, double.CreateTruncating(x), double.CreateTruncating(h));
-        }
+        ValidateStep(h, x, MaximumReach<T>(options.Scheme), 0, userStep);
 
         var low = options.LowerBounds.IsEmpty ? T.NegativeInfinity : options.LowerBounds.Span[0];
         var high = options.UpperBounds.IsEmpty ? T.PositiveInfinity : options.UpperBounds.Span[0];
+        if (!(options.LowerBounds.IsEmpty && options.UpperBounds.IsEmpty))
+        {
+            ValidateRoom(options.Scheme, h, x, x - low, high - x, 0, low, high, 1);
+        }
+
         var functionValue = options.FunctionValue;
         var hasFunctionValue = options.HasFunctionValue;
         var line = new ScalarLine<T>(f, x, low, high);

@@ -101,6 +101,7 @@ public static partial class FiniteDifference
         var n = x.Length;
         ThrowHelper.ThrowIfEmpty(n, nameof(x));
         ThrowHelper.ThrowIfLengthMismatch(direction.Length, n, nameof(direction), "the point 'x'");
+        ValidateSizes(2L * n, MaxEvaluationsPerCoordinate, nameof(x), "a directional derivative with n = {0:N0}", n);
         ValidatePoint(x, nameof(x));
         ValidatePoint(direction, nameof(direction));
         ValidateOptions(options, x, allowPerCoordinateSteps: false);
@@ -157,9 +158,23 @@ public static partial class FiniteDifference
                 roomMinus = T.Min(roomMinus, u > T.Zero ? toLower : toUpper);
             }
 
-            var factor = options.HasStep ? options.Step : StepSize.Factor<T>(options.Scheme);
+            var factor = options.HasStep ? options.Step : StepSize.FactorOf<T>(options.Scheme);
             var relative = !options.HasStep || options.StepKind == StepSizeKind.Relative;
             var h = relative ? factor * T.Max(alongLine, T.One) : factor;
+            ValidateDirectionStep(x, unit, h, MaximumReach<T>(options.Scheme), options.HasStep);
+            if (!(lower.IsEmpty && upper.IsEmpty))
+            {
+                Span<StencilSide> order = stackalloc StencilSide[3];
+                var count = Stencil.Candidates(options.Scheme, order);
+                var first = Stencil.Primary(options.Scheme, h, roomMinus, roomPlus, order[..count], out var firstStep);
+                if (first < 0 || (firstStep < h && firstStep < MinimumShrunkStep(alongLine)))
+                {
+                    ThrowHelper.ThrowArgument(
+                        $"The bounds (options.LowerBounds/UpperBounds, length {n}) leave no room for a step along 'direction' from x " +
+                        $"(room {roomMinus} behind and {roomPlus} ahead; a step shrunk to fit must be at least ε^(3/4)·max(Σ|uᵢ||xᵢ|, 1)).",
+                        "options");
+                }
+            }
 
             var functionValue = options.FunctionValue;
             var hasFunctionValue = options.HasFunctionValue;
@@ -183,5 +198,36 @@ public static partial class FiniteDifference
         {
             ScratchBuffer.Return(rented);
         }
+    }
+
+    /// <summary>
+    /// The step rule of <see cref="ValidateStep{T}"/> along a line: h moves the coordinate that moves most (the
+    /// largest |uᵢ|) both ways, and every coordinate of the farthest stencil point x ± reach·h·u stays finite.
+    /// </summary>
+    private static void ValidateDirectionStep<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> unit, T h, T reach, bool userStep)
+        where T : IFloatingPointIeee754<T>
+    {
+        if (!T.IsFinite(h))
+        {
+            ValidateStep(h, T.Zero, reach, 0, userStep);
+        }
+
+        var widest = 0;
+        for (var i = 0; i < x.Length; i++)
+        {
+            if (T.Abs(unit[i]) > T.Abs(unit[widest]))
+            {
+                widest = i;
+            }
+
+            var far = reach * h * T.Abs(unit[i]);
+            if (!(h > T.Zero) || !T.IsFinite(x[i] + far) || !T.IsFinite(x[i] - far))
+            {
+                ValidateStep(h * T.Abs(unit[i]), x[i], reach, i, userStep);
+                ValidateStep(h, x[i], reach, i, userStep);
+            }
+        }
+
+        ValidateStep(h * T.Abs(unit[widest]), x[widest], T.One, widest, userStep);
     }
 }

@@ -128,15 +128,14 @@ public static partial class FiniteDifference
         if (!errorEstimates.IsEmpty)
         {
             ThrowHelper.ThrowIfLengthMismatch(errorEstimates.Length, n, nameof(errorEstimates), "the point 'x'");
-            ThrowHelper.ThrowIfOverlapping(x, errorEstimates, nameof(x), nameof(errorEstimates));
         }
 
         if (!steps.IsEmpty)
         {
             ThrowHelper.ThrowIfLengthMismatch(steps.Length, n, nameof(steps), "the point 'x'");
-            ThrowHelper.ThrowIfOverlapping(x, steps, nameof(x), nameof(steps));
         }
 
+        ValidateOutputOverlaps(x, gradient, nameof(gradient), errorEstimates, steps, options);
         ValidatePoint(x, nameof(x));
         ValidateOptions(options, x, allowPerCoordinateSteps: true);
 
@@ -192,24 +191,26 @@ public static partial class FiniteDifference
             if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && n >= Vector256<T>.Count)
             {
                 // Whole vectors, the last one overlapping (same bits for a recomputed element); the step is
-                // StepSize.For's arithmetic lane by lane: h = (|x| + f·max(|x|, 1)) − |x|. A non-finite x leaves
-                // the rest to the scalar loop, which names the coordinate.
+                // StepSize.For's arithmetic lane by lane: h = (|x| + f·max(|x|, 1)) − |x|. A non-finite x, or an x
+                // so large that |x| + h overflows (the stencil would leave the finite range), leaves the rest to the
+                // scalar loop, which names the coordinate.
                 var width = Vector256<T>.Count;
                 var factors = Vector256.Create(factor);
                 while (i < n)
                 {
                     var at = Math.Min(i, n - width);
                     var xs = Vector256.Create<T>(x[at..]);
-                    if (!Vector256.EqualsAll(xs - xs, Vector256<T>.Zero))
+                    var magnitude = Vector256.Abs(xs);
+                    var scale = Vector256.ConditionalSelect(Vector256.GreaterThan(magnitude, Vector256<T>.One), magnitude, Vector256<T>.One);
+                    var reached = magnitude + (factors * scale);
+                    if (!Vector256.EqualsAll(reached - reached, Vector256<T>.Zero))
                     {
                         i = at;
                         break;
                     }
 
-                    var magnitude = Vector256.Abs(xs);
-                    var scale = Vector256.ConditionalSelect(Vector256.GreaterThan(magnitude, Vector256<T>.One), magnitude, Vector256<T>.One);
                     xs.CopyTo(point[at..]);
-                    ((magnitude + (factors * scale)) - magnitude).CopyTo(steps[at..]);
+                    (reached - magnitude).CopyTo(steps[at..]);
                     i = at + width;
                 }
             }
@@ -223,7 +224,9 @@ public static partial class FiniteDifference
                 }
 
                 point[i] = xi;
-                steps[i] = StepSize.For(factor, relative: true, xi);
+                var h = StepSize.For(factor, relative: true, xi);
+                ValidateStep(h, xi, T.One, i, userStep: false);
+                steps[i] = h;
             }
 
             var start = PlainCentral(ref function, point, steps, scratch.Slice(2 * n, n), gradient);
@@ -232,8 +235,10 @@ public static partial class FiniteDifference
                 return new FiniteDifferenceResult<T>(2 * n, 0, T.NaN);
             }
 
+            // The first pass evaluated every coordinate (2n calls); the general path starts over at the first
+            // coordinate it could not finish.
             var rest = GradientRange(ref function, x, point, start, n, gradient, default, default, options);
-            return rest with { Evaluations = rest.Evaluations + (2 * start) };
+            return rest with { Evaluations = rest.Evaluations + (2 * n) };
         }
         finally
         {
@@ -241,12 +246,19 @@ public static partial class FiniteDifference
         }
     }
 
-    /// <summary>x is not empty; the gradient has its length and does not overlap it.</summary>
+    /// <summary>
+    /// x is not empty and small enough (scratch 3n, at most 16n + 1 evaluations); the gradient has its length and does
+    /// not overlap it.
+    /// </summary>
     private static void ValidateGradientArguments<T>(ReadOnlySpan<T> x, Span<T> gradient)
     {
         ThrowHelper.ThrowIfEmpty(x.Length, nameof(x));
         ThrowHelper.ThrowIfLengthMismatch(gradient.Length, x.Length, nameof(gradient), "the point 'x'");
         ThrowHelper.ThrowIfOverlapping(x, gradient, nameof(x), nameof(gradient));
+        if (x.Length > ScratchBuffer.Length)
+        {
+            ValidateSizes(3L * x.Length, ((long)MaxEvaluationsPerCoordinate * x.Length) + 1, nameof(x), "a gradient of n = {0:N0} coordinates", x.Length);
+        }
     }
 
     /// <summary>Whether <paramref name="options"/> asks for nothing beyond central differences with default steps.</summary>
@@ -295,8 +307,8 @@ public static partial class FiniteDifference
         }
 
         // gradientᵢ = (f₊ − f₋) / ((xᵢ + h) − (xᵢ − h)), the denominator as the stencil actually moved xᵢ.
-        // One test covers both values: the difference of two values is finite only if both are (it can also
-        // overflow, which the general path then handles value by value).
+        // One test of the quotient covers both values: it is finite only if both are and their difference did not
+        // overflow; otherwise the general path handles the coordinate (its policy, or the rescaled difference).
         var done = 0;
         if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && n >= Vector256<T>.Count)
         {
@@ -307,15 +319,16 @@ public static partial class FiniteDifference
             {
                 var at = Math.Min(done, n - width);
                 var difference = Vector256.Create<T>(differences[at..]);
-                if (!Vector256.EqualsAll(difference - difference, Vector256<T>.Zero))
+                var xs = Vector256.Create<T>(point[at..]);
+                var hs = Vector256.Create<T>(steps[at..]);
+                var quotient = difference / (((xs + hs) - xs) - ((xs - hs) - xs));
+                if (!Vector256.EqualsAll(quotient - quotient, Vector256<T>.Zero))
                 {
                     done = at;
                     break;
                 }
 
-                var xs = Vector256.Create<T>(point[at..]);
-                var hs = Vector256.Create<T>(steps[at..]);
-                (difference / (((xs + hs) - xs) - ((xs - hs) - xs))).CopyTo(gradient[at..]);
+                quotient.CopyTo(gradient[at..]);
                 done = at + width;
                 if (done == n)
                 {
@@ -326,15 +339,15 @@ public static partial class FiniteDifference
 
         for (; done < n; done++)
         {
-            var difference = differences[done];
-            if (!T.IsFinite(difference))
+            var xi = point[done];
+            var h = steps[done];
+            var quotient = differences[done] / (((xi + h) - xi) - ((xi - h) - xi));
+            if (!T.IsFinite(quotient))
             {
                 return done;
             }
 
-            var xi = point[done];
-            var h = steps[done];
-            gradient[done] = difference / (((xi + h) - xi) - ((xi - h) - xi));
+            gradient[done] = quotient;
         }
 
         return n;
@@ -364,11 +377,13 @@ public static partial class FiniteDifference
         var userSteps = options.Steps.Span;
         var userStep = options.HasStep || !userSteps.IsEmpty;
         var relative = !userStep || options.StepKind == StepSizeKind.Relative;
-        var factor = options.HasStep ? options.Step : StepSize.Factor<T>(scheme);
+        var factor = options.HasStep ? options.Step : StepSize.FactorOf<T>(scheme);
         var functionValue = options.FunctionValue;
         var hasFunctionValue = options.HasFunctionValue;
         var policy = options.NonFiniteValues;
         var fastCentral = scheme == FiniteDifferenceScheme.Central && lower.IsEmpty && upper.IsEmpty;
+        var bounded = !(lower.IsEmpty && upper.IsEmpty);
+        var reach = MaximumReach<T>(scheme);
 
         var evaluations = 0;
         var oneSided = 0;
@@ -377,10 +392,7 @@ public static partial class FiniteDifference
         {
             var xi = x[i];
             var h = StepSize.For(userSteps.IsEmpty ? factor : userSteps[i], relative, xi);
-            if (!(h > T.Zero))
-            {
-                ThrowHelper.ThrowStepVanishes(i, double.CreateTruncating(xi), double.CreateTruncating(h));
-            }
+            ValidateStep(h, xi, reach, i, userStep);
 
             if (!steps.IsEmpty)
             {
@@ -390,7 +402,8 @@ public static partial class FiniteDifference
             if (fastCentral)
             {
                 // The plain central loop, the same arithmetic as Stencil.Central on an unbounded line; a
-                // non-finite value sends the coordinate through the general path for its policy.
+                // non-finite value or quotient sends the coordinate through the general path (its policy, or the
+                // difference rescaled against overflow).
                 var up = xi + h;
                 var down = xi - h;
                 point[i] = up;
@@ -399,9 +412,10 @@ public static partial class FiniteDifference
                 var minus = function.Evaluate(point);
                 point[i] = xi;
                 evaluations += 2;
-                if (T.IsFinite(plus) && T.IsFinite(minus))
+                var quotient = (plus - minus) / ((up - xi) - (down - xi));
+                if (T.IsFinite(quotient))
                 {
-                    gradient[i] = (plus - minus) / ((up - xi) - (down - xi));
+                    gradient[i] = quotient;
                     if (!errorEstimates.IsEmpty)
                     {
                         errorEstimates[i] = T.NaN;
@@ -413,6 +427,11 @@ public static partial class FiniteDifference
 
             var low = lower.IsEmpty ? T.NegativeInfinity : lower[i];
             var high = upper.IsEmpty ? T.PositiveInfinity : upper[i];
+            if (bounded)
+            {
+                ValidateRoom(scheme, h, xi, xi - low, high - xi, i, low, high, x.Length);
+            }
+
             var line = new CoordinateLine<T, TFunction>(ref function, point, i, xi, low, high);
             var status = Stencil.Differentiate(ref line, scheme, h, xi - low, high - xi, policy, ref functionValue, ref hasFunctionValue, out var outcome);
             evaluations += outcome.Evaluations;
@@ -484,7 +503,8 @@ public static partial class FiniteDifference
 
     /// <summary>
     /// The parallel driver of the gradient and the Jacobian: splits coordinates 0…n−1 into up to 4·degree contiguous
-    /// ranges, runs <paramref name="range"/>(start, end) for each on up to <paramref name="degree"/> threads, and
+    /// ranges, runs <paramref name="range"/>(start, end) for each on the calling thread and up to
+    /// <paramref name="degree"/> − 1 helpers (<see cref="CallerFirstChunks"/>: a starved pool cannot stall it), and
     /// combines the ranges' results in range order with the serial loop's rules (counts add up; the error estimate is
     /// the largest that is not NaN). If ranges fail, the exception of the first failing range is rethrown: the one
     /// the serial loop, which meets that range's coordinates first, would throw.
@@ -492,10 +512,10 @@ public static partial class FiniteDifference
     private static FiniteDifferenceResult<T> ForEachChunk<T>(int n, int degree, Func<int, int, FiniteDifferenceResult<T>> range)
         where T : IFloatingPointIeee754<T>
     {
-        var chunks = Math.Min(n, degree * 4);
+        var chunks = CallerFirstChunks.ChunkCount(n, degree);
         var results = new FiniteDifferenceResult<T>[chunks];
         var failures = new Exception?[chunks];
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = degree }, chunk =>
+        CallerFirstChunks.Run(chunks, degree, chunk =>
         {
             try
             {

@@ -117,12 +117,15 @@ public static partial class FiniteDifference
             ThrowHelper.ThrowArgument($"'x' has length {n}; an n×n Hessian of that size does not fit in a span.", nameof(x));
         }
 
+        ValidateSizes(5L * n, (2L * n * n) + 1, nameof(x), "an n×n Hessian with n = {0:N0}", n);
+
         ThrowHelper.ThrowIfLengthMismatch(hessian.Length, n * n, nameof(hessian), "the n×n Hessian of the point 'x'");
-        ThrowHelper.ThrowIfOverlapping(x, hessian, nameof(x), nameof(hessian));
         if (!steps.IsEmpty)
         {
             ThrowHelper.ThrowIfLengthMismatch(steps.Length, n, nameof(steps), "the point 'x'");
         }
+
+        ValidateOutputOverlaps(x, hessian, nameof(hessian), default, steps, options);
 
         ValidatePoint(x, nameof(x));
         ValidateOptions(options, x, allowPerCoordinateSteps: true);
@@ -147,7 +150,8 @@ public static partial class FiniteDifference
             var lower = options.LowerBounds.Span;
             var upper = options.UpperBounds.Span;
             var userSteps = options.Steps.Span;
-            var relative = !(options.HasStep || !userSteps.IsEmpty) || options.StepKind == StepSizeKind.Relative;
+            var userStep = options.HasStep || !userSteps.IsEmpty;
+            var relative = !userStep || options.StepKind == StepSizeKind.Relative;
             var factor = options.HasStep ? options.Step : StepSize.SecondDerivativeFactor<T>();
             var two = T.CreateTruncating(2);
             var evaluations = 0;
@@ -164,10 +168,7 @@ public static partial class FiniteDifference
             {
                 var xi = x[i];
                 var h = StepSize.For(userSteps.IsEmpty ? factor : userSteps[i], relative, xi);
-                if (!(h > T.Zero))
-                {
-                    ThrowHelper.ThrowStepVanishes(i, double.CreateTruncating(xi), double.CreateTruncating(h));
-                }
+                ValidateStep(h, xi, two, i, userStep);
 
                 var low = lower.IsEmpty ? T.NegativeInfinity : lower[i];
                 var high = upper.IsEmpty ? T.PositiveInfinity : upper[i];
@@ -185,12 +186,12 @@ public static partial class FiniteDifference
                     // One-sided on the roomier side, reaching 2|a|; shrunk when even that does not fit.
                     var plus = roomPlus >= roomMinus;
                     var room = plus ? roomPlus : roomMinus;
-                    if (!(room > T.Zero))
+                    var magnitude = T.Min(h, room / two);
+                    if (!(room > T.Zero) || (magnitude < h && magnitude < MinimumShrunkStep(xi)))
                     {
                         ThrowHelper.ThrowBoundsLeaveNoRoom(i, double.CreateTruncating(low), double.CreateTruncating(high), n);
                     }
 
-                    var magnitude = T.Min(h, room / two);
                     a = plus ? magnitude : -magnitude;
                     b = two * a;
                     oneSided++;
@@ -215,7 +216,7 @@ public static partial class FiniteDifference
                 // The second derivative at 0 of the parabola through (d₁, f₁), (0, f₀), (d₂, f₂).
                 var d1 = near[i] - xi;
                 var d2 = far[i] - xi;
-                hessian[(i * n) + i] = two * (((fFar[i] - f0) / d2) - ((fNear[i] - f0) / d1)) / (d2 - d1);
+                hessian[(i * n) + i] = SecondDifference(f0, fNear[i], d1, fFar[i], d2);
             }
 
             var degree = DegreeOfParallelism(options.MaxDegreeOfParallelism);
@@ -287,7 +288,7 @@ public static partial class FiniteDifference
                     ThrowIfNonFinite(plusMinus, x, i, near[i] - xi);
                     ThrowIfNonFinite(minusMinus, x, i, far[i] - xi);
                     ThrowIfNonFinite(minusPlus, x, i, far[i] - xi);
-                    value = (plusPlus - plusMinus - minusPlus + minusMinus) / ((near[i] - far[i]) * (near[j] - far[j]));
+                    value = MixedDifference(plusPlus, plusMinus, minusPlus, minusMinus, (near[i] - far[i]) * (near[j] - far[j]));
                 }
                 else
                 {
@@ -298,7 +299,7 @@ public static partial class FiniteDifference
                     point[i] = xi;
                     point[j] = xj;
                     ThrowIfNonFinite(both, x, i, near[i] - xi);
-                    value = (both - fNear[i] - fNear[j] + f0) / ((near[i] - xi) * (near[j] - xj));
+                    value = MixedDifference(both, fNear[i], fNear[j], f0, (near[i] - xi) * (near[j] - xj));
                 }
 
                 hessian[(i * n) + j] = value;
@@ -339,12 +340,12 @@ public static partial class FiniteDifference
         near.CopyTo(shared.AsSpan(n, n));
         far.CopyTo(shared.AsSpan(2 * n, n));
         fNear.CopyTo(shared.AsSpan(3 * n, n));
-        var chunks = Math.Min(n - 1, degree * 4);
+        var chunks = CallerFirstChunks.ChunkCount(n - 1, degree);
         var evaluations = new int[chunks];
         var failures = new (HessianFailure At, Exception? Error)[chunks];
         try
         {
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = degree }, chunk =>
+            CallerFirstChunks.Run(chunks, degree, chunk =>
             {
                 var point = pool.Rent(n);
                 var failure = default(HessianFailure);
@@ -413,6 +414,39 @@ public static partial class FiniteDifference
             pool.Return(shared, clearArray: true);
             pool.Return(matrix, clearArray: true);
         }
+    }
+
+    /// <summary>
+    /// The second derivative at 0 of the parabola through (d₁, f₁), (0, f₀), (d₂, f₂); on values scaled by 2⁻⁴ when
+    /// the differences overflow (<see cref="DifferenceQuotient"/>).
+    /// </summary>
+    private static T SecondDifference<T>(T f0, T f1, T d1, T f2, T d2)
+        where T : IFloatingPointIeee754<T>
+    {
+        var value = Of(f0, f1, f2);
+        if (T.IsFinite(value))
+        {
+            return value;
+        }
+
+        var down = DifferenceQuotient.Down<T>();
+        return DifferenceQuotient.Up(Of(f0 * down, f1 * down, f2 * down));
+
+        T Of(T f0, T f1, T f2) => T.CreateTruncating(2) * (((f2 - f0) / d2) - ((f1 - f0) / d1)) / (d2 - d1);
+    }
+
+    /// <summary>(a − b − c + d) / area, on values scaled by 2⁻⁴ when the differences overflow.</summary>
+    private static T MixedDifference<T>(T a, T b, T c, T d, T area)
+        where T : IFloatingPointIeee754<T>
+    {
+        var value = (a - b - c + d) / area;
+        if (T.IsFinite(value))
+        {
+            return value;
+        }
+
+        var down = DifferenceQuotient.Down<T>();
+        return DifferenceQuotient.Up(((a * down) - (b * down) - (c * down) + (d * down)) / area);
     }
 
     /// <summary>The entry (row, column) being computed when f failed.</summary>
@@ -504,7 +538,7 @@ public static partial class FiniteDifference
             var scale = norm / (tau + tau);
             for (var i = 0; i < n; i++)
             {
-                product[i] = (plus[i] - minus[i]) * scale;
+                product[i] = DifferenceQuotient.Times(plus[i], minus[i], scale);
                 ThrowIfNonFinite(product[i], x, -1, tau);
             }
         }
@@ -543,9 +577,11 @@ public static partial class FiniteDifference
             for (var i = 0; i < n; i++)
             {
                 var h = StepSize.For(factor, relative: true, x[i]);
+                ValidateStep(h, plusBase[i], T.One, i, userStep: false);
+                ValidateStep(h, minusBase[i], T.One, i, userStep: false);
                 var plus = CentralAlong(ref function, plusBase, i, h);
                 var minus = CentralAlong(ref function, minusBase, i, h);
-                product[i] = (plus - minus) * scale;
+                product[i] = DifferenceQuotient.Times(plus, minus, scale);
                 ThrowIfNonFinite(product[i], x, i, h);
             }
         }
@@ -564,7 +600,7 @@ public static partial class FiniteDifference
             point[i] = down;
             var fDown = function.Evaluate(point);
             point[i] = origin;
-            return (fUp - fDown) / ((up - origin) - (down - origin));
+            return DifferenceQuotient.Of(fUp, fDown, (up - origin) - (down - origin));
         }
     }
 
@@ -573,10 +609,11 @@ public static partial class FiniteDifference
     {
         var n = x.Length;
         ThrowHelper.ThrowIfEmpty(n, nameof(x));
+        ValidateSizes(3L * n, 4L * n, nameof(x), "a Hessian-vector product with n = {0:N0}", n);
         ThrowHelper.ThrowIfLengthMismatch(v.Length, n, nameof(v), "the point 'x'");
         ThrowHelper.ThrowIfLengthMismatch(product.Length, n, nameof(product), "the point 'x'");
-        ThrowHelper.ThrowIfOverlapping(x, product, nameof(x), nameof(product));
-        ThrowHelper.ThrowIfOverlapping(v, product, nameof(v), nameof(product));
+        SpanOverlap.ThrowIfOverlapsInput(product, nameof(product), x, nameof(x));
+        SpanOverlap.ThrowIfOverlapsInput(product, nameof(product), v, nameof(v));
         ValidatePoint(x, nameof(x));
         ValidatePoint(v, nameof(v));
     }
@@ -621,12 +658,21 @@ public static partial class FiniteDifference
         return sum;
     }
 
+    /// <summary>x + scale·v into <paramref name="destination"/>; a point that leaves the finite range (|x| near the type's maximum) is rejected.</summary>
     private static void Move<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> v, T scale, Span<T> destination)
         where T : IFloatingPointIeee754<T>
     {
         for (var i = 0; i < x.Length; i++)
         {
-            destination[i] = x[i] + (scale * v[i]);
+            var moved = x[i] + (scale * v[i]);
+            if (!T.IsFinite(moved))
+            {
+                ThrowHelper.ThrowArgument(
+                    $"The Hessian-vector stencil moves x[{i}] = {x[i]} by {scale * v[i]} to {moved}, which is not finite; x is too close to the largest finite value of {typeof(T).Name}.",
+                    nameof(x));
+            }
+
+            destination[i] = moved;
         }
     }
 

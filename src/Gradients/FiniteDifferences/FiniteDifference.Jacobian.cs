@@ -119,16 +119,18 @@ public static partial class FiniteDifference
         }
 
         var m = jacobian.Length / n;
-        ThrowHelper.ThrowIfOverlapping(x, jacobian, nameof(x), nameof(jacobian));
+        ValidateSizes(n + (5L * m), ((long)MaxEvaluationsPerCoordinate * n) + 1, nameof(jacobian), "an m×n Jacobian with m = {0:N0}, n = {1:N0}", m, n);
         if (!errorEstimates.IsEmpty)
         {
-            ThrowHelper.ThrowIfLengthMismatch(errorEstimates.Length, m * n, nameof(errorEstimates), "the m×n Jacobian");
+            ThrowHelper.ThrowIfLengthMismatch(errorEstimates.Length, jacobian.Length, nameof(errorEstimates), "the m×n Jacobian");
         }
 
         if (!steps.IsEmpty)
         {
             ThrowHelper.ThrowIfLengthMismatch(steps.Length, n, nameof(steps), "the point 'x'");
         }
+
+        ValidateOutputOverlaps(x, jacobian, nameof(jacobian), errorEstimates, steps, options);
 
         ValidatePoint(x, nameof(x));
         ValidateOptions(options, x, allowPerCoordinateSteps: true);
@@ -227,8 +229,10 @@ public static partial class FiniteDifference
         var lower = options.LowerBounds.Span;
         var upper = options.UpperBounds.Span;
         var userSteps = options.Steps.Span;
-        var relative = !(options.HasStep || !userSteps.IsEmpty) || options.StepKind == StepSizeKind.Relative;
-        var factor = options.HasStep ? options.Step : StepSize.Factor<T>(scheme);
+        var userStep = options.HasStep || !userSteps.IsEmpty;
+        var relative = !userStep || options.StepKind == StepSizeKind.Relative;
+        var factor = options.HasStep ? options.Step : StepSize.FactorOf<T>(scheme);
+        var reach = MaximumReach<T>(scheme);
         Span<StencilSide> order = stackalloc StencilSide[3];
         var count = Stencil.Candidates(scheme, order);
 
@@ -239,17 +243,14 @@ public static partial class FiniteDifference
         {
             var xj = x[j];
             var h = StepSize.For(userSteps.IsEmpty ? factor : userSteps[j], relative, xj);
-            if (!(h > T.Zero))
-            {
-                ThrowHelper.ThrowStepVanishes(j, double.CreateTruncating(xj), double.CreateTruncating(h));
-            }
+            ValidateStep(h, xj, reach, j, userStep);
 
             var low = lower.IsEmpty ? T.NegativeInfinity : lower[j];
             var high = upper.IsEmpty ? T.PositiveInfinity : upper[j];
             var roomMinus = xj - low;
             var roomPlus = high - xj;
             var first = Stencil.Primary(scheme, h, roomMinus, roomPlus, order[..count], out var firstStep);
-            if (first < 0)
+            if (first < 0 || (firstStep < h && firstStep < MinimumShrunkStep(xj)))
             {
                 ThrowHelper.ThrowBoundsLeaveNoRoom(j, double.CreateTruncating(low), double.CreateTruncating(high), n);
             }
@@ -441,9 +442,9 @@ public static partial class FiniteDifference
             switch (scheme)
             {
                 case FiniteDifferenceScheme.Forward or FiniteDifferenceScheme.Backward:
-                    return (v0 - f0) / _d0;
+                    return DifferenceQuotient.Of(v0, f0, _d0);
                 case FiniteDifferenceScheme.Central:
-                    return side == StencilSide.Both ? (v0 - Values(1)[i]) / (_d0 - _d1) : Stencil.Parabola(f0, v0, _d0, Values(1)[i], _d1);
+                    return side == StencilSide.Both ? DifferenceQuotient.Of(v0, Values(1)[i], _d0 - _d1) : Stencil.Parabola(f0, v0, _d0, Values(1)[i], _d1);
                 default:
                     var estimate = scheme == FiniteDifferenceScheme.Richardson;
                     return side == StencilSide.Both

@@ -1,9 +1,16 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Gradients;
 
 public static partial class FiniteDifference
 {
+    /// <summary>The largest defined scheme, read from the enum itself: a scheme added later is valid everywhere at once.</summary>
+    private static readonly uint LastScheme = Enum.GetValues<FiniteDifferenceScheme>().Max(scheme => (uint)scheme);
+
+    /// <summary>Whether <paramref name="scheme"/> is a defined <see cref="FiniteDifferenceScheme"/> (the one scheme check of the library).</summary>
+    internal static bool IsDefined(FiniteDifferenceScheme scheme) => (uint)scheme <= LastScheme;
+
     /// <summary>Rejects NaN or infinite coordinates: a derivative at a non-finite point has no meaning.</summary>
     private static void ValidatePoint<T>(ReadOnlySpan<T> x, string paramName)
         where T : IFloatingPointIeee754<T>
@@ -17,11 +24,43 @@ public static partial class FiniteDifference
         }
     }
 
+    /// <summary>
+    /// The overlap rule (<see cref="SpanOverlap"/>) for the outputs of a finite-difference routine: the result
+    /// (gradient, Jacobian or Hessian), the optional error estimates and steps, each against x, against each other
+    /// and against the steps and bounds held by <paramref name="options"/>.
+    /// </summary>
+    private static void ValidateOutputOverlaps<T>(
+        ReadOnlySpan<T> x,
+        Span<T> result,
+        string resultName,
+        Span<T> errorEstimates,
+        Span<T> steps,
+        in FiniteDifferenceOptions<T> options)
+        where T : IFloatingPointIeee754<T>
+    {
+        SpanOverlap.ThrowIfOverlapsInput(result, resultName, x, nameof(x));
+        SpanOverlap.ThrowIfOverlapsOptions(result, resultName, options);
+        if (!errorEstimates.IsEmpty)
+        {
+            SpanOverlap.ThrowIfOverlapsInput(errorEstimates, nameof(errorEstimates), x, nameof(x));
+            SpanOverlap.ThrowIfOutputsOverlap(result, resultName, errorEstimates, nameof(errorEstimates));
+            SpanOverlap.ThrowIfOverlapsOptions(errorEstimates, nameof(errorEstimates), options);
+        }
+
+        if (!steps.IsEmpty)
+        {
+            SpanOverlap.ThrowIfOverlapsInput(steps, nameof(steps), x, nameof(x));
+            SpanOverlap.ThrowIfOutputsOverlap(result, resultName, steps, nameof(steps));
+            SpanOverlap.ThrowIfOutputsOverlap(errorEstimates, nameof(errorEstimates), steps, nameof(steps));
+            SpanOverlap.ThrowIfOverlapsOptions(steps, nameof(steps), options);
+        }
+    }
+
     /// <summary>Checks every field of <paramref name="options"/> against the point <paramref name="x"/>.</summary>
     private static void ValidateOptions<T>(in FiniteDifferenceOptions<T> options, ReadOnlySpan<T> x, bool allowPerCoordinateSteps)
         where T : IFloatingPointIeee754<T>
     {
-        if ((uint)options.Scheme > (uint)FiniteDifferenceScheme.Adaptive)
+        if (!IsDefined(options.Scheme))
         {
             ThrowHelper.ThrowArgumentOutOfRange("options", options.Scheme, "options.Scheme is not a defined FiniteDifferenceScheme.");
         }
@@ -98,6 +137,113 @@ public static partial class FiniteDifference
                 ThrowHelper.ThrowBoundsExcludePoint(i, double.CreateTruncating(x[i]), double.CreateTruncating(low), double.CreateTruncating(high), n);
             }
         }
+    }
+
+    /// <summary>
+    /// The one step rule of every entry point: the step h of coordinate <paramref name="index"/> at
+    /// <paramref name="x"/> is finite and positive, moves x both ways (x + h ≠ x and x − h ≠ x), and keeps the
+    /// farthest stencil point, x ± <paramref name="reach"/>·h, finite. Otherwise an <see cref="ArgumentException"/>
+    /// naming <c>options</c> when the caller chose the step, or <c>x</c> when the default step cannot fit (|x| near
+    /// the type's maximum).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void ValidateStep<T>(T h, T x, T reach, int index, bool userStep)
+        where T : IFloatingPointIeee754<T>
+    {
+        var far = reach * h;
+        if (!(h > T.Zero && T.IsFinite(x + far) && T.IsFinite(x - far) && x + h != x && x - h != x))
+        {
+            ThrowInvalidStep(h, x, reach, index, userStep);
+        }
+    }
+
+    /// <summary>How far a scheme's stencils reach, in steps, counting the one-sided stencils it may turn to.</summary>
+    private static T MaximumReach<T>(FiniteDifferenceScheme scheme)
+        where T : IFloatingPointIeee754<T> => Stencil.Reach<T>(scheme, StencilSide.Plus);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowInvalidStep<T>(T h, T x, T reach, int index, bool userStep)
+        where T : IFloatingPointIeee754<T>
+    {
+        var at = index < 0 ? "along the direction" : $"for coordinate {index}";
+        var point = index < 0 ? "x" : $"x[{index}]";
+        if (!(h > T.Zero) || (T.IsFinite(h) && (x + h == x || x - h == x)))
+        {
+            ThrowHelper.ThrowStepVanishes(index, double.CreateTruncating(x), double.CreateTruncating(h));
+        }
+
+        var message = $"The step {at} is h = {h} at {point} = {x}: the stencil reaches {point} ± {reach}·h, which is not finite in {typeof(T).Name}. " +
+                      (userStep ? "Choose a smaller step." : "The point is too close to the largest finite value for a finite difference.");
+        ThrowHelper.ThrowArgument(message, userStep ? "options" : "x");
+    }
+
+    /// <summary>
+    /// The smallest step a box may shrink a stencil to, ε^(3/4)·max(|x|, 1): below it the round-off error of the
+    /// differences, about ε|f|/h, exceeds ε^(1/4)·|f|/max(|x|, 1) — fewer than about four correct digits in double —
+    /// and at a few ulps of x the applied offsets round to zero (a NaN quotient). A box that leaves less room is
+    /// rejected, naming the coordinate.
+    /// </summary>
+    internal static T MinimumShrunkStep<T>(T x)
+        where T : IFloatingPointIeee754<T>
+    {
+        var magnitude = T.Abs(x);
+        return StepFactors<T>.ThreeQuarterPower * (magnitude > T.One ? magnitude : T.One);
+    }
+
+    /// <summary>
+    /// Rejects a box that leaves no usable room for the stencil of <paramref name="scheme"/> at step
+    /// <paramref name="h"/>: neither the full stencil nor a one-sided one shrunk to at least
+    /// <see cref="MinimumShrunkStep{T}"/> fits.
+    /// </summary>
+    private static void ValidateRoom<T>(FiniteDifferenceScheme scheme, T h, T x, T roomMinus, T roomPlus, int index, T lower, T upper, int length)
+        where T : IFloatingPointIeee754<T>
+    {
+        Span<StencilSide> order = stackalloc StencilSide[3];
+        var count = Stencil.Candidates(scheme, order);
+        var first = Stencil.Primary(scheme, h, roomMinus, roomPlus, order[..count], out var step);
+        if (first < 0 || (step < h && step < MinimumShrunkStep(x)))
+        {
+            ThrowHelper.ThrowBoundsLeaveNoRoom(index, double.CreateTruncating(lower), double.CreateTruncating(upper), length);
+        }
+    }
+
+    /// <summary>
+    /// The most evaluations a first-derivative stencil can make per coordinate or column: the central pass that
+    /// met a non-finite value (2), the requested stencil (up to 4) and the one-sided fallbacks with f(x) (up to 7),
+    /// rounded up. With it, <see cref="FiniteDifferenceResult{T}.Evaluations"/> (an <see langword="int"/>) is exact
+    /// whenever <see cref="ValidateSizes"/> lets a call through.
+    /// </summary>
+    private const int MaxEvaluationsPerCoordinate = 16;
+
+    /// <summary>
+    /// Rejects a problem whose scratch space (<paramref name="scratchElements"/> elements of T) does not fit in an
+    /// array, or whose worst-case evaluation count (<paramref name="evaluations"/>) does not fit in the result's
+    /// count — before any work, with the parameter and the sizes named, never an overflow inside.
+    /// <paramref name="shape"/> describes the problem with {0} = <paramref name="first"/> and {1} =
+    /// <paramref name="second"/>; it is formatted only when throwing (the check itself allocates nothing).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ValidateSizes(long scratchElements, long evaluations, string paramName, string shape, long first, long second = 0)
+    {
+        if (scratchElements > Array.MaxLength || evaluations > int.MaxValue)
+        {
+            ThrowTooLarge(scratchElements, evaluations, paramName, string.Format(System.Globalization.CultureInfo.InvariantCulture, shape, first, second));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowTooLarge(long scratchElements, long evaluations, string paramName, string shape)
+    {
+        if (scratchElements > Array.MaxLength)
+        {
+            ThrowHelper.ThrowArgument(
+                $"'{paramName}' is too large: {shape} needs {scratchElements:N0} elements of scratch space, more than an array holds ({Array.MaxLength:N0}).",
+                paramName);
+        }
+
+        ThrowHelper.ThrowArgument(
+            $"'{paramName}' is too large: {shape} takes up to {evaluations:N0} evaluations of f, more than FiniteDifferenceResult.Evaluations counts ({int.MaxValue:N0}); differentiate fewer coordinates at a time.",
+            paramName);
     }
 
     /// <summary>The thread count for <see cref="FiniteDifferenceOptions{T}.MaxDegreeOfParallelism"/>.</summary>

@@ -296,7 +296,7 @@ internal static class Stencil
             return Fail(-h, minus, ref outcome);
         }
 
-        outcome.Derivative = (plus - minus) / (deltaPlus - deltaMinus);
+        outcome.Derivative = DifferenceQuotient.Of(plus, minus, deltaPlus - deltaMinus);
         return StencilStatus.Ok;
     }
 
@@ -312,7 +312,7 @@ internal static class Stencil
             return Fail(h, value, ref outcome);
         }
 
-        outcome.Derivative = (value - f0) / delta;
+        outcome.Derivative = DifferenceQuotient.Of(value, f0, delta);
         return StencilStatus.Ok;
     }
 
@@ -342,9 +342,26 @@ internal static class Stencil
         return StencilStatus.Ok;
     }
 
-    /// <summary>The slope at 0 of the parabola through (0, f0), (d1, f1), (d2, f2).</summary>
+    /// <summary>
+    /// The slope at 0 of the parabola through (0, f0), (d1, f1), (d2, f2); recomputed on scaled values when the
+    /// differences overflow (<see cref="DifferenceQuotient"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static T Parabola<T>(T f0, T f1, T d1, T f2, T d2)
+        where T : IFloatingPointIeee754<T>
+    {
+        var slope = ParabolaOf(f0, f1, d1, f2, d2);
+        if (T.IsFinite(slope))
+        {
+            return slope;
+        }
+
+        var down = DifferenceQuotient.Down<T>();
+        return DifferenceQuotient.Up(ParabolaOf(f0 * down, f1 * down, d1, f2 * down, d2));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T ParabolaOf<T>(T f0, T f1, T d1, T f2, T d2)
         where T : IFloatingPointIeee754<T> =>
         (((f1 - f0) * (d2 / d1)) - ((f2 - f0) * (d1 / d2))) / (d2 - d1);
 
@@ -432,6 +449,23 @@ internal static class Stencil
     internal static T CombineCentral<T>(T plus1, T minus1, T span1, T plus2, T minus2, T span2, bool estimate, out T errorEstimate)
         where T : IFloatingPointIeee754<T>
     {
+        var derivative = CombineCentralOf(plus1, minus1, span1, plus2, minus2, span2, estimate, out errorEstimate);
+        if (T.IsFinite(derivative) && !T.IsInfinity(errorEstimate))
+        {
+            return derivative;
+        }
+
+        // Differences that overflow although every value is finite: the same formula on values scaled by 2⁻⁴.
+        var down = DifferenceQuotient.Down<T>();
+        derivative = CombineCentralOf(plus1 * down, minus1 * down, span1, plus2 * down, minus2 * down, span2, estimate, out errorEstimate);
+        errorEstimate = T.IsNaN(errorEstimate) ? errorEstimate : DifferenceQuotient.Up(errorEstimate);
+        return DifferenceQuotient.Up(derivative);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T CombineCentralOf<T>(T plus1, T minus1, T span1, T plus2, T minus2, T span2, bool estimate, out T errorEstimate)
+        where T : IFloatingPointIeee754<T>
+    {
         var fine = (plus1 - minus1) / span1;
         var coarse = (plus2 - minus2) / span2;
         var three = T.CreateTruncating(3);
@@ -458,8 +492,25 @@ internal static class Stencil
     internal static T CombineOneSided<T>(T f0, T f1, T d1, T f2, T d2, T f4, T d4, bool estimate, out T errorEstimate)
         where T : IFloatingPointIeee754<T>
     {
-        var fine = Parabola(f0, f1, d1, f2, d2);
-        var coarse = Parabola(f0, f2, d2, f4, d4);
+        var derivative = CombineOneSidedOf(f0, f1, d1, f2, d2, f4, d4, estimate, out errorEstimate);
+        if (T.IsFinite(derivative) && !T.IsInfinity(errorEstimate))
+        {
+            return derivative;
+        }
+
+        // Differences that overflow although every value is finite: the same formula on values scaled by 2⁻⁴.
+        var down = DifferenceQuotient.Down<T>();
+        derivative = CombineOneSidedOf(f0 * down, f1 * down, d1, f2 * down, d2, f4 * down, d4, estimate, out errorEstimate);
+        errorEstimate = T.IsNaN(errorEstimate) ? errorEstimate : DifferenceQuotient.Up(errorEstimate);
+        return DifferenceQuotient.Up(derivative);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T CombineOneSidedOf<T>(T f0, T f1, T d1, T f2, T d2, T f4, T d4, bool estimate, out T errorEstimate)
+        where T : IFloatingPointIeee754<T>
+    {
+        var fine = ParabolaOf(f0, f1, d1, f2, d2);
+        var coarse = ParabolaOf(f0, f2, d2, f4, d4);
         var three = T.CreateTruncating(3);
         var correction = (fine - coarse) / three;
         var derivative = fine + correction;

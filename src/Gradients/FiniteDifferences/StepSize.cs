@@ -44,7 +44,20 @@ public static class StepSize
     /// <typeparam name="T">The floating-point type.</typeparam>
     /// <param name="scheme">The scheme.</param>
     /// <returns>The factor that multiplies max(|xᵢ|, 1).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="scheme"/> is not a defined scheme.</exception>
     public static T Factor<T>(FiniteDifferenceScheme scheme)
+        where T : IFloatingPointIeee754<T>
+    {
+        if (!FiniteDifference.IsDefined(scheme))
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(nameof(scheme), scheme, $"{scheme} is not a defined FiniteDifferenceScheme.");
+        }
+
+        return FactorOf<T>(scheme);
+    }
+
+    /// <summary><see cref="Factor{T}"/> of a scheme already validated.</summary>
+    internal static T FactorOf<T>(FiniteDifferenceScheme scheme)
         where T : IFloatingPointIeee754<T> => scheme switch
         {
             FiniteDifferenceScheme.Forward or FiniteDifferenceScheme.Backward => StepFactors<T>.SquareRoot,
@@ -68,8 +81,24 @@ public static class StepSize
     /// <param name="scheme">The scheme.</param>
     /// <param name="x">The coordinate value.</param>
     /// <returns>The step.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="scheme"/> is not a defined scheme.</exception>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="x"/> is NaN or infinite, or so close to the type's largest value that the stencil x ± h (with
+    /// the one-sided stencils the scheme may turn to) would not be finite.
+    /// </exception>
     public static T Default<T>(FiniteDifferenceScheme scheme, T x)
-        where T : IFloatingPointIeee754<T> => Representable(x, Factor<T>(scheme) * T.Max(T.Abs(x), T.One));
+        where T : IFloatingPointIeee754<T>
+    {
+        var factor = Factor<T>(scheme);
+        if (!T.IsFinite(x))
+        {
+            ThrowHelper.ThrowArgument($"x is {x}; a step is defined at a finite point only.", nameof(x));
+        }
+
+        var h = Representable(x, factor * T.Max(T.Abs(x), T.One));
+        FiniteDifference.ValidateStep(h, x, Stencil.Reach<T>(scheme, StencilSide.Plus), 0, userStep: false);
+        return h;
+    }
 
     /// <summary>
     /// Rounds h so that the stencil moves x by exactly h: h ← (|x| + h) − |x| (Nocedal &amp; Wright §8.1; Numerical
@@ -114,4 +143,5 @@ internal static class StepFactors<T>
 
     /// <summary>3·∛ε: Richardson's finer stencil then works at 1.5·∛ε, the fourth-order step.</summary>
     public static readonly T RichardsonFactor = T.CreateTruncating(3) * CubeRoot;
+    public static readonly T ThreeQuarterPower = FourthRoot * FourthRoot * FourthRoot;
 }

@@ -93,7 +93,7 @@ internal static class ThrowHelper
     [DoesNotReturn]
     public static void ThrowBoundsLeaveNoRoom(int index, double lower, double upper, int length) =>
         throw new ArgumentException(
-            $"The bounds [{lower}, {upper}] of coordinate {index} (options.LowerBounds/UpperBounds, length {length}) leave no room for a step.", "options");
+            $"The bounds [{lower}, {upper}] of coordinate {index} (options.LowerBounds/UpperBounds, length {length}) leave no room for a step (a step shrunk to fit must be at least ε^(3/4)·max(|x|, 1)).", "options");
 
     [DoesNotReturn]
     public static void ThrowZeroDirection(string paramName, int length) =>

@@ -248,5 +248,110 @@ public sealed class ParallelTests
         Assert.All(results, r => Assert.Equal(expected, r));
     }
 
+    [Fact]
+    public void A_starved_thread_pool_cannot_stall_the_parallel_gradient_jacobian_or_hessian()
+    {
+        // Every pool thread, and the 64 the pool would have to inject next (about one per half second), waits on a
+        // gate; each wait is bounded (60 s) so a failing run cannot hang the suite. f sleeps 20 ms per call, so each
+        // computation runs long enough (0.6–2.6 s) for Parallel.For's replicas to hand their work back to the pool
+        // (they yield after a few hundred ms). The calling thread must do the work itself: done alone, the three take
+        // about 4 s, so 20 s is a bound only a stalled run exceeds (the issue measured 30–60 s behind 64 blockers;
+        // the previous code took 55 s for 16 items of 40 ms in the same setting).
+        var x = Enumerable.Range(0, 16).Select(i => 0.1 * (i - 7)).ToArray();
+        var y = x[..8];
+        var n = x.Length;
+        var options = new FiniteDifferenceOptions<double> { MaxDegreeOfParallelism = 4 };
+        var (serialGradient, serialJacobian, serialHessian) = (new double[n], new double[3 * n], new double[y.Length * y.Length]);
+        _ = FiniteDifference.Gradient<double>(TestFunctions.Rosenbrock, x, serialGradient, default);
+        _ = FiniteDifference.Jacobian<double>(TestFunctions.ThreeOutputs, x, serialJacobian, default);
+        _ = FiniteDifference.Hessian<double>(TestFunctions.Rosenbrock, y, serialHessian, default);
+        static double Slow(ReadOnlySpan<double> v)
+        {
+            Thread.Sleep(20);
+            return TestFunctions.Rosenbrock(v);
+        }
+
+        static void SlowThree(ReadOnlySpan<double> v, Span<double> values)
+        {
+            Thread.Sleep(20);
+            TestFunctions.ThreeOutputs(v, values);
+        }
+
+        // The blockers sleep rather than wait on a task: Task.Wait on a pool thread tells the pool it is blocked, and
+        // the pool then adds threads at once, which would hide the starvation this test is about.
+        var released = 0;
+        var blockers = ThreadPool.ThreadCount + 64;
+        for (var i = 0; i < blockers; i++)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(
+                _ =>
+                {
+                    var until = Environment.TickCount64 + 60_000;
+                    while (Volatile.Read(ref released) == 0 && Environment.TickCount64 < until)
+                    {
+                        Thread.Sleep(5);
+                    }
+                },
+                null);
+        }
+
+        Thread.Sleep(200); // lets the blockers take the pool's threads
+        var (gradient, jacobian, hessian) = (new double[n], new double[3 * n], new double[y.Length * y.Length]);
+        // The caller is an ordinary thread, as in a console program: xunit runs tests on pool threads, whose local
+        // queues a waiting Parallel.For could drain itself.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Exception? failure = null;
+        var caller = new Thread(() =>
+        {
+            try
+            {
+                _ = FiniteDifference.Gradient(Slow, x, gradient, options);
+                _ = FiniteDifference.Jacobian(SlowThree, x, jacobian, options);
+                _ = FiniteDifference.Hessian(Slow, y, hessian, options);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        });
+        caller.Start();
+        var finished = caller.Join(TimeSpan.FromSeconds(90));
+        watch.Stop();
+        Volatile.Write(ref released, 1);
+        Assert.True(finished || caller.Join(TimeSpan.FromSeconds(90)), "the computation never finished");
+        Assert.Null(failure);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed} behind {blockers} blocked work items");
+        Assert.Equal(Bits(serialGradient), Bits(gradient));
+        Assert.Equal(Bits(serialJacobian), Bits(jacobian));
+        Assert.Equal(Bits(serialHessian), Bits(hessian));
+    }
+
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(1 << 29)]
+    [InlineData(1000)]
+    public void Any_positive_degree_of_parallelism_works_and_is_bit_identical(int degree)
+    {
+        var x = Enumerable.Range(0, 9).Select(i => 0.3 * (i - 4)).ToArray();
+        var n = x.Length;
+        var options = new FiniteDifferenceOptions<double> { MaxDegreeOfParallelism = degree };
+        var (serialGradient, serialJacobian, serialHessian) = (new double[n], new double[3 * n], new double[n * n]);
+        var (gradient, jacobian, hessian) = (new double[n], new double[3 * n], new double[n * n]);
+
+        var serialCounts = (
+            FiniteDifference.Gradient<double>(TestFunctions.Rosenbrock, x, serialGradient, default).Evaluations,
+            FiniteDifference.Jacobian<double>(TestFunctions.ThreeOutputs, x, serialJacobian, default).Evaluations,
+            FiniteDifference.Hessian<double>(TestFunctions.Rosenbrock, x, serialHessian, default).Evaluations);
+        var counts = (
+            FiniteDifference.Gradient<double>(TestFunctions.Rosenbrock, x, gradient, options).Evaluations,
+            FiniteDifference.Jacobian<double>(TestFunctions.ThreeOutputs, x, jacobian, options).Evaluations,
+            FiniteDifference.Hessian<double>(TestFunctions.Rosenbrock, x, hessian, options).Evaluations);
+
+        Assert.Equal(Bits(serialGradient), Bits(gradient));
+        Assert.Equal(Bits(serialJacobian), Bits(jacobian));
+        Assert.Equal(Bits(serialHessian), Bits(hessian));
+        Assert.Equal(serialCounts, counts);
+    }
+
     private static long[] Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
 }
