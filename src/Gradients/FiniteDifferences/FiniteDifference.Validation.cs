@@ -150,7 +150,8 @@ public static partial class FiniteDifference
     internal static void ValidateStep<T>(T h, T x, T reach, int index, bool userStep)
         where T : IFloatingPointIeee754<T>
     {
-        var far = reach * h;
+        // Adaptive (reach 0) shrinks a default step whose stencil overflows by itself; a step the caller chose must fit.
+        var far = reach == T.Zero ? (userStep ? h : T.Zero) : reach * h;
         if (!(h > T.Zero && T.IsFinite(x + far) && T.IsFinite(x - far) && x + h != x && x - h != x))
         {
             ThrowInvalidStep(h, x, reach, index, userStep);
@@ -158,8 +159,14 @@ public static partial class FiniteDifference
     }
 
     /// <summary>How far a scheme's stencils reach, in steps, counting the one-sided stencils it may turn to.</summary>
+    /// <remarks>
+    /// <see cref="FiniteDifferenceScheme.Adaptive"/> reaches nowhere beyond its first step that it must keep: it
+    /// shrinks any step whose stencil leaves the finite range (or f's domain) itself, so only "the step moves x" is
+    /// required of it up front.
+    /// </remarks>
     private static T MaximumReach<T>(FiniteDifferenceScheme scheme)
-        where T : IFloatingPointIeee754<T> => Stencil.Reach<T>(scheme, StencilSide.Plus);
+        where T : IFloatingPointIeee754<T> =>
+        scheme == FiniteDifferenceScheme.Adaptive ? T.Zero : Stencil.Reach<T>(scheme, StencilSide.Plus);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowInvalidStep<T>(T h, T x, T reach, int index, bool userStep)
