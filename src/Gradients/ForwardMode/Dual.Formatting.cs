@@ -24,9 +24,13 @@ public readonly partial struct Dual<T>
     /// <param name="format">The numeric format of T.</param>
     /// <param name="provider">The culture.</param>
     /// <returns>Whether it fit.</returns>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> overlaps <paramref name="format"/>.</exception>
     public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
     {
         charsWritten = 0;
+
+        // The format is read again for the tangent, after the value is written: the two must not share memory.
+        ThrowHelper.ThrowIfOverlapping(format, destination, nameof(format), nameof(destination));
         if (!_value.TryFormat(destination, out var written, format, provider))
         {
             return false;

@@ -16,7 +16,7 @@ internal static partial class LinearModelLoss
         where T : IFloatingPointIeee754<T>
         where TLoss : struct, IPointwiseLoss
     {
-        Validate(features, targets, weights, product, hasGradient: true, sampleWeights);
+        Validate(features, targets, weights, product, hasGradient: true, sampleWeights, nameof(product));
         ThrowHelper.ThrowIfLengthMismatch(direction.Length, weights.Length, nameof(direction), "weights.Length (D)");
         ThrowHelper.ThrowIfOverlapping(direction, product, nameof(direction), nameof(product));
         options.Validate(nameof(options));

@@ -12,10 +12,13 @@ namespace Gradients;
 /// </summary>
 internal static partial class LinearModelLoss
 {
-    /// <summary>Checks the shapes and sample weights, and the gradient (when not empty) against every input.</summary>
+    /// <summary>
+    /// Checks the shapes and sample weights, and the gradient (when not empty) against every input; the messages
+    /// call the output <paramref name="gradientName"/> (<c>product</c> for a Hessian-vector product).
+    /// </summary>
     internal static void Validate<T>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient, bool hasGradient,
-        ReadOnlySpan<T> sampleWeights)
+        ReadOnlySpan<T> sampleWeights, string gradientName = "gradient")
         where T : IFloatingPointIeee754<T>
     {
         ThrowHelper.ThrowIfEmpty(targets.Length, nameof(targets));
@@ -28,11 +31,11 @@ internal static partial class LinearModelLoss
 
         if (hasGradient)
         {
-            ThrowHelper.ThrowIfLengthMismatch(gradient.Length, weights.Length, nameof(gradient), "weights.Length (D)");
-            ThrowHelper.ThrowIfOverlapping(features, gradient, nameof(features), nameof(gradient));
-            ThrowHelper.ThrowIfOverlapping(targets, gradient, nameof(targets), nameof(gradient));
-            ThrowHelper.ThrowIfOverlapping(weights, gradient, nameof(weights), nameof(gradient));
-            ThrowHelper.ThrowIfOverlapping(sampleWeights, gradient, nameof(sampleWeights), nameof(gradient));
+            ThrowHelper.ThrowIfLengthMismatch(gradient.Length, weights.Length, gradientName, "weights.Length (D)");
+            ThrowHelper.ThrowIfOverlapping(features, gradient, nameof(features), gradientName);
+            ThrowHelper.ThrowIfOverlapping(targets, gradient, nameof(targets), gradientName);
+            ThrowHelper.ThrowIfOverlapping(weights, gradient, nameof(weights), gradientName);
+            ThrowHelper.ThrowIfOverlapping(sampleWeights, gradient, nameof(sampleWeights), gradientName);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using System.Reflection;
+using System.Runtime.InteropServices;
 
 namespace Gradients.Tests.Robustness;
 
@@ -103,6 +104,84 @@ public sealed class OverlapRuleTests
             a => MeanSquaredError.LossAndGradient(a.InTensor("features", 2, 2), a.InTensor("targets", 2, 2), a.InTensor("weights", 2, 2), a.OutTensor("gradient", 2, 2), a.Out("losses", 2)),
         ["MeanSquaredError.LossAndGradient(Tensor<T> features, Tensor<T> targets, Tensor<T> weights, Tensor<T> gradient)"] =
             a => MeanSquaredError.LossAndGradient(a.Tensor("features", 2, 2), a.Tensor("targets", 2), a.Tensor("weights", 2), a.Tensor("gradient", 2)),
+
+        // MeanSquaredError with sample weights (N = 2, D = 2).
+        ["MeanSquaredError.LossAndGradient(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept, Span<T> gradient, T& interceptGradient, Span<T> residuals, ReadOnlySpan<T> sampleWeights, MeanSquaredErrorOptions options)"] =
+            a => MeanSquaredError.LossAndGradient(a.In("features", 4), a.In("targets", 2), a.In("weights", 2), 0.25, a.Out("gradient", 2), out _, a.Out("residuals", 2), a.In("sampleWeights", 2), default),
+
+        // LogisticLoss (N = 2, D = 2; targets 0 or 1).
+        ["LogisticLoss.Gradient(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient)"] =
+            a => LogisticLoss.Gradient(a.In("features", 4), a.In("targets", 2, 1.0), a.In("weights", 2), a.Out("gradient", 2)),
+        ["LogisticLoss.Gradient(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient, LinearModelLossOptions options)"] =
+            a => LogisticLoss.Gradient(a.In("features", 4), a.In("targets", 2, 1.0), a.In("weights", 2), a.Out("gradient", 2), default(LinearModelLossOptions)),
+        ["LogisticLoss.LossAndGradient(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient)"] =
+            a => LogisticLoss.LossAndGradient(a.In("features", 4), a.In("targets", 2, 1.0), a.In("weights", 2), a.Out("gradient", 2)),
+        ["LogisticLoss.LossAndGradient(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient, LinearModelLossOptions options)"] =
+            a => LogisticLoss.LossAndGradient(a.In("features", 4), a.In("targets", 2, 1.0), a.In("weights", 2), a.Out("gradient", 2), default(LinearModelLossOptions)),
+        ["LogisticLoss.LossAndGradient(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept, Span<T> gradient, T& interceptGradient, ReadOnlySpan<T> sampleWeights, LinearModelLossOptions options)"] =
+            a => LogisticLoss.LossAndGradient(a.In("features", 4), a.In("targets", 2, 1.0), a.In("weights", 2), 0.25, a.Out("gradient", 2), out _, a.In("sampleWeights", 2), default(LinearModelLossOptions)),
+        ["LogisticLoss.LossAndGradient(ReadOnlyTensorSpan<T> features, ReadOnlyTensorSpan<T> targets, ReadOnlyTensorSpan<T> weights, TensorSpan<T> gradient)"] =
+            a => LogisticLoss.LossAndGradient(a.InTensor("features", 2, 2), a.InTensorOf("targets", 1.0, 2), a.InTensor("weights", 2), a.OutTensor("gradient", 2)),
+        ["LogisticLoss.HessianVectorProduct(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, ReadOnlySpan<T> direction, Span<T> product)"] =
+            a => LogisticLoss.HessianVectorProduct(a.In("features", 4), a.In("targets", 2, 1.0), a.In("weights", 2), a.In("direction", 2), a.Out("product", 2)),
+        ["LogisticLoss.HessianVectorProduct(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept, ReadOnlySpan<T> direction, T directionIntercept, Span<T> product, T& productIntercept, ReadOnlySpan<T> sampleWeights, LinearModelLossOptions options)"] =
+            a => LogisticLoss.HessianVectorProduct(a.In("features", 4), a.In("targets", 2, 1.0), a.In("weights", 2), 0.25, a.In("direction", 2), 0.5, a.Out("product", 2), out _, a.In("sampleWeights", 2), default(LinearModelLossOptions)),
+
+        // PoissonLoss (N = 2, D = 2; targets counts ≥ 0).
+        ["PoissonLoss.Gradient(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient)"] =
+            a => PoissonLoss.Gradient(a.In("features", 4), a.In("targets", 2, 3.0), a.In("weights", 2), a.Out("gradient", 2)),
+        ["PoissonLoss.Gradient(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient, LinearModelLossOptions options)"] =
+            a => PoissonLoss.Gradient(a.In("features", 4), a.In("targets", 2, 3.0), a.In("weights", 2), a.Out("gradient", 2), default(LinearModelLossOptions)),
+        ["PoissonLoss.LossAndGradient(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient)"] =
+            a => PoissonLoss.LossAndGradient(a.In("features", 4), a.In("targets", 2, 3.0), a.In("weights", 2), a.Out("gradient", 2)),
+        ["PoissonLoss.LossAndGradient(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient, LinearModelLossOptions options)"] =
+            a => PoissonLoss.LossAndGradient(a.In("features", 4), a.In("targets", 2, 3.0), a.In("weights", 2), a.Out("gradient", 2), default(LinearModelLossOptions)),
+        ["PoissonLoss.LossAndGradient(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept, Span<T> gradient, T& interceptGradient, ReadOnlySpan<T> sampleWeights, LinearModelLossOptions options)"] =
+            a => PoissonLoss.LossAndGradient(a.In("features", 4), a.In("targets", 2, 3.0), a.In("weights", 2), 0.25, a.Out("gradient", 2), out _, a.In("sampleWeights", 2), default(LinearModelLossOptions)),
+        ["PoissonLoss.LossAndGradient(ReadOnlyTensorSpan<T> features, ReadOnlyTensorSpan<T> targets, ReadOnlyTensorSpan<T> weights, TensorSpan<T> gradient)"] =
+            a => PoissonLoss.LossAndGradient(a.InTensor("features", 2, 2), a.InTensorOf("targets", 3.0, 2), a.InTensor("weights", 2), a.OutTensor("gradient", 2)),
+        ["PoissonLoss.HessianVectorProduct(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, ReadOnlySpan<T> direction, Span<T> product)"] =
+            a => PoissonLoss.HessianVectorProduct(a.In("features", 4), a.In("targets", 2, 3.0), a.In("weights", 2), a.In("direction", 2), a.Out("product", 2)),
+        ["PoissonLoss.HessianVectorProduct(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept, ReadOnlySpan<T> direction, T directionIntercept, Span<T> product, T& productIntercept, ReadOnlySpan<T> sampleWeights, LinearModelLossOptions options)"] =
+            a => PoissonLoss.HessianVectorProduct(a.In("features", 4), a.In("targets", 2, 3.0), a.In("weights", 2), 0.25, a.In("direction", 2), 0.5, a.Out("product", 2), out _, a.In("sampleWeights", 2), default(LinearModelLossOptions)),
+
+        // HuberLoss (N = 2, D = 2; targets any real).
+        ["HuberLoss.Gradient(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient)"] =
+            a => HuberLoss.Gradient(a.In("features", 4), a.In("targets", 2, 0.5), a.In("weights", 2), a.Out("gradient", 2)),
+        ["HuberLoss.Gradient(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient, HuberLossOptions options)"] =
+            a => HuberLoss.Gradient(a.In("features", 4), a.In("targets", 2, 0.5), a.In("weights", 2), a.Out("gradient", 2), default(HuberLossOptions)),
+        ["HuberLoss.LossAndGradient(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient)"] =
+            a => HuberLoss.LossAndGradient(a.In("features", 4), a.In("targets", 2, 0.5), a.In("weights", 2), a.Out("gradient", 2)),
+        ["HuberLoss.LossAndGradient(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient, HuberLossOptions options)"] =
+            a => HuberLoss.LossAndGradient(a.In("features", 4), a.In("targets", 2, 0.5), a.In("weights", 2), a.Out("gradient", 2), default(HuberLossOptions)),
+        ["HuberLoss.LossAndGradient(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept, Span<T> gradient, T& interceptGradient, ReadOnlySpan<T> sampleWeights, HuberLossOptions options)"] =
+            a => HuberLoss.LossAndGradient(a.In("features", 4), a.In("targets", 2, 0.5), a.In("weights", 2), 0.25, a.Out("gradient", 2), out _, a.In("sampleWeights", 2), default(HuberLossOptions)),
+        ["HuberLoss.LossAndGradient(ReadOnlyTensorSpan<T> features, ReadOnlyTensorSpan<T> targets, ReadOnlyTensorSpan<T> weights, TensorSpan<T> gradient)"] =
+            a => HuberLoss.LossAndGradient(a.InTensor("features", 2, 2), a.InTensorOf("targets", 0.5, 2), a.InTensor("weights", 2), a.OutTensor("gradient", 2)),
+
+        // SoftmaxCrossEntropy (N = 2 rows, D = 2 features, K = 2 classes; labels are class indices 0…K−1).
+        ["SoftmaxCrossEntropy.Gradient(ReadOnlySpan<T> features, ReadOnlySpan<Int32> labels, ReadOnlySpan<T> weights, Span<T> gradient)"] =
+            a => SoftmaxCrossEntropy.Gradient(a.In("features", 4), a.Labels("labels", 2), a.In("weights", 4), a.Out("gradient", 4)),
+        ["SoftmaxCrossEntropy.LossAndGradient(ReadOnlySpan<T> features, ReadOnlySpan<Int32> labels, ReadOnlySpan<T> weights, Span<T> gradient)"] =
+            a => SoftmaxCrossEntropy.LossAndGradient(a.In("features", 4), a.Labels("labels", 2), a.In("weights", 4), a.Out("gradient", 4)),
+        ["SoftmaxCrossEntropy.LossAndGradient(ReadOnlySpan<T> features, ReadOnlySpan<Int32> labels, ReadOnlySpan<T> weights, ReadOnlySpan<T> intercepts, Span<T> gradient, Span<T> interceptGradient, ReadOnlySpan<T> sampleWeights, LinearModelLossOptions options)"] =
+            a => SoftmaxCrossEntropy.LossAndGradient(a.In("features", 4), a.Labels("labels", 2), a.In("weights", 4), a.In("intercepts", 2), a.Out("gradient", 4), a.Out("interceptGradient", 2), a.In("sampleWeights", 2), default(LinearModelLossOptions)),
+
+        // ForwardMode (n = 2; the Jacobian is 2×2).
+        ["ForwardMode.Gradient(TFunction function, ReadOnlySpan<T> x, Span<T> gradient)"] =
+            a => ForwardMode.Gradient(default(GenericScalar), a.In("x", N), a.Out("gradient", N)),
+        ["ForwardMode.ValueAndGradient(TFunction function, ReadOnlySpan<T> x, Span<T> gradient)"] =
+            a => ForwardMode.ValueAndGradient(default(GenericScalar), a.In("x", N), a.Out("gradient", N)),
+        ["ForwardMode.Hessian(TFunction function, ReadOnlySpan<T> x, Span<T> hessian)"] =
+            a => ForwardMode.Hessian(default(GenericScalar), a.In("x", N), a.Out("hessian", N * N)),
+        ["ForwardMode.HessianVectorProduct(TFunction function, ReadOnlySpan<T> x, ReadOnlySpan<T> v, Span<T> product)"] =
+            a => ForwardMode.HessianVectorProduct(default(GenericScalar), a.In("x", N), a.In("v", N), a.Out("product", N)),
+        ["ForwardMode.Jacobian(TFunction function, ReadOnlySpan<T> x, Span<T> jacobian)"] =
+            a => ForwardMode.Jacobian(default(GenericVector), a.In("x", N), a.Out("jacobian", N * N)),
+
+        // Dual<T> formats its value, then reads the format again for its tangent.
+        ["Dual.TryFormat(Span<Char> destination, Int32& charsWritten, ReadOnlySpan<Char> format, IFormatProvider provider)"] =
+            a => Assert.True(new Dual<double>(0.5, 2.0).TryFormat(a.Chars("destination", 32), out _, a.Chars("format", 1, 'G'), System.Globalization.CultureInfo.InvariantCulture)),
 
         // The built-in functions (n = 2).
         ["Beale.EvaluateWithGradient(ReadOnlySpan<T> x, Span<T> gradient)"] = a => new Beale<double>().EvaluateWithGradient(a.In("x", N), a.Out("gradient", N)),
@@ -284,6 +363,24 @@ public sealed class OverlapRuleTests
 
     private static WeightedSumOfSquares<double> Weighted() => new([1.0, 2.0]);
 
+    /// <summary>f(x) = x₀² + 3x₁ for every element type (forward mode).</summary>
+    private readonly struct GenericScalar : IGenericScalarFunction
+    {
+        public T Evaluate<T>(ReadOnlySpan<T> x)
+            where T : System.Numerics.IFloatingPointIeee754<T> => (x[0] * x[0]) + (T.CreateTruncating(3) * x[1]);
+    }
+
+    /// <summary>F(x) = (x₀x₁, x₀ + x₁) for every element type (forward mode).</summary>
+    private readonly struct GenericVector : IGenericVectorFunction
+    {
+        public void Evaluate<T>(ReadOnlySpan<T> x, Span<T> values)
+            where T : System.Numerics.IFloatingPointIeee754<T>
+        {
+            values[0] = x[0] * x[1];
+            values[1] = x[0] + x[1];
+        }
+    }
+
     /// <summary>F(x) = (x₀x₁, x₀ + x₁) as a struct.</summary>
     private readonly struct ProductAndSum : IVectorFunction<double>
     {
@@ -305,9 +402,60 @@ public sealed class OverlapRuleTests
 
         public ReadOnlySpan<double> In(string name, int length) => Out(name, length);
 
+        /// <summary>An input filled with <paramref name="value"/> (labels 0 or 1, counts) unless it is the aliased one.</summary>
+        public ReadOnlySpan<double> In(string name, int length, double value)
+        {
+            var span = Out(name, length);
+            if (name != other)
+            {
+                span.Fill(value);
+            }
+
+            return span;
+        }
+
+        /// <summary>Class labels 0, 1, 0, … (valid for K ≥ 2), carved out of the same memory as every other argument.</summary>
+        public ReadOnlySpan<int> Labels(string name, int length)
+        {
+            var labels = MemoryMarshal.Cast<double, int>(Out(name, (length + 1) / 2))[..length];
+            if (name != other)
+            {
+                for (var i = 0; i < labels.Length; i++)
+                {
+                    labels[i] = i % 2;
+                }
+            }
+
+            return labels;
+        }
+
+        /// <summary>Characters carved out of the same memory, filled with <paramref name="fill"/> unless aliased.</summary>
+        public Span<char> Chars(string name, int length, char fill = ' ')
+        {
+            var chars = MemoryMarshal.Cast<double, char>(Out(name, (length + 3) / 4))[..length];
+            if (name != other)
+            {
+                chars.Fill(fill);
+            }
+
+            return chars;
+        }
+
         public Span<double> Out(string name, int length) => _memory.AsSpan(Start(name, length), length);
 
         public ReadOnlyTensorSpan<double> InTensor(string name, params nint[] lengths) => OutTensor(name, lengths);
+
+        /// <summary>A rank-1 input tensor filled with <paramref name="value"/> unless it is the aliased one.</summary>
+        public ReadOnlyTensorSpan<double> InTensorOf(string name, double value, int length)
+        {
+            var tensor = OutTensor(name, length);
+            if (name != other)
+            {
+                tensor.Fill(value);
+            }
+
+            return tensor;
+        }
 
         public TensorSpan<double> OutTensor(string name, params nint[] lengths) =>
             new(_memory, Start(name, Count(lengths)), lengths, []);
