@@ -54,7 +54,7 @@ public static partial class ForwardMode
         }
         finally
         {
-            ArrayPool<Dual<Dual<T>>>.Shared.Return(array);
+            ArrayPool<Dual<Dual<T>>>.Shared.Return(array, clearArray: true);
         }
     }
 
@@ -95,7 +95,7 @@ public static partial class ForwardMode
         }
         finally
         {
-            ArrayPool<Dual<Dual<T>>>.Shared.Return(array);
+            ArrayPool<Dual<Dual<T>>>.Shared.Return(array, clearArray: true);
         }
     }
 

@@ -82,7 +82,7 @@ public static partial class ForwardMode
         finally
         {
             ScratchBuffer.Return(rented);
-            ArrayPool<DualChunk<T>>.Shared.Return(valuesArray);
+            ArrayPool<DualChunk<T>>.Shared.Return(valuesArray, clearArray: true);
         }
     }
 
@@ -119,7 +119,7 @@ public static partial class ForwardMode
         finally
         {
             ScratchBuffer.Return(rented);
-            ArrayPool<Dual<T>>.Shared.Return(valuesArray, RuntimeHelpers.IsReferenceOrContainsReferences<T>());
+            ArrayPool<Dual<T>>.Shared.Return(valuesArray, clearArray: true);
         }
     }
 }

@@ -47,14 +47,15 @@ public sealed class AbCommandTests
 public sealed class CpuTimeClockTests
 {
     [Theory]
-    [InlineData("process", 0.05)]
+    [InlineData("process", null)]
     [InlineData("thread", 0.01)]
-    public void The_CPU_clocks_advance_with_work_and_not_with_sleep(string which, double maxSleptSeconds)
+    public void The_CPU_clocks_advance_with_work_and_not_with_sleep(string which, double? maxSleptSeconds)
     {
         // Work: ~50 ms of arithmetic must show as CPU time (at least 1 ms of it, however loaded the machine); sleep:
-        // 200 ms asleep must not: the process clock is allowed 50 ms for the other threads of this process (runtime,
-        // test host) that run meanwhile, the thread clock 10 ms (the sleep's own system calls take microseconds). The
-        // collection keeps the other tests of this assembly from running at the same time.
+        // 200 ms asleep must not move the thread clock by more than 10 ms (the sleep's own system calls take
+        // microseconds). The process clock is not bounded while asleep: it also counts the runtime's own threads
+        // (tiered JIT, GC), which in CI burned 255 ms of CPU during one 200 ms sleep — that is why the gate times the
+        // thread. The collection keeps the other tests of this assembly from running at the same time.
         var clock = which == "thread" ? CpuTimeClock.CurrentThread : CpuTimeClock.Process;
         var start = clock.GetTimestamp();
         var sum = 0.0;
@@ -71,6 +72,9 @@ public sealed class CpuTimeClockTests
 
         Assert.True(sum > 0);
         Assert.InRange(worked, 0.001, 10);
-        Assert.InRange(slept, 0, maxSleptSeconds);
+        if (maxSleptSeconds is { } bound)
+        {
+            Assert.InRange(slept, 0, bound);
+        }
     }
 }

@@ -12,6 +12,7 @@ namespace Gradients.Tests.Robustness;
 /// with up to 2 partitions of 32, and return fresh arrays beyond) and checks that none holds a pattern value.
 /// Before the fix the array just returned sat in the thread's slot with x in it.
 /// </remarks>
+[Collection(ProcessWideMeasurements.Name)] // it drains the shared pool: other tests renting and returning meanwhile would blur what it sees
 public sealed class PooledBufferTests
 {
     private const int Drain = 80;
