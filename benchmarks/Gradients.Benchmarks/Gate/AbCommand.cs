@@ -53,7 +53,11 @@ public static class AbCommand
         /// program's own <c>ab-launch</c> with the given clock, or (<paramref name="clock"/> null, for a base that
         /// predates <c>ab-launch</c>) the same job through BenchmarkDotNet's command line, which has only the wall clock.
         /// </summary>
-        public IEnumerable<string> LaunchArguments(BenchmarkMethod method, string directory, string? clock) => clock is null
+        /// <param name="method">The benchmark method.</param>
+        /// <param name="directory">The launch's artifacts folder.</param>
+        /// <param name="clock">The clock, or null for BenchmarkDotNet's own command line.</param>
+        /// <param name="countCallingThread">Whether the launch also counts each case's bytes per call on the calling thread.</param>
+        public IEnumerable<string> LaunchArguments(BenchmarkMethod method, string directory, string? clock, bool countCallingThread = false) => clock is null
             ?
             [
                 "--filter", method.Filter, "--inProcess", "--memory", "--launchCount", "1",
@@ -64,6 +68,7 @@ public static class AbCommand
             [
                 AbLaunchCommand.Name, "--filter", method.Filter, "--artifacts", directory, "--clock", clock,
                 "--warmup", Invariant(WarmupCount), "--iterations", Invariant(IterationCount), "--iteration-ms", Invariant(IterationMilliseconds),
+                .. (countCallingThread ? [AbLaunchCommand.CallingThreadOption] : Array.Empty<string>()),
             ];
     }
 
@@ -155,6 +160,9 @@ public static class AbCommand
             (launchClock, clock) = (null, "wall");
         }
 
+        // The first launch of each side also counts the calling thread's bytes per call (deterministic, so once is
+        // enough), when both programs can: the allocation verdict then rests on those counts.
+        var countCallingThread = launchClock is not null && baseBuild.HasCallingThreadAllocations() && headBuild.HasCallingThreadAllocations();
         output.WriteLine($"ab: {methods.Length} gated benchmark methods, {settings.Launches} launches a side, interleaved; base {baseBuild.Label}, head {headBuild.Label}");
         var results = new List<AbResult>();
         var launchFailures = 0;
@@ -163,7 +171,7 @@ public static class AbCommand
         {
             var method = methods[index];
             var methodStart = stopwatch.Elapsed;
-            var samples = new Dictionary<string, (List<double> Times, List<long> Bytes)>[] { [], [] };
+            var samples = new Dictionary<string, LaunchSamples>[] { [], [] };
             var failedLaunches = new int[2];
             for (var launch = 0; launch < settings.Launches; launch++)
             {
@@ -173,7 +181,7 @@ public static class AbCommand
                 {
                     var build = side == 0 ? baseBuild : headBuild;
                     var directory = Path.Combine(runDirectory, $"{index:D2}-{method.TypeName}.{method.Method}", $"{(side == 0 ? "base" : "head")}-{launch}");
-                    if (!Launch(build, settings.LaunchArguments(method, directory, launchClock), directory, samples[side]))
+                    if (!Launch(build, settings.LaunchArguments(method, directory, launchClock, countCallingThread && launch == 0), directory, samples[side]))
                     {
                         failedLaunches[side]++;
                     }
@@ -281,7 +289,7 @@ public static class AbCommand
     // process failed or wrote no results.
     private static bool Launch(
         BenchmarkProgramBuild build, IEnumerable<string> launchArguments, string directory,
-        Dictionary<string, (List<double> Times, List<long> Bytes)> samples)
+        Dictionary<string, LaunchSamples> samples)
     {
         Directory.CreateDirectory(directory);
         var (exitCode, _) = BenchmarkProgramBuild.RunTool("dotnet", ["exec", build.Assembly, .. launchArguments], directory, Path.Combine(directory, "log.txt"));
@@ -298,7 +306,7 @@ public static class AbCommand
                 var name = measurement.Key.ToString();
                 if (!samples.TryGetValue(name, out var sample))
                 {
-                    sample = ([], []);
+                    sample = new LaunchSamples([], [], []);
                     samples.Add(name, sample);
                 }
 
@@ -307,14 +315,22 @@ public static class AbCommand
                 {
                     sample.Bytes.Add(bytes);
                 }
+
+                if (measurement.CallingThreadBytesPerOperation is { } callingThreadBytes)
+                {
+                    sample.CallingThreadBytes.Add(callingThreadBytes);
+                }
             }
         }
 
         return exitCode == 0;
     }
 
-    private static AbSample ToSample(Dictionary<string, (List<double> Times, List<long> Bytes)> side, string name) =>
-        side.TryGetValue(name, out var sample) ? new AbSample(sample.Times, sample.Bytes) : AbSample.Empty;
+    private static AbSample ToSample(Dictionary<string, LaunchSamples> side, string name) =>
+        side.TryGetValue(name, out var sample) ? new AbSample(sample.Times, sample.Bytes) { CallingThreadBytes = sample.CallingThreadBytes } : AbSample.Empty;
+
+    /// <summary>One side's values of one case, a value per launch (the calling-thread counts only from the launches that made them).</summary>
+    private sealed record LaunchSamples(List<double> Times, List<long> Bytes, List<long> CallingThreadBytes);
 
     private static string SamplesJson(
         IReadOnlyList<AbResult> results, BenchmarkProgramBuild baseBuild, BenchmarkProgramBuild headBuild, Settings settings, double threshold, double alpha) =>

@@ -29,6 +29,12 @@ public sealed record AbSample(IReadOnlyList<double> Nanoseconds, IReadOnlyList<l
 {
     /// <summary>A side without any result.</summary>
     public static AbSample Empty { get; } = new([], []);
+
+    /// <summary>
+    /// The bytes per call the benchmarked code allocated on its own thread, from the launches that counted them
+    /// (<see cref="CallingThreadAllocations"/>); empty when none did.
+    /// </summary>
+    public IReadOnlyList<long> CallingThreadBytes { get; init; } = [];
 }
 
 /// <summary>The decision for one benchmark, with the figures it rests on.</summary>
@@ -62,9 +68,12 @@ public sealed record AbDecision(AbVerdict Verdict, double? Ratio, double? PValue
     /// with its threshold). <see cref="AbVerdict.Faster"/> the other way round.</item>
     /// <item><b>Allocation</b>: no statistics: head is <see cref="AbVerdict.AllocatesMore"/> when the fewest bytes
     /// per operation it allocated in any launch exceed base's fewest by <see cref="AllocationToleranceBytes"/> or
-    /// more. The minimum, because BenchmarkDotNet counts the bytes of every thread of the process and divides them by
-    /// the operations of the iteration, so a runtime thread's few kilobytes show up as 1–5,000 B/op in some launches
-    /// (more for long operations); an allocation in the benchmarked code is there in every launch.</item>
+    /// more. When both sides counted the calling thread's bytes (<see cref="AbSample.CallingThreadBytes"/>), those
+    /// decide: they hold only the benchmarked call's own allocations. Otherwise BenchmarkDotNet's figures decide, and
+    /// the minimum, because they count the bytes of every thread of the process and divide them by the operations of
+    /// the iteration, so a runtime thread's few kilobytes show up as 1–5,000 B/op in some launches (more for long
+    /// operations; under heavy load in all five launches of a side, see <see cref="CallingThreadAllocations"/>); an
+    /// allocation in the benchmarked code is there in every launch.</item>
     /// </list>
     /// </summary>
     /// <param name="baseSample">Base's launches.</param>
@@ -85,8 +94,13 @@ public sealed record AbDecision(AbVerdict Verdict, double? Ratio, double? PValue
             throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "The significance level must lie strictly between 0 and 1.");
         }
 
-        long? baseBytes = baseSample.AllocatedBytes.Count > 0 ? baseSample.AllocatedBytes.Min() : null;
-        long? headBytes = headSample.AllocatedBytes.Count > 0 ? headSample.AllocatedBytes.Min() : null;
+        // The calling thread's counts when both sides have them (deterministic); otherwise BenchmarkDotNet's
+        // process-wide figures, whose fewest per side filters out most of the runtime's background bytes.
+        var callingThread = baseSample.CallingThreadBytes.Count > 0 && headSample.CallingThreadBytes.Count > 0;
+        var baseAllocations = callingThread ? baseSample.CallingThreadBytes : baseSample.AllocatedBytes;
+        var headAllocations = callingThread ? headSample.CallingThreadBytes : headSample.AllocatedBytes;
+        long? baseBytes = baseAllocations.Count > 0 ? baseAllocations.Min() : null;
+        long? headBytes = headAllocations.Count > 0 ? headAllocations.Min() : null;
         if (headSample.Nanoseconds.Count == 0)
         {
             var verdict = baseSample.Nanoseconds.Count == 0 ? AbVerdict.NewInHead : AbVerdict.MissingInHead;

@@ -10,14 +10,19 @@ using Perfolizer.Horology;
 namespace Gradients.Benchmarks.Gate;
 
 /// <summary>
-/// <c>ab-launch --filter GLOB --artifacts DIR --warmup N --iterations N --iteration-ms N --clock cpu|wall</c>: one
-/// launch of the A/B gate, run by <see cref="AbCommand"/> in each of the two builds — the same job on both sides,
-/// in process, with the memory diagnoser and the full JSON export. Not meant to be typed.
+/// <c>ab-launch --filter GLOB --artifacts DIR --warmup N --iterations N --iteration-ms N --clock cpu|wall
+/// [--calling-thread-allocations]</c>: one launch of the A/B gate, run by <see cref="AbCommand"/> in each of the two
+/// builds — the same job on both sides, in process, with the memory diagnoser and the full JSON export; with the
+/// last option, each case's bytes per call on the calling thread are added to the export
+/// (<see cref="CallingThreadAllocations"/>). Not meant to be typed.
 /// </summary>
 public static class AbLaunchCommand
 {
     /// <summary>The subcommand's name; <see cref="AbCommand"/> checks that a build has this class before using it.</summary>
     public const string Name = "ab-launch";
+
+    /// <summary>The option that adds the calling thread's bytes per call to the export.</summary>
+    public const string CallingThreadOption = "--calling-thread-allocations";
 
     /// <summary>Runs one launch; returns 0 when every benchmark ran, 1 otherwise, 2 on a wrong command line.</summary>
     public static int Run(IReadOnlyList<string> args, TextWriter output)
@@ -26,10 +31,10 @@ public static class AbLaunchCommand
         ArgumentNullException.ThrowIfNull(output);
         try
         {
-            var line = CommandLine.Parse(args, "--filter", "--artifacts", "--warmup", "--iterations", "--iteration-ms", "--clock");
-            if (line.Positional.Count > 0 || line.Unknown.Count > 0 || line.Values("--filter").Count == 0)
+            var line = CommandLine.Parse(args, "--filter", "--artifacts", "--warmup", "--iterations", "--iteration-ms", "--clock", CallingThreadOption);
+            if (line.Positional.Count > 0 || line.Unknown.Count > 0 || line.Values("--filter").Count == 0 || line.Values(CallingThreadOption).Count > 0)
             {
-                throw new UsageException("usage: ab-launch --filter GLOB --artifacts DIR --warmup N --iterations N --iteration-ms N --clock thread|cpu|wall");
+                throw new UsageException($"usage: ab-launch --filter GLOB --artifacts DIR --warmup N --iterations N --iteration-ms N --clock thread|cpu|wall [{CallingThreadOption}]");
             }
 
             var job = Job.Default
@@ -46,18 +51,24 @@ public static class AbLaunchCommand
                 "wall" => job,
                 var other => throw new UsageException($"--clock must be thread, cpu or wall, not '{other}'."),
             };
+            var artifacts = line.Single("--artifacts", Path.Combine(Environment.CurrentDirectory, "ab-launch"));
             var config = ManualConfig.CreateEmpty()
                 .AddColumnProvider(BenchmarkDotNet.Columns.DefaultColumnProviders.Instance)
                 .AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default)
                 .AddJob(job)
                 .AddDiagnoser(MemoryDiagnoser.Default)
                 .AddExporter(JsonExporter.Full)
-                .WithArtifactsPath(line.Single("--artifacts", Path.Combine(Environment.CurrentDirectory, "ab-launch")))
+                .WithArtifactsPath(artifacts)
                 .WithOptions(ConfigOptions.DisableLogFile);
             var summaries = BenchmarkSwitcher.FromAssembly(typeof(AbLaunchCommand).Assembly)
                 .Run(["--filter", .. line.Values("--filter")], config)
                 .ToArray();
             var failed = summaries.Length == 0 || summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success));
+            if (line.Has(CallingThreadOption))
+            {
+                CallingThreadAllocations.AddToExports(summaries, Path.Combine(artifacts, "results"));
+            }
+
             return failed ? ExitCodes.Failed : ExitCodes.Passed;
         }
         catch (UsageException e)

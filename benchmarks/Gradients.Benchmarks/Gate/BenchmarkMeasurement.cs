@@ -13,6 +13,12 @@ public sealed record BenchmarkMeasurement(
     double? MedianNanoseconds,
     long? AllocatedBytesPerOperation)
 {
+    /// <summary>
+    /// Bytes per call on the calling thread (<see cref="CallingThreadAllocations"/>), or <see langword="null"/> when the
+    /// launch did not count them.
+    /// </summary>
+    public long? CallingThreadBytesPerOperation { get; init; }
+
     /// <summary>The benchmark's full name, namespace included: <c>Namespace.Type.Method(parameters)</c>.</summary>
     public string FullName => string.IsNullOrEmpty(Namespace) ? Key.ToString() : $"{Namespace}.{Key}";
 

@@ -19,14 +19,19 @@ public sealed record BenchmarkProgramBuild(string Label, string Directory)
     /// Whether this build has the <c>ab-launch</c> subcommand (<see cref="AbLaunchCommand"/>): read from its metadata,
     /// without running it (an older program would take the word for a BenchmarkDotNet argument).
     /// </summary>
-    public bool HasAbLaunch()
+    public bool HasAbLaunch() => HasGateType(nameof(AbLaunchCommand));
+
+    /// <summary>Whether this build's <c>ab-launch</c> can count the calling thread's bytes (<see cref="CallingThreadAllocations"/>).</summary>
+    public bool HasCallingThreadAllocations() => HasGateType(nameof(CallingThreadAllocations));
+
+    private bool HasGateType(string name)
     {
         using var stream = File.OpenRead(Assembly);
         using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
         var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
         return metadata.TypeDefinitions
             .Select(metadata.GetTypeDefinition)
-            .Any(t => metadata.GetString(t.Name) == nameof(AbLaunchCommand) && metadata.GetString(t.Namespace) == typeof(AbLaunchCommand).Namespace);
+            .Any(t => metadata.GetString(t.Name) == name && metadata.GetString(t.Namespace) == typeof(AbLaunchCommand).Namespace);
     }
 
     /// <summary>

@@ -114,7 +114,10 @@ public static class BenchmarkResults
                     ns,
                     Statistic(benchmark, "Mean"),
                     Statistic(benchmark, "Median"),
-                    AllocatedBytes(benchmark)));
+                    AllocatedBytes(benchmark, "BytesAllocatedPerOperation"))
+                {
+                    CallingThreadBytesPerOperation = AllocatedBytes(benchmark, CallingThreadAllocations.JsonProperty),
+                });
             }
 
             return measurements;
@@ -137,11 +140,11 @@ public static class BenchmarkResults
             ? value.GetDouble()
             : null;
 
-    private static long? AllocatedBytes(JsonElement benchmark)
+    private static long? AllocatedBytes(JsonElement benchmark, string property)
     {
         if (!benchmark.TryGetProperty("Memory", out var memory)
             || memory.ValueKind != JsonValueKind.Object
-            || !memory.TryGetProperty("BytesAllocatedPerOperation", out var bytes))
+            || !memory.TryGetProperty(property, out var bytes))
         {
             return null;
         }

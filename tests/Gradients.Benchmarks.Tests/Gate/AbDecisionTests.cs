@@ -136,6 +136,23 @@ public sealed class AbDecisionTests
     }
 
     [Fact]
+    public void Calling_thread_counts_decide_when_both_sides_have_them()
+    {
+        // The A/A run that motivated them (2026-12-06, load 17–20): process-wide bytes/op of one case in all five head
+        // launches, none on the calling thread.
+        double[] launches = [17.46e6, 17.89e6, 17.15e6, 17.16e6, 19.14e6];
+        var baseSample = new AbSample(launches, [0, 1248, 1248, 0, 4992]) { CallingThreadBytes = [0] };
+        var headSample = new AbSample(launches, [4992, 1248, 1248, 1248, 1248]) { CallingThreadBytes = [0] };
+        Assert.Equal(AbVerdict.AllocatesMore, AbDecision.Decide(baseSample with { CallingThreadBytes = [] }, headSample, Threshold, Alpha).Verdict);
+        Assert.Equal(AbVerdict.Same, AbDecision.Decide(baseSample, headSample, Threshold, Alpha).Verdict);
+
+        // A real allocation per call is on the calling thread whatever the process-wide figures say.
+        var allocating = headSample with { AllocatedBytes = [0, 0, 0, 0, 0], CallingThreadBytes = [24] };
+        var decision = AbDecision.Decide(baseSample, allocating, Threshold, Alpha);
+        Assert.Equal((AbVerdict.AllocatesMore, 0L, 24L), (decision.Verdict, decision.BaseBytes, decision.HeadBytes));
+    }
+
+    [Fact]
     public void Background_bytes_in_one_launch_are_not_an_allocation_increase()
     {
         // A runtime thread's bytes charged to the operations of one launch: the fewest bytes over launches stay 0.
