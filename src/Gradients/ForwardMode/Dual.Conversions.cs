@@ -104,7 +104,7 @@ public readonly partial struct Dual<T>
 
     private static void ThrowIfTangentWouldBeDropped(Dual<T> value, Type target)
     {
-        if (!T.IsZero(value._tangent))
+        if (!IsExactlyZero(value._tangent))
         {
             ThrowHelper.ThrowTangentDropped(value._value.ToString(null, System.Globalization.CultureInfo.InvariantCulture), value._tangent.ToString(null, System.Globalization.CultureInfo.InvariantCulture), target.Name);
         }

@@ -15,7 +15,7 @@ public readonly partial struct Dual<T>
     public string ToString(string? format, IFormatProvider? formatProvider)
     {
         var value = _value.ToString(format, formatProvider);
-        return T.IsZero(_tangent) ? value : $"{value} + {_tangent.ToString(format, formatProvider)}ε";
+        return IsExactlyZero(_tangent) ? value : $"{value} + {_tangent.ToString(format, formatProvider)}ε";
     }
 
     /// <summary>Formats as <see cref="ToString(string?, IFormatProvider?)"/> into <paramref name="destination"/>.</summary>
@@ -36,7 +36,7 @@ public readonly partial struct Dual<T>
             return false;
         }
 
-        if (T.IsZero(_tangent))
+        if (IsExactlyZero(_tangent))
         {
             charsWritten = written;
             return true;

@@ -34,7 +34,7 @@ namespace Gradients;
 /// perturbations of two levels cannot be confused.</para>
 /// </remarks>
 /// <typeparam name="T">The floating-point type of the value and the tangent (itself possibly a dual).</typeparam>
-public readonly partial struct Dual<T> : IFloatingPointIeee754<Dual<T>>
+public readonly partial struct Dual<T> : IFloatingPointIeee754<Dual<T>>, IStructuralZero
     where T : IFloatingPointIeee754<T>
 {
     private readonly T _value;
@@ -84,9 +84,15 @@ public readonly partial struct Dual<T> : IFloatingPointIeee754<Dual<T>>
     /// The chain rule where the derivative may be infinite (√0, log 0, asin ±1): a zero tangent stays zero instead
     /// of turning into ∞·0 = NaN, so a constant argument gives a constant result.
     /// </summary>
+    /// <remarks>
+    /// The zero test is structural (<see cref="IsExactlyZero"/>) and made only when the derivative is not finite: for a
+    /// nested dual (<c>Dual&lt;Dual&lt;T&gt;&gt;</c>, the Hessian) a tangent of value 0 may still carry a second-order
+    /// part, which <c>T.IsZero</c> (a test of the value) would drop — it made the forward Hessian of log-sum-exp 0 at
+    /// equal coordinates.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Dual<T> ChainSingular(T value, T derivative) =>
-        new(value, T.IsZero(_tangent) ? T.Zero : derivative * _tangent);
+        new(value, T.IsFinite(derivative) || !IsExactlyZero(_tangent) ? derivative * _tangent : T.Zero);
 
     /// <summary>The chain rule for a function of two arguments with partials <paramref name="da"/> and <paramref name="db"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -97,21 +103,32 @@ public readonly partial struct Dual<T> : IFloatingPointIeee754<Dual<T>>
     /// As <see cref="Chain(T, Dual{T}, T, Dual{T}, T)"/>, but a term whose argument is a constant is left out, so an
     /// undefined partial (Pow's y-partial at x &lt; 0, Atan2 at the origin) matters only when its argument moves.
     /// </summary>
+    /// <remarks>A term is left out only when its partial is not finite and its tangent is structurally zero (see <see cref="ChainSingular"/>).</remarks>
     private static Dual<T> ChainSkippingConstants(T value, Dual<T> a, T da, Dual<T> b, T db)
     {
         var tangent = T.Zero;
-        if (!T.IsZero(a._tangent))
+        if (T.IsFinite(da) || !IsExactlyZero(a._tangent))
         {
             tangent = da * a._tangent;
         }
 
-        if (!T.IsZero(b._tangent))
+        if (T.IsFinite(db) || !IsExactlyZero(b._tangent))
         {
             tangent += db * b._tangent;
         }
 
         return new(value, tangent);
     }
+
+    /// <summary>
+    /// Whether <paramref name="value"/> is zero in every part: its value and, for a nested dual, every tangent at every
+    /// level. <c>T.IsZero</c> looks at the value only (the documented convention for comparisons), which is not enough
+    /// to decide that a tangent can be dropped.
+    /// </summary>
+    internal static bool IsExactlyZero(T value) => T.IsZero(value) && (value is not IStructuralZero nested || nested.IsExactlyZero);
+
+    /// <inheritdoc/>
+    bool IStructuralZero.IsExactlyZero => IsExactlyZero(_value) && IsExactlyZero(_tangent);
 
     /// <summary>The average of two tangents, for ties of Max, Min and Clamp.</summary>
     private static T AverageTangent(Dual<T> a, Dual<T> b) => (a._tangent + b._tangent) / (T.One + T.One);
@@ -157,4 +174,11 @@ public readonly partial struct Dual<T> : IFloatingPointIeee754<Dual<T>>
 
     /// <inheritdoc/>
     public static Dual<T> PositiveInfinity => new(T.PositiveInfinity);
+}
+
+/// <summary>A number type with parts beyond its value (a dual number's tangent): lets a zero test see all of them.</summary>
+internal interface IStructuralZero
+{
+    /// <summary>Whether the value and every other part are zero.</summary>
+    bool IsExactlyZero { get; }
 }
