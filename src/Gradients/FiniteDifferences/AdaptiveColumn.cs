@@ -25,8 +25,8 @@ namespace Gradients;
 /// </remarks>
 internal static class AdaptiveColumn
 {
-    /// <summary>Elements of T of scratch per output: center, plus, minus, two tableau rows of 4, best and fallback (value, error, step), two flags and a row count.</summary>
-    internal const int ScratchPerOutput = 20;
+    /// <summary>Elements of T of scratch per output: center, plus, minus, two tableau rows of 4, best and fallback (value, error, step), two flags and a row count, and the convergence check's flag and two counts.</summary>
+    internal const int ScratchPerOutput = 23;
 
     /// <summary>
     /// Differentiates all outputs of <paramref name="function"/> along coordinate <paramref name="index"/> of
@@ -175,6 +175,12 @@ internal static class AdaptiveColumn
 
         var rowCounts = w.RowCounts;
         rowCounts.Clear();
+        var reopened = w.Reopened;
+        var reopenings = w.Reopenings;
+        var rowsSinceReopen = w.RowsSinceReopen;
+        reopened.Clear();
+        reopenings.Clear();
+        rowsSinceReopen.Clear();
         Unsafe.SkipInit(out TableauRow<T> steps); // the steps of the last rows, newest last
         var sawNonFinite = false;
         var h = step;
@@ -185,7 +191,7 @@ internal static class AdaptiveColumn
             if (central)
             {
                 var deltaPlus = line.Evaluate(h, plus);
-                var deltaMinus = line.Evaluate(-h, minus);
+                var deltaMinus = line.Evaluate(T.IsFinite(deltaPlus) && deltaPlus > T.Zero ? -deltaPlus : -h, minus);
                 outcome.Evaluations += 2;
                 span = deltaPlus - deltaMinus;
                 if (!(span > T.Zero) || !T.IsFinite(span))
@@ -305,6 +311,7 @@ internal static class AdaptiveColumn
                                    (rowError <= tolerance * T.Abs(rowValue) || rowError <= sixteen * noise);
                 previousAsymptotic[i] = asymptotic ? T.One : T.Zero;
                 var converged = T.IsFinite(bestError[i]);
+                var isReopened = reopened[i] != T.Zero;
                 if (rowConverged)
                 {
                     if (rowError < bestError[i])
@@ -313,6 +320,7 @@ internal static class AdaptiveColumn
                         best[i] = rowValue;
                         bestStep[i] = applied;
                         converged = true;
+                        isReopened = false;
                     }
                     else if (rowError > safe * bestError[i])
                     {
@@ -326,14 +334,42 @@ internal static class AdaptiveColumn
                 }
                 else if (converged)
                 {
-                    done[i] = T.One;
+                    // AdaptiveStencil's convergence check: a finer quotient jumping away from a converged value.
+                    if (rows > 0 && !asymptotic && !isReopened)
+                    {
+                        bestError[i] = T.Max(bestError[i], T.Abs(quotient - best[i]));
+                        if (reopenings[i] >= T.CreateTruncating(AdaptiveStencil.MaxReopenings))
+                        {
+                            done[i] = T.One;
+                        }
+                        else
+                        {
+                            reopenings[i] += T.One;
+                            isReopened = true;
+                            rowsSinceReopen[i] = T.Zero;
+                        }
+                    }
+                    else if (!isReopened)
+                    {
+                        done[i] = T.One;
+                    }
                 }
 
+                if (done[i] == T.Zero && isReopened)
+                {
+                    rowsSinceReopen[i] += T.One;
+                    if (rowsSinceReopen[i] > T.CreateTruncating(AdaptiveStencil.MaxReopenedRows))
+                    {
+                        done[i] = T.One;
+                    }
+                }
+
+                reopened[i] = isReopened ? T.One : T.Zero;
                 rowCounts[i] = T.CreateTruncating(rows + 1);
                 if (done[i] == T.Zero)
                 {
                     active = true;
-                    settled &= converged || settling;
+                    settled &= (converged && !isReopened) || settling;
                 }
             }
 
@@ -449,6 +485,15 @@ internal ref struct ColumnWorkspace<T>
 
     /// <summary>Per output, the rows of its tableau since its last restart (a small integer held as T).</summary>
     public readonly Span<T> RowCounts => Part(19, 1);
+
+    /// <summary>Per output, 1 while a search reopened by a contradicted convergence has found no new best (<see cref="AdaptiveStencil"/>'s check).</summary>
+    public readonly Span<T> Reopened => Part(20, 1);
+
+    /// <summary>Per output, the contradicted convergences so far.</summary>
+    public readonly Span<T> Reopenings => Part(21, 1);
+
+    /// <summary>Per output, the rows since the search reopened.</summary>
+    public readonly Span<T> RowsSinceReopen => Part(22, 1);
 
     private readonly Span<T> Part(int offset, int count) => _scratch.Slice(offset * Rows, count * Rows);
 }
