@@ -151,6 +151,7 @@ internal static class AdaptiveColumn
         var safe = T.CreateTruncating(2); // AdaptiveStencil's SAFE
         var ratio = T.CreateTruncating(AdaptiveStencil.Ratio);
         var searchRatio = T.CreateTruncating(AdaptiveStencil.SearchRatio);
+        var gentleStart = AdaptiveStencil.GentleStart<T>();
 
         var plus = w.Plus;
         var minus = w.Minus;
@@ -369,7 +370,7 @@ internal static class AdaptiveColumn
                 if (done[i] == T.Zero)
                 {
                     active = true;
-                    settled &= (converged && !isReopened) || settling;
+                    settled &= (converged && !isReopened) || settling || (rows == 0 && gentleStart);
                 }
             }
 
