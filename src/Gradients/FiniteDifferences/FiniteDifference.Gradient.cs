@@ -138,6 +138,11 @@ public static partial class FiniteDifference
         ValidateOutputOverlaps(x, gradient, nameof(gradient), errorEstimates, steps, options);
         ValidatePoint(x, nameof(x));
         ValidateOptions(options, x, allowPerCoordinateSteps: true);
+        if (options.Scheme == FiniteDifferenceScheme.Adaptive)
+        {
+            // Up to 161 evaluations per coordinate rather than the fixed schemes' 16: the count must still fit.
+            ValidateSizes(3L * n, ((long)MaxEvaluationsPer(options.Scheme) * n) + 1, nameof(x), "an adaptive gradient of n = {0:N0} coordinates", n);
+        }
 
         var degree = DegreeOfParallelism(options.MaxDegreeOfParallelism);
         if (degree > 1 && n > 1)

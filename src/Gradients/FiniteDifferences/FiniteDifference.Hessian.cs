@@ -129,6 +129,15 @@ public static partial class FiniteDifference
 
         ValidatePoint(x, nameof(x));
         ValidateOptions(options, x, allowPerCoordinateSteps: true);
+        if (options.Scheme == FiniteDifferenceScheme.Adaptive)
+        {
+            ThrowHelper.ThrowArgument(
+                "options.Scheme is Adaptive; the Hessian supports Central second differences only. A Ridders tableau per entry would take 8–16 rows of 2 (diagonal) or 4 (off-diagonal) " +
+                "evaluations for each of the n(n + 1)/2 entries, about 16n² evaluations against 2n² + 1, and the second difference's round-off ε|f|/h² leaves the search half the digits it has " +
+                "for a first derivative. For an adaptive Hessian, take the Jacobian of the gradient with Adaptive (FiniteDifference.Jacobian of an analytic gradient).",
+                nameof(options));
+        }
+
         if (options.Scheme != FiniteDifferenceScheme.Central)
         {
             ThrowHelper.ThrowArgument($"options.Scheme is {options.Scheme}; the Hessian supports Central second differences only.", nameof(options));

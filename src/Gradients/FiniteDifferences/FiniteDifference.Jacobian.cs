@@ -30,6 +30,9 @@ public static partial class FiniteDifference
     /// <paramref name="options"/>: with <see cref="FiniteDifferenceOptions{T}.MaxDegreeOfParallelism"/> above 1
     /// the columns are evaluated on several threads (F must then be safe to call concurrently), with results
     /// bit-identical to the serial ones. <see cref="FiniteDifferenceOptions{T}.FunctionValue"/> (a scalar) does not apply.
+    /// With <see cref="FiniteDifferenceScheme.Adaptive"/> each column runs one Ridders tableau per output on a shared
+    /// step sequence: every entry gets its own value and error estimate, and the step reported for a column is the
+    /// one its least certain entry was taken at.
     /// </summary>
     /// <typeparam name="T">The floating-point type.</typeparam>
     /// <param name="f">F: writes its m values into the second argument; it must not write to the first.</param>
@@ -37,7 +40,7 @@ public static partial class FiniteDifference
     /// <param name="jacobian">Receives the m×n Jacobian, row-major; its length must be a positive multiple of n.</param>
     /// <param name="options">The scheme, steps, bounds and non-finite policy.</param>
     /// <param name="errorEstimates">Optional (empty or m×n): the error estimate of each entry (NaN when the scheme has none).</param>
-    /// <param name="steps">Optional (empty or length n): receives the step used for each column.</param>
+    /// <param name="steps">Optional (empty or length n): receives the step used for each column (with Adaptive, that of the column's entry with the largest estimate).</param>
     /// <returns>The evaluation count, the number of one-sided columns and the largest error estimate.</returns>
     /// <exception cref="ArgumentException">An argument or option is invalid; the message names it and its size.</exception>
     /// <exception cref="NotFiniteNumberException">F returned NaN or ±∞ and no fallback succeeded.</exception>
@@ -83,7 +86,7 @@ public static partial class FiniteDifference
     /// <param name="jacobian">Receives the m×n Jacobian, row-major; its length must be a positive multiple of n.</param>
     /// <param name="options">The scheme, steps, bounds and non-finite policy.</param>
     /// <param name="errorEstimates">Optional (empty or m×n): the error estimate of each entry (NaN when the scheme has none).</param>
-    /// <param name="steps">Optional (empty or length n): receives the step used for each column.</param>
+    /// <param name="steps">Optional (empty or length n): receives the step used for each column (with Adaptive, that of the column's entry with the largest estimate).</param>
     /// <returns>The evaluation count, the number of one-sided columns and the largest error estimate.</returns>
     /// <exception cref="ArgumentException">An argument or option is invalid; the message names it and its size.</exception>
     /// <exception cref="NotFiniteNumberException">F returned NaN or ±∞ and no fallback succeeded.</exception>
@@ -119,7 +122,9 @@ public static partial class FiniteDifference
         }
 
         var m = jacobian.Length / n;
-        ValidateSizes(n + (5L * m), ((long)MaxEvaluationsPerCoordinate * n) + 1, nameof(jacobian), "an m×n Jacobian with m = {0:N0}, n = {1:N0}", m, n);
+        var adaptive = options.Scheme == FiniteDifferenceScheme.Adaptive;
+        var perOutput = adaptive ? AdaptiveColumn.ScratchPerOutput : 5;
+        ValidateSizes(n + ((long)perOutput * m), ((long)MaxEvaluationsPer(options.Scheme) * n) + 1, nameof(jacobian), "an m×n Jacobian with m = {0:N0}, n = {1:N0}", m, n);
         if (!errorEstimates.IsEmpty)
         {
             ThrowHelper.ThrowIfLengthMismatch(errorEstimates.Length, jacobian.Length, nameof(errorEstimates), "the m×n Jacobian");
@@ -134,10 +139,6 @@ public static partial class FiniteDifference
 
         ValidatePoint(x, nameof(x));
         ValidateOptions(options, x, allowPerCoordinateSteps: true);
-        if (options.Scheme == FiniteDifferenceScheme.Adaptive)
-        {
-            ThrowHelper.ThrowArgument("options.Scheme is Adaptive; the Jacobian supports the fixed-step schemes (Central, Forward, Backward, FourthOrderCentral, Richardson). Differentiate each output with Gradient for an adaptive step.", nameof(options));
-        }
         if (options.HasFunctionValue)
         {
             ThrowHelper.ThrowArgument($"options.FunctionValue is a scalar f(x); it does not apply to the Jacobian of F: R^{n} → R^{m}.", nameof(options));
@@ -149,14 +150,20 @@ public static partial class FiniteDifference
             return JacobianParallel(function, x, jacobian, options, errorEstimates, steps, degree);
         }
 
-        // Scratch: the moving point (n), F(x) (m) and up to four stencil values (4m).
-        var length = n + (5 * m);
+        // Scratch: the moving point (n), then F(x) (m) and up to four stencil values (4m), or Adaptive's tableaus.
+        var length = n + (perOutput * m);
         Unsafe.SkipInit(out ScratchBuffer<T> stack);
         var scratch = ScratchBuffer.Take(ref stack, length, out var rented);
         try
         {
             var point = scratch[..n];
             x.CopyTo(point);
+            if (adaptive)
+            {
+                var columns = new ColumnWorkspace<T>(scratch[n..], m);
+                return AdaptiveJacobianColumns(ref function, x, point, ref columns, jacobian, errorEstimates, steps, options, 0, n);
+            }
+
             var workspace = new JacobianWorkspace<T>(scratch[n..], m);
             return JacobianColumns(ref function, x, point, ref workspace, jacobian, errorEstimates, steps, options, 0, n);
         }
@@ -189,12 +196,19 @@ public static partial class FiniteDifference
         using var shared = new ParallelOutputs<T>(x, jacobian.Length, !errorEstimates.IsEmpty, !steps.IsEmpty);
         var result = ForEachChunk<T>(n, degree, (start, end) =>
         {
-            var scratch = ArrayPool<T>.Shared.Rent(n + (5 * m));
+            var perOutput = options.Scheme == FiniteDifferenceScheme.Adaptive ? AdaptiveColumn.ScratchPerOutput : 5;
+            var scratch = ArrayPool<T>.Shared.Rent(n + (perOutput * m));
             try
             {
                 var local = function;
                 var point = scratch.AsSpan(0, n);
                 shared.Origin.CopyTo(point);
+                if (perOutput == AdaptiveColumn.ScratchPerOutput)
+                {
+                    var columns = new ColumnWorkspace<T>(scratch.AsSpan(n, perOutput * m), m);
+                    return AdaptiveJacobianColumns(ref local, shared.Origin, point, ref columns, shared.Values, shared.Errors, shared.Steps, options, start, end);
+                }
+
                 var workspace = new JacobianWorkspace<T>(scratch.AsSpan(n, 5 * m), m);
                 return JacobianColumns(ref local, shared.Origin, point, ref workspace, shared.Values, shared.Errors, shared.Steps, options, start, end);
             }
@@ -313,6 +327,91 @@ public static partial class FiniteDifference
                 if (T.IsNaN(maxError) || error > maxError)
                 {
                     maxError = error;
+                }
+            }
+        }
+
+        return new FiniteDifferenceResult<T>(evaluations, oneSided, maxError);
+    }
+
+    /// <summary>
+    /// Columns <paramref name="start"/> to <paramref name="end"/> (exclusive) of the Jacobian with
+    /// <see cref="FiniteDifferenceScheme.Adaptive"/>: per column one Ridders tableau per output on a shared step
+    /// sequence (<see cref="AdaptiveColumn"/>), per entry its own value and error estimate. The step rules are the
+    /// adaptive gradient's: the default first step ¼·max(|xⱼ|, 1) (shrunk by the search when its stencil leaves the
+    /// finite range or F's domain), a caller's step must fit, and a box must leave a usable step.
+    /// </summary>
+    private static FiniteDifferenceResult<T> AdaptiveJacobianColumns<T, TFunction>(
+        ref TFunction function,
+        ReadOnlySpan<T> x,
+        Span<T> point,
+        ref ColumnWorkspace<T> workspace,
+        Span<T> jacobian,
+        Span<T> errorEstimates,
+        Span<T> steps,
+        in FiniteDifferenceOptions<T> options,
+        int start,
+        int end)
+        where T : IFloatingPointIeee754<T>
+        where TFunction : struct, IVectorFunction<T>
+    {
+        var n = x.Length;
+        var m = workspace.Rows;
+        var scheme = options.Scheme;
+        var lower = options.LowerBounds.Span;
+        var upper = options.UpperBounds.Span;
+        var userSteps = options.Steps.Span;
+        var userStep = options.HasStep || !userSteps.IsEmpty;
+        var relative = !userStep || options.StepKind == StepSizeKind.Relative;
+        var factor = options.HasStep ? options.Step : StepSize.FactorOf<T>(scheme);
+        var reach = MaximumReach<T>(scheme);
+        var bounded = !(lower.IsEmpty && upper.IsEmpty);
+
+        var evaluations = 0;
+        var oneSided = 0;
+        var maxError = T.NaN;
+        for (var j = start; j < end; j++)
+        {
+            var xj = x[j];
+            var h = StepSize.For(userSteps.IsEmpty ? factor : userSteps[j], relative, xj);
+            ValidateStep(h, xj, reach, j, userStep);
+            var low = lower.IsEmpty ? T.NegativeInfinity : lower[j];
+            var high = upper.IsEmpty ? T.PositiveInfinity : upper[j];
+            if (bounded)
+            {
+                ValidateRoom(scheme, h, xj, xj - low, high - xj, j, low, high, n);
+            }
+
+            var status = AdaptiveColumn.Differentiate(ref function, point, j, low, high, h, ref workspace, out var outcome);
+            evaluations += outcome.Evaluations;
+            if (status != StencilStatus.Ok)
+            {
+                ThrowStencilFailure(status, outcome, x, j, low, high);
+            }
+
+            if (outcome.OneSided)
+            {
+                oneSided++;
+            }
+
+            if (!steps.IsEmpty)
+            {
+                steps[j] = outcome.Step;
+            }
+
+            var values = workspace.Values;
+            var errors = workspace.Errors;
+            for (var i = 0; i < m; i++)
+            {
+                jacobian[(i * n) + j] = values[i];
+                if (!errorEstimates.IsEmpty)
+                {
+                    errorEstimates[(i * n) + j] = errors[i];
+                }
+
+                if (T.IsNaN(maxError) || errors[i] > maxError)
+                {
+                    maxError = errors[i];
                 }
             }
         }

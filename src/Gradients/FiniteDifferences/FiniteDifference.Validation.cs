@@ -223,6 +223,17 @@ public static partial class FiniteDifference
     private const int MaxEvaluationsPerCoordinate = 16;
 
     /// <summary>
+    /// The most evaluations <see cref="FiniteDifferenceScheme.Adaptive"/> can make per coordinate or column: a
+    /// central tableau of <see cref="AdaptiveStencil.MaxRows"/> rows (2 each), then both one-sided tableaus
+    /// (1 each) and f(x).
+    /// </summary>
+    private const int MaxAdaptiveEvaluationsPerCoordinate = (4 * AdaptiveStencil.MaxRows) + 1;
+
+    /// <summary>The most evaluations per coordinate of <paramref name="scheme"/>.</summary>
+    private static int MaxEvaluationsPer(FiniteDifferenceScheme scheme) =>
+        scheme == FiniteDifferenceScheme.Adaptive ? MaxAdaptiveEvaluationsPerCoordinate : MaxEvaluationsPerCoordinate;
+
+    /// <summary>
     /// Rejects a problem whose scratch space (<paramref name="scratchElements"/> elements of T) does not fit in an
     /// array, or whose worst-case evaluation count (<paramref name="evaluations"/>) does not fit in the result's
     /// count — before any work, with the parameter and the sizes named, never an overflow inside.

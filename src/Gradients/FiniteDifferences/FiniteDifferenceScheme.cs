@@ -37,7 +37,9 @@ public enum FiniteDifferenceScheme
     /// 10–16 evaluations per coordinate, up to 80 when f varies on a scale far from max(|x|, 1) (twice that when no
     /// central step works and both one-sided tableaus are tried); accurate to about
     /// ε^(8/9) relative, with an error estimate of the value returned (large when the tableau did not converge).
-    /// Gradient, derivative and directional derivative; not the Jacobian or the Hessian.
+    /// Gradient, derivative, directional derivative and Jacobian (per column one tableau per output on a shared step
+    /// sequence, an estimate per entry); not the Hessian, whose per-entry tableaus would cost about 16n² evaluations —
+    /// take the Jacobian of an analytic gradient instead.
     /// </summary>
     Adaptive = 5,
 }

@@ -13,12 +13,18 @@ public sealed class GradientCheckResolutionTests
     private const int Functions = 60;
 
     [Fact]
-    public void Double_has_no_false_alarm_and_misses_no_bug() => Run<double>(seed: 1, expectNoMiss: true);
+    public void Double_has_no_false_alarm_and_misses_no_bug() => Run<double>(seed: 1, expectNoMiss: true, maxMedianResolution: 1e-10);
 
     [Fact]
-    public void Float_has_no_false_alarm_and_catches_every_bug_above_the_stated_resolution() => Run<float>(seed: 2, expectNoMiss: false);
+    public void Float_has_no_false_alarm_and_catches_every_bug_above_the_stated_resolution() => Run<float>(seed: 2, expectNoMiss: false, maxMedianResolution: 3e-3);
 
-    private static void Run<T>(int seed, bool expectNoMiss)
+    /// <param name="seed">The seed of the functions, points and bugs (fixed: the study is a measurement, not a property).</param>
+    /// <param name="expectNoMiss">Whether every bug must be caught.</param>
+    /// <param name="maxMedianResolution">
+    /// A guard on the median stated resolution, above today's measurement (double 5.1e-11, float 2.3e-3 since the
+    /// float gentle start; 7.6e-3 before): a change that coarsens the check fails here, not only in the docs.
+    /// </param>
+    private static void Run<T>(int seed, bool expectNoMiss, double maxMedianResolution)
         where T : IFloatingPointIeee754<T>
     {
         var random = new Random(seed);
@@ -84,6 +90,7 @@ public sealed class GradientCheckResolutionTests
         File.WriteAllText(Path.Combine(directory, $"checker-{typeof(T).Name}.txt"), summary + Environment.NewLine);
 
         Assert.True(falseAlarms == 0, summary);
+        Assert.True(resolutions[resolutions.Count / 2] <= maxMedianResolution, summary);
         Assert.True(missedAboveResolution.Count == 0, summary + Environment.NewLine + string.Join(Environment.NewLine, missedAboveResolution));
         if (expectNoMiss)
         {

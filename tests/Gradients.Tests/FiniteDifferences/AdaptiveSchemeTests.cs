@@ -92,7 +92,7 @@ public sealed class AdaptiveSchemeTests
     }
 
     [Fact]
-    public void Directional_derivative_works_and_the_jacobian_rejects_the_scheme()
+    public void Directional_derivative_works_and_the_hessian_rejects_the_scheme_saying_why()
     {
         double[] x = [0.3, -0.7];
         double[] u = [0.6, 0.8];
@@ -101,9 +101,11 @@ public sealed class AdaptiveSchemeTests
         Assert.True(Math.Abs(estimate.Value - exact) <= 1e-12, $"{estimate.Value} vs {exact}");
 
         var e = Assert.Throws<ArgumentException>(() =>
-            FiniteDifference.Jacobian<double>((v, values) => values[0] = v[0], x, new double[2], Adaptive));
+            FiniteDifference.Hessian(v => v[0] * v[1], x, new double[4], Adaptive));
         Assert.Equal("options", e.ParamName);
         Assert.Contains("Adaptive", e.Message, StringComparison.Ordinal);
+        Assert.Contains("16n²", e.Message, StringComparison.Ordinal); // the reason: the cost per entry
+        Assert.Contains("Jacobian of the gradient", e.Message, StringComparison.Ordinal); // and the way to get one
     }
 
     [Theory]

@@ -86,7 +86,7 @@ public sealed class ParallelTests
     public Property Parallel_jacobian_is_bit_identical_to_serial_for_every_scheme() =>
         Prop.ForAll(
             (from x in Generators.Vector(Generators.Unit, 2, 40)
-             from scheme in Gen.Elements(TestFunctions.JacobianSchemes)
+             from scheme in Gen.Elements(Enum.GetValues<FiniteDifferenceScheme>())
              from degree in Gen.Elements(-1, 2, 3, 7)
              from bounded in Gen.Elements(false, true)
              select (x, scheme, degree, bounded)).ToArbitrary(),

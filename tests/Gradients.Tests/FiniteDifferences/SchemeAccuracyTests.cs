@@ -16,7 +16,7 @@ public sealed class SchemeAccuracyTests
     /// The fixed-step schemes, whose error the a-priori model bounds; Adaptive chooses its own step and is held to
     /// its own error estimate instead (AdaptiveEstimateCalibrationTests, Reference/ReferenceAccuracyTests).
     /// </summary>
-    private static readonly Gen<FiniteDifferenceScheme> Schemes = Gen.Elements(TestFunctions.JacobianSchemes);
+    private static readonly Gen<FiniteDifferenceScheme> Schemes = Gen.Elements(TestFunctions.FixedStepSchemes);
 
     /// <summary>exp and sin over 1e-6…10 (where they are well-scaled), x³/3 + x over 1e-6…1e6.</summary>
     internal static Gen<(Component Component, double[] X)> SeparableCases(int maxLength) =>

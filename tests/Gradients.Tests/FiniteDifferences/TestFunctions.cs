@@ -7,10 +7,11 @@ namespace Gradients.Tests.FiniteDifferences;
 internal static class TestFunctions
 {
     /// <summary>
-    /// The fixed-step schemes: every scheme but <see cref="FiniteDifferenceScheme.Adaptive"/>, which the Jacobian
-    /// rejects and whose step is chosen at run time.
+    /// The fixed-step schemes: every scheme but <see cref="FiniteDifferenceScheme.Adaptive"/>, whose step is chosen
+    /// at run time (so an a-priori error model does not bound it, and a Jacobian column shares one step sequence
+    /// among its outputs rather than repeating each output's gradient).
     /// </summary>
-    public static readonly FiniteDifferenceScheme[] JacobianSchemes =
+    public static readonly FiniteDifferenceScheme[] FixedStepSchemes =
         Enum.GetValues<FiniteDifferenceScheme>().Where(s => s != FiniteDifferenceScheme.Adaptive).ToArray();
 
     /// <summary>The chapter's f(x, y) = x² + 5y², ∇f = (2x, 10y).</summary>

@@ -108,6 +108,21 @@ public sealed unsafe class SizeOverflowTests
         Assert.Contains("2147488281", q.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_adaptive_jacobian_whose_evaluation_count_exceeds_int_is_rejected_before_any_work()
+    {
+        // Adaptive makes up to 161 evaluations per column (4·40 rows + F(x)), so n = 13,338,000 columns may need
+        // 2,147,418,001 — still an int — and n = 13,400,000 may need 2,157,400,001, which is not. The fixed schemes
+        // (16 per column) fit at that n. Validation reads lengths only, so x and the Jacobian stay untouched.
+        const int n = 13_400_000;
+        using var x = new NativeBlock<float>(n);
+        using var jacobian = new NativeBlock<float>(n);
+        var adaptive = new FiniteDifferenceOptions<float> { Scheme = FiniteDifferenceScheme.Adaptive };
+        var e = Throws(() => FiniteDifference.Jacobian<float>((v, values) => values[0] = v[0], x.Span[..n], jacobian.Span[..n], adaptive));
+        Assert.Equal("jacobian", e.ParamName);
+        Assert.Contains("2,157,400,001", e.Message, StringComparison.Ordinal);
+    }
+
     private static ArgumentException Throws(Action call) => Assert.Throws<ArgumentException>(call);
 
     /// <summary>Native memory of a given number of elements, reserved and never written.</summary>
