@@ -12,13 +12,13 @@ namespace Gradients;
 /// <remarks>
 /// <para>Both modes run on <see cref="FiniteDifference"/>. An entry passes when |analytic − numeric| ≤
 /// safety · predicted + c·ε·|analytic| (c = <see cref="GradientCheckOptions.EvaluationError"/>, ε the machine epsilon
-/// of T). The fast check's round-off assumes one evaluation of f errs by at most E = c·ε·(max|f| + Σⱼ|xⱼ·∂f/∂xⱼ|),
+/// of T). The fast check's round-off assumes one evaluation of f errs by at most E = c·ε·(max|f| + Σⱼ max(|xⱼ|, 1)·|∂f/∂xⱼ|),
 /// the error of a backward-stable evaluation.</para>
 /// <para><b>Full check</b> (<see cref="Check{T, TFunction}(TFunction, ReadOnlySpan{T}, GradientCheckOptions?)"/>):
 /// <see cref="FiniteDifference.Gradient{T, TFunction}(TFunction, ReadOnlySpan{T}, Span{T}, in FiniteDifferenceOptions{T}, Span{T}, Span{T})"/>
 /// with <see cref="FiniteDifferenceScheme.Adaptive"/> (Ridders' method, Numerical Recipes §5.7): per component a
 /// tableau of central differences at steps from large to small, which finds the step that suits f and estimates the
-/// error of the value it returns. The predicted error is that estimate plus 2ε(|f| + Σⱼ|xⱼ∂f/∂xⱼ|)/h, the rounding
+/// error of the value it returns. The predicted error is that estimate plus 2ε(|f| + Σⱼ max(|xⱼ|, 1)·|∂f/∂xⱼ|)/h, the rounding
 /// common to nearby evaluations that the tableau's spread cannot show, so each component's tolerance follows its own
 /// numeric error. Every entry states its <see cref="GradientCheckEntry{T}.Resolution"/>, the smallest relative error it is sure to catch;
 /// the report states the largest. Typically 10–16 evaluations per component.</para>
@@ -108,12 +108,8 @@ public static partial class GradientCheck
             estimates,
             steps);
 
-        // Σⱼ|xⱼ·∂f/∂xⱼ| from the numeric gradient: a wrong analytic gradient cannot widen its own tolerance.
-        var inputSensitivity = T.Zero;
-        for (var j = 0; j < n; j++)
-        {
-            inputSensitivity += T.Abs(x[j] * numeric[j]);
-        }
+        // Σⱼ max(|xⱼ|, 1)·|∂f/∂xⱼ| from the numeric gradient: a wrong analytic gradient cannot widen its own tolerance.
+        var inputSensitivity = InputSensitivity<T>(x, numeric);
 
         var epsilon = MachineEpsilon<T>();
         var evaluationError = T.CreateTruncating(options.EvaluationError) * epsilon;
@@ -126,7 +122,7 @@ public static partial class GradientCheck
             // The adaptive tableau's estimate of the error of the value it returned (Ridders; the spread of its
             // extrapolations, which shows f's independent rounding, plus the round-off of values exact to ε), plus
             // the rounding the spread cannot show: f's error at nearby points is largely the same error (the terms
-            // not involving xᵢ round alike), of the order of one ulp of f's largest terms, ε·(|f| + Σⱼ|xⱼ∂f/∂xⱼ|)
+            // not involving xᵢ round alike), of the order of one ulp of f's largest terms, ε·(|f| + Σⱼ max(|xⱼ|, 1)·|∂f/∂xⱼ|)
             // (Higham §1.5), which moves a quotient at step h by up to 2·that/(2h)·2. The full evaluation-error
             // model, EvaluationError = 16 ulps of those terms, made the float tolerance 40× looser (resolution 7.6e-2
             // against 1.9e-3 on the test set) while this one-ulp term removes the false alarms of badly scaled
@@ -222,13 +218,9 @@ public static partial class GradientCheck
         var six = T.CreateTruncating(6);
         var degree = T.CreateTruncating(ModelDegree);
 
-        // Σⱼ|xⱼ·∂f/∂xⱼ| from the analytic gradient (no numeric one exists here). A wrong component δ widens the
-        // tolerance by only c·ε·|xⱼ|·|δ|/h ≈ c·ε^(2/3)·|δ|, far below the δ·uⱼ it causes.
-        var inputSensitivity = T.Zero;
-        for (var j = 0; j < n; j++)
-        {
-            inputSensitivity += T.Abs(x[j] * analytic[j]);
-        }
+        // Σⱼ max(|xⱼ|, 1)·|∂f/∂xⱼ| from the analytic gradient (no numeric one exists here). A wrong component δ widens
+        // the tolerance by only c·ε·max(|xⱼ|, 1)·|δ|/h ≈ c·ε^(2/3)·|δ|, far below the δ·uⱼ it causes.
+        var inputSensitivity = InputSensitivity<T>(x, analytic);
 
         var evaluationError = T.CreateTruncating(options.EvaluationError) * epsilon;
         var safety = T.CreateTruncating(options.SafetyFactor);
@@ -283,6 +275,25 @@ public static partial class GradientCheck
 
     private static T MachineEpsilon<T>()
         where T : IFloatingPointIeee754<T> => StepSize.MachineEpsilon<T>();
+
+    /// <summary>
+    /// Σⱼ max(|xⱼ|, 1)·|gⱼ|: how far f's rounding reaches through its inputs. Higham's first-order bound has |xⱼ|, the
+    /// error of rounding xⱼ itself; max(|xⱼ|, 1) is the scale the library assumes f varies on (the step rule's), because
+    /// a function may shift a small input by O(1) before rounding (x − max x in log-sum-exp, 1 + x): log-sum-exp in
+    /// float at (−18.5, 2.3·10⁻⁶) computes log(1 + 9·10⁻⁹) = 0, so its first partial (9·10⁻⁹) is invisible to any
+    /// difference, while |x₂|·|g₂| = 2.3·10⁻⁶ had claimed f exact to 3·10⁻¹³ and failed the correct gradient.
+    /// </summary>
+    private static T InputSensitivity<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradient)
+        where T : IFloatingPointIeee754<T>
+    {
+        var sum = T.Zero;
+        for (var j = 0; j < x.Length; j++)
+        {
+            sum += T.Max(T.Abs(x[j]), T.One) * T.Abs(gradient[j]);
+        }
+
+        return sum;
+    }
 
     private static GradientCheckEntry<T> Entry<T>(int index, T analytic, T numeric, T step, T predicted, T tolerance)
         where T : IFloatingPointIeee754<T>

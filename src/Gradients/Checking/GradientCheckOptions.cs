@@ -17,7 +17,7 @@ public sealed record GradientCheckOptions
 
     /// <summary>
     /// The error of one evaluation of f (and of the analytic gradient), in machine epsilons ε of the type checked,
-    /// relative to |f| + Σⱼ|xⱼ·∂f/∂xⱼ| (the error of a backward-stable evaluation: Higham, Accuracy and Stability of
+    /// relative to |f| + Σⱼ max(|xⱼ|, 1)·|∂f/∂xⱼ| (the error of a backward-stable evaluation: Higham, Accuracy and Stability of
     /// Numerical Algorithms, §1.5). Raise it for functions that sum many terms or lose accuracy to cancellation.
     /// Must be ≥ 1.
     /// </summary>

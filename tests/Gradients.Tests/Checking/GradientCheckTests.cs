@@ -269,6 +269,22 @@ public sealed class GradientCheckTests
         Assert.Equal([1.0, 2.0], x);
     }
 
+    [Theory]
+    [InlineData(new[] { -18.535316234148116, 2.296148648112361E-06 }, 0)]
+    [InlineData(new[] { -19.408858775927783, -30.4088502567628, -0.001315224832192239 }, 0)]
+    [InlineData(new[] { -19.408858775927783, -30.4088502567628, -0.001315224832192239 }, 2)]
+    public void Log_sum_exp_with_partials_below_float_rounding_passes_when_correct_and_names_only_the_wrong_one(double[] point, int wrong)
+    {
+        // Found by the properties above (about 1 run in 30): in float, log-sum-exp computes log(1 + e^(xᵢ − max)) with
+        // e^(xᵢ − max) ≈ 1e-8 below float's rounding of 1, so no difference sees ∂f/∂xᵢ ≈ 1e-8 and the numeric value is
+        // 0. The rounding term must be one ulp of f's O(1) intermediate, not of |f| ≈ |x_max| ≈ 0.
+        var function = new LogSumExp<float>();
+        var x = Generators.ToSingle(point);
+        AssertPasses(GradientCheck.Check<float, LogSumExp<float>>(function, x));
+        AssertNamesWrongComponent<float>(new LogSumExp<float>(), x, wrong);
+        AssertPasses(GradientCheck.Check<double, LogSumExp<double>>(new LogSumExp<double>(), point));
+    }
+
     private static void AssertPasses<T>(GradientCheckReport<T> report)
         where T : IFloatingPointIeee754<T> =>
         Assert.True(report.Passed, report.ToString());
