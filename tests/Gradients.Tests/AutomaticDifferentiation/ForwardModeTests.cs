@@ -43,6 +43,79 @@ public sealed class ForwardModeTests
         Assert.Equal(Enumerable.Range(0, n).Select(i => (float)((i % 7) + 1)).ToArray(), gradientSingle);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(31)]
+    [InlineData(128)]
+    [InlineData(129)]
+    [InlineData(1001)]
+    public void Directional_derivative_is_exact_on_every_seeding_path(int n)
+    {
+        // f = Σ cᵢxᵢ and d with small integers: ∇f·d and ‖d‖² are exact integers in any order of summation, so the
+        // result is √ then ÷ rounded once each — the same bits from the vectorized seed (double, float), its scalar
+        // tail, the stack or the pool, and the rescaled path a huge or tiny direction takes (scaling by 2ᵏ is exact).
+        var x = Enumerable.Range(0, n).Select(i => (i % 5) - 2.5).ToArray();
+        var d = Enumerable.Range(0, n).Select(i => (double)((i % 4) - 1)).ToArray();
+        d[0] = 3;
+        var dot = Enumerable.Range(0, n).Sum(i => ((i % 7) + 1) * d[i]);
+        var expected = dot / Math.Sqrt(d.Sum(v => v * v));
+        var f = new IndexWeightedSum();
+        Assert.Equal(expected, Gradients.ForwardMode.DirectionalDerivative(f, x, d));
+        Assert.Equal(expected, Gradients.ForwardMode.DirectionalDerivative(f, x, Array.ConvertAll(d, v => Math.ScaleB(v, 600))));
+        Assert.Equal(expected, Gradients.ForwardMode.DirectionalDerivative(f, x, Array.ConvertAll(d, v => Math.ScaleB(v, -600))));
+        Assert.Equal(expected, Gradients.ForwardMode.DirectionalDerivative(f, x, Array.ConvertAll(d, v => Math.ScaleB(v, -1070))));
+
+        var xSingle = Array.ConvertAll(x, v => (float)v);
+        var dSingle = Array.ConvertAll(d, v => (float)v);
+        var expectedSingle = (float)dot / MathF.Sqrt((float)d.Sum(v => v * v));
+        Assert.Equal(expectedSingle, Gradients.ForwardMode.DirectionalDerivative(f, xSingle, dSingle));
+        Assert.Equal(expectedSingle, Gradients.ForwardMode.DirectionalDerivative(f, xSingle, Array.ConvertAll(dSingle, v => MathF.ScaleB(v, 100))));
+        Assert.Equal(expectedSingle, Gradients.ForwardMode.DirectionalDerivative(f, xSingle, Array.ConvertAll(dSingle, v => MathF.ScaleB(v, -140))));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(6)]
+    [InlineData(9)]
+    [InlineData(200)]
+    public void Directional_derivative_names_the_first_non_finite_coordinate_wherever_it_is(int n)
+    {
+        // The fused pass folds the checks into ‖d‖²; the element-wise checks must still name x before the direction
+        // and the first bad index, in the vector body and in the tail alike.
+        var f = new IndexWeightedSum();
+        foreach (var bad in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var x = Enumerable.Repeat(1.0, n).ToArray();
+                var d = Enumerable.Repeat(1.0, n).ToArray();
+                x[i] = bad;
+                AssertArgument("x", $"'x[{i}]'", () => Gradients.ForwardMode.DirectionalDerivative(f, x, d));
+                d[n - 1 - i] = bad;
+                AssertArgument("x", $"'x[{i}]'", () => Gradients.ForwardMode.DirectionalDerivative(f, x, d));
+                x[i] = 1;
+                AssertArgument("direction", $"'direction[{n - 1 - i}]'", () => Gradients.ForwardMode.DirectionalDerivative(f, x, d));
+                var xSingle = Enumerable.Repeat(1f, n).ToArray();
+                var dSingle = Enumerable.Repeat(1f, n).ToArray();
+                xSingle[i] = (float)bad;
+                AssertArgument("x", $"'x[{i}]'", () => Gradients.ForwardMode.DirectionalDerivative(f, xSingle, dSingle));
+                xSingle[i] = 1;
+                dSingle[i] = (float)bad;
+                AssertArgument("direction", $"'direction[{i}]'", () => Gradients.ForwardMode.DirectionalDerivative(f, xSingle, dSingle));
+            }
+        }
+
+        AssertArgument("direction", "zero norm", () => Gradients.ForwardMode.DirectionalDerivative(f, new double[n], new double[n]));
+    }
+
     [Fact]
     public void Types_without_vectors_take_one_tangent_per_pass()
     {
