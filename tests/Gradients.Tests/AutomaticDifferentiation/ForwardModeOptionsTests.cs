@@ -34,6 +34,23 @@ public sealed class ForwardModeOptionsTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(7)]
+    [InlineData(9)]
+    [InlineData(17)]
+    [InlineData(33)]
+    public void Every_chunk_size_gives_the_same_Hessian_bit_for_bit(int n)
+    {
+        // Chunk 1 nests Dual<Dual<T>>, larger chunks Dual<DualChunk<T>>; lane by lane the same operations.
+        var random = new Random(1600 + n);
+        var x = Enumerable.Range(0, n).Select(_ => random.NextDouble() + 0.5).ToArray();
+        AssertSameHessianForEveryChunkSize(new Mixed(), x);
+        AssertSameHessianForEveryChunkSize(new LogSumExp<double>(), x);
+        AssertSameHessianForEveryChunkSize(new Mixed(), Array.ConvertAll(x, v => (float)v));
+    }
+
     [Fact]
     public void The_largest_chunk_is_two_256_bit_vectors_and_one_without_vectors()
     {
@@ -57,6 +74,7 @@ public sealed class ForwardModeOptionsTests
         Assert.Contains("between 1 and 8", error.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>("options", () => Gradients.ForwardMode.ValueAndGradient(new Mixed(), x, new double[2], options));
         Assert.Throws<ArgumentOutOfRangeException>("options", () => Gradients.ForwardMode.Jacobian(new MixedMap(), x, new double[6], options));
+        Assert.Throws<ArgumentOutOfRangeException>("options", () => Gradients.ForwardMode.Hessian(new Mixed(), x, new double[4], options));
         var half = Assert.Throws<ArgumentOutOfRangeException>("options", () => Gradients.ForwardMode.Gradient(new Mixed(), [(Half)1, (Half)2], new Half[2], new ForwardModeOptions { ChunkSize = 2 }));
         Assert.Contains("between 1 and 1", half.Message, StringComparison.Ordinal);
     }
@@ -75,6 +93,29 @@ public sealed class ForwardModeOptionsTests
             Assert.Equal(reference, gradient);
             Gradients.ForwardMode.Gradient(function, x, gradient, options);
             Assert.Equal(reference, gradient);
+        }
+    }
+
+    private static void AssertSameHessianForEveryChunkSize<T, TFunction>(TFunction function, T[] x)
+        where T : IFloatingPointIeee754<T>
+        where TFunction : IGenericScalarFunction
+    {
+        var n = x.Length;
+        var reference = new T[n * n];
+        Gradients.ForwardMode.Hessian(function, x, reference);
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                Assert.Equal(reference[(i * n) + j], reference[(j * n) + i]);
+            }
+        }
+
+        for (var chunk = 1; chunk <= Gradients.ForwardMode.LargestChunkSize<T>(); chunk++)
+        {
+            var hessian = new T[n * n];
+            Gradients.ForwardMode.Hessian(function, x, hessian, new ForwardModeOptions { ChunkSize = chunk });
+            Assert.Equal(reference, hessian);
         }
     }
 

@@ -116,6 +116,58 @@ public sealed class ForwardModeTests
         AssertArgument("direction", "zero norm", () => Gradients.ForwardMode.DirectionalDerivative(f, new double[n], new double[n]));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(20)]
+    [InlineData(130)]
+    public void Hessian_and_Hessian_vector_product_of_Rosenbrock_are_its_analytic_ones_exactly_across_chunks(int n)
+    {
+        // With dyadic xᵢ ∈ {−1.5, −0.5, 0.25, 1, 2} and integer vᵢ every entry 1200xᵢ² − 400xᵢ₊₁ + 2 (+200), −400xᵢ and
+        // every sum of (H·v)ᵢ is exact in double and float (all below 2²⁴), and so is each operation forward mode performs on
+        // them: the results must equal the closed forms bit for bit, in every chunk and across chunk boundaries
+        // (float: 16 entries per pass, double: 8; n = 130 also crosses the stack-to-pool switch).
+        double[] values = [-1.5, -0.5, 0.25, 1, 2];
+        var x = Enumerable.Range(0, n).Select(i => values[(i * 3) % 5]).ToArray();
+        var v = Enumerable.Range(0, n).Select(i => (double)((i % 5) - 2)).ToArray();
+        var analytic = new double[n * n];
+        new Rosenbrock<double>().Hessian(x, analytic);
+        var expectedProduct = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                expectedProduct[i] += analytic[(i * n) + j] * v[j];
+            }
+        }
+
+        var hessian = new double[n * n];
+        Gradients.ForwardMode.Hessian(new Rosenbrock<double>(), x, hessian);
+        Assert.Equal(analytic, hessian);
+        var product = new double[n];
+        Gradients.ForwardMode.HessianVectorProduct(new Rosenbrock<double>(), x, v, product);
+        Assert.Equal(expectedProduct, product);
+
+        var xSingle = Array.ConvertAll(x, value => (float)value);
+        var hessianSingle = new float[n * n];
+        Gradients.ForwardMode.Hessian(new Rosenbrock<float>(), xSingle, hessianSingle);
+        Assert.Equal(Array.ConvertAll(analytic, value => (float)value), hessianSingle);
+        var productSingle = new float[n];
+        Gradients.ForwardMode.HessianVectorProduct(new Rosenbrock<float>(), xSingle, Array.ConvertAll(v, value => (float)value), productSingle);
+        Assert.Equal(Array.ConvertAll(expectedProduct, value => (float)value), productSingle);
+
+        Half[] xHalf = [(Half)1.0, (Half)0.5, (Half)(-0.5)];
+        var hessianHalf = new Half[9];
+        Gradients.ForwardMode.Hessian(new Rosenbrock<Half>(), xHalf, hessianHalf);
+        var analyticHalf = new double[9];
+        new Rosenbrock<double>().Hessian([1.0, 0.5, -0.5], analyticHalf);
+        Assert.Equal(Array.ConvertAll(analyticHalf, value => (Half)value), hessianHalf);
+    }
+
     [Fact]
     public void Types_without_vectors_take_one_tangent_per_pass()
     {
