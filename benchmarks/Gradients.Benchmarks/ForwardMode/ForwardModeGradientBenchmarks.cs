@@ -55,7 +55,7 @@ public class ForwardModeDirectionalBenchmarks
     private double[] _x = [];
     private double[] _direction = [];
 
-    [Params(10, 1000)]
+    [Params(10, 100, 1000)]
     public int N { get; set; }
 
     [GlobalSetup]

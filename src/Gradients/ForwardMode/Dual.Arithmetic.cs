@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Gradients;
 
 public readonly partial struct Dual<T>
@@ -6,13 +8,16 @@ public readonly partial struct Dual<T>
     public static Dual<T> operator +(Dual<T> value) => value;
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Dual<T> operator -(Dual<T> value) => new(-value._value, -value._tangent);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Dual<T> operator +(Dual<T> left, Dual<T> right) =>
         new(left._value + right._value, left._tangent + right._tangent);
 
     /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Dual<T> operator -(Dual<T> left, Dual<T> right) =>
         new(left._value - right._value, left._tangent - right._tangent);
 
@@ -20,8 +25,13 @@ public readonly partial struct Dual<T>
     /// <param name="left">a.</param>
     /// <param name="right">b.</param>
     /// <returns>The product.</returns>
+    /// <remarks>
+    /// The tangent is one multiply-add, fused where the hardware has FMA (<c>MultiplyAddEstimate</c>): a dual product
+    /// is then three floating-point operations instead of four, and the tangent rounds once less (never worse).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Dual<T> operator *(Dual<T> left, Dual<T> right) =>
-        new(left._value * right._value, (left._tangent * right._value) + (left._value * right._tangent));
+        new(left._value * right._value, T.MultiplyAddEstimate(left._tangent, right._value, left._value * right._tangent));
 
     /// <summary>a/b with tangent (a′ − (a/b)·b′)/b.</summary>
     /// <param name="left">a.</param>

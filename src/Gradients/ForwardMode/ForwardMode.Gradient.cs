@@ -22,7 +22,27 @@ public static partial class ForwardMode
     {
         ThrowIfNull(function);
         ValidateGradientArguments(x, gradient);
-        _ = GradientCore(ref function, x, gradient);
+        _ = GradientCore(ref function, x, gradient, LargestChunkSize<T>());
+    }
+
+    /// <summary>
+    /// As <see cref="Gradient{T, TFunction}(TFunction, ReadOnlySpan{T}, Span{T})"/>, with the chunk size of
+    /// <paramref name="options"/>.
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <typeparam name="TFunction">The function type (a struct is inlined).</typeparam>
+    /// <param name="function">f; it must not write to its argument.</param>
+    /// <param name="x">The point, of length n ≥ 1, finite.</param>
+    /// <param name="gradient">Receives ∂f/∂xᵢ; length n, not overlapping <paramref name="x"/>.</param>
+    /// <param name="options">The chunk size (<see cref="ForwardModeOptions.ChunkSize"/>).</param>
+    /// <exception cref="ArgumentException">An argument or option is invalid; the message names it.</exception>
+    public static void Gradient<T, TFunction>(TFunction function, ReadOnlySpan<T> x, Span<T> gradient, in ForwardModeOptions options)
+        where T : IFloatingPointIeee754<T>
+        where TFunction : IGenericScalarFunction
+    {
+        ThrowIfNull(function);
+        ValidateGradientArguments(x, gradient);
+        _ = GradientCore(ref function, x, gradient, ResolveChunkSize<T>(options));
     }
 
     /// <summary>
@@ -42,23 +62,55 @@ public static partial class ForwardMode
     {
         ThrowIfNull(function);
         ValidateGradientArguments(x, gradient);
-        return GradientCore(ref function, x, gradient);
+        return GradientCore(ref function, x, gradient, LargestChunkSize<T>());
     }
 
-    private static T GradientCore<T, TFunction>(ref TFunction function, ReadOnlySpan<T> x, Span<T> gradient)
+    /// <summary>
+    /// As <see cref="ValueAndGradient{T, TFunction}(TFunction, ReadOnlySpan{T}, Span{T})"/>, with the chunk size of
+    /// <paramref name="options"/>.
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <typeparam name="TFunction">The function type (a struct is inlined).</typeparam>
+    /// <param name="function">f; it must not write to its argument.</param>
+    /// <param name="x">The point, of length n ≥ 1, finite.</param>
+    /// <param name="gradient">Receives ∂f/∂xᵢ; length n, not overlapping <paramref name="x"/>.</param>
+    /// <param name="options">The chunk size (<see cref="ForwardModeOptions.ChunkSize"/>).</param>
+    /// <returns>f(x).</returns>
+    /// <exception cref="ArgumentException">An argument or option is invalid; the message names it.</exception>
+    public static T ValueAndGradient<T, TFunction>(TFunction function, ReadOnlySpan<T> x, Span<T> gradient, in ForwardModeOptions options)
+        where T : IFloatingPointIeee754<T>
+        where TFunction : IGenericScalarFunction
+    {
+        ThrowIfNull(function);
+        ValidateGradientArguments(x, gradient);
+        return GradientCore(ref function, x, gradient, ResolveChunkSize<T>(options));
+    }
+
+    /// <summary>
+    /// The most tangents one evaluation carries for <typeparamref name="T"/>, the default chunk size: 2·Vector256&lt;T&gt;.Count
+    /// (8 for double, 16 for float), or 1 for types without vector support (Half, a dual).
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <returns>The largest chunk size <see cref="ForwardModeOptions.ChunkSize"/> accepts.</returns>
+    public static int LargestChunkSize<T>()
+        where T : IFloatingPointIeee754<T> => Vector256<T>.IsSupported ? DualChunk<T>.Size : 1;
+
+    private static T GradientCore<T, TFunction>(ref TFunction function, ReadOnlySpan<T> x, Span<T> gradient, int chunkSize)
         where T : IFloatingPointIeee754<T>
         where TFunction : IGenericScalarFunction =>
-        Vector256<T>.IsSupported ? ChunkedGradient(ref function, x, gradient) : ScalarGradient(ref function, x, gradient);
+        chunkSize > 1 ? ChunkedGradient(ref function, x, gradient, chunkSize) : ScalarGradient(ref function, x, gradient);
 
-    /// <summary>⌈n/N⌉ passes, each seeding N consecutive coordinates with the unit tangents of one chunk.</summary>
+    /// <summary>
+    /// ⌈n/k⌉ passes, each seeding k consecutive coordinates with the unit tangents of one chunk (k = <paramref name="size"/>,
+    /// at most <see cref="DualChunk{T}.Size"/>; the chunk's other lanes stay zero).
+    /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining)] // keeps the stack scratch un-zeroed (SkipLocalsInit) and out of the caller's frame
-    private static T ChunkedGradient<T, TFunction>(ref TFunction function, ReadOnlySpan<T> x, Span<T> gradient)
+    private static T ChunkedGradient<T, TFunction>(ref TFunction function, ReadOnlySpan<T> x, Span<T> gradient, int size)
         where T : IFloatingPointIeee754<T>
         where TFunction : IGenericScalarFunction
     {
         var n = x.Length;
-        var size = DualChunk<T>.Size;
         var width = Vector256<T>.Count;
         Unsafe.SkipInit(out ScratchBuffer<DualChunk<T>> stack);
         var point = ScratchBuffer.Take(ref stack, n, out var rented);
@@ -80,7 +132,7 @@ public static partial class ForwardMode
 
                 var result = function.Evaluate<DualChunk<T>>(point);
                 value = result.Value;
-                if (count == size)
+                if (count == DualChunk<T>.Size)
                 {
                     result.Lower.CopyTo(gradient.Slice(start, width));
                     result.Upper.CopyTo(gradient.Slice(start + width, width));

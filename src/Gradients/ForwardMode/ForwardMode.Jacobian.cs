@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Gradients;
 
@@ -24,9 +23,36 @@ public static partial class ForwardMode
     {
         ThrowIfNull(function);
         var m = ValidateJacobianArguments(x, jacobian);
-        if (Vector256<T>.IsSupported)
+        JacobianCore(ref function, x, jacobian, m, LargestChunkSize<T>());
+    }
+
+    /// <summary>
+    /// As <see cref="Jacobian{T, TFunction}(TFunction, ReadOnlySpan{T}, Span{T})"/>, with the chunk size of
+    /// <paramref name="options"/>.
+    /// </summary>
+    /// <typeparam name="T">The floating-point type.</typeparam>
+    /// <typeparam name="TFunction">The function type (a struct is inlined).</typeparam>
+    /// <param name="function">F; it must not write to its argument and must write all m values.</param>
+    /// <param name="x">The point, of length n ≥ 1, finite.</param>
+    /// <param name="jacobian">Receives the m×n Jacobian, row-major; its length must be a positive multiple of n.</param>
+    /// <param name="options">The chunk size (<see cref="ForwardModeOptions.ChunkSize"/>).</param>
+    /// <exception cref="ArgumentException">An argument or option is invalid; the message names it.</exception>
+    public static void Jacobian<T, TFunction>(TFunction function, ReadOnlySpan<T> x, Span<T> jacobian, in ForwardModeOptions options)
+        where T : IFloatingPointIeee754<T>
+        where TFunction : IGenericVectorFunction
+    {
+        ThrowIfNull(function);
+        var m = ValidateJacobianArguments(x, jacobian);
+        JacobianCore(ref function, x, jacobian, m, ResolveChunkSize<T>(options));
+    }
+
+    private static void JacobianCore<T, TFunction>(ref TFunction function, ReadOnlySpan<T> x, Span<T> jacobian, int m, int chunkSize)
+        where T : IFloatingPointIeee754<T>
+        where TFunction : IGenericVectorFunction
+    {
+        if (chunkSize > 1)
         {
-            ChunkedJacobian(ref function, x, jacobian, m);
+            ChunkedJacobian(ref function, x, jacobian, m, chunkSize);
         }
         else
         {
@@ -36,12 +62,11 @@ public static partial class ForwardMode
 
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ChunkedJacobian<T, TFunction>(ref TFunction function, ReadOnlySpan<T> x, Span<T> jacobian, int m)
+    private static void ChunkedJacobian<T, TFunction>(ref TFunction function, ReadOnlySpan<T> x, Span<T> jacobian, int m, int size)
         where T : IFloatingPointIeee754<T>
         where TFunction : IGenericVectorFunction
     {
         var n = x.Length;
-        var size = DualChunk<T>.Size;
         Unsafe.SkipInit(out ScratchBuffer<DualChunk<T>> stack);
         var point = ScratchBuffer.Take(ref stack, n, out var rented);
         var valuesArray = ArrayPool<DualChunk<T>>.Shared.Rent(m);

@@ -88,6 +88,28 @@ public static partial class ForwardMode
         ValidatePoint(v, nameof(v));
     }
 
+    /// <summary>The chunk size <paramref name="options"/> asks for, resolved (0 → the largest) and checked.</summary>
+    private static int ResolveChunkSize<T>(in ForwardModeOptions options)
+        where T : IFloatingPointIeee754<T>
+    {
+        var largest = LargestChunkSize<T>();
+        var chunkSize = options.ChunkSize;
+        if (chunkSize == 0)
+        {
+            return largest;
+        }
+
+        if (chunkSize < 0 || chunkSize > largest)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(
+                "options",
+                chunkSize,
+                $"options.ChunkSize is {chunkSize}; it must be 0 (automatic) or between 1 and {largest}, the most tangents {typeof(T).Name} carries per evaluation.");
+        }
+
+        return chunkSize;
+    }
+
     /// <summary>Rejects NaN or infinite coordinates, naming the first.</summary>
     private static void ValidatePoint<T>(ReadOnlySpan<T> x, string paramName)
         where T : IFloatingPointIeee754<T>

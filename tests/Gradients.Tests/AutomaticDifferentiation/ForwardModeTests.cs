@@ -43,6 +43,131 @@ public sealed class ForwardModeTests
         Assert.Equal(Enumerable.Range(0, n).Select(i => (float)((i % 7) + 1)).ToArray(), gradientSingle);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(31)]
+    [InlineData(128)]
+    [InlineData(129)]
+    [InlineData(1001)]
+    public void Directional_derivative_is_exact_on_every_seeding_path(int n)
+    {
+        // f = Σ cᵢxᵢ and d with small integers: ∇f·d and ‖d‖² are exact integers in any order of summation, so the
+        // result is √ then ÷ rounded once each — the same bits from the vectorized seed (double, float), its scalar
+        // tail, the stack or the pool, and the rescaled path a huge or tiny direction takes (scaling by 2ᵏ is exact).
+        var x = Enumerable.Range(0, n).Select(i => (i % 5) - 2.5).ToArray();
+        var d = Enumerable.Range(0, n).Select(i => (double)((i % 4) - 1)).ToArray();
+        d[0] = 3;
+        var dot = Enumerable.Range(0, n).Sum(i => ((i % 7) + 1) * d[i]);
+        var expected = dot / Math.Sqrt(d.Sum(v => v * v));
+        var f = new IndexWeightedSum();
+        Assert.Equal(expected, Gradients.ForwardMode.DirectionalDerivative(f, x, d));
+        Assert.Equal(expected, Gradients.ForwardMode.DirectionalDerivative(f, x, Array.ConvertAll(d, v => Math.ScaleB(v, 600))));
+        Assert.Equal(expected, Gradients.ForwardMode.DirectionalDerivative(f, x, Array.ConvertAll(d, v => Math.ScaleB(v, -600))));
+        Assert.Equal(expected, Gradients.ForwardMode.DirectionalDerivative(f, x, Array.ConvertAll(d, v => Math.ScaleB(v, -1070))));
+
+        var xSingle = Array.ConvertAll(x, v => (float)v);
+        var dSingle = Array.ConvertAll(d, v => (float)v);
+        var expectedSingle = (float)dot / MathF.Sqrt((float)d.Sum(v => v * v));
+        Assert.Equal(expectedSingle, Gradients.ForwardMode.DirectionalDerivative(f, xSingle, dSingle));
+        Assert.Equal(expectedSingle, Gradients.ForwardMode.DirectionalDerivative(f, xSingle, Array.ConvertAll(dSingle, v => MathF.ScaleB(v, 100))));
+        Assert.Equal(expectedSingle, Gradients.ForwardMode.DirectionalDerivative(f, xSingle, Array.ConvertAll(dSingle, v => MathF.ScaleB(v, -140))));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(6)]
+    [InlineData(9)]
+    [InlineData(200)]
+    public void Directional_derivative_names_the_first_non_finite_coordinate_wherever_it_is(int n)
+    {
+        // The fused pass folds the checks into ‖d‖²; the element-wise checks must still name x before the direction
+        // and the first bad index, in the vector body and in the tail alike.
+        var f = new IndexWeightedSum();
+        foreach (var bad in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var x = Enumerable.Repeat(1.0, n).ToArray();
+                var d = Enumerable.Repeat(1.0, n).ToArray();
+                x[i] = bad;
+                AssertArgument("x", $"'x[{i}]'", () => Gradients.ForwardMode.DirectionalDerivative(f, x, d));
+                d[n - 1 - i] = bad;
+                AssertArgument("x", $"'x[{i}]'", () => Gradients.ForwardMode.DirectionalDerivative(f, x, d));
+                x[i] = 1;
+                AssertArgument("direction", $"'direction[{n - 1 - i}]'", () => Gradients.ForwardMode.DirectionalDerivative(f, x, d));
+                var xSingle = Enumerable.Repeat(1f, n).ToArray();
+                var dSingle = Enumerable.Repeat(1f, n).ToArray();
+                xSingle[i] = (float)bad;
+                AssertArgument("x", $"'x[{i}]'", () => Gradients.ForwardMode.DirectionalDerivative(f, xSingle, dSingle));
+                xSingle[i] = 1;
+                dSingle[i] = (float)bad;
+                AssertArgument("direction", $"'direction[{i}]'", () => Gradients.ForwardMode.DirectionalDerivative(f, xSingle, dSingle));
+            }
+        }
+
+        AssertArgument("direction", "zero norm", () => Gradients.ForwardMode.DirectionalDerivative(f, new double[n], new double[n]));
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(20)]
+    [InlineData(130)]
+    public void Hessian_and_Hessian_vector_product_of_Rosenbrock_are_its_analytic_ones_exactly_across_chunks(int n)
+    {
+        // With dyadic xᵢ ∈ {−1.5, −0.5, 0.25, 1, 2} and integer vᵢ every entry 1200xᵢ² − 400xᵢ₊₁ + 2 (+200), −400xᵢ and
+        // every sum of (H·v)ᵢ is exact in double and float (all below 2²⁴), and so is each operation forward mode performs on
+        // them: the results must equal the closed forms bit for bit, in every chunk and across chunk boundaries
+        // (float: 16 entries per pass, double: 8; n = 130 also crosses the stack-to-pool switch).
+        double[] values = [-1.5, -0.5, 0.25, 1, 2];
+        var x = Enumerable.Range(0, n).Select(i => values[(i * 3) % 5]).ToArray();
+        var v = Enumerable.Range(0, n).Select(i => (double)((i % 5) - 2)).ToArray();
+        var analytic = new double[n * n];
+        new Rosenbrock<double>().Hessian(x, analytic);
+        var expectedProduct = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                expectedProduct[i] += analytic[(i * n) + j] * v[j];
+            }
+        }
+
+        var hessian = new double[n * n];
+        Gradients.ForwardMode.Hessian(new Rosenbrock<double>(), x, hessian);
+        Assert.Equal(analytic, hessian);
+        var product = new double[n];
+        Gradients.ForwardMode.HessianVectorProduct(new Rosenbrock<double>(), x, v, product);
+        Assert.Equal(expectedProduct, product);
+
+        var xSingle = Array.ConvertAll(x, value => (float)value);
+        var hessianSingle = new float[n * n];
+        Gradients.ForwardMode.Hessian(new Rosenbrock<float>(), xSingle, hessianSingle);
+        Assert.Equal(Array.ConvertAll(analytic, value => (float)value), hessianSingle);
+        var productSingle = new float[n];
+        Gradients.ForwardMode.HessianVectorProduct(new Rosenbrock<float>(), xSingle, Array.ConvertAll(v, value => (float)value), productSingle);
+        Assert.Equal(Array.ConvertAll(expectedProduct, value => (float)value), productSingle);
+
+        Half[] xHalf = [(Half)1.0, (Half)0.5, (Half)(-0.5)];
+        var hessianHalf = new Half[9];
+        Gradients.ForwardMode.Hessian(new Rosenbrock<Half>(), xHalf, hessianHalf);
+        var analyticHalf = new double[9];
+        new Rosenbrock<double>().Hessian([1.0, 0.5, -0.5], analyticHalf);
+        Assert.Equal(Array.ConvertAll(analyticHalf, value => (Half)value), hessianHalf);
+    }
+
     [Fact]
     public void Types_without_vectors_take_one_tangent_per_pass()
     {

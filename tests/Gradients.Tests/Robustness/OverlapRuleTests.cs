@@ -172,6 +172,14 @@ public sealed class OverlapRuleTests
             a => ForwardMode.Gradient(default(GenericScalar), a.In("x", N), a.Out("gradient", N)),
         ["ForwardMode.ValueAndGradient(TFunction function, ReadOnlySpan<T> x, Span<T> gradient)"] =
             a => ForwardMode.ValueAndGradient(default(GenericScalar), a.In("x", N), a.Out("gradient", N)),
+        ["ForwardMode.Gradient(TFunction function, ReadOnlySpan<T> x, Span<T> gradient, ForwardModeOptions& options)"] =
+            a => ForwardMode.Gradient(default(GenericScalar), a.In("x", N), a.Out("gradient", N), new ForwardModeOptions { ChunkSize = 1 }),
+        ["ForwardMode.ValueAndGradient(TFunction function, ReadOnlySpan<T> x, Span<T> gradient, ForwardModeOptions& options)"] =
+            a => ForwardMode.ValueAndGradient(default(GenericScalar), a.In("x", N), a.Out("gradient", N), new ForwardModeOptions { ChunkSize = 1 }),
+        ["ForwardMode.Jacobian(TFunction function, ReadOnlySpan<T> x, Span<T> jacobian, ForwardModeOptions& options)"] =
+            a => ForwardMode.Jacobian(default(GenericVector), a.In("x", N), a.Out("jacobian", N * N), new ForwardModeOptions { ChunkSize = 1 }),
+        ["ForwardMode.Hessian(TFunction function, ReadOnlySpan<T> x, Span<T> hessian, ForwardModeOptions& options)"] =
+            a => ForwardMode.Hessian(default(GenericScalar), a.In("x", N), a.Out("hessian", N * N), new ForwardModeOptions { ChunkSize = 1 }),
         ["ForwardMode.Hessian(TFunction function, ReadOnlySpan<T> x, Span<T> hessian)"] =
             a => ForwardMode.Hessian(default(GenericScalar), a.In("x", N), a.Out("hessian", N * N)),
         ["ForwardMode.HessianVectorProduct(TFunction function, ReadOnlySpan<T> x, ReadOnlySpan<T> v, Span<T> product)"] =
