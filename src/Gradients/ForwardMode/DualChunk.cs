@@ -18,7 +18,7 @@ namespace Gradients;
 /// <see cref="Vector256{T}.IsSupported"/> (float and double).
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
-internal readonly struct DualChunk<T> : IFloatingPointIeee754<DualChunk<T>>
+internal readonly struct DualChunk<T> : IFloatingPointIeee754<DualChunk<T>>, IStructuralZero
     where T : IFloatingPointIeee754<T>
 {
     private readonly Vector256<T> _lower;
@@ -334,6 +334,10 @@ internal readonly struct DualChunk<T> : IFloatingPointIeee754<DualChunk<T>>
     public static bool IsSubnormal(DualChunk<T> value) => T.IsSubnormal(value._value);
 
     public static bool IsZero(DualChunk<T> value) => T.IsZero(value._value);
+
+    /// <inheritdoc/>
+    /// <remarks>As the outer tangent of the Hessian's <c>Dual&lt;DualChunk&lt;T&gt;&gt;</c>: a chunk whose value is 0 may carry second-order parts.</remarks>
+    bool IStructuralZero.IsExactlyZero => T.IsZero(_value) && HasZeroTangents;
 
     public static DualChunk<T> Exp(DualChunk<T> x) => x.Lift(Dual<T>.Exp(x.UnitSeed));
 
