@@ -27,8 +27,8 @@ namespace Gradients;
 /// A label outside 0…K−1 is reported after the pass that met it, as an <see cref="ArgumentException"/> naming
 /// its index and value. Sample weights sᵢ ≥ 0 make the loss and gradient weighted means (divided by Σ sᵢ).
 /// </para>
-/// <para>Thread-safe: no shared state; inputs are never written. One thread allocates nothing once warm; more
-/// threads allocate a few hundred bytes of bookkeeping per call and copy the inputs once.</para>
+/// <para>Thread-safe: no shared state; inputs are never written. A warm call allocates nothing, on one thread or
+/// more (the threaded driver reuses one work item per calling thread and pooled buffers, as the mean squared error's).</para>
 /// </remarks>
 public static class SoftmaxCrossEntropy
 {

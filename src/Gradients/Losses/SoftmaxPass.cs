@@ -43,50 +43,221 @@ internal static class SoftmaxPass
         var rows = labels.Length;
         var kp = PaddedClasses(classes);
         var chunkRows = FusedPass.ChunkRows(rows, dimension);
-        var chunkCount = (rows + chunkRows - 1) / chunkRows;
+        var chunkCount = FusedPass.ChunkCount(rows, chunkRows);
         gradientSums.Clear();
         interceptSums.Clear();
-        var slot = (dimension * kp) + kp;
-        var partials = ArrayPool<double>.Shared.Rent(Math.Min(chunkCount, threads > 1 ? chunkCount : 1) * slot);
-        var total = default(Sums);
-        try
+        if (threads > 1 && chunkCount > 1)
         {
-            if (threads > 1 && chunkCount > 1)
-            {
-                var results = new Sums[chunkCount];
-                var state = (Features: features.ToArray(), Labels: labels.ToArray(), W: paddedWeights.ToArray(), B: paddedIntercepts.ToArray(), S: sampleWeights.ToArray());
-                Parallel.For(0, chunkCount, new ParallelOptions { MaxDegreeOfParallelism = threads }, chunk =>
-                {
-                    var first = chunk * chunkRows;
-                    var count = Math.Min(chunkRows, rows - first);
-                    results[chunk] = Chunk<T, TLanes>(
-                        state.Features.AsSpan(first * dimension, count * dimension), state.Labels.AsSpan(first, count), state.W, state.B, dimension, classes,
-                        state.S.Length == 0 ? [] : state.S.AsSpan(first, count), partials.AsSpan(chunk * slot, dimension * kp), partials.AsSpan((chunk * slot) + (dimension * kp), kp));
-                });
+            return RunThreaded<T, TLanes>(features, labels, paddedWeights, paddedIntercepts, dimension, classes, sampleWeights, gradientSums, interceptSums, chunkRows, chunkCount, Math.Min(threads, chunkCount));
+        }
 
-                for (var chunk = 0; chunk < chunkCount; chunk++)
+        var slot = (dimension * kp) + kp;
+        var partials = ArrayPool<double>.Shared.Rent(slot);
+        var total = default(Sums);
+        for (var chunk = 0; chunk < chunkCount; chunk++)
+        {
+            var first = chunk * chunkRows;
+            var count = Math.Min(chunkRows, rows - first);
+            var sums = Chunk<T, TLanes>(
+                features.Slice(first * dimension, count * dimension), labels.Slice(first, count), paddedWeights, paddedIntercepts, dimension, classes,
+                sampleWeights.IsEmpty ? [] : sampleWeights.Slice(first, count), partials.AsSpan(0, dimension * kp), partials.AsSpan(dimension * kp, kp));
+            Fold(ref total, sums, gradientSums, interceptSums, partials.AsSpan(0, slot), dimension * kp);
+        }
+
+        ScratchBuffer.ReturnCleared(partials, slot);
+        return total;
+    }
+
+    private static ref byte Bytes<T>(ReadOnlySpan<T> span) => ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(span));
+
+    /// <summary>Per-chunk slot past the D×Kp gradient sums and the Kp intercept sums: Σℓ and the invalid-label flag.</summary>
+    private const int SlotExtras = 2;
+
+    /// <summary>
+    /// The threaded driver, as <see cref="FusedPass"/>'s: the calling thread and up to <paramref name="threads"/> − 1
+    /// thread-pool workers claim chunks from a shared counter; each chunk's sums go to its own slot of a pooled buffer,
+    /// folded in chunk order afterwards. The calling thread's work item is reused from call to call, so a warm call
+    /// allocates nothing.
+    /// </summary>
+    private static unsafe Sums RunThreaded<T, TLanes>(
+        ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<double> paddedWeights, ReadOnlySpan<double> paddedIntercepts,
+        int dimension, int classes, ReadOnlySpan<T> sampleWeights, Span<double> gradientSums, Span<double> interceptSums,
+        int chunkRows, int chunkCount, int threads)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        var kp = PaddedClasses(classes);
+        var sumsLength = (dimension * kp) + kp;
+        var slot = sumsLength + SlotExtras;
+        var used = chunkCount * slot;
+        var partials = ArrayPool<double>.Shared.Rent(used);
+        fixed (double* partialsPointer = partials, w = paddedWeights, b = paddedIntercepts)
+        {
+            fixed (byte* x = &Bytes(features), s = &Bytes(sampleWeights))
+            {
+                fixed (int* y = labels)
                 {
-                    Fold(ref total, results[chunk], gradientSums, interceptSums, partials.AsSpan(chunk * slot, slot), dimension * kp);
+                    var work = ChunkWork<T, TLanes>.Rent(x, y, w, b, s, labels.Length, dimension, classes, sampleWeights.IsEmpty ? 0 : sampleWeights.Length, partialsPointer, chunkRows, chunkCount);
+                    work.QueueWorkers(threads - 1);
+                    work.ComputeChunks();
+                    work.WaitForAllChunks();
+                }
+            }
+        }
+
+        var total = default(Sums);
+        for (var chunk = 0; chunk < chunkCount; chunk++)
+        {
+            var at = chunk * slot;
+            var sums = new Sums { Loss = partials[at + sumsLength], HasInvalidLabel = partials[at + sumsLength + 1] != 0.0 };
+            Fold(ref total, sums, gradientSums, interceptSums, partials.AsSpan(at, sumsLength), dimension * kp);
+        }
+
+        ScratchBuffer.ReturnCleared(partials, used);
+        return total;
+    }
+
+    /// <summary>
+    /// One threaded pass: the pinned inputs, the chunk claim word and the completion count — the protocol of
+    /// <see cref="FusedPass"/>'s work item (see its remarks): the claim word packs the pass's chunk count with the next
+    /// chunk index, published last by one interlocked exchange, so a worker that starts late reads no input unless it
+    /// holds a chunk of the pass that is running.
+    /// </summary>
+    private sealed unsafe class ChunkWork<T, TLanes> : IThreadPoolWorkItem
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        [ThreadStatic]
+        private static ChunkWork<T, TLanes>? _ofThisThread;
+
+        private void* _features;
+        private int* _labels;
+        private double* _weights;
+        private double* _intercepts;
+        private void* _sampleWeights;
+        private int _rows;
+        private int _dimension;
+        private int _classes;
+        private int _sampleWeightCount;
+        private double* _partials;
+        private int _chunkRows;
+        private int _chunkCount;
+        private long _claim;
+        private int _doneChunks;
+        private int _queuedWorkers;
+
+        private ChunkWork()
+        {
+        }
+
+        /// <summary>The calling thread's instance (created on its first threaded pass), set up for one pass.</summary>
+        public static ChunkWork<T, TLanes> Rent(
+            void* features, int* labels, double* weights, double* intercepts, void* sampleWeights, int rows, int dimension, int classes,
+            int sampleWeightCount, double* partials, int chunkRows, int chunkCount)
+        {
+            var work = _ofThisThread ??= new ChunkWork<T, TLanes>();
+            work._features = features;
+            work._labels = labels;
+            work._weights = weights;
+            work._intercepts = intercepts;
+            work._sampleWeights = sampleWeights;
+            work._rows = rows;
+            work._dimension = dimension;
+            work._classes = classes;
+            work._sampleWeightCount = sampleWeightCount;
+            work._partials = partials;
+            work._chunkRows = chunkRows;
+            work._chunkCount = chunkCount;
+            work._doneChunks = 0;
+
+            // Opens the pass. The exchange is a full fence: whoever claims a chunk of it sees every field above.
+            Interlocked.Exchange(ref work._claim, (long)chunkCount << 32);
+            return work;
+        }
+
+        /// <summary>Makes sure <paramref name="workers"/> workers are queued for the pass just opened (queued ones that have not started count).</summary>
+        public void QueueWorkers(int workers)
+        {
+            for (var queued = Volatile.Read(ref _queuedWorkers); queued < workers; queued++)
+            {
+                Interlocked.Increment(ref _queuedWorkers);
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
+        }
+
+        /// <summary>The thread-pool entry: no longer queued; computes chunks of the pass that is open, if any.</summary>
+        public void Execute()
+        {
+            Interlocked.Decrement(ref _queuedWorkers);
+            ComputeChunks();
+        }
+
+        /// <summary>Claims and computes chunks until none is left.</summary>
+        public void ComputeChunks()
+        {
+            while (true)
+            {
+                var claim = Interlocked.Increment(ref _claim) - 1;
+                var chunk = (int)(claim & uint.MaxValue);
+                var chunkCount = (int)(claim >> 32);
+                if (chunk >= chunkCount)
+                {
+                    return;
                 }
 
-                return total;
-            }
-
-            for (var chunk = 0; chunk < chunkCount; chunk++)
-            {
-                var first = chunk * chunkRows;
-                var count = Math.Min(chunkRows, rows - first);
+                // A valid claim: the fields are this pass's and stay so until the chunk is counted done.
+                var kp = PaddedClasses(_classes);
+                var gradientLength = _dimension * kp;
+                var slot = gradientLength + kp + SlotExtras;
+                var first = chunk * _chunkRows;
+                var count = Math.Min(_chunkRows, _rows - first);
+                var at = _partials + ((nint)chunk * slot);
                 var sums = Chunk<T, TLanes>(
-                    features.Slice(first * dimension, count * dimension), labels.Slice(first, count), paddedWeights, paddedIntercepts, dimension, classes,
-                    sampleWeights.IsEmpty ? [] : sampleWeights.Slice(first, count), partials.AsSpan(0, dimension * kp), partials.AsSpan(dimension * kp, kp));
-                Fold(ref total, sums, gradientSums, interceptSums, partials.AsSpan(0, slot), dimension * kp);
+                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref Unsafe.AsRef<T>(_features), (nint)first * _dimension), count * _dimension),
+                    new ReadOnlySpan<int>(_labels + first, count),
+                    new ReadOnlySpan<double>(_weights, gradientLength),
+                    new ReadOnlySpan<double>(_intercepts, kp),
+                    _dimension,
+                    _classes,
+                    _sampleWeightCount == 0 ? [] : MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref Unsafe.AsRef<T>(_sampleWeights), first), count),
+                    new Span<double>(at, gradientLength),
+                    new Span<double>(at + gradientLength, kp));
+                at[gradientLength + kp] = sums.Loss;
+                at[gradientLength + kp + 1] = sums.HasInvalidLabel ? 1.0 : 0.0;
+
+                if (Interlocked.Increment(ref _doneChunks) == chunkCount)
+                {
+                    lock (this)
+                    {
+                        Monitor.PulseAll(this);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Blocks until every chunk is computed (the last one may still run on a worker).</summary>
+        public void WaitForAllChunks()
+        {
+            if (Volatile.Read(ref _doneChunks) == _chunkCount)
+            {
+                return;
             }
 
-            return total;
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(partials);
+            var spinner = default(SpinWait);
+            while (!spinner.NextSpinWillYield)
+            {
+                spinner.SpinOnce();
+                if (Volatile.Read(ref _doneChunks) == _chunkCount)
+                {
+                    return;
+                }
+            }
+
+            lock (this)
+            {
+                while (Volatile.Read(ref _doneChunks) != _chunkCount)
+                {
+                    Monitor.Wait(this);
+                }
+            }
         }
     }
 
