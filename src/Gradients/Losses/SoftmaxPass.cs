@@ -707,8 +707,8 @@ internal static class SoftmaxPass
             // that underflows costs a microcode assist of about a hundred cycles on x64 (it did, on every row).
             var shifted = Vector256.LoadUnsafe(ref eta, 4 * v) - shift;
             var p = v == vectors - 1
-                ? Vector256.AndNot(VectorMath.Exp(Vector256.ConditionalSelect(padMask, Vector256<double>.Zero, shifted)), padMask)
-                : VectorMath.Exp(shifted);
+                ? Vector256.AndNot(VectorMath.ExpOfNonPositive(Vector256.ConditionalSelect(padMask, Vector256<double>.Zero, shifted)), padMask)
+                : VectorMath.ExpOfNonPositive(shifted);
             total += p;
             p.StoreUnsafe(ref eta, 4 * v);
         }

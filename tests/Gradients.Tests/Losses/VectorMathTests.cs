@@ -74,6 +74,26 @@ public sealed class VectorMathTests
         Assert.True(double.IsNaN(VectorMath.Log1pOfUnit(double.NaN)));
     }
 
+    [Fact]
+    public void Exp_of_non_positive_is_bit_identical_to_exp()
+    {
+        var random = new Random(3);
+        for (var i = 0; i < 200_000; i++)
+        {
+            var x = -random.NextDouble() * 760.0;
+            Assert.Equal(BitConverter.DoubleToInt64Bits(VectorMath.Exp(x)), BitConverter.DoubleToInt64Bits(VectorMath.ExpOfNonPositive(x)));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(VectorMath.Exp(x)), BitConverter.DoubleToInt64Bits(VectorMath.ExpOfNonPositive(Vector256.Create(x)).GetElement(3)));
+        }
+
+        foreach (var x in new[] { 0.0, -0.0, -708.0, -745.1, -745.2, -746.0, -1e300, double.NegativeInfinity })
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(VectorMath.Exp(x)), BitConverter.DoubleToInt64Bits(VectorMath.ExpOfNonPositive(x)));
+        }
+
+        Assert.True(double.IsNaN(VectorMath.ExpOfNonPositive(double.NaN)));
+        Assert.True(double.IsNaN(VectorMath.ExpOfNonPositive(Vector256.Create(double.NaN)).ToScalar()));
+    }
+
     private static void AssertExp(double x)
     {
         var actual = VectorMath.Exp(x);

@@ -26,7 +26,7 @@ internal readonly struct BinomialLogLikelihood : IPointwiseLoss
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Add(double eta, double y, double sum, out double derivative)
     {
-        var t = VectorMath.Exp(-Math.Abs(eta));
+        var t = VectorMath.ExpOfNonPositive(-Math.Abs(eta));
         var u = 1.0 + t;
         var log1p = VectorMath.Log1pOfUnit(t);
         var notY = 1.0 - y;
@@ -44,7 +44,7 @@ internal readonly struct BinomialLogLikelihood : IPointwiseLoss
     public Vector256<double> Add(Vector256<double> eta, Vector256<double> y, Vector256<double> sum, out Vector256<double> derivative)
     {
         var one = Vector256<double>.One;
-        var t = VectorMath.Exp(-Vector256.Abs(eta));
+        var t = VectorMath.ExpOfNonPositive(-Vector256.Abs(eta));
         var u = one + t;
         var log1p = VectorMath.Log1pOfUnit(t);
         var notY = one - y;
