@@ -46,7 +46,7 @@ internal static class SoftmaxPass
         var chunkCount = FusedPass.ChunkCount(rows, chunkRows);
         gradientSums.Clear();
         interceptSums.Clear();
-        if (threads > 1 && chunkCount > 1)
+        if (threads > 1 && chunkCount > 1 && (long)chunkCount * ((dimension * (long)kp) + kp + SlotExtras) <= MaxThreadedPartials)
         {
             return RunThreaded<T, TLanes>(features, labels, paddedWeights, paddedIntercepts, dimension, classes, sampleWeights, gradientSums, interceptSums, chunkRows, chunkCount, Math.Min(threads, chunkCount));
         }
@@ -69,6 +69,12 @@ internal static class SoftmaxPass
     }
 
     private static ref byte Bytes<T>(ReadOnlySpan<T> span) => ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(span));
+
+    /// <summary>
+    /// The most doubles (32 MB) the threaded driver's per-chunk partial sums may take; beyond, the pass runs on the
+    /// calling thread (the chunk plan and fold order are the same, so the result is too).
+    /// </summary>
+    private const long MaxThreadedPartials = 1L << 22;
 
     /// <summary>Per-chunk slot past the D×Kp gradient sums and the Kp intercept sums: Σℓ and the invalid-label flag.</summary>
     private const int SlotExtras = 2;

@@ -51,6 +51,15 @@ public sealed class SoftmaxCrossEntropyThreadingTests
         }
     }
 
+    [Fact]
+    public void Partial_sums_past_the_threaded_budget_run_on_the_calling_thread_with_the_same_bits()
+    {
+        // D = 512, K = 1000: 128 rows per chunk, 9 chunks of 513 002 doubles each, past the 2²² the threaded
+        // driver may hold; the call must still work and give the one-thread result.
+        var p = Problem(rows: 1_152, columns: 512, classes: 1000, seed: 4, weighted: false);
+        AssertSameBits(Run(p, 1), Run(p, 2));
+    }
+
     private static (double[] X, int[] Y, double[] W, double[] B, double[] S) Problem(int rows, int columns, int classes, int seed, bool weighted)
     {
         var random = new Random(seed);
