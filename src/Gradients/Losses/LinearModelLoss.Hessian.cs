@@ -8,11 +8,13 @@ internal static partial class LinearModelLoss
     /// The Hessian-vector product of the loss with respect to (w, b), in one pass over X and without an N×D buffer:
     /// per row, η = x·w + b and c = sᵢ·ℓ″(η)·(x·v + v_b), then Hv += c·x and (Hv)_b += c; finally both divided by S,
     /// and 2λv added (scikit-learn's <c>gradient_hessian_product</c> first builds h·X, an N×D copy).
+    /// <paramref name="curvatureScale"/> multiplies ℓ″ (2 for the mean squared error, whose pointwise part hands the
+    /// pass r rather than ∂(r²)/∂η = 2r).
     /// </summary>
     internal static void HessianVectorProduct<T, TLoss>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept,
         ReadOnlySpan<T> direction, T directionIntercept, Span<T> product, out T productIntercept,
-        ReadOnlySpan<T> sampleWeights, LinearModelLossOptions options, TLoss loss)
+        ReadOnlySpan<T> sampleWeights, LinearModelLossOptions options, TLoss loss, double curvatureScale = 1.0)
         where T : IFloatingPointIeee754<T>
         where TLoss : struct, IPointwiseLoss
     {
@@ -43,7 +45,7 @@ internal static partial class LinearModelLoss
 
             var y = double.CreateTruncating(targets[i]);
             invalid |= TLoss.ChecksLabels && loss.IsInvalid(y);
-            var c = loss.SecondDerivative(eta, y) * xv;
+            var c = curvatureScale * loss.SecondDerivative(eta, y) * xv;
             if (!sampleWeights.IsEmpty)
             {
                 c *= double.CreateTruncating(sampleWeights[i]);

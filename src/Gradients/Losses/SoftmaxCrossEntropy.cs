@@ -27,8 +27,10 @@ namespace Gradients;
 /// A label outside 0…K−1 is reported after the pass that met it, as an <see cref="ArgumentException"/> naming
 /// its index and value. Sample weights sᵢ ≥ 0 make the loss and gradient weighted means (divided by Σ sᵢ).
 /// </para>
-/// <para>Thread-safe: no shared state; inputs are never written. One thread allocates nothing once warm; more
-/// threads allocate a few hundred bytes of bookkeeping per call and copy the inputs once.</para>
+/// <para>Thread-safe: no shared state; inputs are never written. A warm call allocates nothing, on one thread or
+/// more (the threaded driver reuses one work item per calling thread and pooled buffers, as the mean squared error's).
+/// The threaded driver keeps one D×Kp slot of partial sums per row chunk (at most 1024 chunks); where those would
+/// pass 2²² doubles (32 MB) the call runs on the calling thread instead, with the same result bit for bit.</para>
 /// </remarks>
 public static class SoftmaxCrossEntropy
 {
@@ -169,7 +171,17 @@ public static class SoftmaxCrossEntropy
         where TLanes : struct, IDoubleLanes<T>
     {
         var kp = SoftmaxPass.PaddedClasses(classes);
-        var size = (2 * dimension * kp) + (2 * kp);
+
+        // In long: D·Kp may pass int.MaxValue for a weights span of nearly that length (over native memory).
+        var longSize = (2L * dimension * kp) + (2L * kp);
+        if (longSize > Array.MaxLength)
+        {
+            ThrowHelper.ThrowArgument(
+                $"'weights' has length D×K = {dimension}×{classes}: the pass needs 2·D·Kp + 2·Kp = {longSize} double sums (Kp = {kp}, K padded to whole vectors) in one array, more than the largest array holds (Array.MaxLength = {Array.MaxLength}).",
+                nameof(weights));
+        }
+
+        var size = (int)longSize;
         var buffer = ArrayPool<double>.Shared.Rent(size);
         try
         {

@@ -8,9 +8,11 @@ namespace Gradients;
 /// <summary>
 /// The fused pass of the softmax cross-entropy: per row, the K scores η = xᵀW + b, the max-shifted log-sum-exp,
 /// the loss lse − η_y and the derivative d = softmax(η) − onehot(y), and the D×K gradient sums gain x·dᵀ — in one
-/// read of X. The classes are padded to whole 256-bit vectors (Kp = 4⌈K/4⌉; padded scores are −∞, so they weigh
-/// nothing), W is copied once per call into that padded layout in double, and rows go four at a time so each
-/// vector of W and of the gradient sums is loaded once per four rows.
+/// read of X. The classes are padded to whole vectors (Kp = 8⌈K/8⌉ with 512-bit vectors, else 4⌈K/4⌉; padded scores
+/// are −∞ or their derivatives 0, so they weigh nothing), W is copied once per call into that padded layout in
+/// double, and rows go four at a time through register-blocked products (four rows × two class vectors of
+/// accumulators), so each vector of W and of the gradient sums is loaded once per four rows and each x once per
+/// two class vectors.
 /// </summary>
 /// <remarks>Chunks and their fold order follow <see cref="FusedPass.ChunkRows"/> (a function of N and D only), so
 /// the result is bit-identical for any thread count.</remarks>
@@ -23,8 +25,11 @@ internal static class SoftmaxPass
         public bool HasInvalidLabel;
     }
 
-    /// <summary>Kp: K rounded up to whole vectors of four doubles.</summary>
-    internal static int PaddedClasses(int classes) => (classes + 3) & ~3;
+    /// <summary>
+    /// Kp: K rounded up to whole vectors, of eight doubles where 512-bit vectors are accelerated (their kernels do the
+    /// products; two FMA units of 512 bits do twice the work of 256 per cycle), else of four.
+    /// </summary>
+    internal static int PaddedClasses(int classes) => Vector512.IsHardwareAccelerated ? (classes + 7) & ~7 : (classes + 3) & ~3;
 
     /// <summary>
     /// Runs the pass: <paramref name="gradientSums"/> (D×Kp, padded) and <paramref name="interceptSums"/> (Kp) are
@@ -38,50 +43,227 @@ internal static class SoftmaxPass
         var rows = labels.Length;
         var kp = PaddedClasses(classes);
         var chunkRows = FusedPass.ChunkRows(rows, dimension);
-        var chunkCount = (rows + chunkRows - 1) / chunkRows;
+        var chunkCount = FusedPass.ChunkCount(rows, chunkRows);
         gradientSums.Clear();
         interceptSums.Clear();
-        var slot = (dimension * kp) + kp;
-        var partials = ArrayPool<double>.Shared.Rent(Math.Min(chunkCount, threads > 1 ? chunkCount : 1) * slot);
-        var total = default(Sums);
-        try
+        if (threads > 1 && chunkCount > 1 && (long)chunkCount * ((dimension * (long)kp) + kp + SlotExtras) <= MaxThreadedPartials)
         {
-            if (threads > 1 && chunkCount > 1)
-            {
-                var results = new Sums[chunkCount];
-                var state = (Features: features.ToArray(), Labels: labels.ToArray(), W: paddedWeights.ToArray(), B: paddedIntercepts.ToArray(), S: sampleWeights.ToArray());
-                Parallel.For(0, chunkCount, new ParallelOptions { MaxDegreeOfParallelism = threads }, chunk =>
-                {
-                    var first = chunk * chunkRows;
-                    var count = Math.Min(chunkRows, rows - first);
-                    results[chunk] = Chunk<T, TLanes>(
-                        state.Features.AsSpan(first * dimension, count * dimension), state.Labels.AsSpan(first, count), state.W, state.B, dimension, classes,
-                        state.S.Length == 0 ? [] : state.S.AsSpan(first, count), partials.AsSpan(chunk * slot, dimension * kp), partials.AsSpan((chunk * slot) + (dimension * kp), kp));
-                });
+            return RunThreaded<T, TLanes>(features, labels, paddedWeights, paddedIntercepts, dimension, classes, sampleWeights, gradientSums, interceptSums, chunkRows, chunkCount, Math.Min(threads, chunkCount));
+        }
 
-                for (var chunk = 0; chunk < chunkCount; chunk++)
+        var slot = (dimension * kp) + kp;
+        var partials = ArrayPool<double>.Shared.Rent(slot);
+        var total = default(Sums);
+        for (var chunk = 0; chunk < chunkCount; chunk++)
+        {
+            var first = chunk * chunkRows;
+            var count = Math.Min(chunkRows, rows - first);
+            var sums = Chunk<T, TLanes>(
+                features.Slice(first * dimension, count * dimension), labels.Slice(first, count), paddedWeights, paddedIntercepts, dimension, classes,
+                sampleWeights.IsEmpty ? [] : sampleWeights.Slice(first, count), partials.AsSpan(0, dimension * kp), partials.AsSpan(dimension * kp, kp));
+            Fold(ref total, sums, gradientSums, interceptSums, partials.AsSpan(0, slot), dimension * kp);
+        }
+
+        ScratchBuffer.ReturnCleared(partials, slot);
+        return total;
+    }
+
+    private static ref byte Bytes<T>(ReadOnlySpan<T> span) => ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(span));
+
+    /// <summary>
+    /// The most doubles (32 MB) the threaded driver's per-chunk partial sums may take; beyond, the pass runs on the
+    /// calling thread (the chunk plan and fold order are the same, so the result is too).
+    /// </summary>
+    private const long MaxThreadedPartials = 1L << 22;
+
+    /// <summary>Per-chunk slot past the D×Kp gradient sums and the Kp intercept sums: Σℓ and the invalid-label flag.</summary>
+    private const int SlotExtras = 2;
+
+    /// <summary>
+    /// The threaded driver, as <see cref="FusedPass"/>'s: the calling thread and up to <paramref name="threads"/> − 1
+    /// thread-pool workers claim chunks from a shared counter; each chunk's sums go to its own slot of a pooled buffer,
+    /// folded in chunk order afterwards. The calling thread's work item is reused from call to call, so a warm call
+    /// allocates nothing.
+    /// </summary>
+    private static unsafe Sums RunThreaded<T, TLanes>(
+        ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<double> paddedWeights, ReadOnlySpan<double> paddedIntercepts,
+        int dimension, int classes, ReadOnlySpan<T> sampleWeights, Span<double> gradientSums, Span<double> interceptSums,
+        int chunkRows, int chunkCount, int threads)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        var kp = PaddedClasses(classes);
+        var sumsLength = (dimension * kp) + kp;
+        var slot = sumsLength + SlotExtras;
+        var used = chunkCount * slot;
+        var partials = ArrayPool<double>.Shared.Rent(used);
+        fixed (double* partialsPointer = partials, w = paddedWeights, b = paddedIntercepts)
+        {
+            fixed (byte* x = &Bytes(features), s = &Bytes(sampleWeights))
+            {
+                fixed (int* y = labels)
                 {
-                    Fold(ref total, results[chunk], gradientSums, interceptSums, partials.AsSpan(chunk * slot, slot), dimension * kp);
+                    var work = ChunkWork<T, TLanes>.Rent(x, y, w, b, s, labels.Length, dimension, classes, sampleWeights.IsEmpty ? 0 : sampleWeights.Length, partialsPointer, chunkRows, chunkCount);
+                    work.QueueWorkers(threads - 1);
+                    work.ComputeChunks();
+                    work.WaitForAllChunks();
+                }
+            }
+        }
+
+        var total = default(Sums);
+        for (var chunk = 0; chunk < chunkCount; chunk++)
+        {
+            var at = chunk * slot;
+            var sums = new Sums { Loss = partials[at + sumsLength], HasInvalidLabel = partials[at + sumsLength + 1] != 0.0 };
+            Fold(ref total, sums, gradientSums, interceptSums, partials.AsSpan(at, sumsLength), dimension * kp);
+        }
+
+        ScratchBuffer.ReturnCleared(partials, used);
+        return total;
+    }
+
+    /// <summary>
+    /// One threaded pass: the pinned inputs, the chunk claim word and the completion count — the protocol of
+    /// <see cref="FusedPass"/>'s work item (see its remarks): the claim word packs the pass's chunk count with the next
+    /// chunk index, published last by one interlocked exchange, so a worker that starts late reads no input unless it
+    /// holds a chunk of the pass that is running.
+    /// </summary>
+    private sealed unsafe class ChunkWork<T, TLanes> : IThreadPoolWorkItem
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        [ThreadStatic]
+        private static ChunkWork<T, TLanes>? _ofThisThread;
+
+        private void* _features;
+        private int* _labels;
+        private double* _weights;
+        private double* _intercepts;
+        private void* _sampleWeights;
+        private int _rows;
+        private int _dimension;
+        private int _classes;
+        private int _sampleWeightCount;
+        private double* _partials;
+        private int _chunkRows;
+        private int _chunkCount;
+        private long _claim;
+        private int _doneChunks;
+        private int _queuedWorkers;
+
+        private ChunkWork()
+        {
+        }
+
+        /// <summary>The calling thread's instance (created on its first threaded pass), set up for one pass.</summary>
+        public static ChunkWork<T, TLanes> Rent(
+            void* features, int* labels, double* weights, double* intercepts, void* sampleWeights, int rows, int dimension, int classes,
+            int sampleWeightCount, double* partials, int chunkRows, int chunkCount)
+        {
+            var work = _ofThisThread ??= new ChunkWork<T, TLanes>();
+            work._features = features;
+            work._labels = labels;
+            work._weights = weights;
+            work._intercepts = intercepts;
+            work._sampleWeights = sampleWeights;
+            work._rows = rows;
+            work._dimension = dimension;
+            work._classes = classes;
+            work._sampleWeightCount = sampleWeightCount;
+            work._partials = partials;
+            work._chunkRows = chunkRows;
+            work._chunkCount = chunkCount;
+            work._doneChunks = 0;
+
+            // Opens the pass. The exchange is a full fence: whoever claims a chunk of it sees every field above.
+            Interlocked.Exchange(ref work._claim, (long)chunkCount << 32);
+            return work;
+        }
+
+        /// <summary>Makes sure <paramref name="workers"/> workers are queued for the pass just opened (queued ones that have not started count).</summary>
+        public void QueueWorkers(int workers)
+        {
+            for (var queued = Volatile.Read(ref _queuedWorkers); queued < workers; queued++)
+            {
+                Interlocked.Increment(ref _queuedWorkers);
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
+        }
+
+        /// <summary>The thread-pool entry: no longer queued; computes chunks of the pass that is open, if any.</summary>
+        public void Execute()
+        {
+            Interlocked.Decrement(ref _queuedWorkers);
+            ComputeChunks();
+        }
+
+        /// <summary>Claims and computes chunks until none is left.</summary>
+        public void ComputeChunks()
+        {
+            while (true)
+            {
+                var claim = Interlocked.Increment(ref _claim) - 1;
+                var chunk = (int)(claim & uint.MaxValue);
+                var chunkCount = (int)(claim >> 32);
+                if (chunk >= chunkCount)
+                {
+                    return;
                 }
 
-                return total;
-            }
-
-            for (var chunk = 0; chunk < chunkCount; chunk++)
-            {
-                var first = chunk * chunkRows;
-                var count = Math.Min(chunkRows, rows - first);
+                // A valid claim: the fields are this pass's and stay so until the chunk is counted done.
+                var kp = PaddedClasses(_classes);
+                var gradientLength = _dimension * kp;
+                var slot = gradientLength + kp + SlotExtras;
+                var first = chunk * _chunkRows;
+                var count = Math.Min(_chunkRows, _rows - first);
+                var at = _partials + ((nint)chunk * slot);
                 var sums = Chunk<T, TLanes>(
-                    features.Slice(first * dimension, count * dimension), labels.Slice(first, count), paddedWeights, paddedIntercepts, dimension, classes,
-                    sampleWeights.IsEmpty ? [] : sampleWeights.Slice(first, count), partials.AsSpan(0, dimension * kp), partials.AsSpan(dimension * kp, kp));
-                Fold(ref total, sums, gradientSums, interceptSums, partials.AsSpan(0, slot), dimension * kp);
+                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref Unsafe.AsRef<T>(_features), (nint)first * _dimension), count * _dimension),
+                    new ReadOnlySpan<int>(_labels + first, count),
+                    new ReadOnlySpan<double>(_weights, gradientLength),
+                    new ReadOnlySpan<double>(_intercepts, kp),
+                    _dimension,
+                    _classes,
+                    _sampleWeightCount == 0 ? [] : MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref Unsafe.AsRef<T>(_sampleWeights), first), count),
+                    new Span<double>(at, gradientLength),
+                    new Span<double>(at + gradientLength, kp));
+                at[gradientLength + kp] = sums.Loss;
+                at[gradientLength + kp + 1] = sums.HasInvalidLabel ? 1.0 : 0.0;
+
+                if (Interlocked.Increment(ref _doneChunks) == chunkCount)
+                {
+                    lock (this)
+                    {
+                        Monitor.PulseAll(this);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Blocks until every chunk is computed (the last one may still run on a worker).</summary>
+        public void WaitForAllChunks()
+        {
+            if (Volatile.Read(ref _doneChunks) == _chunkCount)
+            {
+                return;
             }
 
-            return total;
-        }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(partials);
+            var spinner = default(SpinWait);
+            while (!spinner.NextSpinWillYield)
+            {
+                spinner.SpinOnce();
+                if (Volatile.Read(ref _doneChunks) == _chunkCount)
+                {
+                    return;
+                }
+            }
+
+            lock (this)
+            {
+                while (Volatile.Read(ref _doneChunks) != _chunkCount)
+                {
+                    Monitor.Wait(this);
+                }
+            }
         }
     }
 
@@ -120,9 +302,14 @@ internal static class SoftmaxPass
         ref var e = ref MemoryMarshal.GetReference(scores);
         var sums = default(Sums);
 
-        // Lanes of the last class vector past K hold −∞ scores.
-        var padMask = Vector256.GreaterThanOrEqual(Vector256.Create(0L, 1L, 2L, 3L) + Vector256.Create((long)(kp - 4)), Vector256.Create((long)classes)).AsDouble();
+        // The softmax runs over the live vectors of four lanes, ⌈K/4⌉; lanes of the last live vector past K hold −∞
+        // scores. A vector past it (Kp = 8⌈K/8⌉ can add one) is all padding and keeps its scores: lanes never mix, so
+        // they only reach the padded columns of the gradient sums, which are dropped.
+        var live = (nuint)((classes + 3) / 4);
+        var padMask = Vector256.GreaterThanOrEqual(Vector256.Create(0L, 1L, 2L, 3L) + Vector256.Create((long)(4 * (live - 1))), Vector256.Create((long)classes)).AsDouble();
         var minusInfinity = Vector256.Create(double.NegativeInfinity);
+        var rowStride = (nuint)kp;
+        var wide = Vector512.IsHardwareAccelerated;
 
         nuint row = 0;
         for (; row < (nuint)rows; row += 4)
@@ -133,39 +320,44 @@ internal static class SoftmaxPass
             ref var x2 = ref Unsafe.Add(ref x0, block > 2 ? 2 * d : 0);
             ref var x3 = ref Unsafe.Add(ref x0, block > 3 ? 3 * d : 0);
 
-            // η for four rows: each vector of W loaded once for the four (a short block repeats its first row).
-            for (nuint v = 0; v < vectors; v++)
+            // η for four rows (a short block repeats its first row), two class vectors at a time: eight accumulators
+            // in registers, each vector of W loaded once and each x broadcast once per two class vectors.
+            nuint v = 0;
+            if (wide)
             {
-                var bias = Vector256.LoadUnsafe(ref b, 4 * v);
-                Vector256<double> a0 = bias, a1 = bias, a2 = bias, a3 = bias;
-                ref var wv = ref Unsafe.Add(ref w, 4 * v);
-                for (nuint j = 0; j < d; j++)
+                for (; v + 4 <= vectors; v += 4)
                 {
-                    var wj = Vector256.LoadUnsafe(ref wv, j * (nuint)kp);
-                    a0 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x0, j)), wj, a0);
-                    a1 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x1, j)), wj, a1);
-                    a2 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x2, j)), wj, a2);
-                    a3 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x3, j)), wj, a3);
+                    ScorePair512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref w, 4 * v), ref Unsafe.Add(ref b, 4 * v), d, rowStride, ref Unsafe.Add(ref e, 4 * v));
                 }
 
-                if (v == vectors - 1)
+                if (v < vectors)
                 {
-                    a0 = Vector256.ConditionalSelect(padMask, minusInfinity, a0);
-                    a1 = Vector256.ConditionalSelect(padMask, minusInfinity, a1);
-                    a2 = Vector256.ConditionalSelect(padMask, minusInfinity, a2);
-                    a3 = Vector256.ConditionalSelect(padMask, minusInfinity, a3);
+                    ScoreSingle512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref w, 4 * v), ref Unsafe.Add(ref b, 4 * v), d, rowStride, ref Unsafe.Add(ref e, 4 * v));
+                }
+            }
+            else
+            {
+                for (; v + 2 <= vectors; v += 2)
+                {
+                    ScorePair<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref w, 4 * v), ref Unsafe.Add(ref b, 4 * v), d, rowStride, ref Unsafe.Add(ref e, 4 * v));
                 }
 
-                a0.StoreUnsafe(ref e, 4 * v);
-                a1.StoreUnsafe(ref e, (nuint)kp + (4 * v));
-                a2.StoreUnsafe(ref e, (2 * (nuint)kp) + (4 * v));
-                a3.StoreUnsafe(ref e, (3 * (nuint)kp) + (4 * v));
+                if (v < vectors)
+                {
+                    ScoreSingle<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref w, 4 * v), ref Unsafe.Add(ref b, 4 * v), d, rowStride, ref Unsafe.Add(ref e, 4 * v));
+                }
+            }
+
+            for (nuint r = 0; r < 4; r++)
+            {
+                ref var last = ref Unsafe.Add(ref e, (r * rowStride) + (4 * (live - 1)));
+                Vector256.ConditionalSelect(padMask, minusInfinity, Vector256.LoadUnsafe(ref last)).StoreUnsafe(ref last);
             }
 
             // Per row: loss and derivative, in place of the scores; the rows past a short block get d = 0.
             for (nuint r = 0; r < 4; r++)
             {
-                ref var eta = ref Unsafe.Add(ref e, r * (nuint)kp);
+                ref var eta = ref Unsafe.Add(ref e, r * rowStride);
                 if (r >= block)
                 {
                     scores.Slice((int)r * kp, kp).Clear();
@@ -176,24 +368,34 @@ internal static class SoftmaxPass
                 var valid = (uint)label < (uint)classes;
                 sums.HasInvalidLabel |= !valid;
                 var weight = weighted ? TLanes.Load(ref s, row + r) : 1.0;
-                sums.Loss += weight * RowDerivative(ref eta, vectors, valid ? label : 0, weight, padMask);
+                sums.Loss += weight * RowDerivative(ref eta, live, valid ? label : 0, weight, padMask);
             }
 
-            // The gradient sums gain x·dᵀ of the four rows, each sum vector loaded and stored once.
-            for (nuint v = 0; v < vectors; v++)
+            // The gradient sums gain x·dᵀ of the four rows, two class vectors at a time: the eight derivative vectors
+            // in registers, each sum vector loaded and stored once per four rows.
+            v = 0;
+            if (wide)
             {
-                var d0 = Vector256.LoadUnsafe(ref e, 4 * v);
-                var d1 = Vector256.LoadUnsafe(ref e, (nuint)kp + (4 * v));
-                var d2 = Vector256.LoadUnsafe(ref e, (2 * (nuint)kp) + (4 * v));
-                var d3 = Vector256.LoadUnsafe(ref e, (3 * (nuint)kp) + (4 * v));
-                (Vector256.LoadUnsafe(ref gb, 4 * v) + ((d0 + d1) + (d2 + d3))).StoreUnsafe(ref gb, 4 * v);
-                ref var gv = ref Unsafe.Add(ref g, 4 * v);
-                for (nuint j = 0; j < d; j++)
+                for (; v + 4 <= vectors; v += 4)
                 {
-                    var at = j * (nuint)kp;
-                    var sum = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x1, j)), d1, Vector256.Create(TLanes.Load(ref x0, j)) * d0)
-                        + Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x3, j)), d3, Vector256.Create(TLanes.Load(ref x2, j)) * d2);
-                    (Vector256.LoadUnsafe(ref gv, at) + sum).StoreUnsafe(ref gv, at);
+                    GradientPair512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref e, 4 * v), rowStride, d, ref Unsafe.Add(ref g, 4 * v), ref Unsafe.Add(ref gb, 4 * v));
+                }
+
+                if (v < vectors)
+                {
+                    GradientSingle512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref e, 4 * v), rowStride, d, ref Unsafe.Add(ref g, 4 * v), ref Unsafe.Add(ref gb, 4 * v));
+                }
+            }
+            else
+            {
+                for (; v + 2 <= vectors; v += 2)
+                {
+                    GradientPair<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref e, 4 * v), rowStride, d, ref Unsafe.Add(ref g, 4 * v), ref Unsafe.Add(ref gb, 4 * v));
+                }
+
+                if (v < vectors)
+                {
+                    GradientSingle<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref e, 4 * v), rowStride, d, ref Unsafe.Add(ref g, 4 * v), ref Unsafe.Add(ref gb, 4 * v));
                 }
             }
         }
@@ -204,6 +406,288 @@ internal static class SoftmaxPass
         }
 
         return sums;
+    }
+
+    /// <summary>
+    /// Two class vectors of four rows' scores: η[r, c] = b[c] + Σⱼ x_r[j]·W[j, c] for the eight lanes c from
+    /// <paramref name="weights"/>, written to <paramref name="scores"/> (row r at r·<paramref name="stride"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScorePair<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, ref double intercepts, nuint d, nuint stride, ref double scores)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        var b0 = Vector256.LoadUnsafe(ref intercepts);
+        var b1 = Vector256.LoadUnsafe(ref intercepts, 4);
+        Vector256<double> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+        for (nuint j = 0; j < d; j++)
+        {
+            ref var wj = ref Unsafe.Add(ref weights, j * stride);
+            var w0 = Vector256.LoadUnsafe(ref wj);
+            var w1 = Vector256.LoadUnsafe(ref wj, 4);
+            var x = Vector256.Create(TLanes.Load(ref x0, j));
+            a00 = Vector256.FusedMultiplyAdd(x, w0, a00);
+            a01 = Vector256.FusedMultiplyAdd(x, w1, a01);
+            x = Vector256.Create(TLanes.Load(ref x1, j));
+            a10 = Vector256.FusedMultiplyAdd(x, w0, a10);
+            a11 = Vector256.FusedMultiplyAdd(x, w1, a11);
+            x = Vector256.Create(TLanes.Load(ref x2, j));
+            a20 = Vector256.FusedMultiplyAdd(x, w0, a20);
+            a21 = Vector256.FusedMultiplyAdd(x, w1, a21);
+            x = Vector256.Create(TLanes.Load(ref x3, j));
+            a30 = Vector256.FusedMultiplyAdd(x, w0, a30);
+            a31 = Vector256.FusedMultiplyAdd(x, w1, a31);
+        }
+
+        a00.StoreUnsafe(ref scores);
+        a01.StoreUnsafe(ref scores, 4);
+        a10.StoreUnsafe(ref scores, stride);
+        a11.StoreUnsafe(ref scores, stride + 4);
+        a20.StoreUnsafe(ref scores, 2 * stride);
+        a21.StoreUnsafe(ref scores, (2 * stride) + 4);
+        a30.StoreUnsafe(ref scores, 3 * stride);
+        a31.StoreUnsafe(ref scores, (3 * stride) + 4);
+    }
+
+    /// <summary>
+    /// <see cref="ScorePair{T, TLanes}"/> for one class vector (the last of an odd count); even and odd j in separate
+    /// accumulators, so eight FMA chains are in flight as in the pair kernel (four would wait on the FMA latency).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScoreSingle<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, ref double intercepts, nuint d, nuint stride, ref double scores)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        var b0 = Vector256.LoadUnsafe(ref intercepts);
+        Vector256<double> a0 = b0, a1 = b0, a2 = b0, a3 = b0;
+        Vector256<double> c0 = default, c1 = default, c2 = default, c3 = default;
+        nuint j = 0;
+        for (; j + 2 <= d; j += 2)
+        {
+            var w0 = Vector256.LoadUnsafe(ref weights, j * stride);
+            var w1 = Vector256.LoadUnsafe(ref weights, (j + 1) * stride);
+            a0 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x0, j)), w0, a0);
+            a1 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x1, j)), w0, a1);
+            a2 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x2, j)), w0, a2);
+            a3 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x3, j)), w0, a3);
+            c0 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x0, j + 1)), w1, c0);
+            c1 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x1, j + 1)), w1, c1);
+            c2 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x2, j + 1)), w1, c2);
+            c3 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x3, j + 1)), w1, c3);
+        }
+
+        if (j < d)
+        {
+            var w0 = Vector256.LoadUnsafe(ref weights, j * stride);
+            a0 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x0, j)), w0, a0);
+            a1 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x1, j)), w0, a1);
+            a2 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x2, j)), w0, a2);
+            a3 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x3, j)), w0, a3);
+        }
+
+        (a0 + c0).StoreUnsafe(ref scores);
+        (a1 + c1).StoreUnsafe(ref scores, stride);
+        (a2 + c2).StoreUnsafe(ref scores, 2 * stride);
+        (a3 + c3).StoreUnsafe(ref scores, 3 * stride);
+    }
+
+    /// <summary>
+    /// Two class vectors of the gradient sums gain Σ_r x_r·d_rᵀ over four rows (row r's derivatives at r·<paramref name="stride"/>
+    /// in <paramref name="derivatives"/>), and the intercept sums gain Σ_r d_r.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GradientPair<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, nuint stride, nuint d, ref double gradientSums, ref double interceptSums)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        var d00 = Vector256.LoadUnsafe(ref derivatives);
+        var d01 = Vector256.LoadUnsafe(ref derivatives, 4);
+        var d10 = Vector256.LoadUnsafe(ref derivatives, stride);
+        var d11 = Vector256.LoadUnsafe(ref derivatives, stride + 4);
+        var d20 = Vector256.LoadUnsafe(ref derivatives, 2 * stride);
+        var d21 = Vector256.LoadUnsafe(ref derivatives, (2 * stride) + 4);
+        var d30 = Vector256.LoadUnsafe(ref derivatives, 3 * stride);
+        var d31 = Vector256.LoadUnsafe(ref derivatives, (3 * stride) + 4);
+        (Vector256.LoadUnsafe(ref interceptSums) + ((d00 + d10) + (d20 + d30))).StoreUnsafe(ref interceptSums);
+        (Vector256.LoadUnsafe(ref interceptSums, 4) + ((d01 + d11) + (d21 + d31))).StoreUnsafe(ref interceptSums, 4);
+        for (nuint j = 0; j < d; j++)
+        {
+            ref var gj = ref Unsafe.Add(ref gradientSums, j * stride);
+            var g0 = Vector256.LoadUnsafe(ref gj);
+            var g1 = Vector256.LoadUnsafe(ref gj, 4);
+            var x = Vector256.Create(TLanes.Load(ref x0, j));
+            g0 = Vector256.FusedMultiplyAdd(x, d00, g0);
+            g1 = Vector256.FusedMultiplyAdd(x, d01, g1);
+            x = Vector256.Create(TLanes.Load(ref x1, j));
+            g0 = Vector256.FusedMultiplyAdd(x, d10, g0);
+            g1 = Vector256.FusedMultiplyAdd(x, d11, g1);
+            x = Vector256.Create(TLanes.Load(ref x2, j));
+            g0 = Vector256.FusedMultiplyAdd(x, d20, g0);
+            g1 = Vector256.FusedMultiplyAdd(x, d21, g1);
+            x = Vector256.Create(TLanes.Load(ref x3, j));
+            g0 = Vector256.FusedMultiplyAdd(x, d30, g0);
+            g1 = Vector256.FusedMultiplyAdd(x, d31, g1);
+            g0.StoreUnsafe(ref gj);
+            g1.StoreUnsafe(ref gj, 4);
+        }
+    }
+
+    /// <summary><see cref="GradientPair{T, TLanes}"/> for one class vector (the last of an odd count).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GradientSingle<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, nuint stride, nuint d, ref double gradientSums, ref double interceptSums)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        var d0 = Vector256.LoadUnsafe(ref derivatives);
+        var d1 = Vector256.LoadUnsafe(ref derivatives, stride);
+        var d2 = Vector256.LoadUnsafe(ref derivatives, 2 * stride);
+        var d3 = Vector256.LoadUnsafe(ref derivatives, 3 * stride);
+        (Vector256.LoadUnsafe(ref interceptSums) + ((d0 + d1) + (d2 + d3))).StoreUnsafe(ref interceptSums);
+        for (nuint j = 0; j < d; j++)
+        {
+            ref var gj = ref Unsafe.Add(ref gradientSums, j * stride);
+            var g0 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x0, j)), d0, Vector256.LoadUnsafe(ref gj));
+            g0 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x1, j)), d1, g0);
+            g0 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x2, j)), d2, g0);
+            Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x3, j)), d3, g0).StoreUnsafe(ref gj);
+        }
+    }
+
+    /// <summary>
+    /// 512-bit form: two class vectors (sixteen lanes) of four rows' scores: η[r, c] = b[c] + Σⱼ x_r[j]·W[j, c] for the eight lanes c from
+    /// <paramref name="weights"/>, written to <paramref name="scores"/> (row r at r·<paramref name="stride"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScorePair512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, ref double intercepts, nuint d, nuint stride, ref double scores)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        var b0 = Vector512.LoadUnsafe(ref intercepts);
+        var b1 = Vector512.LoadUnsafe(ref intercepts, 8);
+        Vector512<double> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+        for (nuint j = 0; j < d; j++)
+        {
+            ref var wj = ref Unsafe.Add(ref weights, j * stride);
+            var w0 = Vector512.LoadUnsafe(ref wj);
+            var w1 = Vector512.LoadUnsafe(ref wj, 8);
+            var x = Vector512.Create(TLanes.Load(ref x0, j));
+            a00 = Vector512.FusedMultiplyAdd(x, w0, a00);
+            a01 = Vector512.FusedMultiplyAdd(x, w1, a01);
+            x = Vector512.Create(TLanes.Load(ref x1, j));
+            a10 = Vector512.FusedMultiplyAdd(x, w0, a10);
+            a11 = Vector512.FusedMultiplyAdd(x, w1, a11);
+            x = Vector512.Create(TLanes.Load(ref x2, j));
+            a20 = Vector512.FusedMultiplyAdd(x, w0, a20);
+            a21 = Vector512.FusedMultiplyAdd(x, w1, a21);
+            x = Vector512.Create(TLanes.Load(ref x3, j));
+            a30 = Vector512.FusedMultiplyAdd(x, w0, a30);
+            a31 = Vector512.FusedMultiplyAdd(x, w1, a31);
+        }
+
+        a00.StoreUnsafe(ref scores);
+        a01.StoreUnsafe(ref scores, 8);
+        a10.StoreUnsafe(ref scores, stride);
+        a11.StoreUnsafe(ref scores, stride + 8);
+        a20.StoreUnsafe(ref scores, 2 * stride);
+        a21.StoreUnsafe(ref scores, (2 * stride) + 8);
+        a30.StoreUnsafe(ref scores, 3 * stride);
+        a31.StoreUnsafe(ref scores, (3 * stride) + 8);
+    }
+
+    /// <summary>
+    /// <see cref="ScorePair512{T, TLanes}"/> for one class vector (the last of an odd count); even and odd j in separate
+    /// accumulators, so eight FMA chains are in flight as in the pair kernel (four would wait on the FMA latency).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScoreSingle512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, ref double intercepts, nuint d, nuint stride, ref double scores)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        var b0 = Vector512.LoadUnsafe(ref intercepts);
+        Vector512<double> a0 = b0, a1 = b0, a2 = b0, a3 = b0;
+        Vector512<double> c0 = default, c1 = default, c2 = default, c3 = default;
+        nuint j = 0;
+        for (; j + 2 <= d; j += 2)
+        {
+            var w0 = Vector512.LoadUnsafe(ref weights, j * stride);
+            var w1 = Vector512.LoadUnsafe(ref weights, (j + 1) * stride);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x0, j)), w0, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x1, j)), w0, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x2, j)), w0, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x3, j)), w0, a3);
+            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x0, j + 1)), w1, c0);
+            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x1, j + 1)), w1, c1);
+            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x2, j + 1)), w1, c2);
+            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x3, j + 1)), w1, c3);
+        }
+
+        if (j < d)
+        {
+            var w0 = Vector512.LoadUnsafe(ref weights, j * stride);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x0, j)), w0, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x1, j)), w0, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x2, j)), w0, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x3, j)), w0, a3);
+        }
+
+        (a0 + c0).StoreUnsafe(ref scores);
+        (a1 + c1).StoreUnsafe(ref scores, stride);
+        (a2 + c2).StoreUnsafe(ref scores, 2 * stride);
+        (a3 + c3).StoreUnsafe(ref scores, 3 * stride);
+    }
+
+    /// <summary>
+    /// 512-bit form: two class vectors (sixteen lanes) of the gradient sums gain Σ_r x_r·d_rᵀ over four rows (row r's derivatives at r·<paramref name="stride"/>
+    /// in <paramref name="derivatives"/>), and the intercept sums gain Σ_r d_r.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GradientPair512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, nuint stride, nuint d, ref double gradientSums, ref double interceptSums)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        var d00 = Vector512.LoadUnsafe(ref derivatives);
+        var d01 = Vector512.LoadUnsafe(ref derivatives, 8);
+        var d10 = Vector512.LoadUnsafe(ref derivatives, stride);
+        var d11 = Vector512.LoadUnsafe(ref derivatives, stride + 8);
+        var d20 = Vector512.LoadUnsafe(ref derivatives, 2 * stride);
+        var d21 = Vector512.LoadUnsafe(ref derivatives, (2 * stride) + 8);
+        var d30 = Vector512.LoadUnsafe(ref derivatives, 3 * stride);
+        var d31 = Vector512.LoadUnsafe(ref derivatives, (3 * stride) + 8);
+        (Vector512.LoadUnsafe(ref interceptSums) + ((d00 + d10) + (d20 + d30))).StoreUnsafe(ref interceptSums);
+        (Vector512.LoadUnsafe(ref interceptSums, 8) + ((d01 + d11) + (d21 + d31))).StoreUnsafe(ref interceptSums, 8);
+        for (nuint j = 0; j < d; j++)
+        {
+            ref var gj = ref Unsafe.Add(ref gradientSums, j * stride);
+            var g0 = Vector512.LoadUnsafe(ref gj);
+            var g1 = Vector512.LoadUnsafe(ref gj, 8);
+            var x = Vector512.Create(TLanes.Load(ref x0, j));
+            g0 = Vector512.FusedMultiplyAdd(x, d00, g0);
+            g1 = Vector512.FusedMultiplyAdd(x, d01, g1);
+            x = Vector512.Create(TLanes.Load(ref x1, j));
+            g0 = Vector512.FusedMultiplyAdd(x, d10, g0);
+            g1 = Vector512.FusedMultiplyAdd(x, d11, g1);
+            x = Vector512.Create(TLanes.Load(ref x2, j));
+            g0 = Vector512.FusedMultiplyAdd(x, d20, g0);
+            g1 = Vector512.FusedMultiplyAdd(x, d21, g1);
+            x = Vector512.Create(TLanes.Load(ref x3, j));
+            g0 = Vector512.FusedMultiplyAdd(x, d30, g0);
+            g1 = Vector512.FusedMultiplyAdd(x, d31, g1);
+            g0.StoreUnsafe(ref gj);
+            g1.StoreUnsafe(ref gj, 8);
+        }
+    }
+
+    /// <summary><see cref="GradientPair512{T, TLanes}"/> for one class vector (the last of an odd count).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GradientSingle512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, nuint stride, nuint d, ref double gradientSums, ref double interceptSums)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        var d0 = Vector512.LoadUnsafe(ref derivatives);
+        var d1 = Vector512.LoadUnsafe(ref derivatives, stride);
+        var d2 = Vector512.LoadUnsafe(ref derivatives, 2 * stride);
+        var d3 = Vector512.LoadUnsafe(ref derivatives, 3 * stride);
+        (Vector512.LoadUnsafe(ref interceptSums) + ((d0 + d1) + (d2 + d3))).StoreUnsafe(ref interceptSums);
+        for (nuint j = 0; j < d; j++)
+        {
+            ref var gj = ref Unsafe.Add(ref gradientSums, j * stride);
+            var g0 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x0, j)), d0, Vector512.LoadUnsafe(ref gj));
+            g0 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x1, j)), d1, g0);
+            g0 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x2, j)), d2, g0);
+            Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x3, j)), d3, g0).StoreUnsafe(ref gj);
+        }
     }
 
     /// <summary>
@@ -225,12 +709,12 @@ internal static class SoftmaxPass
         var total = Vector256<double>.Zero;
         for (nuint v = 0; v < vectors; v++)
         {
-            // The padded lanes' −∞ would send Vector256.Exp down its per-lane special-value path on every row:
-            // they are exponentiated as 0 and then masked to 0.
+            // The padded lanes are exponentiated as e⁰ and then masked to 0: their e^−∞ would underflow, and a result
+            // that underflows costs a microcode assist of about a hundred cycles on x64 (it did, on every row).
             var shifted = Vector256.LoadUnsafe(ref eta, 4 * v) - shift;
             var p = v == vectors - 1
-                ? Vector256.AndNot(Vector256.Exp(Vector256.ConditionalSelect(padMask, Vector256<double>.Zero, shifted)), padMask)
-                : Vector256.Exp(shifted);
+                ? Vector256.AndNot(VectorMath.ExpOfNonPositive(Vector256.ConditionalSelect(padMask, Vector256<double>.Zero, shifted)), padMask)
+                : VectorMath.ExpOfNonPositive(shifted);
             total += p;
             p.StoreUnsafe(ref eta, 4 * v);
         }

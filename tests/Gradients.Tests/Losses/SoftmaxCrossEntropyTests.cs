@@ -159,4 +159,70 @@ public sealed class SoftmaxCrossEntropyTests
         expected /= N;
         Assert.True(Math.Abs(loss - expected) <= (D + K + N) * Epsilon * 10, $"{loss:R} vs {expected:R}");
     }
+
+    /// <summary>
+    /// Every kernel path against the plain formula: K from 1 to 19 (one or two padded vectors of 256 or 512 bits, pairs
+    /// and single vectors, a vector of pure padding), D from 1 to 9, N not a multiple of four (short row blocks), with
+    /// intercepts and sample weights. Error model: each gradient entry is a sum of N terms xᵢⱼ·sᵢ·dᵢₖ, |dᵢₖ| ≤ 1, whose
+    /// softmax carries a few ulps (exp, log, the division) and whose scores carry D ulps of Σ|x||w|; with |x| ≤ 0.5,
+    /// |w| ≤ 1 and sᵢ ≤ 2, (N + D + 16)·u·(Σᵢ sᵢ·|xᵢⱼ|) bounds the difference — taken as (N + D + 16)·u·N over the
+    /// normaliser Σ sᵢ ≥ N/2, so 2·(N + D + 16)·u. The loss likewise, relative to its size plus log K.
+    /// </summary>
+    [Fact]
+    public void Every_class_count_and_row_remainder_matches_a_plain_evaluation()
+    {
+        var random = new Random(11);
+        foreach (var k in Enumerable.Range(1, 19))
+        {
+            foreach (var d in new[] { 1, 2, 5, 9 })
+            {
+                foreach (var n in new[] { 1, 3, 6, 13 })
+                {
+                    var x = Enumerable.Range(0, n * d).Select(_ => random.NextDouble() - 0.5).ToArray();
+                    var y = Enumerable.Range(0, n).Select(_ => random.Next(k)).ToArray();
+                    var w = Enumerable.Range(0, d * k).Select(_ => (random.NextDouble() * 2) - 1).ToArray();
+                    var b = Enumerable.Range(0, k).Select(_ => (random.NextDouble() * 2) - 1).ToArray();
+                    var s = Enumerable.Range(0, n).Select(_ => 0.5 + (random.NextDouble() * 1.5)).ToArray();
+                    var gradient = new double[d * k];
+                    var interceptGradient = new double[k];
+                    var loss = SoftmaxCrossEntropy.LossAndGradient<double>(x, y, w, b, gradient, interceptGradient, s, default);
+
+                    var expectedGradient = new double[d * k];
+                    var expectedIntercept = new double[k];
+                    var expectedLoss = 0.0;
+                    var total = s.Sum();
+                    for (var i = 0; i < n; i++)
+                    {
+                        var eta = Enumerable.Range(0, k).Select(c => b[c] + Enumerable.Range(0, d).Sum(j => x[(i * d) + j] * w[(j * k) + c])).ToArray();
+                        var m = eta.Max();
+                        var z = eta.Sum(e => Math.Exp(e - m));
+                        expectedLoss += s[i] * (m + Math.Log(z) - eta[y[i]]);
+                        for (var c = 0; c < k; c++)
+                        {
+                            var derivative = s[i] * ((Math.Exp(eta[c] - m) / z) - (c == y[i] ? 1.0 : 0.0));
+                            expectedIntercept[c] += derivative / total;
+                            for (var j = 0; j < d; j++)
+                            {
+                                expectedGradient[(j * k) + c] += x[(i * d) + j] * derivative / total;
+                            }
+                        }
+                    }
+
+                    expectedLoss /= total;
+                    var bound = 2 * (n + d + 16) * Epsilon;
+                    var at = $"K = {k}, D = {d}, N = {n}";
+                    Assert.True(Math.Abs(loss - expectedLoss) <= bound * (Math.Abs(expectedLoss) + Math.Log(k) + 1), $"{at}: loss {loss:R} vs {expectedLoss:R}");
+                    for (var q = 0; q < gradient.Length; q++)
+                    {
+                        Assert.True(Math.Abs(gradient[q] - expectedGradient[q]) <= bound, $"{at}: gradient[{q}] {gradient[q]:R} vs {expectedGradient[q]:R}");
+                    }
+
+                    for (var c = 0; c < k; c++)
+                    {
+                        Assert.True(Math.Abs(interceptGradient[c] - expectedIntercept[c]) <= bound, $"{at}: intercept gradient[{c}] {interceptGradient[c]:R} vs {expectedIntercept[c]:R}");
+                    }
+                }
+            }
+        }
+    }
 }

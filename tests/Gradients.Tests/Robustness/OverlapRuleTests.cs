@@ -146,6 +146,14 @@ public sealed class OverlapRuleTests
             a => PoissonLoss.HessianVectorProduct(a.In("features", 4), a.In("targets", 2, 3.0), a.In("weights", 2), 0.25, a.In("direction", 2), 0.5, a.Out("product", 2), out _, a.In("sampleWeights", 2), default(LinearModelLossOptions)),
 
         // HuberLoss (N = 2, D = 2; targets any real).
+        ["HuberLoss.HessianVectorProduct(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, ReadOnlySpan<T> direction, Span<T> product)"] =
+            a => HuberLoss.HessianVectorProduct(a.In("features", 4), a.In("targets", 2, 0.5), a.In("weights", 2), a.In("direction", 2), a.Out("product", 2)),
+        ["HuberLoss.HessianVectorProduct(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept, ReadOnlySpan<T> direction, T directionIntercept, Span<T> product, T& productIntercept, ReadOnlySpan<T> sampleWeights, HuberLossOptions options)"] =
+            a => HuberLoss.HessianVectorProduct(a.In("features", 4), a.In("targets", 2, 0.5), a.In("weights", 2), 0.25, a.In("direction", 2), 0.5, a.Out("product", 2), out _, a.In("sampleWeights", 2), default(HuberLossOptions)),
+        ["MeanSquaredError.HessianVectorProduct(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, ReadOnlySpan<T> direction, Span<T> product)"] =
+            a => MeanSquaredError.HessianVectorProduct(a.In("features", 4), a.In("targets", 2, 0.5), a.In("weights", 2), a.In("direction", 2), a.Out("product", 2)),
+        ["MeanSquaredError.HessianVectorProduct(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept, ReadOnlySpan<T> direction, T directionIntercept, Span<T> product, T& productIntercept, ReadOnlySpan<T> sampleWeights, MeanSquaredErrorOptions options)"] =
+            a => MeanSquaredError.HessianVectorProduct(a.In("features", 4), a.In("targets", 2, 0.5), a.In("weights", 2), 0.25, a.In("direction", 2), 0.5, a.Out("product", 2), out _, a.In("sampleWeights", 2), default(MeanSquaredErrorOptions)),
         ["HuberLoss.Gradient(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient)"] =
             a => HuberLoss.Gradient(a.In("features", 4), a.In("targets", 2, 0.5), a.In("weights", 2), a.Out("gradient", 2)),
         ["HuberLoss.Gradient(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient, HuberLossOptions options)"] =

@@ -19,7 +19,7 @@ internal readonly struct PoissonLogLikelihood : IPointwiseLoss
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Add(double eta, double y, double sum, out double derivative)
     {
-        var mu = Math.Exp(eta);
+        var mu = VectorMath.Exp(eta);
         derivative = mu - y;
         return sum + (mu - (y * eta));
     }
@@ -27,7 +27,7 @@ internal readonly struct PoissonLogLikelihood : IPointwiseLoss
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<double> Add(Vector256<double> eta, Vector256<double> y, Vector256<double> sum, out Vector256<double> derivative)
     {
-        var mu = Vector256.Exp(eta);
+        var mu = VectorMath.Exp(eta);
         derivative = mu - y;
         return sum + (mu - (y * eta));
     }

@@ -1,0 +1,240 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Gradients;
+
+/// <summary>
+/// e^x and log1p(t) for t ∈ [0, 1], the two functions the logistic and softmax losses spend their per-row time in,
+/// as plain FMA polynomials in double with no per-lane special-case handling on the common path. A vector and a
+/// scalar form of each run the same operations in the same order, so a row's value does not depend on which
+/// kernel path computed it.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="Vector256.Exp(Vector256{double})"/> and <see cref="Vector256.Log(Vector256{double})"/> test every
+/// lane for special values and cost about as much again as the polynomials; together they were most of the
+/// logistic loss's time over the read of X.
+/// </para>
+/// <para>
+/// e^x = 2^k·e^r with k = round(x/ln 2), r = x − k·ln 2 (ln 2 in two parts, Cody and Waite), |r| ≤ ln2/2, and e^r a
+/// degree-11 polynomial (interpolation error 3·10⁻¹⁸); 2^k is applied as two factors, so overflow to ∞ and gradual
+/// underflow to 0 come out right with no special-case lanes.
+/// Error: a few ulps (the reduction's rounding of r, one ulp relative, plus the polynomial's evaluation).
+/// </para>
+/// <para>
+/// log1p(t) = 2·atanh(s) = s·h(s²) with s = t/(2 + t) ∈ [0, 1/3], h a degree-10 polynomial in s² (interpolation
+/// error 3·10⁻¹⁸). t enters exactly (no rounded 1 + t), so small t keep their relative accuracy: s has at most two
+/// roundings, h one ulp or so, the product one more — a few ulps in all.
+/// </para>
+/// <para>The coefficients come from <c>tests/reference/vector_math_coefficients.py</c> (mpmath).</para>
+/// </remarks>
+internal static class VectorMath
+{
+    /// <summary>e^x rounds to 0 below −745.2: clamping there changes nothing and bounds k from below.</summary>
+    private const double ExpLower = -746.0;
+
+    /// <summary>e^x overflows above 709.8: clamping there changes nothing and bounds k from above.</summary>
+    private const double ExpUpper = 710.0;
+
+    /// <summary>2⁻⁵¹².</summary>
+    private const double TwoToMinus512 = 7.458340731200207e-155;
+
+    private const double Log2OfE = 1.4426950408889634;
+
+    /// <summary>ln 2's leading 32 bits (k·Ln2High is exact for |k| ≤ 2¹⁰) and the rest (fdlibm's split).</summary>
+    private const double Ln2High = 6.93147180369123816490e-01;
+
+    private const double Ln2Low = 1.90821492927058770002e-10;
+
+    /// <summary>1.5·2⁵²: x + Shifter rounds x to an integer held in the low mantissa bits.</summary>
+    private const double Shifter = 6755399441055744.0;
+
+    private const double E0 = 1.0;
+    private const double E1 = 1.0;
+    private const double E2 = 5.0000000000000184e-1;
+    private const double E3 = 1.6666666666666681e-1;
+    private const double E4 = 4.1666666666488095e-2;
+    private const double E5 = 8.3333333333196006e-3;
+    private const double E6 = 1.3888888952314775e-3;
+    private const double E7 = 1.9841269890047114e-4;
+    private const double E8 = 2.4801485482328492e-5;
+    private const double E9 = 2.7557240918578970e-6;
+    private const double E10 = 2.7632639639041030e-7;
+    private const double E11 = 2.5110037605963778e-8;
+
+    private const double H0 = 2.0;
+    private const double H1 = 6.6666666666666150e-1;
+    private const double H2 = 4.0000000000185747e-1;
+    private const double H3 = 2.8571428545454115e-1;
+    private const double H4 = 2.2222224080747673e-1;
+    private const double H5 = 1.8181740832504805e-1;
+    private const double H6 = 1.5386614042304008e-1;
+    private const double H7 = 1.3300374032674624e-1;
+    private const double H8 = 1.2110168728069218e-1;
+    private const double H9 = 8.3245065118608206e-2;
+    private const double H10 = 1.7044163562781398e-1;
+
+    /// <summary>e^x lane by lane (NaN stays NaN, −∞ gives 0, +∞ gives +∞). Branch-free and call-free, so a kernel
+    /// loop that uses it keeps its accumulators in registers (a call, even on a cold path, made the JIT spill them).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Exp(Vector256<double> x)
+    {
+        // Clamped so that k stays in [−1076, 1025] (compare and select: a NaN lane compares false and stays NaN).
+        x = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(ExpLower)), Vector256.Create(ExpLower), x);
+        x = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(ExpUpper)), Vector256.Create(ExpUpper), x);
+        var shifted = Vector256.FusedMultiplyAdd(x, Vector256.Create(Log2OfE), Vector256.Create(Shifter));
+        var k = shifted - Vector256.Create(Shifter);
+        var r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2High), x);
+        r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2Low), r);
+
+        // Estrin's scheme: six independent pairs, then three levels, instead of an 11-deep chain of FMAs.
+        var r2 = r * r;
+        var r4 = r2 * r2;
+        var p01 = Vector256.FusedMultiplyAdd(Vector256.Create(E1), r, Vector256.Create(E0));
+        var p23 = Vector256.FusedMultiplyAdd(Vector256.Create(E3), r, Vector256.Create(E2));
+        var p45 = Vector256.FusedMultiplyAdd(Vector256.Create(E5), r, Vector256.Create(E4));
+        var p67 = Vector256.FusedMultiplyAdd(Vector256.Create(E7), r, Vector256.Create(E6));
+        var p89 = Vector256.FusedMultiplyAdd(Vector256.Create(E9), r, Vector256.Create(E8));
+        var p1011 = Vector256.FusedMultiplyAdd(Vector256.Create(E11), r, Vector256.Create(E10));
+        var p03 = Vector256.FusedMultiplyAdd(p23, r2, p01);
+        var p47 = Vector256.FusedMultiplyAdd(p67, r2, p45);
+        var p811 = Vector256.FusedMultiplyAdd(p1011, r2, p89);
+        var p = Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(p811, r4, p47), r4, p03);
+
+        // 2^k as 2^k₁·2^k₂ with k₁ = round(k/2), each factor a normal double for every clamped x, so overflow to ∞
+        // and gradual underflow come out of the last product with one rounding. kᵢ + Shifter holds kᵢ in its low
+        // mantissa bits; adding (1023 − those of Shifter) and shifting left 52 puts 1023 + kᵢ in the exponent field.
+        var half = Vector256.FusedMultiplyAdd(k, Vector256.Create(0.5), Vector256.Create(Shifter));
+        var k1 = half - Vector256.Create(Shifter);
+        var second = (k - k1) + Vector256.Create(Shifter);
+        var bias = Vector256.Create(1023L - BitConverter.DoubleToInt64Bits(Shifter));
+        var scale1 = ((half.AsInt64() + bias) << 52).AsDouble();
+        var scale2 = ((second.AsInt64() + bias) << 52).AsDouble();
+        return (p * scale1) * scale2;
+    }
+
+    /// <summary>
+    /// e^x for x ≤ 0 (or NaN), bit-identical to <see cref="Exp(Vector256{double})"/> there with fewer operations: k ≤ 0,
+    /// so 2^k is applied as 2^(k+512)·2^−512, both normal for every clamped x (the product p·2^(k+512) is exact and the
+    /// last multiplication rounds once, as in the two-factor form). What the logistic (e^−|η|) and softmax (e^(η − max)) need.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> ExpOfNonPositive(Vector256<double> x)
+    {
+        x = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(ExpLower)), Vector256.Create(ExpLower), x);
+        var shifted = Vector256.FusedMultiplyAdd(x, Vector256.Create(Log2OfE), Vector256.Create(Shifter));
+        var k = shifted - Vector256.Create(Shifter);
+        var r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2High), x);
+        r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2Low), r);
+        var r2 = r * r;
+        var r4 = r2 * r2;
+        var p01 = Vector256.FusedMultiplyAdd(Vector256.Create(E1), r, Vector256.Create(E0));
+        var p23 = Vector256.FusedMultiplyAdd(Vector256.Create(E3), r, Vector256.Create(E2));
+        var p45 = Vector256.FusedMultiplyAdd(Vector256.Create(E5), r, Vector256.Create(E4));
+        var p67 = Vector256.FusedMultiplyAdd(Vector256.Create(E7), r, Vector256.Create(E6));
+        var p89 = Vector256.FusedMultiplyAdd(Vector256.Create(E9), r, Vector256.Create(E8));
+        var p1011 = Vector256.FusedMultiplyAdd(Vector256.Create(E11), r, Vector256.Create(E10));
+        var p03 = Vector256.FusedMultiplyAdd(p23, r2, p01);
+        var p47 = Vector256.FusedMultiplyAdd(p67, r2, p45);
+        var p811 = Vector256.FusedMultiplyAdd(p1011, r2, p89);
+        var p = Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(p811, r4, p47), r4, p03);
+        var scale = ((shifted.AsInt64() + Vector256.Create(1023L + 512L - BitConverter.DoubleToInt64Bits(Shifter))) << 52).AsDouble();
+        return (p * scale) * Vector256.Create(TwoToMinus512);
+    }
+
+    /// <summary>e^x for one x ≤ 0, the same operations as <see cref="ExpOfNonPositive(Vector256{double})"/> on one lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double ExpOfNonPositive(double x)
+    {
+        x = x < ExpLower ? ExpLower : x;
+        var shifted = Math.FusedMultiplyAdd(x, Log2OfE, Shifter);
+        var k = shifted - Shifter;
+        var r = Math.FusedMultiplyAdd(k, -Ln2High, x);
+        r = Math.FusedMultiplyAdd(k, -Ln2Low, r);
+        var r2 = r * r;
+        var r4 = r2 * r2;
+        var p01 = Math.FusedMultiplyAdd(E1, r, E0);
+        var p23 = Math.FusedMultiplyAdd(E3, r, E2);
+        var p45 = Math.FusedMultiplyAdd(E5, r, E4);
+        var p67 = Math.FusedMultiplyAdd(E7, r, E6);
+        var p89 = Math.FusedMultiplyAdd(E9, r, E8);
+        var p1011 = Math.FusedMultiplyAdd(E11, r, E10);
+        var p03 = Math.FusedMultiplyAdd(p23, r2, p01);
+        var p47 = Math.FusedMultiplyAdd(p67, r2, p45);
+        var p811 = Math.FusedMultiplyAdd(p1011, r2, p89);
+        var p = Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(p811, r4, p47), r4, p03);
+        var scale = BitConverter.Int64BitsToDouble((BitConverter.DoubleToInt64Bits(shifted) + (1023L + 512L - BitConverter.DoubleToInt64Bits(Shifter))) << 52);
+        return (p * scale) * TwoToMinus512;
+    }
+
+    /// <summary>e^x for one value, the same operations as <see cref="Exp(Vector256{double})"/> on one lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Exp(double x)
+    {
+        x = x < ExpLower ? ExpLower : x;
+        x = x > ExpUpper ? ExpUpper : x;
+        var shifted = Math.FusedMultiplyAdd(x, Log2OfE, Shifter);
+        var k = shifted - Shifter;
+        var r = Math.FusedMultiplyAdd(k, -Ln2High, x);
+        r = Math.FusedMultiplyAdd(k, -Ln2Low, r);
+        var r2 = r * r;
+        var r4 = r2 * r2;
+        var p01 = Math.FusedMultiplyAdd(E1, r, E0);
+        var p23 = Math.FusedMultiplyAdd(E3, r, E2);
+        var p45 = Math.FusedMultiplyAdd(E5, r, E4);
+        var p67 = Math.FusedMultiplyAdd(E7, r, E6);
+        var p89 = Math.FusedMultiplyAdd(E9, r, E8);
+        var p1011 = Math.FusedMultiplyAdd(E11, r, E10);
+        var p03 = Math.FusedMultiplyAdd(p23, r2, p01);
+        var p47 = Math.FusedMultiplyAdd(p67, r2, p45);
+        var p811 = Math.FusedMultiplyAdd(p1011, r2, p89);
+        var p = Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(p811, r4, p47), r4, p03);
+        var half = Math.FusedMultiplyAdd(k, 0.5, Shifter);
+        var k1 = half - Shifter;
+        var second = (k - k1) + Shifter;
+        var bias = 1023L - BitConverter.DoubleToInt64Bits(Shifter);
+        var scale1 = BitConverter.Int64BitsToDouble((BitConverter.DoubleToInt64Bits(half) + bias) << 52);
+        var scale2 = BitConverter.Int64BitsToDouble((BitConverter.DoubleToInt64Bits(second) + bias) << 52);
+        return (p * scale1) * scale2;
+    }
+
+    /// <summary>log(1 + t) lane by lane for t ∈ [0, 1] (the range the logistic loss needs: t = e^−|η|).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Log1pOfUnit(Vector256<double> t)
+    {
+        var s = t / (Vector256.Create(2.0) + t);
+        var z = s * s;
+        var z2 = z * z;
+        var z4 = z2 * z2;
+        var q01 = Vector256.FusedMultiplyAdd(Vector256.Create(H1), z, Vector256.Create(H0));
+        var q23 = Vector256.FusedMultiplyAdd(Vector256.Create(H3), z, Vector256.Create(H2));
+        var q45 = Vector256.FusedMultiplyAdd(Vector256.Create(H5), z, Vector256.Create(H4));
+        var q67 = Vector256.FusedMultiplyAdd(Vector256.Create(H7), z, Vector256.Create(H6));
+        var q89 = Vector256.FusedMultiplyAdd(Vector256.Create(H9), z, Vector256.Create(H8));
+        var q03 = Vector256.FusedMultiplyAdd(q23, z2, q01);
+        var q47 = Vector256.FusedMultiplyAdd(q67, z2, q45);
+        var q810 = Vector256.FusedMultiplyAdd(Vector256.Create(H10), z2, q89);
+        var h = Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(q810, z4, q47), z4, q03);
+        return s * h;
+    }
+
+    /// <summary>log(1 + t) for one t ∈ [0, 1], the same operations as <see cref="Log1pOfUnit(Vector256{double})"/> on one lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Log1pOfUnit(double t)
+    {
+        var s = t / (2.0 + t);
+        var z = s * s;
+        var z2 = z * z;
+        var z4 = z2 * z2;
+        var q01 = Math.FusedMultiplyAdd(H1, z, H0);
+        var q23 = Math.FusedMultiplyAdd(H3, z, H2);
+        var q45 = Math.FusedMultiplyAdd(H5, z, H4);
+        var q67 = Math.FusedMultiplyAdd(H7, z, H6);
+        var q89 = Math.FusedMultiplyAdd(H9, z, H8);
+        var q03 = Math.FusedMultiplyAdd(q23, z2, q01);
+        var q47 = Math.FusedMultiplyAdd(q67, z2, q45);
+        var q810 = Math.FusedMultiplyAdd(H10, z2, q89);
+        var h = Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(q810, z4, q47), z4, q03);
+        return s * h;
+    }
+}
