@@ -356,6 +356,8 @@ public static class AbCommand
                     HeadNanoseconds = r.Head.Nanoseconds,
                     BaseBytes = r.Base.AllocatedBytes,
                     HeadBytes = r.Head.AllocatedBytes,
+                    BaseCallingThreadBytes = r.Base.CallingThreadBytes,
+                    HeadCallingThreadBytes = r.Head.CallingThreadBytes,
                 }),
             },
             new JsonSerializerOptions { WriteIndented = true });
