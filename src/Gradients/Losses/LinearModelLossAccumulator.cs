@@ -57,8 +57,10 @@ public enum LinearModelLossKind
 /// hold the same state (IEEE addition commutes; it does not associate).
 /// </para>
 /// <para>
-/// Workers on other machines ship their state (<see cref="Count"/>, <see cref="SumOfSampleWeights"/>,
-/// <see cref="LossSum"/>, <see cref="DerivativeSum"/>, <see cref="CopyGradientSums"/>) and one reducer merges them.
+/// Workers on other machines ship their state as bytes (<see cref="TryWriteBytes(Span{byte}, out int)"/>: a small
+/// versioned, checksummed format, documented in docs/distributed.md) and one reducer merges them
+/// (<see cref="Merge(ReadOnlySpan{byte})"/>, or <see cref="FromBytes(ReadOnlySpan{byte}, ReadOnlySpan{T}, T, LinearModelLossOptions)"/>).
+/// The bytes round-trip bit for bit, so merging them is merging the accumulators.
 /// </para>
 /// <para>Memory: O(D), whatever the number of rows. An instance is not thread-safe: give each thread its own and merge them.</para>
 /// </remarks>
