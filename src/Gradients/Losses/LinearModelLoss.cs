@@ -181,7 +181,7 @@ internal static partial class LinearModelLoss
 
     /// <summary>Finds the first invalid label (after the pass flagged one) and throws naming its index and value.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowInvalidLabel<T, TLanes, TLoss>(ReadOnlySpan<T> targets, TLoss loss)
+    internal static void ThrowInvalidLabel<T, TLanes, TLoss>(ReadOnlySpan<T> targets, TLoss loss)
         where TLanes : struct, IDoubleLanes<T>
         where TLoss : struct, IPointwiseLoss
     {

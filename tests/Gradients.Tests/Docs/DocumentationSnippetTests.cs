@@ -20,6 +20,7 @@ public sealed partial class DocumentationSnippetTests
         { "docs/getting-started.md", "linear-regression" },
         { "docs/getting-started.md", "logistic" },
         { "docs/getting-started.md", "checker" },
+        { "docs/distributed.md", "distributed-map-reduce" },
     };
 
     [Theory]
@@ -78,7 +79,7 @@ public sealed partial class DocumentationSnippetTests
     }
 
     // A property, not a field: ApiSnippets above is initialized first and reads it.
-    private static string[] SnippetSources => ["GettingStartedSnippets.cs", "ApiReferenceSnippets.cs", "ForwardModeSnippets.cs"];
+    private static string[] SnippetSources => ["GettingStartedSnippets.cs", "ApiReferenceSnippets.cs", "ForwardModeSnippets.cs", "DistributedSnippets.cs"];
 
     private static void ReadSnippets(string[] source, Dictionary<string, string> snippets)
     {

@@ -122,6 +122,8 @@ public sealed class OverlapRuleTests
             a => LogisticLoss.LossAndGradient(a.In("features", 4), a.In("targets", 2, 1.0), a.In("weights", 2), 0.25, a.Out("gradient", 2), out _, a.In("sampleWeights", 2), default(LinearModelLossOptions)),
         ["LogisticLoss.LossAndGradient(ReadOnlyTensorSpan<T> features, ReadOnlyTensorSpan<T> targets, ReadOnlyTensorSpan<T> weights, TensorSpan<T> gradient)"] =
             a => LogisticLoss.LossAndGradient(a.InTensor("features", 2, 2), a.InTensorOf("targets", 1.0, 2), a.InTensor("weights", 2), a.OutTensor("gradient", 2)),
+        ["LogisticLoss.LossAndGradient(Tensor<T> features, Tensor<T> targets, Tensor<T> weights, Tensor<T> gradient)"] =
+            a => LogisticLoss.LossAndGradient(a.Tensor("features", 2, 2), a.TensorOf("targets", 1.0, 2), a.Tensor("weights", 2), a.Tensor("gradient", 2)),
         ["LogisticLoss.HessianVectorProduct(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, ReadOnlySpan<T> direction, Span<T> product)"] =
             a => LogisticLoss.HessianVectorProduct(a.In("features", 4), a.In("targets", 2, 1.0), a.In("weights", 2), a.In("direction", 2), a.Out("product", 2)),
         ["LogisticLoss.HessianVectorProduct(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept, ReadOnlySpan<T> direction, T directionIntercept, Span<T> product, T& productIntercept, ReadOnlySpan<T> sampleWeights, LinearModelLossOptions options)"] =
@@ -140,6 +142,8 @@ public sealed class OverlapRuleTests
             a => PoissonLoss.LossAndGradient(a.In("features", 4), a.In("targets", 2, 3.0), a.In("weights", 2), 0.25, a.Out("gradient", 2), out _, a.In("sampleWeights", 2), default(LinearModelLossOptions)),
         ["PoissonLoss.LossAndGradient(ReadOnlyTensorSpan<T> features, ReadOnlyTensorSpan<T> targets, ReadOnlyTensorSpan<T> weights, TensorSpan<T> gradient)"] =
             a => PoissonLoss.LossAndGradient(a.InTensor("features", 2, 2), a.InTensorOf("targets", 3.0, 2), a.InTensor("weights", 2), a.OutTensor("gradient", 2)),
+        ["PoissonLoss.LossAndGradient(Tensor<T> features, Tensor<T> targets, Tensor<T> weights, Tensor<T> gradient)"] =
+            a => PoissonLoss.LossAndGradient(a.Tensor("features", 2, 2), a.TensorOf("targets", 3.0, 2), a.Tensor("weights", 2), a.Tensor("gradient", 2)),
         ["PoissonLoss.HessianVectorProduct(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, ReadOnlySpan<T> direction, Span<T> product)"] =
             a => PoissonLoss.HessianVectorProduct(a.In("features", 4), a.In("targets", 2, 3.0), a.In("weights", 2), a.In("direction", 2), a.Out("product", 2)),
         ["PoissonLoss.HessianVectorProduct(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept, ReadOnlySpan<T> direction, T directionIntercept, Span<T> product, T& productIntercept, ReadOnlySpan<T> sampleWeights, LinearModelLossOptions options)"] =
@@ -166,6 +170,8 @@ public sealed class OverlapRuleTests
             a => HuberLoss.LossAndGradient(a.In("features", 4), a.In("targets", 2, 0.5), a.In("weights", 2), 0.25, a.Out("gradient", 2), out _, a.In("sampleWeights", 2), default(HuberLossOptions)),
         ["HuberLoss.LossAndGradient(ReadOnlyTensorSpan<T> features, ReadOnlyTensorSpan<T> targets, ReadOnlyTensorSpan<T> weights, TensorSpan<T> gradient)"] =
             a => HuberLoss.LossAndGradient(a.InTensor("features", 2, 2), a.InTensorOf("targets", 0.5, 2), a.InTensor("weights", 2), a.OutTensor("gradient", 2)),
+        ["HuberLoss.LossAndGradient(Tensor<T> features, Tensor<T> targets, Tensor<T> weights, Tensor<T> gradient)"] =
+            a => HuberLoss.LossAndGradient(a.Tensor("features", 2, 2), a.TensorOf("targets", 0.5, 2), a.Tensor("weights", 2), a.Tensor("gradient", 2)),
 
         // SoftmaxCrossEntropy (N = 2 rows, D = 2 features, K = 2 classes; labels are class indices 0…K−1).
         ["SoftmaxCrossEntropy.Gradient(ReadOnlySpan<T> features, ReadOnlySpan<Int32> labels, ReadOnlySpan<T> weights, Span<T> gradient)"] =
@@ -475,6 +481,18 @@ public sealed class OverlapRuleTests
 
         public TensorSpan<double> OutTensor(string name, params nint[] lengths) =>
             new(_memory, Start(name, Count(lengths)), lengths, []);
+
+        /// <summary>A rank-1 tensor filled with <paramref name="value"/> unless it is the aliased one.</summary>
+        public Tensor<double> TensorOf(string name, double value, int length)
+        {
+            var tensor = Tensor(name, length);
+            if (name != other)
+            {
+                tensor.AsTensorSpan().Fill(value);
+            }
+
+            return tensor;
+        }
 
         public Tensor<double> Tensor(string name, params nint[] lengths) =>
             System.Numerics.Tensors.Tensor.Create(_memory, Start(name, Count(lengths)), lengths, []);
