@@ -204,6 +204,31 @@ public sealed class MeanSquaredErrorAccuracyTests
     }
 
     [Fact]
+    public void Float_residuals_past_floats_range_leave_zero_columns_at_zero()
+    {
+        // η = 2·3e38 is finite in double but not in float. The wide kernel's float blocks round each residual to
+        // float, where it would be ∞ and ∞·0 a NaN in every all-zero column; such blocks are summed in double
+        // instead, as every other kernel does: Σ r·0 = 0 exactly.
+        const int N = 8, D = 17;
+        var x = new float[N * D];
+        for (var i = 0; i < N; i++)
+        {
+            x[i * D] = 3e38f;
+        }
+
+        var w = new float[D];
+        w[0] = 2f;
+        var gradient = new float[D];
+        var loss = MeanSquaredError.LossAndGradient<float>(x, new float[N], w, gradient);
+        Assert.Equal(float.PositiveInfinity, loss);
+        Assert.Equal(float.PositiveInfinity, gradient[0]);
+        for (var j = 1; j < D; j++)
+        {
+            Assert.Equal(0f, gradient[j]);
+        }
+    }
+
+    [Fact]
     public void Other_element_types_use_the_scalar_path_correctly()
     {
         var random = new Random(9);
