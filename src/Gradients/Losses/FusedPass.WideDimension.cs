@@ -81,7 +81,13 @@ internal static partial class FusedPass
             var s1 = Vector256.Create(r1);
             var s2 = Vector256.Create(r2);
             var s3 = Vector256.Create(r3);
-            for (nuint j = 0; j < fullEnd; j += Lanes)
+            nuint start = 0;
+            if (typeof(T) == typeof(float) && FitsSingle(Vector256.Create(r0, r1, r2, r3)))
+            {
+                start = SweepSingleBlock(ref Unsafe.As<T, float>(ref x0), ref Unsafe.As<T, float>(ref x1), ref Unsafe.As<T, float>(ref x2), ref Unsafe.As<T, float>(ref x3), Vector256.Create(r0, r1, r2, r3), ref g, fullEnd);
+            }
+
+            for (nuint j = start; j < fullEnd; j += Lanes)
             {
                 var sum = Vector256.FusedMultiplyAdd(s1, TLanes.Load256(ref x1, j), s0 * TLanes.Load256(ref x0, j))
                     + Vector256.FusedMultiplyAdd(s3, TLanes.Load256(ref x3, j), s2 * TLanes.Load256(ref x2, j));
@@ -219,7 +225,15 @@ internal static partial class FusedPass
             var s5 = Vector256.Create(r5);
             var s6 = Vector256.Create(r6);
             var s7 = Vector256.Create(r7);
-            for (nuint j = 0; j < fullEnd; j += Lanes)
+            nuint start = 0;
+            if (typeof(T) == typeof(float) && FitsSingle(Vector256.Create(r0, r1, r2, r3)) && FitsSingle(Vector256.Create(r4, r5, r6, r7)))
+            {
+                // Two blocks of four rows, each summed in float (the same error per term as the four-row kernel).
+                SweepSingleBlock(ref Unsafe.As<T, float>(ref x0), ref Unsafe.As<T, float>(ref x1), ref Unsafe.As<T, float>(ref x2), ref Unsafe.As<T, float>(ref x3), Vector256.Create(r0, r1, r2, r3), ref g, fullEnd);
+                start = SweepSingleBlock(ref Unsafe.As<T, float>(ref x4), ref Unsafe.As<T, float>(ref x5), ref Unsafe.As<T, float>(ref x6), ref Unsafe.As<T, float>(ref x7), Vector256.Create(r4, r5, r6, r7), ref g, fullEnd);
+            }
+
+            for (nuint j = start; j < fullEnd; j += Lanes)
             {
                 var a = Vector256.FusedMultiplyAdd(s2, TLanes.Load256(ref x2, j), Vector256.FusedMultiplyAdd(s0, TLanes.Load256(ref x0, j), Vector256.LoadUnsafe(ref g, j)));
                 var b = Vector256.FusedMultiplyAdd(s3, TLanes.Load256(ref x3, j), s1 * TLanes.Load256(ref x1, j));
@@ -240,6 +254,46 @@ internal static partial class FusedPass
 
         sums.HasInvalidLabel |= invalid || invalidLanes != Vector256<double>.Zero;
         return row;
+    }
+
+    /// <summary>
+    /// Whether four residuals survive rounding to float: finite and at most float's largest value (a residual past
+    /// it would become ∞, and ∞·0 a NaN where the double sweep has 0). NaN fails too (the double sweep propagates it).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool FitsSingle(Vector256<double> residuals) =>
+        Vector256.LessThanOrEqualAll(Vector256.Abs(residuals), Vector256.Create((double)float.MaxValue));
+
+    /// <summary>
+    /// The gradient sweep of four float rows at float speed: Σᵢ sᵢ·xᵢⱼ over the block's four rows in float (eight
+    /// lanes, sᵢ the residual rounded to float), widened exactly and added to the double sums <paramref name="g"/>.
+    /// Each term of a block carries a relative error of at most (1 + u)⁴ − 1 ≈ 4u, u = 2⁻²⁴ (the rounding of
+    /// rᵢ, then two roundings in the FMA chain and one in the final add), and the block sums are added in double, so
+    /// the error of Σ r·xⱼ over N rows is at most 4u·Σ|r·xⱼ| + γ_{N/4}(double)·Σ|r·xⱼ| (blocked summation:
+    /// Blanchard, Higham and Mary, SIAM J. Sci. Comput. 42(3), 2020): it does not grow with N at float's u.
+    /// Products below float's normal range lose their relative precision (absolute error ≤ 2⁻¹⁴⁹ each).
+    /// Returns the first column not swept (a multiple of eight); the caller finishes the rest in double.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint SweepSingleBlock(ref float x0, ref float x1, ref float x2, ref float x3, Vector256<double> residuals, ref double g, nuint fullEnd)
+    {
+        const int Lanes = 8;
+        var narrow = Vector128.Narrow(residuals.GetLower(), residuals.GetUpper());
+        var s0 = Vector256.Create(narrow.ToScalar());
+        var s1 = Vector256.Create(narrow.GetElement(1));
+        var s2 = Vector256.Create(narrow.GetElement(2));
+        var s3 = Vector256.Create(narrow.GetElement(3));
+        var end = fullEnd & ~(nuint)(Lanes - 1);
+        for (nuint j = 0; j < end; j += Lanes)
+        {
+            var sum = Vector256.FusedMultiplyAdd(s1, Vector256.LoadUnsafe(ref x1, j), s0 * Vector256.LoadUnsafe(ref x0, j))
+                + Vector256.FusedMultiplyAdd(s3, Vector256.LoadUnsafe(ref x3, j), s2 * Vector256.LoadUnsafe(ref x2, j));
+            var (lower, upper) = Vector256.Widen(sum);
+            (Vector256.LoadUnsafe(ref g, j) + lower).StoreUnsafe(ref g, j);
+            (Vector256.LoadUnsafe(ref g, j + 4) + upper).StoreUnsafe(ref g, j + 4);
+        }
+
+        return end;
     }
 
     /// <summary>x·w over one row as a vector of partial sums: four accumulators (four FMA chains in flight), the

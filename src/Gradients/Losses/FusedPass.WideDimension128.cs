@@ -12,6 +12,9 @@ internal static partial class FusedPass
     /// into the gradient sums (each sum loaded and stored once per four rows). The second read of the four rows
     /// hits L1/L2, so X is read from memory once.
     /// The column remainder is one overlapping vector ending at D, masked so no element counts twice.
+    /// Multiply-adds are <c>MultiplyAddEstimate</c>, fused only where the hardware has FMA: x86 without AVX2 usually
+    /// has no FMA either (<c>DOTNET_EnableAVX2=0</c> turns it off), and there <c>FusedMultiplyAdd</c> is a software
+    /// emulation per lane (measured: 10–100× the time of a 128-bit read-only pass over X).
     /// </summary>
     internal static ChunkSums Wide128<T, TLanes, TLoss, TWeighting>(
         ref T features, ref T targets, ref T weights, int dimension, int rows, double bias,
@@ -60,15 +63,15 @@ internal static partial class FusedPass
             var s3 = Vector128.Create(r3);
             for (nuint j = 0; j < fullEnd; j += Lanes)
             {
-                var sum = Vector128.FusedMultiplyAdd(s1, TLanes.Load128(ref x1, j), s0 * TLanes.Load128(ref x0, j))
-                    + Vector128.FusedMultiplyAdd(s3, TLanes.Load128(ref x3, j), s2 * TLanes.Load128(ref x2, j));
+                var sum = Vector128.MultiplyAddEstimate(s1, TLanes.Load128(ref x1, j), s0 * TLanes.Load128(ref x0, j))
+                    + Vector128.MultiplyAddEstimate(s3, TLanes.Load128(ref x3, j), s2 * TLanes.Load128(ref x2, j));
                 (Vector128.LoadUnsafe(ref g, j) + sum).StoreUnsafe(ref g, j);
             }
 
             if (hasTail)
             {
-                var sum = Vector128.FusedMultiplyAdd(s1, TLanes.Load128(ref x1, last), s0 * TLanes.Load128(ref x0, last))
-                    + Vector128.FusedMultiplyAdd(s3, TLanes.Load128(ref x3, last), s2 * TLanes.Load128(ref x2, last));
+                var sum = Vector128.MultiplyAddEstimate(s1, TLanes.Load128(ref x1, last), s0 * TLanes.Load128(ref x0, last))
+                    + Vector128.MultiplyAddEstimate(s3, TLanes.Load128(ref x3, last), s2 * TLanes.Load128(ref x2, last));
                 (Vector128.LoadUnsafe(ref g, last) + (sum & tailMask)).StoreUnsafe(ref g, last);
             }
         }
@@ -83,7 +86,7 @@ internal static partial class FusedPass
             var s = Vector128.Create(r);
             for (nuint j = 0; j < fullEnd; j += Lanes)
             {
-                Vector128.FusedMultiplyAdd(s, TLanes.Load128(ref x, j), Vector128.LoadUnsafe(ref g, j)).StoreUnsafe(ref g, j);
+                Vector128.MultiplyAddEstimate(s, TLanes.Load128(ref x, j), Vector128.LoadUnsafe(ref g, j)).StoreUnsafe(ref g, j);
             }
 
             if (hasTail)
@@ -108,15 +111,15 @@ internal static partial class FusedPass
         var quadEnd = fullEnd & ~(nuint)((4 * Lanes) - 1);
         for (; j < quadEnd; j += 4 * Lanes)
         {
-            a = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x, j), TLanes.Load128(ref weights, j), a);
-            b = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x, j + Lanes), TLanes.Load128(ref weights, j + Lanes), b);
-            c = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x, j + (2 * Lanes)), TLanes.Load128(ref weights, j + (2 * Lanes)), c);
-            e = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x, j + (3 * Lanes)), TLanes.Load128(ref weights, j + (3 * Lanes)), e);
+            a = Vector128.MultiplyAddEstimate(TLanes.Load128(ref x, j), TLanes.Load128(ref weights, j), a);
+            b = Vector128.MultiplyAddEstimate(TLanes.Load128(ref x, j + Lanes), TLanes.Load128(ref weights, j + Lanes), b);
+            c = Vector128.MultiplyAddEstimate(TLanes.Load128(ref x, j + (2 * Lanes)), TLanes.Load128(ref weights, j + (2 * Lanes)), c);
+            e = Vector128.MultiplyAddEstimate(TLanes.Load128(ref x, j + (3 * Lanes)), TLanes.Load128(ref weights, j + (3 * Lanes)), e);
         }
 
         for (; j < fullEnd; j += Lanes)
         {
-            a = Vector128.FusedMultiplyAdd(TLanes.Load128(ref x, j), TLanes.Load128(ref weights, j), a);
+            a = Vector128.MultiplyAddEstimate(TLanes.Load128(ref x, j), TLanes.Load128(ref weights, j), a);
         }
 
         if (hasTail)
