@@ -13,6 +13,8 @@ public sealed partial class DocumentationSnippetTests
     {
         { "README.md", "quick-start" },
         { "src/Gradients/README.md", "quick-start" },
+        { "src/Gradients/README.md", "api-IGenericScalarFunction" },
+        { "src/Gradients/README.md", "logistic" },
         { "docs/getting-started.md", "quick-start" },
         { "docs/getting-started.md", "richardson" },
         { "docs/getting-started.md", "directional" },
