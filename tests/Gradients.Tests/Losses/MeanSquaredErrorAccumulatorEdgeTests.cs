@@ -2,7 +2,8 @@ namespace Gradients.Tests.Losses;
 
 /// <summary>
 /// The accumulator on non-finite data and at the edges of its state: it agrees with the one-shot call on ±∞ and
-/// NaN (the compensated sum must not turn ∞ into ∞ − ∞ = NaN), and an impossible state is rejected, not stored.
+/// NaN (a compensated sum, as the accumulator once kept, turned ∞ into ∞ − ∞ = NaN; the plain double sums it keeps
+/// now must give the one-shot call's ±∞), and an impossible state is rejected, not stored.
 /// </summary>
 public sealed class MeanSquaredErrorAccumulatorEdgeTests
 {
@@ -95,9 +96,9 @@ public sealed class MeanSquaredErrorAccumulatorEdgeTests
     [Fact]
     public void Merging_an_accumulator_into_itself_equals_merging_a_copy()
     {
-        // With other = this, Merge reads the other state while writing this one: it works because adding a sum to
-        // itself is exact (doubling), so the compensation read after the first addition is still the other's.
-        // The sums are chosen so the compensations are non-zero.
+        // With other = this, Merge reads the other state while writing this one. Merging an identical copy doubles
+        // every sum, which is exact, so the two must agree bit for bit; a sum read after it was written (or a count
+        // read after it was updated) would not.
         double[] x = [1e16, 1, 3, 1, -1e16, 1, 7, 1];
         double[] y = [0, 0, 0, 0];
         var self = new MeanSquaredErrorAccumulator<double>([1.0, 0.25]);
