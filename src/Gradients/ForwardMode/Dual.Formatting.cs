@@ -64,14 +64,25 @@ public readonly partial struct Dual<T>
     /// <param name="s">The text.</param>
     /// <param name="provider">The culture.</param>
     /// <returns>The constant.</returns>
-    public static Dual<T> Parse(string s, IFormatProvider? provider) => new(T.Parse(s, provider));
+    /// <exception cref="ArgumentNullException"><paramref name="s"/> is null.</exception>
+    public static Dual<T> Parse(string s, IFormatProvider? provider)
+    {
+        // T.Parse(null) reports a FormatException for some T: a null string is a null argument.
+        ArgumentNullException.ThrowIfNull(s);
+        return new(T.Parse(s, provider));
+    }
 
     /// <summary>Parses a number of T as a constant (tangent 0).</summary>
     /// <param name="s">The text.</param>
     /// <param name="style">The number style.</param>
     /// <param name="provider">The culture.</param>
     /// <returns>The constant.</returns>
-    public static Dual<T> Parse(string s, NumberStyles style, IFormatProvider? provider) => new(T.Parse(s, style, provider));
+    /// <exception cref="ArgumentNullException"><paramref name="s"/> is null.</exception>
+    public static Dual<T> Parse(string s, NumberStyles style, IFormatProvider? provider)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        return new(T.Parse(s, style, provider));
+    }
 
     /// <summary>Parses a number of T as a constant (tangent 0).</summary>
     /// <param name="s">The text.</param>

@@ -26,6 +26,7 @@ public static partial class ForwardMode
     {
         ThrowIfNull(function);
         ThrowHelper.ThrowIfEmpty(x.Length, nameof(x));
+        ThrowIfScratchExceedsAnArray(x.Length, nameof(x), "n duals (one per coordinate of x)");
         ThrowHelper.ThrowIfLengthMismatch(direction.Length, x.Length, nameof(direction), "the point 'x'");
         return DirectionalCore(ref function, x, direction);
     }

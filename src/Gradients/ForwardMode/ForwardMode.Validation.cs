@@ -30,6 +30,7 @@ public static partial class ForwardMode
         where T : IFloatingPointIeee754<T>
     {
         ThrowHelper.ThrowIfEmpty(x.Length, nameof(x));
+        ThrowIfScratchExceedsAnArray(x.Length, nameof(x), "n duals (one per coordinate of x)");
         ThrowHelper.ThrowIfLengthMismatch(gradient.Length, x.Length, nameof(gradient), "the point 'x'");
         ThrowHelper.ThrowIfOverlapping(x, gradient, nameof(x), nameof(gradient));
         ValidatePoint(x, nameof(x));
@@ -55,6 +56,8 @@ public static partial class ForwardMode
                 $"'jacobian' has length {jacobian.Length}, which is not m·n with m ≥ 1 for the point 'x' of length {n}.", nameof(jacobian));
         }
 
+        ThrowIfScratchExceedsAnArray(n, nameof(x), "n duals (one per coordinate of x)");
+        ThrowIfScratchExceedsAnArray(jacobian.Length / n, nameof(jacobian), "m = jacobian.Length / n dual outputs");
         ThrowHelper.ThrowIfOverlapping(x, jacobian, nameof(x), nameof(jacobian));
         ValidatePoint(x, nameof(x));
         return jacobian.Length / n;
@@ -67,7 +70,7 @@ public static partial class ForwardMode
         ThrowHelper.ThrowIfEmpty(n, nameof(x));
         if ((long)n * n > int.MaxValue)
         {
-            ThrowHelper.ThrowArgument($"'x' has length {n}; an n×n Hessian of that size does not fit in a span.", nameof(x));
+            ThrowHelper.ThrowArgument($"'x' has length n = {n}; the n×n Hessian has n·n = {(long)n * n} entries, more than a span holds (int.MaxValue = {int.MaxValue}).", nameof(x));
         }
 
         ThrowHelper.ThrowIfLengthMismatch(hessian.Length, n * n, nameof(hessian), "the n×n Hessian of the point 'x'");
@@ -80,12 +83,28 @@ public static partial class ForwardMode
     {
         var n = x.Length;
         ThrowHelper.ThrowIfEmpty(n, nameof(x));
+        ThrowIfScratchExceedsAnArray(n, nameof(x), "n duals (one per coordinate of x)");
         ThrowHelper.ThrowIfLengthMismatch(v.Length, n, nameof(v), "the point 'x'");
         ThrowHelper.ThrowIfLengthMismatch(product.Length, n, nameof(product), "the point 'x'");
         ThrowHelper.ThrowIfOverlapping(x, product, nameof(x), nameof(product));
         ThrowHelper.ThrowIfOverlapping(v, product, nameof(v), nameof(product));
         ValidatePoint(x, nameof(x));
         ValidatePoint(v, nameof(v));
+    }
+
+    /// <summary>
+    /// Rejects a scratch of <paramref name="length"/> duals that no array can hold (x or the outputs of a Jacobian in
+    /// native memory can be longer than <see cref="Array.MaxLength"/>): an <see cref="ArgumentException"/> naming the
+    /// parameter and the sizes, not an <see cref="OutOfMemoryException"/> from the pool.
+    /// </summary>
+    private static void ThrowIfScratchExceedsAnArray(int length, string paramName, string what)
+    {
+        if (length > Array.MaxLength)
+        {
+            ThrowHelper.ThrowArgument(
+                $"'{paramName}' asks for {what}: {length} duals, more than the largest array holds (Array.MaxLength = {Array.MaxLength}).",
+                paramName);
+        }
     }
 
     /// <summary>The chunk size <paramref name="options"/> asks for, resolved (0 → the largest) and checked.</summary>

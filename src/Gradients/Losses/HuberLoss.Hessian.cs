@@ -13,9 +13,9 @@ public static partial class HuberLoss
     /// <param name="features">X, N rows of D features, row-major (length N·D).</param>
     /// <param name="targets">y, length N ≥ 1.</param>
     /// <param name="weights">w, length D ≥ 1: where the Hessian is taken.</param>
-    /// <param name="direction">v, length D.</param>
+    /// <param name="direction">v, length D, finite.</param>
     /// <param name="product">Receives Hv, length D; must not overlap an input.</param>
-    /// <exception cref="ArgumentException">A length does not match N and D, or <paramref name="product"/> overlaps an input.</exception>
+    /// <exception cref="ArgumentException">A length does not match N and D, <paramref name="product"/> overlaps an input, or the direction is not finite.</exception>
     public static void HessianVectorProduct<T>(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, ReadOnlySpan<T> direction, Span<T> product)
         where T : IFloatingPointIeee754<T> =>
         HessianVectorProduct(features, targets, weights, T.Zero, direction, T.Zero, product, out _, [], default);
@@ -30,13 +30,13 @@ public static partial class HuberLoss
     /// <param name="targets">y, length N ≥ 1.</param>
     /// <param name="weights">w, length D ≥ 1.</param>
     /// <param name="intercept">b.</param>
-    /// <param name="direction">v, length D.</param>
-    /// <param name="directionIntercept">v_b, the direction's intercept component (0 without an intercept).</param>
+    /// <param name="direction">v, length D, finite.</param>
+    /// <param name="directionIntercept">v_b, the direction's intercept component (0 without an intercept), finite.</param>
     /// <param name="product">Receives the w part of the product, length D; must not overlap an input.</param>
     /// <param name="productIntercept">Receives the b part of the product.</param>
     /// <param name="sampleWeights">Empty, or length N: finite weights ≥ 0 with a positive sum.</param>
     /// <param name="options">δ and the ridge penalty (<see cref="HuberLossOptions.MaxDegreeOfParallelism"/> is not used: one thread).</param>
-    /// <exception cref="ArgumentException">A length does not match N and D, <paramref name="product"/> overlaps an input, or a sample weight is invalid.</exception>
+    /// <exception cref="ArgumentException">A length does not match N and D, <paramref name="product"/> overlaps an input, the direction is not finite, or a sample weight is invalid.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public static void HessianVectorProduct<T>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept,

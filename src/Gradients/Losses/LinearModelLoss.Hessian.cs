@@ -21,6 +21,22 @@ internal static partial class LinearModelLoss
         Validate(features, targets, weights, product, hasGradient: true, sampleWeights, nameof(product));
         ThrowHelper.ThrowIfLengthMismatch(direction.Length, weights.Length, nameof(direction), "weights.Length (D)");
         ThrowHelper.ThrowIfOverlapping(direction, product, nameof(direction), nameof(product));
+
+        // A non-finite direction is rejected as ForwardMode's and FiniteDifference's Hessian-vector products reject
+        // theirs: H·v would be NaN or ±∞ in every entry a data row reaches, whatever the data.
+        for (var j = 0; j < direction.Length; j++)
+        {
+            if (!T.IsFinite(direction[j]))
+            {
+                ThrowHelper.ThrowNonFiniteArgument(nameof(direction), j, double.CreateTruncating(direction[j]), direction.Length);
+            }
+        }
+
+        if (!T.IsFinite(directionIntercept))
+        {
+            ThrowHelper.ThrowArgument($"'{nameof(directionIntercept)}' is {directionIntercept}; the direction must be finite.", nameof(directionIntercept));
+        }
+
         options.Validate(nameof(options));
         var normaliser = sampleWeights.IsEmpty ? targets.Length : SumOfSampleWeights(sampleWeights);
 

@@ -74,7 +74,7 @@ public sealed partial class LinearModelLossAccumulator<T>
     /// <param name="source">The state's bytes, exactly <see cref="GetByteCount"/> long.</param>
     /// <exception cref="ArgumentException">
     /// The bytes are not a state (no magic, truncated, trailing bytes, a checksum that does not match, an impossible
-    /// count), or one of another format version, another loss or δ, another element type, another D or K, or another
+    /// count or sum: a negative or NaN sum of sample weights, a negative loss sum for a loss that is never negative), or one of another format version, another loss or δ, another element type, another D or K, or another
     /// point (weights or intercept); the message says which. This accumulator is then unchanged.
     /// </exception>
     public void Merge(ReadOnlySpan<byte> source)
@@ -142,7 +142,9 @@ public sealed partial class LinearModelLossAccumulator<T>
 
         var dimension = BinaryPrimitives.ReadInt32LittleEndian(source[16..]);
         var classes = BinaryPrimitives.ReadInt32LittleEndian(source[20..]);
-        var expected = HeaderLength + (8L * dimension * classes) + ChecksumLength;
+
+        // In Int128: 8·D·K reaches 2⁶⁵ for D, K near int.MaxValue, and a long would wrap onto a plausible length.
+        var expected = HeaderLength + (8 * ((Int128)dimension * classes)) + ChecksumLength;
         if (dimension < 1 || classes < 1 || source.Length != expected)
         {
             ThrowHelper.ThrowArgument(
@@ -206,7 +208,47 @@ public sealed partial class LinearModelLossAccumulator<T>
             ThrowHelper.ThrowArgument($"'{Name}' holds count 0 but non-zero sums; a state of no rows has only zero sums.", Name);
         }
 
+        ThrowIfImpossibleSums(
+            kind, BinaryPrimitives.ReadDoubleLittleEndian(source[40..]), BinaryPrimitives.ReadDoubleLittleEndian(source[48..]), Name);
+
         CheckedCount(Count, count, Name);
+    }
+
+    /// <summary>
+    /// Rejects sums no data can produce: Σ sᵢ negative or NaN (each weight is finite and ≥ 0), and Σ sᵢℓᵢ negative for
+    /// the losses whose ℓ is never negative (mean squared error, logistic, Huber; a Poisson ℓ = e^η − yη can be).
+    /// NaN and +∞ loss sums stay valid: NaN or overflowing data give them, and the one-shot call returns the same.
+    /// </summary>
+    internal static void ThrowIfImpossibleSums(LinearModelLossKind kind, double sampleWeightSum, double lossSum, string paramName)
+    {
+        if (!(sampleWeightSum >= 0.0))
+        {
+            ThrowHelper.ThrowArgument(
+                $"'{paramName}' holds a sum of sample weights of {sampleWeightSum}; sample weights are finite and zero or positive, so their sum cannot be negative or NaN: the state is corrupted.",
+                paramName);
+        }
+
+        if (kind != LinearModelLossKind.Poisson && lossSum < 0.0)
+        {
+            ThrowHelper.ThrowArgument(
+                $"'{paramName}' holds a loss sum of {lossSum}; every row of the {kind} loss adds a loss ≥ 0, so the sum cannot be negative: the state is corrupted.",
+                paramName);
+        }
+    }
+
+    /// <summary>
+    /// Rejects a dimension whose state <see cref="GetByteCount"/> could not count in an int (72 + 8·D bytes beyond
+    /// <see cref="Array.MaxLength"/>), before anything is allocated.
+    /// </summary>
+    private static void ThrowIfStateExceedsAnArray(int dimension)
+    {
+        var bytes = HeaderLength + (8L * dimension) + ChecksumLength;
+        if (bytes > Array.MaxLength)
+        {
+            ThrowHelper.ThrowArgument(
+                $"'weights' has length D = {dimension}: the accumulator's state takes 72 + 8·D = {bytes} bytes, more than the largest byte array (Array.MaxLength = {Array.MaxLength}); D may be at most {(Array.MaxLength - HeaderLength - ChecksumLength) / 8}.",
+                "weights");
+        }
     }
 
     private void ReadSums(ReadOnlySpan<byte> source)

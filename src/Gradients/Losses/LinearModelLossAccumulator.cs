@@ -83,6 +83,7 @@ public sealed partial class LinearModelLossAccumulator<T>
     {
         ThrowHelper.ThrowIfEmpty(weights.Length, nameof(weights));
         MeanSquaredError.ThrowIfSumsExceedAnArray(weights.Length);
+        ThrowIfStateExceedsAnArray(weights.Length);
         Kind = kind;
         _weights = weights.ToArray();
         _intercept = intercept;
@@ -98,7 +99,7 @@ public sealed partial class LinearModelLossAccumulator<T>
     /// <param name="intercept">b.</param>
     /// <param name="options">The ridge penalty (applied when the loss is read) and the threads each Add may use.</param>
     /// <returns>The accumulator.</returns>
-    /// <exception cref="ArgumentException"><paramref name="weights"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="weights"/> is empty, or so long that the state's bytes (72 + 8·D) would exceed the largest array.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public static LinearModelLossAccumulator<T> ForMeanSquaredError(ReadOnlySpan<T> weights, T intercept, MeanSquaredErrorOptions options)
     {
@@ -111,7 +112,7 @@ public sealed partial class LinearModelLossAccumulator<T>
     /// <param name="intercept">b.</param>
     /// <param name="options">The ridge penalty (applied when the loss is read) and the threads each Add may use.</param>
     /// <returns>The accumulator.</returns>
-    /// <exception cref="ArgumentException"><paramref name="weights"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="weights"/> is empty, or so long that the state's bytes (72 + 8·D) would exceed the largest array.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public static LinearModelLossAccumulator<T> ForLogisticLoss(ReadOnlySpan<T> weights, T intercept, LinearModelLossOptions options)
     {
@@ -124,7 +125,7 @@ public sealed partial class LinearModelLossAccumulator<T>
     /// <param name="intercept">b.</param>
     /// <param name="options">The ridge penalty (applied when the loss is read) and the threads each Add may use.</param>
     /// <returns>The accumulator.</returns>
-    /// <exception cref="ArgumentException"><paramref name="weights"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="weights"/> is empty, or so long that the state's bytes (72 + 8·D) would exceed the largest array.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public static LinearModelLossAccumulator<T> ForPoissonLoss(ReadOnlySpan<T> weights, T intercept, LinearModelLossOptions options)
     {
@@ -137,7 +138,7 @@ public sealed partial class LinearModelLossAccumulator<T>
     /// <param name="intercept">b.</param>
     /// <param name="options">δ, the ridge penalty (applied when the loss is read) and the threads each Add may use.</param>
     /// <returns>The accumulator.</returns>
-    /// <exception cref="ArgumentException"><paramref name="weights"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="weights"/> is empty, or so long that the state's bytes (72 + 8·D) would exceed the largest array.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public static LinearModelLossAccumulator<T> ForHuberLoss(ReadOnlySpan<T> weights, T intercept, HuberLossOptions options)
     {
@@ -330,7 +331,7 @@ public sealed partial class LinearModelLossAccumulator<T>
     }
 
     /// <summary>Adds another accumulator's rows to this one (the other is unchanged; it may be this one).</summary>
-    /// <param name="other">An accumulator of the same loss (and δ) at the same weights and intercept.</param>
+    /// <param name="other">An accumulator of the same loss (and δ) at the same weights and intercept, compared bit for bit as the byte format's fingerprint compares them (a NaN weight matches itself; −0 does not match +0).</param>
     /// <exception cref="ArgumentException">The loss, δ, the weights or the intercept differ, or the merged row count would exceed <see cref="long.MaxValue"/>.</exception>
     public void Merge(LinearModelLossAccumulator<T> other)
     {
@@ -342,14 +343,39 @@ public sealed partial class LinearModelLossAccumulator<T>
                 nameof(other));
         }
 
-        if (!_weights.AsSpan().SequenceEqual(other._weights) || _intercept != other._intercept)
+        if (!SamePoint(other))
         {
             ThrowHelper.ThrowArgument(
-                $"'{nameof(other)}' accumulates at other weights or another intercept (D = {other.Dimension}, this D = {Dimension}); only states at the same point merge.",
+                $"'{nameof(other)}' accumulates at other weights or another intercept (D = {other.Dimension}, this D = {Dimension}; compared bit for bit); only states at the same point merge.",
                 nameof(other));
         }
 
         MergeSums(other.Count, other._sampleWeightSum, other._lossSum, other._derivativeSum, other._gradientSums, nameof(other));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="other"/> holds the same weights and intercept bit for bit, as the byte format's
+    /// fingerprint compares them: a NaN weight is the same point as itself, and −0 is not +0.
+    /// </summary>
+    private bool SamePoint(LinearModelLossAccumulator<T> other)
+    {
+        if (other._weights.Length != _weights.Length || !SameBits(_intercept, other._intercept))
+        {
+            return false;
+        }
+
+        for (var j = 0; j < _weights.Length; j++)
+        {
+            if (!SameBits(_weights[j], other._weights[j]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+
+        static bool SameBits(T a, T b) =>
+            BitConverter.DoubleToInt64Bits(double.CreateTruncating(a)) == BitConverter.DoubleToInt64Bits(double.CreateTruncating(b));
     }
 
     /// <summary>Adds a state's sums (already checked to belong to this loss and point).</summary>

@@ -34,7 +34,7 @@ public sealed class MeanSquaredErrorAccumulator<T>
 
     /// <summary>An empty accumulator for the model Xw (no intercept, no penalty, one thread).</summary>
     /// <param name="weights">w, length D ≥ 1 (copied).</param>
-    /// <exception cref="ArgumentException"><paramref name="weights"/> is empty.</exception>
+    /// <exception cref="ArgumentException"><paramref name="weights"/> is empty, or so long that the state's bytes (72 + 8·D) would exceed the largest array.</exception>
     public MeanSquaredErrorAccumulator(ReadOnlySpan<T> weights)
         : this(weights, T.Zero, default)
     {
@@ -44,7 +44,7 @@ public sealed class MeanSquaredErrorAccumulator<T>
     /// <param name="weights">w, length D ≥ 1 (copied).</param>
     /// <param name="intercept">b.</param>
     /// <param name="options">The ridge penalty (applied when the loss is read) and the threads each <see cref="Add"/> may use.</param>
-    /// <exception cref="ArgumentException"><paramref name="weights"/> is empty, or longer than <see cref="Array.MaxLength"/>.</exception>
+    /// <exception cref="ArgumentException"><paramref name="weights"/> is empty, or so long that the state's bytes (72 + 8·D) would exceed the largest array.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public MeanSquaredErrorAccumulator(ReadOnlySpan<T> weights, T intercept, MeanSquaredErrorOptions options)
     {
@@ -93,7 +93,8 @@ public sealed class MeanSquaredErrorAccumulator<T>
     /// <param name="residualFeatureSums">Its Σ r·xⱼ, length D.</param>
     /// <exception cref="ArgumentException">
     /// <paramref name="residualFeatureSums"/> is not D long; <paramref name="count"/> is 0 while a sum is not
-    /// (no rows cannot have non-zero sums); or the merged row count would exceed <see cref="long.MaxValue"/>.
+    /// (no rows cannot have non-zero sums); <paramref name="sumOfSquaredResiduals"/> is negative; or the merged row
+    /// count would exceed <see cref="long.MaxValue"/>.
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="count"/> is negative.</exception>
     public void Merge(long count, double sumOfSquaredResiduals, double sumOfResiduals, ReadOnlySpan<double> residualFeatureSums)
@@ -110,6 +111,14 @@ public sealed class MeanSquaredErrorAccumulator<T>
             ThrowHelper.ThrowArgument(
                 $"The state has count 0 but non-zero sums (Σr² = {sumOfSquaredResiduals}, Σr = {sumOfResiduals}, Σ r·x of length {residualFeatureSums.Length}); a state of no rows has only zero sums.",
                 nameof(count));
+        }
+
+        // Σr² < 0 (−∞ included) no data can give; NaN and +∞ come from NaN or overflowing data, as in the one-shot call.
+        if (sumOfSquaredResiduals < 0.0)
+        {
+            ThrowHelper.ThrowArgument(
+                $"'{nameof(sumOfSquaredResiduals)}' is {sumOfSquaredResiduals} for {count} rows; a sum of squares cannot be negative.",
+                nameof(sumOfSquaredResiduals));
         }
 
         // Unweighted rows: the normaliser Σ sᵢ is the count (exact in double up to 2⁵³ rows).

@@ -12,9 +12,9 @@ public static partial class PoissonLoss
     /// <param name="features">X, N rows of D features, row-major (length N·D).</param>
     /// <param name="targets">y, length N ≥ 1 (checked as for the loss).</param>
     /// <param name="weights">w, length D ≥ 1: where the Hessian is taken.</param>
-    /// <param name="direction">v, length D.</param>
+    /// <param name="direction">v, length D, finite.</param>
     /// <param name="product">Receives Hv, length D; must not overlap an input.</param>
-    /// <exception cref="ArgumentException">A length does not match N and D, <paramref name="product"/> overlaps an input, or a label is invalid.</exception>
+    /// <exception cref="ArgumentException">A length does not match N and D, <paramref name="product"/> overlaps an input, the direction is not finite, or a label is invalid.</exception>
     public static void HessianVectorProduct<T>(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, ReadOnlySpan<T> direction, Span<T> product)
         where T : IFloatingPointIeee754<T> =>
         HessianVectorProduct(features, targets, weights, T.Zero, direction, T.Zero, product, out _, [], default);
@@ -29,13 +29,13 @@ public static partial class PoissonLoss
     /// <param name="targets">y, length N ≥ 1 (checked as for the loss).</param>
     /// <param name="weights">w, length D ≥ 1.</param>
     /// <param name="intercept">b.</param>
-    /// <param name="direction">v, length D.</param>
-    /// <param name="directionIntercept">v_b, the direction's intercept component (0 without an intercept).</param>
+    /// <param name="direction">v, length D, finite.</param>
+    /// <param name="directionIntercept">v_b, the direction's intercept component (0 without an intercept), finite.</param>
     /// <param name="product">Receives the w part of the product, length D; must not overlap an input.</param>
     /// <param name="productIntercept">Receives the b part of the product.</param>
     /// <param name="sampleWeights">Empty, or length N: finite weights ≥ 0 with a positive sum.</param>
     /// <param name="options">The ridge penalty (<see cref="LinearModelLossOptions.MaxDegreeOfParallelism"/> is not used: one thread).</param>
-    /// <exception cref="ArgumentException">A length does not match N and D, <paramref name="product"/> overlaps an input, a sample weight or a label is invalid.</exception>
+    /// <exception cref="ArgumentException">A length does not match N and D, <paramref name="product"/> overlaps an input, the direction is not finite, or a sample weight or a label is invalid.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public static void HessianVectorProduct<T>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept,
