@@ -86,4 +86,32 @@ public sealed class NarrowRangeTests
         Assert.Equal(Half.PositiveInfinity, default(LogSumExp<Half>).Evaluate([Half.Zero, Half.PositiveInfinity]));
         Assert.True(Half.IsNaN(default(LogSumExp<Half>).Evaluate([Half.Zero, Half.NaN])));
     }
+
+    /// <summary>
+    /// The built-in functions sum their terms in double for Half: a Half sum of 3000 terms of 1 stalls at 2048 (its ulp
+    /// there is 2). Every term below is exact (1 or 0), so the wide sum is the exact integer, rounded once to Half.
+    /// </summary>
+    [Fact]
+    public void Built_in_functions_in_half_sum_their_terms_wide()
+    {
+        const int n = 3000;
+        var ones = Repeat(1, n);
+        var gradient = new Half[n];
+
+        var squares = new WeightedSumOfSquares<Half>(ones);
+        Assert.Equal((Half)n, squares.Evaluate(ones));
+        Assert.Equal((Half)n, squares.EvaluateWithGradient(ones, gradient));
+
+        Assert.Equal((Half)(n - 1), default(Rosenbrock<Half>).Evaluate(new Half[n]));
+        Assert.Equal((Half)(n - 1), default(Rosenbrock<Half>).EvaluateWithGradient(new Half[n], gradient));
+
+        var linear = new QuadraticForm<Half>(new Half[n * n], ones, Half.One);
+        Assert.Equal((Half)(n + 1), linear.Evaluate(ones));
+        Assert.Equal((Half)(n + 1), linear.EvaluateWithGradient(ones, gradient));
+
+        // A dense row: the row sums (Sx)ᵢ = n are themselves sums of n products.
+        var dense = new QuadraticForm<Half>(Repeat(1, 100 * 100), new Half[100], Half.Zero);
+        var x = Repeat(0.25, 100);
+        Assert.Equal((Half)(0.5 * 25 * 25), dense.Evaluate(x)); // ½(Σxᵢ)² = ½·25²
+    }
 }
