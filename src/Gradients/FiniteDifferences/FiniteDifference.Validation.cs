@@ -101,7 +101,7 @@ public static partial class FiniteDifference
                 ThrowHelper.ThrowArgument($"options.Steps (length {steps.Length}) gives one step per coordinate, which does not apply here; set options.Step instead.", "options");
             }
 
-            ThrowHelper.ThrowIfLengthMismatch(steps.Length, n, "options.Steps", "the point 'x'");
+            ThrowHelper.ThrowIfMemberLengthMismatch(steps.Length, n, "options", "options.Steps", "the point 'x'");
             for (var i = 0; i < steps.Length; i++)
             {
                 if (!(T.IsFinite(steps[i]) && steps[i] > T.Zero))
@@ -120,12 +120,12 @@ public static partial class FiniteDifference
         var upper = options.UpperBounds.Span;
         if (!lower.IsEmpty)
         {
-            ThrowHelper.ThrowIfLengthMismatch(lower.Length, n, "options.LowerBounds", "the point 'x'");
+            ThrowHelper.ThrowIfMemberLengthMismatch(lower.Length, n, "options", "options.LowerBounds", "the point 'x'");
         }
 
         if (!upper.IsEmpty)
         {
-            ThrowHelper.ThrowIfLengthMismatch(upper.Length, n, "options.UpperBounds", "the point 'x'");
+            ThrowHelper.ThrowIfMemberLengthMismatch(upper.Length, n, "options", "options.UpperBounds", "the point 'x'");
         }
 
         for (var i = 0; i < n && !(lower.IsEmpty && upper.IsEmpty); i++)

@@ -118,4 +118,27 @@ public sealed class SecondRunStepTests
             new Grid<Half>(Half.MinValue, Half.Zero, 2, Half.Zero, Half.One, 2), v => v[1], new Half[4], new Half[4], new Half[4]));
         Assert.Equal("grid", half.ParamName);
     }
+
+    [Fact]
+    public void Options_members_of_the_wrong_length_are_reported_under_the_parameter_options()
+    {
+        // ParamName is a parameter of the method called (it was "options.LowerBounds"); the message names the member.
+        var options = new FiniteDifferenceOptions<double> { LowerBounds = new[] { 0.0, 0.0 } };
+        var calls = new Action[]
+        {
+            () => FiniteDifference.Derivative(v => v * v, 1.0, options),
+            () => FiniteDifference.DirectionalDerivative(v => v[0], [1.0, 2.0, 3.0], [1.0, 0.0, 0.0], options),
+            () => FiniteDifference.Jacobian<double>((v, o) => o[0] = v[0], [1.0], new double[1], options),
+            () => FiniteDifference.Hessian(v => v[0], [1.0], new double[1], options),
+            () => FiniteDifference.Gradient(v => v[0], [1.0], new double[1], new FiniteDifferenceOptions<double> { UpperBounds = new[] { 2.0, 2.0 } }),
+            () => FiniteDifference.Hessian(v => v[0], [1.0], new double[1], new FiniteDifferenceOptions<double> { Steps = new[] { 1e-3, 1e-3 } }),
+        };
+
+        foreach (var call in calls)
+        {
+            var e = Assert.Throws<ArgumentException>(call);
+            Assert.Equal("options", e.ParamName);
+            Assert.Matches("'options\\.(LowerBounds|UpperBounds|Steps)' has length 2", e.Message);
+        }
+    }
 }
