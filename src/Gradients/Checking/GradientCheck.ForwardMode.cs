@@ -20,34 +20,33 @@ public static partial class GradientCheck
     /// <typeparam name="TFunction">A function with an analytic gradient and a generic evaluation (e.g. the built-ins).</typeparam>
     /// <param name="function">f.</param>
     /// <param name="x">The point, of length n ≥ 1, finite.</param>
-    /// <param name="ulps">The tolerance in units of ε; positive and below 1/ε (a larger one accepts any relative error, and in float 1e39 was ∞).</param>
+    /// <param name="ulps">The tolerance in units of ε; positive, finite and below 1/ε of T.</param>
     /// <returns>
     /// The report (<see cref="GradientCheckMode.Components"/>); each entry's <c>Numeric</c> is the forward-mode
     /// component, its <c>Step</c> is 0 and its <c>PredictedError</c> is ε·(max(|analyticᵢ|, |forwardᵢ|) + ‖analytic‖∞).
     /// </returns>
-    /// <exception cref="ArgumentException"><paramref name="x"/> is empty or not finite, or <paramref name="ulps"/> is not positive or not below 1/ε.</exception>
-    /// <remarks>The analytic gradient and f get copies of <paramref name="x"/>, as in <see cref="Check{T, TFunction}"/>: a function that writes its argument cannot change the caller's point.</remarks>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="x"/> is empty or not finite, or <paramref name="ulps"/> is not positive, not finite, or at least
+    /// 1/ε of T (1024 for Half).
+    /// </exception>
     public static GradientCheckReport<T> CheckAgainstForwardMode<T, TFunction>(TFunction function, ReadOnlySpan<T> x, double ulps = DefaultForwardModeUlps)
         where T : IFloatingPointIeee754<T>
         where TFunction : IDifferentiableFunction<T>, IGenericScalarFunction
     {
-        // The options' rule (GradientCheckOptions): a tolerance factor of 1/ε or more leaves no digit to check, and
-        // in a narrow type it may not even be finite (1e39 is ∞ in float, which passed every gradient).
-        var epsilon = T.BitIncrement(T.One) - T.One;
-        var limit = 1.0 / double.CreateTruncating(epsilon);
-        if (!(ulps > 0 && ulps < limit))
+        var epsilon = StepSize.MachineEpsilon<T>();
+        if (!(double.IsFinite(ulps) && ulps > 0 && ulps * double.CreateTruncating(epsilon) < 1))
         {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(ulps), ulps, $"The tolerance in ulps is {ulps}; it must be positive and below 1/ε = {limit} for {typeof(T).Name}.");
+            // ulps·ε ≥ 1 leaves no correct digit to compare (and ulps beyond T's range makes every tolerance ∞).
+            ThrowHelper.ThrowArgumentOutOfRange(
+                nameof(ulps), ulps, $"The tolerance in ulps must be positive, finite and below 1/ε = {1 / double.CreateTruncating(epsilon)} for {typeof(T).Name}.");
         }
 
+        // f and its gradient see a copy of x, as in Check: the caller's x is never handed out.
         var n = x.Length;
         var analytic = new T[n];
         var forward = new T[n];
-
-        // f and its gradient get a copy (forward mode reads it into duals, then the analytic gradient may write it).
-        var point = x.ToArray();
-        ForwardMode.Gradient(function, point, forward);
-        function.EvaluateWithGradient(point, analytic);
+        ForwardMode.Gradient(function, x, forward);
+        function.EvaluateWithGradient(x.ToArray(), analytic);
 
         var largest = T.Zero;
         foreach (var component in analytic)
@@ -62,7 +61,7 @@ public static partial class GradientCheck
             var error = T.Abs(analytic[i] - forward[i]);
             var magnitude = T.Max(T.Abs(analytic[i]), T.Abs(forward[i]));
             var relative = T.IsZero(magnitude) ? T.Zero : error / magnitude;
-            var rounding = epsilon * (magnitude + largest);
+            var rounding = (epsilon * magnitude) + (epsilon * largest); // ε first: magnitude + largest may overflow
             entries[i] = new GradientCheckEntry<T>(i, analytic[i], forward[i], error, relative, T.Zero, rounding, factor * rounding);
         }
 

@@ -47,6 +47,9 @@ public static partial class GradientCheck
     /// <summary>The default number of random directions of a fast check.</summary>
     public const int DefaultDirectionCount = 8;
 
+    /// <summary>The most directions whose 2k + 1 evaluations <see cref="GradientCheckReport{T}.Evaluations"/> can count.</summary>
+    private const int MaxDirectionCount = (int.MaxValue - 1) / 2;
+
     /// <summary>Checks a delegate gradient against central differences of <paramref name="function"/>, component by component.</summary>
     /// <typeparam name="T">The floating-point type.</typeparam>
     /// <param name="function">f.</param>
@@ -108,14 +111,12 @@ public static partial class GradientCheck
             estimates,
             steps);
 
-        // Σⱼ max(|xⱼ|, 1)·|∂f/∂xⱼ| from the numeric gradient: a wrong analytic gradient cannot widen its own tolerance.
-        var inputSensitivity = InputSensitivity<T>(x, numeric);
-
+        // ε·Σⱼ max(|xⱼ|, 1)·|∂f/∂xⱼ| from the numeric gradient: a wrong analytic gradient cannot widen its own tolerance.
         var epsilon = MachineEpsilon<T>();
         var evaluationError = T.CreateTruncating(options.EvaluationError) * epsilon;
         var safety = T.CreateTruncating(options.SafetyFactor);
         var two = T.CreateTruncating(2);
-        var hiddenNoise = epsilon * (T.Abs(value) + inputSensitivity);
+        var hiddenNoise = (epsilon * T.Abs(value)) + InputSensitivity<T>(x, numeric, epsilon);
         var entries = new GradientCheckEntry<T>[n];
         for (var i = 0; i < n; i++)
         {
@@ -127,7 +128,7 @@ public static partial class GradientCheck
             // model, EvaluationError = 16 ulps of those terms, made the float tolerance 40× looser (resolution 7.6e-2
             // against 1.9e-3 on the test set) while this one-ulp term removes the false alarms of badly scaled
             // quadratic forms in float; EvaluationError still covers the analytic value's own rounding.
-            var predicted = estimates[i] + (two * hiddenNoise / steps[i]);
+            var predicted = estimates[i] + (two * (hiddenNoise / steps[i]));
             var tolerance = (safety * predicted) + (evaluationError * T.Abs(analytic[i]));
             entries[i] = Entry(i, analytic[i], numeric[i], steps[i], predicted, tolerance);
         }
@@ -196,6 +197,14 @@ public static partial class GradientCheck
                 $"{directionCount} directions of length n = {x.Length} need {(long)directionCount * x.Length} elements, more than an array holds ({Array.MaxLength}).");
         }
 
+        if (directionCount > MaxDirectionCount)
+        {
+            ThrowHelper.ThrowArgumentOutOfRange(
+                nameof(directionCount),
+                directionCount,
+                $"{directionCount} directions take 2·{directionCount} + 1 = {(2L * directionCount) + 1} evaluations of f, more than GradientCheckReport.Evaluations counts ({int.MaxValue}); at most {MaxDirectionCount} directions.");
+        }
+
         if (function is null)
         {
             ThrowHelper.ThrowArgumentNull(nameof(function));
@@ -218,11 +227,10 @@ public static partial class GradientCheck
         var six = T.CreateTruncating(6);
         var degree = T.CreateTruncating(ModelDegree);
 
-        // Σⱼ max(|xⱼ|, 1)·|∂f/∂xⱼ| from the analytic gradient (no numeric one exists here). A wrong component δ widens
+        // c·ε·Σⱼ max(|xⱼ|, 1)·|∂f/∂xⱼ| from the analytic gradient (no numeric one exists here). A wrong component δ widens
         // the tolerance by only c·ε·max(|xⱼ|, 1)·|δ|/h ≈ c·ε^(2/3)·|δ|, far below the δ·uⱼ it causes.
-        var inputSensitivity = InputSensitivity<T>(x, analytic);
-
         var evaluationError = T.CreateTruncating(options.EvaluationError) * epsilon;
+        var inputNoise = InputSensitivity<T>(x, analytic, evaluationError);
         var safety = T.CreateTruncating(options.SafetyFactor);
         var entries = new GradientCheckEntry<T>[directionCount];
         var log = new EvaluationLog<T>();
@@ -252,21 +260,26 @@ public static partial class GradientCheck
             }
 
             // φ(t) = f(x + tu): φ'' from f(x ± hu) and f(x), and the degree-d model for φ''' (see remarks).
-            var curvature = T.Abs(log.Sum - (two * value)) / (h * h);
+            // Every term divides before it multiplies, and f(x ± hu) are summed halved, so a model whose terms are
+            // representable stays finite for f near the largest finite value (an infinite tolerance passes anything).
+            var curvature = two * (T.Abs(log.HalfSum - value) / h / h);
             var magnitude = T.Max(T.Abs(value), log.LargestMagnitude);
-            var thirdDerivative = (degree * curvature / scale) + (degree * degree * T.Abs(numeric) / (scale * scale)) +
-                                  (degree * degree * degree * magnitude / (scale * scale * scale));
-            var truncation = h * h / six * thirdDerivative;
-            var roundOff = (evaluationError * (magnitude + inputSensitivity) / h) + (epsilon * T.Abs(numeric));
+            // truncation = h²/6 times the model for the third derivative, each of its terms taken times h²/6 first: the
+            // bound d³|f|/L³ alone can exceed the range where its product with h²/6 (about ε^(2/3)) does not.
+            var stepSquaredOverSix = h * h / six;
+            var truncation = (degree * (stepSquaredOverSix * curvature / scale)) +
+                             (degree * (degree * (stepSquaredOverSix * T.Abs(numeric) / scale) / scale)) +
+                             (degree * (degree * (degree * (stepSquaredOverSix * magnitude / scale) / scale) / scale));
+            var roundOff = ((evaluationError * magnitude) / h) + (inputNoise / h) + (epsilon * T.Abs(numeric));
             var predicted = truncation + roundOff;
 
-            var dotMagnitude = T.Zero;
+            var dotNoise = T.Zero;
             for (var j = 0; j < n; j++)
             {
-                dotMagnitude += T.Abs(analytic[j] * u[j]);
+                dotNoise += evaluationError * T.Abs(analytic[j] * u[j]);
             }
 
-            var tolerance = (safety * predicted) + (evaluationError * dotMagnitude);
+            var tolerance = (safety * predicted) + dotNoise;
             entries[k] = Entry(k, rate, numeric, h, predicted, tolerance);
         }
 
@@ -283,13 +296,15 @@ public static partial class GradientCheck
     /// float at (−18.5, 2.3·10⁻⁶) computes log(1 + 9·10⁻⁹) = 0, so its first partial (9·10⁻⁹) is invisible to any
     /// difference, while |x₂|·|g₂| = 2.3·10⁻⁶ had claimed f exact to 3·10⁻¹³ and failed the correct gradient.
     /// </summary>
-    private static T InputSensitivity<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradient)
+    private static T InputSensitivity<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gradient, T relativeError)
         where T : IFloatingPointIeee754<T>
     {
+        // relativeError·Σⱼ max(|xⱼ|, 1)·|gⱼ| with the small factor applied first: |gⱼ| near the largest finite value
+        // times a coordinate of 2 would overflow before it, and every tolerance would be ∞.
         var sum = T.Zero;
         for (var j = 0; j < x.Length; j++)
         {
-            sum += T.Max(T.Abs(x[j]), T.One) * T.Abs(gradient[j]);
+            sum += relativeError * T.Abs(gradient[j]) * T.Max(T.Abs(x[j]), T.One);
         }
 
         return sum;

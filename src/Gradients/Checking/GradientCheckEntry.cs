@@ -20,8 +20,11 @@ public readonly record struct GradientCheckEntry<T>(
     int Index, T Analytic, T Numeric, T AbsoluteError, T RelativeError, T Step, T PredictedError, T Tolerance)
     where T : IFloatingPointIeee754<T>
 {
-    /// <summary>Whether <see cref="AbsoluteError"/> is within <see cref="Tolerance"/> (a NaN error fails).</summary>
-    public bool Passed => AbsoluteError <= Tolerance;
+    /// <summary>
+    /// Whether <see cref="AbsoluteError"/> is within <see cref="Tolerance"/> (a NaN error fails). An infinite or NaN
+    /// tolerance — an error model beyond the type's range — checks nothing and fails, never passes every gradient.
+    /// </summary>
+    public bool Passed => AbsoluteError <= Tolerance && T.IsFinite(Tolerance);
 
     /// <summary>
     /// The smallest relative error of the analytic value this entry is sure to catch: (tolerance + predicted error) /

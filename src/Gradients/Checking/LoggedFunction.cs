@@ -3,25 +3,26 @@ using System.Numerics;
 namespace Gradients;
 
 /// <summary>
-/// What a gradient check needs to know about the evaluations the finite-difference engine made: their sum and the
+/// What a gradient check needs to know about the evaluations the finite-difference engine made: their (halved) sum and the
 /// largest |f|, for the round-off and curvature terms of the error model. One instance per check (never shared).
 /// </summary>
 internal sealed class EvaluationLog<T>
     where T : IFloatingPointIeee754<T>
 {
-    public T Sum { get; private set; } = T.Zero;
+    /// <summary>The values recorded since <see cref="Reset"/>, each halved before summing (exact for normal values), so the sum of two finite values is finite.</summary>
+    public T HalfSum { get; private set; } = T.Zero;
 
     public T LargestMagnitude { get; private set; } = T.Zero;
 
     public void Reset()
     {
-        Sum = T.Zero;
+        HalfSum = T.Zero;
         LargestMagnitude = T.Zero;
     }
 
     public void Record(T value)
     {
-        Sum += value;
+        HalfSum += value / (T.One + T.One);
         LargestMagnitude = T.Max(LargestMagnitude, T.Abs(value));
     }
 }

@@ -67,7 +67,7 @@ public static partial class Directional
 
         ThrowHelper.ThrowIfOverlapping(gradient, rates, nameof(gradient), nameof(rates));
         ThrowHelper.ThrowIfOverlapping(directions, rates, nameof(directions), nameof(rates));
-        if (n == 2)
+        if (n == 2 && !NarrowRange<T>.IsNarrow)
         {
             // The chapter's sweep: the plane case inline, so consecutive directions overlap in the pipeline. The
             // arithmetic is TryPlaneRate's, as in the single form, so the rates agree bit for bit.
@@ -107,6 +107,17 @@ public static partial class Directional
         ThrowHelper.ThrowIfLengthMismatch(direction.Length, gradient.Length, nameof(direction), "the gradient");
         ThrowHelper.ThrowIfOverlapping(gradient, direction, nameof(gradient), nameof(direction));
         var exponent = ScalingExponent(gradient, nameof(gradient), -1);
+        if (NarrowRange<T>.IsNarrow)
+        {
+            var wideNorm = Math.Sqrt(WideSumOfSquares(gradient));
+            for (var i = 0; i < gradient.Length; i++)
+            {
+                direction[i] = T.CreateTruncating(double.CreateTruncating(gradient[i]) / wideNorm);
+            }
+
+            return T.CreateTruncating(wideNorm);
+        }
+
         if (exponent == 0)
         {
             gradient.CopyTo(direction);
@@ -154,6 +165,11 @@ public static partial class Directional
         if (!T.IsFinite(largest) || T.IsZero(largest))
         {
             return largest;
+        }
+
+        if (NarrowRange<T>.IsNarrow)
+        {
+            return T.CreateTruncating(Math.Sqrt(WideSumOfSquares(gradient)));
         }
 
         var exponent = UnscaledExponent(largest);
@@ -222,6 +238,11 @@ public static partial class Directional
     private static T Rate<T>(ReadOnlySpan<T> gradient, ReadOnlySpan<T> direction, string paramName, int row = -1)
         where T : IFloatingPointIeee754<T>
     {
+        if (NarrowRange<T>.IsNarrow)
+        {
+            return WideRate(gradient, direction, paramName, row);
+        }
+
         if (direction.Length == 2 && TryPlaneRate(gradient[0], gradient[1], direction[0], direction[1], out var planeRate)
             && !NeedsScaledGradient(planeRate))
         {
@@ -231,6 +252,39 @@ public static partial class Directional
         var exponent = ScalingExponent(direction, paramName, row);
         var rate = UnitRate(gradient, direction, exponent);
         return NeedsScaledGradient(rate) ? ScaledGradientRate(gradient, direction, exponent, rate) : rate;
+    }
+
+    /// <summary>
+    /// ∇f·d/‖d‖ for a type of narrow range (<see cref="NarrowRange{T}"/>): in double, where no sum of a span's worth
+    /// of its products overflows or stalls, rounded once (±∞ only when the rate exceeds the type's range).
+    /// </summary>
+    private static T WideRate<T>(ReadOnlySpan<T> gradient, ReadOnlySpan<T> direction, string paramName, int row)
+        where T : IFloatingPointIeee754<T>
+    {
+        _ = ScalingExponent(direction, paramName, row); // rejects a zero or non-finite direction
+        double dot = 0, sumOfSquares = 0;
+        for (var i = 0; i < direction.Length; i++)
+        {
+            var d = double.CreateTruncating(direction[i]);
+            dot += double.CreateTruncating(gradient[i]) * d;
+            sumOfSquares += d * d;
+        }
+
+        return T.CreateTruncating(dot / Math.Sqrt(sumOfSquares));
+    }
+
+    /// <summary>Σ vᵢ² in double (for <see cref="NarrowRange{T}"/> types).</summary>
+    private static double WideSumOfSquares<T>(ReadOnlySpan<T> vector)
+        where T : IFloatingPointIeee754<T>
+    {
+        var sum = 0.0;
+        foreach (var v in vector)
+        {
+            var wide = double.CreateTruncating(v);
+            sum += wide * wide;
+        }
+
+        return sum;
     }
 
     /// <summary>∇f·d/‖d‖ with d scaled by 2^−<paramref name="exponent"/> (exact) and ∇f as it is.</summary>

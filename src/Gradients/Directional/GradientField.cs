@@ -129,6 +129,25 @@ public static partial class GradientField
         SampleNumerically(grid, new DelegateFunction<T>(function ?? throw new ArgumentNullException(nameof(function))), values, gradientX, gradientY);
 
     /// <summary>
+    /// Rejects a grid whose extreme coordinates leave no room for the central difference (a bound within ∛ε of the
+    /// largest finite value), naming <c>grid</c>: the finite-difference routine would name its own <c>x</c>, which is
+    /// not a parameter here. Interior points lie between the extremes, so they fit when the extremes do.
+    /// </summary>
+    private static void ValidateStencilRoom<T>(Grid<T> grid)
+        where T : IFloatingPointIeee754<T>
+    {
+        foreach (var bound in (ReadOnlySpan<T>)[grid.XMin, grid.XMax, grid.YMin, grid.YMax])
+        {
+            if (!FiniteDifference.DefaultStencilFits(bound))
+            {
+                ThrowHelper.ThrowArgument(
+                    $"The grid ({grid.XMin}…{grid.XMax} × {grid.YMin}…{grid.YMax}) reaches {bound}, too close to the largest finite {typeof(T).Name} for the central difference x ± h (h = ∛ε·|x|) to stay finite.",
+                    nameof(grid));
+            }
+        }
+    }
+
+    /// <summary>
     /// Writes f and its numeric gradient (central differences from <see cref="FiniteDifference"/>) at every grid
     /// point (row-major, one row per y value), for a struct function with no analytic gradient.
     /// </summary>
@@ -146,6 +165,7 @@ public static partial class GradientField
         where TFunction : struct, IScalarFunction<T>
     {
         ValidateOutputs(grid, values, gradientX, gradientY);
+        ValidateStencilRoom(grid);
         Span<T> point = [T.Zero, T.Zero];
         Span<T> gradient = [T.Zero, T.Zero];
         for (var row = 0; row < grid.YCount; row++)

@@ -36,6 +36,16 @@ internal static class DifferenceQuotient
         return Up(((a * down) - (b * down)) * factor);
     }
 
+    /// <summary>
+    /// (a − b)·<paramref name="numerator"/>/<paramref name="span"/> with the factor numerator/span precomputed in
+    /// <paramref name="factor"/>: as <see cref="Times{T}"/> while the factor is finite (the common case, unchanged to
+    /// the bit); when the factor itself overflows (a huge direction, ‖v‖/2τ beyond the range), the quotient over the
+    /// span is formed first and multiplied by the numerator, so a representable result stays finite.
+    /// </summary>
+    public static T TimesRatio<T>(T a, T b, T factor, T numerator, T span)
+        where T : IFloatingPointIeee754<T> =>
+        T.IsFinite(factor) ? Times(a, b, factor) : Of(a, b, span) * numerator;
+
     /// <summary>The scale 2⁻⁴ of the second attempt.</summary>
     public static T Down<T>()
         where T : IFloatingPointIeee754<T> => T.ScaleB(T.One, -4);

@@ -206,6 +206,7 @@ public static partial class FiniteDifference
                     oneSided++;
                 }
 
+                ValidateSecondDifferenceStep(T.Abs(a), xi, i);
                 if (!steps.IsEmpty)
                 {
                     steps[i] = T.Abs(a);
@@ -547,7 +548,7 @@ public static partial class FiniteDifference
             var scale = norm / (tau + tau);
             for (var i = 0; i < n; i++)
             {
-                product[i] = DifferenceQuotient.Times(plus[i], minus[i], scale);
+                product[i] = DifferenceQuotient.TimesRatio(plus[i], minus[i], scale, norm, tau + tau);
                 ThrowIfNonFinite(product[i], x, -1, tau);
             }
         }
@@ -590,7 +591,7 @@ public static partial class FiniteDifference
                 ValidateStep(h, minusBase[i], T.One, i, userStep: false);
                 var plus = CentralAlong(ref function, plusBase, i, h);
                 var minus = CentralAlong(ref function, minusBase, i, h);
-                product[i] = DifferenceQuotient.Times(plus, minus, scale);
+                product[i] = DifferenceQuotient.TimesRatio(plus, minus, scale, norm, tau + tau);
                 ThrowIfNonFinite(product[i], x, i, h);
             }
         }

@@ -101,7 +101,7 @@ public static partial class FiniteDifference
                 ThrowHelper.ThrowArgument($"options.Steps (length {steps.Length}) gives one step per coordinate, which does not apply here; set options.Step instead.", "options");
             }
 
-            ThrowHelper.ThrowIfLengthMismatch(steps.Length, n, "options.Steps", "the point 'x'");
+            ThrowHelper.ThrowIfMemberLengthMismatch(steps.Length, n, "options", "options.Steps", "the point 'x'");
             for (var i = 0; i < steps.Length; i++)
             {
                 if (!(T.IsFinite(steps[i]) && steps[i] > T.Zero))
@@ -120,12 +120,12 @@ public static partial class FiniteDifference
         var upper = options.UpperBounds.Span;
         if (!lower.IsEmpty)
         {
-            ThrowHelper.ThrowIfLengthMismatch(lower.Length, n, "options.LowerBounds", "the point 'x'");
+            ThrowHelper.ThrowIfMemberLengthMismatch(lower.Length, n, "options", "options.LowerBounds", "the point 'x'");
         }
 
         if (!upper.IsEmpty)
         {
-            ThrowHelper.ThrowIfLengthMismatch(upper.Length, n, "options.UpperBounds", "the point 'x'");
+            ThrowHelper.ThrowIfMemberLengthMismatch(upper.Length, n, "options", "options.UpperBounds", "the point 'x'");
         }
 
         for (var i = 0; i < n && !(lower.IsEmpty && upper.IsEmpty); i++)
@@ -156,6 +156,37 @@ public static partial class FiniteDifference
         {
             ThrowInvalidStep(h, x, reach, index, userStep);
         }
+    }
+
+    /// <summary>
+    /// The step rule of second differences (the Hessian), on top of <see cref="ValidateStep{T}"/>: the step
+    /// <paramref name="step"/> actually used for coordinate <paramref name="index"/> must have a normal square. A
+    /// second difference f(x + h) − 2f(x) + f(x − h) ≈ f″h² below the smallest normal number is lost to underflow (f
+    /// of a quadratic returns 0 there, and a product of two such steps is 0, a NaN quotient), and its round-off
+    /// ε|f|/h² exceeds any second derivative the type can hold. Otherwise an <see cref="ArgumentException"/> naming
+    /// <c>options</c> (the step or the box that shrank it).
+    /// </summary>
+    private static void ValidateSecondDifferenceStep<T>(T step, T x, int index)
+        where T : IFloatingPointIeee754<T>
+    {
+        if (!(step * step >= StepFactors<T>.SmallestNormal))
+        {
+            ThrowHelper.ThrowArgument(
+                $"The step for coordinate {index} is h = {step} at x[{index}] = {x}: h² = {step * step} is below the smallest normal {typeof(T).Name} ({StepFactors<T>.SmallestNormal}), so the second difference f(x + h) − 2f(x) + f(x − h) ≈ f″h² underflows. Choose a larger step (options.Step or options.Steps) or a wider box.",
+                "options");
+        }
+    }
+
+    /// <summary>
+    /// Whether the default central stencil of the gradient (relative step ∛ε·max(|x|, 1)) fits at the coordinate
+    /// <paramref name="x"/> under <see cref="ValidateStep{T}"/>'s rule; callers that differentiate points of their own
+    /// making (a grid) check their extreme coordinates with it and name their own parameter.
+    /// </summary>
+    internal static bool DefaultStencilFits<T>(T x)
+        where T : IFloatingPointIeee754<T>
+    {
+        var h = StepSize.For(StepFactors<T>.CubeRoot, relative: true, x);
+        return h > T.Zero && T.IsFinite(x + h) && T.IsFinite(x - h) && x + h != x && x - h != x;
     }
 
     /// <summary>How far a scheme's stencils reach, in steps, counting the one-sided stencils it may turn to.</summary>

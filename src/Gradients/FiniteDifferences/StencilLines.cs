@@ -49,6 +49,7 @@ internal ref struct DirectionLine<T, TFunction> : IStencilLine<T>
     private readonly Span<T> _point;
     private readonly ReadOnlySpan<T> _lower;
     private readonly ReadOnlySpan<T> _upper;
+    private readonly int _widest;
 
     public DirectionLine(ref TFunction function, ReadOnlySpan<T> origin, ReadOnlySpan<T> unit, Span<T> point, ReadOnlySpan<T> lower, ReadOnlySpan<T> upper)
     {
@@ -58,12 +59,19 @@ internal ref struct DirectionLine<T, TFunction> : IStencilLine<T>
         _point = point;
         _lower = lower;
         _upper = upper;
+        for (var i = 1; i < unit.Length; i++)
+        {
+            if (T.Abs(unit[i]) > T.Abs(unit[_widest]))
+            {
+                _widest = i;
+            }
+        }
     }
 
     public T Evaluate(T offset, out T appliedOffset)
     {
-        // A multi-dimensional move cannot be made exact coordinate by coordinate, so the nominal offset is the
-        // applied one; its relative error is ε·max|xᵢ|/|t|, the same order as the stencil's own round-off.
+        // A multi-dimensional move cannot be made exact coordinate by coordinate; the other coordinates' rounding,
+        // ε·|xᵢ|/|t·uᵢ| relative, is of the order of the stencil's own round-off.
         for (var i = 0; i < _point.Length; i++)
         {
             var moved = _origin[i] + (offset * _unit[i]);
@@ -80,7 +88,10 @@ internal ref struct DirectionLine<T, TFunction> : IStencilLine<T>
             _point[i] = moved;
         }
 
-        appliedOffset = offset;
+        // The offset applied along the coordinate that moves most (|uᵢ| ≥ 1/√n), measured as on a coordinate axis:
+        // exact there, and 0 when the step no longer moves x, so the stencils see what the coordinate stencils see
+        // (a Richardson half step or an Adaptive step that rounds away is measured, not assumed to have moved x).
+        appliedOffset = (_point[_widest] - _origin[_widest]) / _unit[_widest];
         return _function.Evaluate(_point);
     }
 }

@@ -144,4 +144,10 @@ internal static class StepFactors<T>
     /// <summary>3·∛ε: Richardson's finer stencil then works at 1.5·∛ε, the fourth-order step.</summary>
     public static readonly T RichardsonFactor = T.CreateTruncating(3) * CubeRoot;
     public static readonly T ThreeQuarterPower = FourthRoot * FourthRoot * FourthRoot;
+
+    /// <summary>
+    /// The smallest normal number of T, 2^e_min (2⁻¹⁰²² in double, 2⁻¹²⁶ in float, 2⁻¹⁴ in Half): the smallest
+    /// subnormal <c>T.Epsilon</c> divided by the machine epsilon, both powers of two, so the quotient is exact.
+    /// </summary>
+    public static readonly T SmallestNormal = T.Epsilon / Epsilon;
 }

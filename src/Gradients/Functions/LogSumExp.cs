@@ -27,6 +27,11 @@ public readonly partial struct LogSumExp<T> : ITwiceDifferentiableFunction<T>
             return max;
         }
 
+        if (NarrowRange<T>.IsNarrow)
+        {
+            return WideSoftmax(x, max, default);
+        }
+
         var scratch = default(ScratchBuffer<T>);
         Span<T> buffer = scratch;
         var sum = T.Zero;
@@ -83,10 +88,37 @@ public readonly partial struct LogSumExp<T> : ITwiceDifferentiableFunction<T>
             return max;
         }
 
+        if (NarrowRange<T>.IsNarrow)
+        {
+            return WideSoftmax(x, max, probabilities);
+        }
+
         TensorPrimitives.Subtract(x, max, probabilities);
         TensorPrimitives.Exp(probabilities, probabilities);
         var sum = TensorPrimitives.Sum<T>(probabilities);
         TensorPrimitives.Divide(probabilities, sum, probabilities);
         return max + T.Log(sum);
+    }
+
+    /// <summary>
+    /// log Σ exp(xᵢ) (and the probabilities, when <paramref name="probabilities"/> is not empty) in double, for a
+    /// type of narrow range (<see cref="NarrowRange{T}"/>): Σ exp(xᵢ − max) reaches n, which overflows Half from
+    /// n = 65,520 although the logarithm is small. Each result is rounded once.
+    /// </summary>
+    private static T WideSoftmax(ReadOnlySpan<T> x, T max, Span<T> probabilities)
+    {
+        var wideMax = double.CreateTruncating(max);
+        var sum = 0.0;
+        foreach (var value in x)
+        {
+            sum += Math.Exp(double.CreateTruncating(value) - wideMax);
+        }
+
+        for (var i = 0; i < probabilities.Length; i++)
+        {
+            probabilities[i] = T.CreateTruncating(Math.Exp(double.CreateTruncating(x[i]) - wideMax) / sum);
+        }
+
+        return T.CreateTruncating(wideMax + Math.Log(sum));
     }
 }

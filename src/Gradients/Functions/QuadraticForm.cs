@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace Gradients;
 
@@ -78,13 +77,14 @@ public readonly partial struct QuadraticForm<T> : ITwiceDifferentiableFunction<T
 
         // f = Σᵢ xᵢ(½(Sx)ᵢ + bᵢ) + c: one pass over S, no scratch.
         var half = T.One / (T.One + T.One);
-        var sum = T.Zero;
+        var sum = default(WideSum<T>); // in double for Half (see WideSum)
         for (var i = 0; i < n; i++)
         {
-            sum += x[i] * ((half * TensorPrimitives.Dot(symmetric.Slice(i * n, n), x)) + linear[i]);
+            sum.Add(x[i] * ((half * WideSum<T>.Dot(symmetric.Slice(i * n, n), x)) + linear[i]));
         }
 
-        return sum + _constant;
+        sum.Add(_constant);
+        return sum.Value;
     }
 
     /// <inheritdoc/>
@@ -97,15 +97,16 @@ public readonly partial struct QuadraticForm<T> : ITwiceDifferentiableFunction<T
         FunctionArguments.ValidateGradient(x, gradient);
 
         var half = T.One / (T.One + T.One);
-        var sum = T.Zero;
+        var sum = default(WideSum<T>);
         for (var i = 0; i < n; i++)
         {
-            var row = TensorPrimitives.Dot(symmetric.Slice(i * n, n), x);
+            var row = WideSum<T>.Dot(symmetric.Slice(i * n, n), x);
             gradient[i] = row + linear[i];
-            sum += x[i] * ((half * row) + linear[i]);
+            sum.Add(x[i] * ((half * row) + linear[i]));
         }
 
-        return sum + _constant;
+        sum.Add(_constant);
+        return sum.Value;
     }
 
     /// <inheritdoc/>

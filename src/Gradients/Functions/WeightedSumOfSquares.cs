@@ -41,17 +41,17 @@ public readonly partial struct WeightedSumOfSquares<T> : ITwiceDifferentiableFun
         // Σ aᵢxᵢ² = Σ (aᵢxᵢ)·xᵢ, chunked through stack scratch so both products run vectorized without allocation.
         var scratch = default(ScratchBuffer<T>);
         Span<T> buffer = scratch;
-        var sum = T.Zero;
+        var sum = default(WideSum<T>);
         for (var start = 0; start < x.Length; start += ScratchBuffer.Length)
         {
             var length = Math.Min(ScratchBuffer.Length, x.Length - start);
             var chunk = buffer[..length];
             var xChunk = x.Slice(start, length);
             TensorPrimitives.Multiply(weights.Slice(start, length), xChunk, chunk);
-            sum += TensorPrimitives.Dot<T>(chunk, xChunk);
+            sum.Add(WideSum<T>.Dot(chunk, xChunk));
         }
 
-        return sum;
+        return sum.Value;
     }
 
     /// <inheritdoc/>
@@ -63,7 +63,7 @@ public readonly partial struct WeightedSumOfSquares<T> : ITwiceDifferentiableFun
 
         // a∘x serves both: f = (a∘x)·x, then ∇f = 2(a∘x). Doubling is exact, so ∇f is a∘x correctly rounded, times 2.
         TensorPrimitives.Multiply(weights, x, gradient);
-        var value = TensorPrimitives.Dot<T>(gradient, x);
+        var value = WideSum<T>.Dot(gradient, x); // in double for Half, whose own sum of 5000 ones stalls at 2048
         TensorPrimitives.Add(gradient, gradient, gradient);
         return value;
     }

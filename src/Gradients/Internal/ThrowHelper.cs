@@ -44,6 +44,20 @@ internal static class ThrowHelper
         }
     }
 
+    /// <summary>
+    /// Throws when a member of an options parameter (<paramref name="memberName"/>, e.g. <c>options.Steps</c>) has the
+    /// wrong length: the message names the member, <see cref="ArgumentException.ParamName"/> the parameter itself.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ThrowIfMemberLengthMismatch(int actual, int expected, string paramName, string memberName, string expectedDescription)
+    {
+        if (actual != expected)
+        {
+            throw new ArgumentException(
+                $"'{memberName}' has length {actual}, but {expectedDescription} requires length {expected}.", paramName);
+        }
+    }
+
     [DoesNotReturn]
     public static void ThrowLengthMismatch(int actual, int expected, string paramName, string expectedDescription) =>
         throw new ArgumentException(

@@ -48,7 +48,8 @@ public sealed class InvalidInputTests
 
         var length = Assert.Throws<ArgumentException>(() =>
             FiniteDifference.Gradient(F, [1.0, 0.5], new double[2], new FiniteDifferenceOptions<double> { Steps = new[] { 1e-3 } }));
-        Assert.Equal("options.Steps", length.ParamName);
+        Assert.Equal("options", length.ParamName); // the parameter; the message names the member
+        Assert.Contains("'options.Steps'", length.Message, StringComparison.Ordinal);
         Assert.Contains("length 1", length.Message, StringComparison.Ordinal);
         Assert.Contains("length 2", length.Message, StringComparison.Ordinal);
     }
@@ -69,7 +70,8 @@ public sealed class InvalidInputTests
         var exception = Assert.Throws<ArgumentException>(() =>
             FiniteDifference.Gradient(F, [1.0, 0.5], new double[2], new FiniteDifferenceOptions<double> { UpperBounds = new[] { 2.0, 2.0, 2.0 } }));
 
-        Assert.Equal("options.UpperBounds", exception.ParamName);
+        Assert.Equal("options", exception.ParamName);
+        Assert.Contains("'options.UpperBounds'", exception.Message, StringComparison.Ordinal);
         Assert.Contains("length 3", exception.Message, StringComparison.Ordinal);
     }
 
