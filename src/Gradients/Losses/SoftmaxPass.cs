@@ -68,6 +68,37 @@ internal static class SoftmaxPass
         return total;
     }
 
+    /// <summary>
+    /// Copies W (D×K, row-major) and b (K, or empty for none) into the padded double layout of the pass (D×Kp and
+    /// Kp, the padding 0) and returns ‖W‖², summed in row-major order.
+    /// </summary>
+    internal static double PadWeights<T, TLanes>(
+        ReadOnlySpan<T> weights, ReadOnlySpan<T> intercepts, int dimension, int classes, Span<double> paddedWeights, Span<double> paddedIntercepts)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        var kp = PaddedClasses(classes);
+        paddedWeights.Clear();
+        paddedIntercepts.Clear();
+        ref var w = ref MemoryMarshal.GetReference(weights);
+        var norm = 0.0;
+        for (var j = 0; j < dimension; j++)
+        {
+            for (var k = 0; k < classes; k++)
+            {
+                var value = TLanes.Load(ref w, (nuint)((j * classes) + k));
+                paddedWeights[(j * kp) + k] = value;
+                norm += value * value;
+            }
+        }
+
+        for (var k = 0; k < intercepts.Length; k++)
+        {
+            paddedIntercepts[k] = TLanes.Load(ref MemoryMarshal.GetReference(intercepts), (nuint)k);
+        }
+
+        return norm;
+    }
+
     private static ref byte Bytes<T>(ReadOnlySpan<T> span) => ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(span));
 
     /// <summary>
