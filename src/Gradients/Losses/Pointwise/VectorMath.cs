@@ -200,9 +200,15 @@ internal static class VectorMath
 
     /// <summary>log(1 + t) lane by lane for t ∈ [0, 1] (the range the logistic loss needs: t = e^−|η|).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Log1pOfUnit(Vector256<double> t)
+    public static Vector256<double> Log1pOfUnit(Vector256<double> t) => Log1pOfRatio(t / (Vector256.Create(2.0) + t));
+
+    /// <summary>
+    /// log(1 + t) = s·h(s²) lane by lane from s = t/(2 + t) ∈ [0, 1/3] (t ∈ [0, 1]), for a caller that forms s with a
+    /// division it shares (the logistic loss divides once for s and 1/(1 + t)).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Log1pOfRatio(Vector256<double> s)
     {
-        var s = t / (Vector256.Create(2.0) + t);
         var z = s * s;
         var z2 = z * z;
         var z4 = z2 * z2;
@@ -220,9 +226,12 @@ internal static class VectorMath
 
     /// <summary>log(1 + t) for one t ∈ [0, 1], the same operations as <see cref="Log1pOfUnit(Vector256{double})"/> on one lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Log1pOfUnit(double t)
+    public static double Log1pOfUnit(double t) => Log1pOfRatio(t / (2.0 + t));
+
+    /// <summary>log(1 + t) from one s = t/(2 + t), the same operations as <see cref="Log1pOfRatio(Vector256{double})"/> on one lane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Log1pOfRatio(double s)
     {
-        var s = t / (2.0 + t);
         var z = s * s;
         var z2 = z * z;
         var z4 = z2 * z2;
@@ -235,6 +244,73 @@ internal static class VectorMath
         var q47 = Math.FusedMultiplyAdd(q67, z2, q45);
         var q810 = Math.FusedMultiplyAdd(H10, z2, q89);
         var h = Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(q810, z4, q47), z4, q03);
+        return s * h;
+    }
+
+    /// <summary>
+    /// log z lane by lane for z ≥ 1 (NaN and +∞ come back unchanged): z = 2^e·m with m ∈ [1, 2), so
+    /// log z = e·ln 2 + log1p(m − 1) with m − 1 ∈ [0, 1) exact; e·ln 2 in the two parts of ln 2 (e·Ln2High exact).
+    /// Error: that of <see cref="Log1pOfUnit(Vector256{double})"/> plus two roundings, a few ulps. What the softmax
+    /// needs for the log of its sum of shifted exponentials (z ∈ [1, K]), four rows at a time; no scalar form.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> LogOfAtLeastOne(Vector256<double> z)
+    {
+        var bits = z.AsInt64();
+        var m = ((bits & Vector256.Create(0x000F_FFFF_FFFF_FFFFL)) | Vector256.Create(0x3FF0_0000_0000_0000L)).AsDouble();
+
+        // The biased exponent (z ≥ 1 has sign 0) as a double without a 64-bit conversion instruction: its bits under
+        // 2⁵²'s exponent read 2⁵² + e_biased.
+        var biased = (Vector256.ShiftRightLogical(bits, 52) | Vector256.Create(0x4330_0000_0000_0000L)).AsDouble();
+        var e = biased - Vector256.Create(4503599627370496.0 + 1023.0);
+        var log = Vector256.FusedMultiplyAdd(e, Vector256.Create(Ln2High), Vector256.FusedMultiplyAdd(e, Vector256.Create(Ln2Low), Log1pOfUnit(m - Vector256<double>.One)));
+        return Vector256.ConditionalSelect(Vector256.LessThan(z, Vector256.Create(double.PositiveInfinity)), log, z);
+    }
+
+    /// <summary>
+    /// <see cref="ExpOfNonPositive(Vector256{double})"/> on eight lanes: the same operations lane by lane, so the
+    /// same bits (the logistic loss evaluates eight rows at once where 512-bit vectors are accelerated).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> ExpOfNonPositive(Vector512<double> x)
+    {
+        x = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(ExpLower)), Vector512.Create(ExpLower), x);
+        var shifted = Vector512.FusedMultiplyAdd(x, Vector512.Create(Log2OfE), Vector512.Create(Shifter));
+        var k = shifted - Vector512.Create(Shifter);
+        var r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2High), x);
+        r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2Low), r);
+        var r2 = r * r;
+        var r4 = r2 * r2;
+        var p01 = Vector512.FusedMultiplyAdd(Vector512.Create(E1), r, Vector512.Create(E0));
+        var p23 = Vector512.FusedMultiplyAdd(Vector512.Create(E3), r, Vector512.Create(E2));
+        var p45 = Vector512.FusedMultiplyAdd(Vector512.Create(E5), r, Vector512.Create(E4));
+        var p67 = Vector512.FusedMultiplyAdd(Vector512.Create(E7), r, Vector512.Create(E6));
+        var p89 = Vector512.FusedMultiplyAdd(Vector512.Create(E9), r, Vector512.Create(E8));
+        var p1011 = Vector512.FusedMultiplyAdd(Vector512.Create(E11), r, Vector512.Create(E10));
+        var p03 = Vector512.FusedMultiplyAdd(p23, r2, p01);
+        var p47 = Vector512.FusedMultiplyAdd(p67, r2, p45);
+        var p811 = Vector512.FusedMultiplyAdd(p1011, r2, p89);
+        var p = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(p811, r4, p47), r4, p03);
+        var scale = ((shifted.AsInt64() + Vector512.Create(1023L + 512L - BitConverter.DoubleToInt64Bits(Shifter))) << 52).AsDouble();
+        return (p * scale) * Vector512.Create(TwoToMinus512);
+    }
+
+    /// <summary><see cref="Log1pOfRatio(Vector256{double})"/> on eight lanes: the same operations lane by lane, so the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Log1pOfRatio(Vector512<double> s)
+    {
+        var z = s * s;
+        var z2 = z * z;
+        var z4 = z2 * z2;
+        var q01 = Vector512.FusedMultiplyAdd(Vector512.Create(H1), z, Vector512.Create(H0));
+        var q23 = Vector512.FusedMultiplyAdd(Vector512.Create(H3), z, Vector512.Create(H2));
+        var q45 = Vector512.FusedMultiplyAdd(Vector512.Create(H5), z, Vector512.Create(H4));
+        var q67 = Vector512.FusedMultiplyAdd(Vector512.Create(H7), z, Vector512.Create(H6));
+        var q89 = Vector512.FusedMultiplyAdd(Vector512.Create(H9), z, Vector512.Create(H8));
+        var q03 = Vector512.FusedMultiplyAdd(q23, z2, q01);
+        var q47 = Vector512.FusedMultiplyAdd(q67, z2, q45);
+        var q810 = Vector512.FusedMultiplyAdd(Vector512.Create(H10), z2, q89);
+        var h = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(q810, z4, q47), z4, q03);
         return s * h;
     }
 }
