@@ -172,47 +172,6 @@ internal static partial class FusedPass
             c3Sum = Vector256.FusedMultiplyAdd(c3, r, c3Sum);
         }
 
-        // The logistic loss with 512-bit vectors, double: eight rows per iteration, their η in one vector, so one
-        // exp, log1p and division serve eight rows instead of four. The same operations per lane and the same order
-        // of every sum as two iterations of the loop below: the same bits.
-        if (typeof(T) == typeof(double) && TLoss.PrefersWideVectors && Vector512.IsHardwareAccelerated)
-        {
-            for (; m > 1 && row + 8 <= blockEnd; row += 8)
-            {
-                var at = row * d;
-                var etaA = BlockDots<T, TLanes, TCount, TRowEnd>(ref features, at, d, mask, w0, w1, w2, w3) + bias4;
-                var etaB = BlockDots<T, TLanes, TCount, TRowEnd>(ref features, at + (4 * d), d, mask, w0, w1, w2, w3) + bias4;
-                var r = EightRows<T, TLanes, TLoss, TWeighting>(loss, etaA, etaB, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossSums, ref invalid, out var rB);
-                for (var block = 0; block < 2; block++, at += 4 * d, r = rB)
-                {
-                    residualSum += r;
-                    var r0 = Avx2.Permute4x64(r, 0x00);
-                    var r1 = Avx2.Permute4x64(r, 0x55);
-                    var r2 = Avx2.Permute4x64(r, 0xAA);
-                    var r3 = Avx2.Permute4x64(r, 0xFF);
-                    ref var b0 = ref Unsafe.Add(ref features, at);
-                    ref var b1 = ref Unsafe.Add(ref b0, d);
-                    ref var b2 = ref Unsafe.Add(ref b1, d);
-                    ref var b3 = ref Unsafe.Add(ref b2, d);
-                    ga0 = Vector256.FusedMultiplyAdd(r2, TLanes.Load256(ref b2, 0), Vector256.FusedMultiplyAdd(r0, TLanes.Load256(ref b0, 0), ga0));
-                    gb0 = Vector256.FusedMultiplyAdd(r3, TLanes.Load256(ref b3, 0), Vector256.FusedMultiplyAdd(r1, TLanes.Load256(ref b1, 0), gb0));
-                    ga1 = Vector256.FusedMultiplyAdd(r2, TLanes.Load256(ref b2, 4), Vector256.FusedMultiplyAdd(r0, TLanes.Load256(ref b0, 4), ga1));
-                    gb1 = Vector256.FusedMultiplyAdd(r3, TLanes.Load256(ref b3, 4), Vector256.FusedMultiplyAdd(r1, TLanes.Load256(ref b1, 4), gb1));
-                    if (m > 2)
-                    {
-                        ga2 = Vector256.FusedMultiplyAdd(r2, TLanes.Load256(ref b2, 8), Vector256.FusedMultiplyAdd(r0, TLanes.Load256(ref b0, 8), ga2));
-                        gb2 = Vector256.FusedMultiplyAdd(r3, TLanes.Load256(ref b3, 8), Vector256.FusedMultiplyAdd(r1, TLanes.Load256(ref b1, 8), gb2));
-                    }
-
-                    if (m > 3)
-                    {
-                        ga3 = Vector256.FusedMultiplyAdd(r2, TLanes.Load256(ref b2, 12), Vector256.FusedMultiplyAdd(r0, TLanes.Load256(ref b0, 12), ga3));
-                        gb3 = Vector256.FusedMultiplyAdd(r3, TLanes.Load256(ref b3, 12), Vector256.FusedMultiplyAdd(r1, TLanes.Load256(ref b1, 12), gb3));
-                    }
-                }
-            }
-        }
-
         for (; m > 1 && row < blockEnd; row += 4)
         {
             var at = row * d;
@@ -360,23 +319,6 @@ internal static partial class FusedPass
 
         sums.HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero;
         return sums;
-    }
-
-    /// <summary>The four dot products x·w of the rows at <paramref name="at"/>, +d, +2d, +3d (the transpose-add of the four-row loop).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> BlockDots<T, TLanes, TCount, TRowEnd>(
-        ref T features, nuint at, nuint d, Vector256<double> mask, Vector256<double> w0, Vector256<double> w1, Vector256<double> w2, Vector256<double> w3)
-        where TLanes : struct, IDoubleLanes<T>
-        where TCount : struct, IVectorCount
-        where TRowEnd : struct, IRowEnd
-    {
-        var p0 = RowProducts<T, TLanes, TCount, TRowEnd>(ref features, at, mask, w0, w1, w2, w3, out _, out _, out _, out _);
-        var p1 = RowProducts<T, TLanes, TCount, TRowEnd>(ref features, at + d, mask, w0, w1, w2, w3, out _, out _, out _, out _);
-        var p2 = RowProducts<T, TLanes, TCount, TRowEnd>(ref features, at + (2 * d), mask, w0, w1, w2, w3, out _, out _, out _, out _);
-        var p3 = RowProducts<T, TLanes, TCount, TRowEnd>(ref features, at + (3 * d), mask, w0, w1, w2, w3, out _, out _, out _, out _);
-        var h01 = Avx.HorizontalAdd(p0, p1);
-        var h23 = Avx.HorizontalAdd(p2, p3);
-        return Avx.Blend(h01, h23, 0b1100) + Avx.Permute2x128(h01, h23, 0x21);
     }
 
     /// <summary>Four weights from <paramref name="offset"/>, of which the first <paramref name="count"/> are real and the rest zero.</summary>

@@ -274,52 +274,6 @@ internal static partial class FusedPass
     }
 
     /// <summary>
-    /// Two blocks of <see cref="FourRows{T, TLanes, TLoss, TWeighting}"/> (rows <paramref name="row"/>…+3 and +4…+7) in
-    /// one eight-lane evaluation of the loss: the same value and derivative per lane, added to
-    /// <paramref name="lossSum"/> block after block — the bits of two four-row calls. Returns the first block's
-    /// derivatives, the second's in <paramref name="derivativeB"/>.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector256<double> EightRows<T, TLanes, TLoss, TWeighting>(
-        TLoss loss, Vector256<double> etaA, Vector256<double> etaB, ref T targets, ref T sampleWeights, ref T residuals, bool writeResiduals, nuint row,
-        ref Vector256<double> lossSum, ref Vector256<double> invalid, out Vector256<double> derivativeB)
-        where TLanes : struct, IDoubleLanes<T>
-        where TLoss : struct, IPointwiseLoss
-        where TWeighting : struct, IRowWeighting
-    {
-        var yA = TLanes.Load256(ref targets, row);
-        var yB = TLanes.Load256(ref targets, row + 4);
-        if (TLoss.ChecksLabels)
-        {
-            invalid |= loss.Invalid(yA);
-            invalid |= loss.Invalid(yB);
-        }
-
-        var value = loss.Value(Vector512.Create(etaA, etaB), Vector512.Create(yA, yB), out var derivative);
-        var derivativeA = derivative.GetLower();
-        derivativeB = derivative.GetUpper();
-        if (writeResiduals)
-        {
-            TLanes.Store256(derivativeA, ref residuals, row);
-            TLanes.Store256(derivativeB, ref residuals, row + 4);
-        }
-
-        if (!TWeighting.IsWeighted)
-        {
-            lossSum = (lossSum + value.GetLower()) + value.GetUpper();
-            return derivativeA;
-        }
-
-        // As FourRows: each block's value is 0 + ℓ (so −0 reads +0) times its weights, fused onto the sum.
-        var sA = TLanes.Load256(ref sampleWeights, row);
-        var sB = TLanes.Load256(ref sampleWeights, row + 4);
-        lossSum = Vector256.FusedMultiplyAdd(Vector256<double>.Zero + value.GetLower(), sA, lossSum);
-        lossSum = Vector256.FusedMultiplyAdd(Vector256<double>.Zero + value.GetUpper(), sB, lossSum);
-        derivativeB *= sB;
-        return derivativeA * sA;
-    }
-
-    /// <summary>
     /// One row's loss term from its η: returns the (weighted) value; the (weighted) derivative in <paramref name="derivative"/>
     /// (stored unweighted when <paramref name="writeResiduals"/>).
     /// </summary>

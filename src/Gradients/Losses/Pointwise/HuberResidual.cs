@@ -16,8 +16,6 @@ internal readonly struct HuberResidual(double delta) : IPointwiseLoss
 
     public static string LabelRule => "any value is a valid target.";
 
-    public static bool PrefersWideVectors => false;
-
     public static bool PrefersVectors => false;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -47,15 +45,6 @@ internal readonly struct HuberResidual(double delta) : IPointwiseLoss
         var half = Vector256.Create(0.5);
         var value = Vector256.ConditionalSelect(outside, delta * (a - (half * delta)), half * r * r);
         return sum + value;
-    }
-
-    /// <summary>Two four-row calls (this loss has no eight-lane form of its own; <see cref="PrefersWideVectors"/> is false).</summary>
-    public Vector512<double> Value(Vector512<double> eta, Vector512<double> y, out Vector512<double> derivative)
-    {
-        var lower = Add(eta.GetLower(), y.GetLower(), Vector256<double>.Zero, out var lowerDerivative);
-        var upper = Add(eta.GetUpper(), y.GetUpper(), Vector256<double>.Zero, out var upperDerivative);
-        derivative = Vector512.Create(lowerDerivative, upperDerivative);
-        return Vector512.Create(lower, upper);
     }
 
     public bool IsInvalid(double y) => false;

@@ -26,20 +26,6 @@ internal interface IPointwiseLoss
     /// </summary>
     static abstract bool PrefersVectors { get; }
 
-    /// <summary>
-    /// Whether the small-dimension kernel should evaluate eight rows at once with <see cref="Value(Vector512{double}, Vector512{double}, out Vector512{double})"/>
-    /// where 512-bit vectors are accelerated (true for the logistic loss: its exp, log1p and division cost the same per
-    /// instruction at either width, so eight lanes halve them).
-    /// </summary>
-    static abstract bool PrefersWideVectors { get; }
-
-    /// <summary>
-    /// Eight rows' ℓ (not added to a sum) and ∂ℓ/∂η, lane by lane the operations of
-    /// <see cref="Add(Vector256{double}, Vector256{double}, Vector256{double}, out Vector256{double})"/> — so the same bits
-    /// as two four-row calls whose sums start at 0.
-    /// </summary>
-    Vector512<double> Value(Vector512<double> eta, Vector512<double> y, out Vector512<double> derivative);
-
     /// <summary><paramref name="sum"/> + ℓ(η, y); the derivative ∂ℓ/∂η in <paramref name="derivative"/>.</summary>
     double Add(double eta, double y, double sum, out double derivative);
 

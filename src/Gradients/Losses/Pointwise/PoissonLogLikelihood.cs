@@ -14,8 +14,6 @@ internal readonly struct PoissonLogLikelihood : IPointwiseLoss
 
     public static string LabelRule => "the Poisson loss needs finite targets ≥ 0.";
 
-    public static bool PrefersWideVectors => false;
-
     public static bool PrefersVectors => true;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -32,15 +30,6 @@ internal readonly struct PoissonLogLikelihood : IPointwiseLoss
         var mu = VectorMath.Exp(eta);
         derivative = mu - y;
         return sum + (mu - (y * eta));
-    }
-
-    /// <summary>Two four-row calls (this loss has no eight-lane form of its own; <see cref="PrefersWideVectors"/> is false).</summary>
-    public Vector512<double> Value(Vector512<double> eta, Vector512<double> y, out Vector512<double> derivative)
-    {
-        var lower = Add(eta.GetLower(), y.GetLower(), Vector256<double>.Zero, out var lowerDerivative);
-        var upper = Add(eta.GetUpper(), y.GetUpper(), Vector256<double>.Zero, out var upperDerivative);
-        derivative = Vector512.Create(lowerDerivative, upperDerivative);
-        return Vector512.Create(lower, upper);
     }
 
     /// <summary>A count must be finite and zero or positive (NaN is invalid).</summary>

@@ -13,8 +13,6 @@ internal readonly struct SquaredResidual : IPointwiseLoss
 
     public static string LabelRule => "any value is a valid target.";
 
-    public static bool PrefersWideVectors => false;
-
     public static bool PrefersVectors => false;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -31,15 +29,6 @@ internal readonly struct SquaredResidual : IPointwiseLoss
         var r = eta - y;
         derivative = r;
         return Vector256.FusedMultiplyAdd(r, r, sum);
-    }
-
-    /// <summary>Two four-row calls (this loss has no eight-lane form of its own; <see cref="PrefersWideVectors"/> is false).</summary>
-    public Vector512<double> Value(Vector512<double> eta, Vector512<double> y, out Vector512<double> derivative)
-    {
-        var lower = Add(eta.GetLower(), y.GetLower(), Vector256<double>.Zero, out var lowerDerivative);
-        var upper = Add(eta.GetUpper(), y.GetUpper(), Vector256<double>.Zero, out var upperDerivative);
-        derivative = Vector512.Create(lowerDerivative, upperDerivative);
-        return Vector512.Create(lower, upper);
     }
 
     public bool IsInvalid(double y) => false;

@@ -7,7 +7,8 @@ namespace Gradients;
 /// e^x and log1p(t) for t ∈ [0, 1], the two functions the logistic and softmax losses spend their per-row time in,
 /// as plain FMA polynomials in double with no per-lane special-case handling on the common path. A vector and a
 /// scalar form of each run the same operations in the same order, so a row's value does not depend on which
-/// kernel path computed it.
+/// kernel path computed it. log z for z ≥ 1 (the softmax's log of its sum of shifted exponentials, four rows at a
+/// time) is built on log1p and has a vector form only.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -200,15 +201,9 @@ internal static class VectorMath
 
     /// <summary>log(1 + t) lane by lane for t ∈ [0, 1] (the range the logistic loss needs: t = e^−|η|).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Log1pOfUnit(Vector256<double> t) => Log1pOfRatio(t / (Vector256.Create(2.0) + t));
-
-    /// <summary>
-    /// log(1 + t) = s·h(s²) lane by lane from s = t/(2 + t) ∈ [0, 1/3] (t ∈ [0, 1]), for a caller that forms s with a
-    /// division it shares (the logistic loss divides once for s and 1/(1 + t)).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> Log1pOfRatio(Vector256<double> s)
+    public static Vector256<double> Log1pOfUnit(Vector256<double> t)
     {
+        var s = t / (Vector256.Create(2.0) + t);
         var z = s * s;
         var z2 = z * z;
         var z4 = z2 * z2;
@@ -226,12 +221,9 @@ internal static class VectorMath
 
     /// <summary>log(1 + t) for one t ∈ [0, 1], the same operations as <see cref="Log1pOfUnit(Vector256{double})"/> on one lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Log1pOfUnit(double t) => Log1pOfRatio(t / (2.0 + t));
-
-    /// <summary>log(1 + t) from one s = t/(2 + t), the same operations as <see cref="Log1pOfRatio(Vector256{double})"/> on one lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static double Log1pOfRatio(double s)
+    public static double Log1pOfUnit(double t)
     {
+        var s = t / (2.0 + t);
         var z = s * s;
         var z2 = z * z;
         var z4 = z2 * z2;
@@ -265,52 +257,5 @@ internal static class VectorMath
         var e = biased - Vector256.Create(4503599627370496.0 + 1023.0);
         var log = Vector256.FusedMultiplyAdd(e, Vector256.Create(Ln2High), Vector256.FusedMultiplyAdd(e, Vector256.Create(Ln2Low), Log1pOfUnit(m - Vector256<double>.One)));
         return Vector256.ConditionalSelect(Vector256.LessThan(z, Vector256.Create(double.PositiveInfinity)), log, z);
-    }
-
-    /// <summary>
-    /// <see cref="ExpOfNonPositive(Vector256{double})"/> on eight lanes: the same operations lane by lane, so the
-    /// same bits (the logistic loss evaluates eight rows at once where 512-bit vectors are accelerated).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> ExpOfNonPositive(Vector512<double> x)
-    {
-        x = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(ExpLower)), Vector512.Create(ExpLower), x);
-        var shifted = Vector512.FusedMultiplyAdd(x, Vector512.Create(Log2OfE), Vector512.Create(Shifter));
-        var k = shifted - Vector512.Create(Shifter);
-        var r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2High), x);
-        r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2Low), r);
-        var r2 = r * r;
-        var r4 = r2 * r2;
-        var p01 = Vector512.FusedMultiplyAdd(Vector512.Create(E1), r, Vector512.Create(E0));
-        var p23 = Vector512.FusedMultiplyAdd(Vector512.Create(E3), r, Vector512.Create(E2));
-        var p45 = Vector512.FusedMultiplyAdd(Vector512.Create(E5), r, Vector512.Create(E4));
-        var p67 = Vector512.FusedMultiplyAdd(Vector512.Create(E7), r, Vector512.Create(E6));
-        var p89 = Vector512.FusedMultiplyAdd(Vector512.Create(E9), r, Vector512.Create(E8));
-        var p1011 = Vector512.FusedMultiplyAdd(Vector512.Create(E11), r, Vector512.Create(E10));
-        var p03 = Vector512.FusedMultiplyAdd(p23, r2, p01);
-        var p47 = Vector512.FusedMultiplyAdd(p67, r2, p45);
-        var p811 = Vector512.FusedMultiplyAdd(p1011, r2, p89);
-        var p = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(p811, r4, p47), r4, p03);
-        var scale = ((shifted.AsInt64() + Vector512.Create(1023L + 512L - BitConverter.DoubleToInt64Bits(Shifter))) << 52).AsDouble();
-        return (p * scale) * Vector512.Create(TwoToMinus512);
-    }
-
-    /// <summary><see cref="Log1pOfRatio(Vector256{double})"/> on eight lanes: the same operations lane by lane, so the same bits.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Log1pOfRatio(Vector512<double> s)
-    {
-        var z = s * s;
-        var z2 = z * z;
-        var z4 = z2 * z2;
-        var q01 = Vector512.FusedMultiplyAdd(Vector512.Create(H1), z, Vector512.Create(H0));
-        var q23 = Vector512.FusedMultiplyAdd(Vector512.Create(H3), z, Vector512.Create(H2));
-        var q45 = Vector512.FusedMultiplyAdd(Vector512.Create(H5), z, Vector512.Create(H4));
-        var q67 = Vector512.FusedMultiplyAdd(Vector512.Create(H7), z, Vector512.Create(H6));
-        var q89 = Vector512.FusedMultiplyAdd(Vector512.Create(H9), z, Vector512.Create(H8));
-        var q03 = Vector512.FusedMultiplyAdd(q23, z2, q01);
-        var q47 = Vector512.FusedMultiplyAdd(q67, z2, q45);
-        var q810 = Vector512.FusedMultiplyAdd(Vector512.Create(H10), z2, q89);
-        var h = Vector512.FusedMultiplyAdd(Vector512.FusedMultiplyAdd(q810, z4, q47), z4, q03);
-        return s * h;
     }
 }
