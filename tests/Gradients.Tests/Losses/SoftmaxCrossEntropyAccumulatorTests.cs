@@ -367,6 +367,48 @@ public sealed class SoftmaxCrossEntropyAccumulatorTests
     }
 
     [Fact]
+    public void A_warm_Add_Merge_and_read_allocate_nothing_on_one_thread_or_two()
+    {
+        var p = Make(64, 10, 3 * FusedPass.ChunkRows(1, 64), 5, weighted: true, intercepts: true, l2: 0.25, threads: 2);
+        foreach (var threads in new[] { 1, 2 })
+        {
+            var accumulator = new SoftmaxCrossEntropyAccumulator<double>(p.W, p.B, p.K, new LinearModelLossOptions { MaxDegreeOfParallelism = threads });
+            var other = new SoftmaxCrossEntropyAccumulator<double>(p.W, p.B, p.K, default);
+            var gradient = new double[p.W.Length];
+            var interceptGradient = new double[p.K];
+            var bytes = new byte[other.GetByteCount()];
+
+            // Warm: the JIT past its tiering (each call form more than 30 times, on a small batch), the pooled
+            // buffers, the calling thread's work item.
+            for (var i = 0; i < 40; i++)
+            {
+                accumulator.Add(p.X, p.Y, p.S, 0, 64);
+                accumulator.Add(p.X.AsSpan(0, 64 * p.D), p.Y.AsSpan(0, 64), p.S.AsSpan(0, 64));
+                accumulator.Merge(other);
+                other.TryWriteBytes(bytes, out _);
+                accumulator.Merge(bytes);
+                accumulator.LossAndGradient(gradient, interceptGradient);
+                if (i % 10 == 0)
+                {
+                    accumulator.Add(p.X, p.Y, p.S, 0, p.Rows);
+                }
+            }
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10; i++)
+            {
+                accumulator.Add(p.X, p.Y, p.S, 0, p.Rows);
+                accumulator.Merge(other);
+                other.TryWriteBytes(bytes, out _);
+                accumulator.Merge(bytes);
+                accumulator.LossAndGradient(gradient, interceptGradient);
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
+    [Fact]
     public void Threads_change_nothing()
     {
         var p = Make(17, 10, 3 * FusedPass.ChunkRows(1, 17), 11, weighted: true, intercepts: true, l2: 0, threads: 1);
