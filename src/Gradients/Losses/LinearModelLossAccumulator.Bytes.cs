@@ -16,7 +16,7 @@ public sealed partial class LinearModelLossAccumulator<T>
     public const int FormatVersion = 1;
 
     /// <summary>The first four bytes of every state: "GRLA" (Gradients linear-model loss accumulator).</summary>
-    private static ReadOnlySpan<byte> Magic => "GRLA"u8;
+    internal static ReadOnlySpan<byte> Magic => "GRLA"u8;
 
     private const int HeaderLength = 64;
     private const int ChecksumLength = 8;
@@ -108,10 +108,10 @@ public sealed partial class LinearModelLossAccumulator<T>
         return accumulator;
     }
 
-    private static byte ElementTypeCode =>
+    internal static byte ElementTypeCode =>
         typeof(T) == typeof(double) ? (byte)1 : typeof(T) == typeof(float) ? (byte)2 : typeof(T) == typeof(Half) ? (byte)3 : (byte)0;
 
-    private static string ElementTypeName(byte code) => code switch
+    internal static string ElementTypeName(byte code) => code switch
     {
         1 => "double",
         2 => "float",
@@ -137,7 +137,11 @@ public sealed partial class LinearModelLossAccumulator<T>
         var version = BinaryPrimitives.ReadUInt16LittleEndian(source[4..]);
         if (version != FormatVersion)
         {
-            ThrowHelper.ThrowArgument($"'{Name}' is a state of format version {version}; this library reads version {FormatVersion}.", Name);
+            ThrowHelper.ThrowArgument(
+                version == SoftmaxCrossEntropyAccumulator<T>.FormatVersion
+                    ? $"'{Name}' is a state of format version {version}, a SoftmaxCrossEntropyAccumulator's (K classes); this accumulator of a single-output loss reads version {FormatVersion}."
+                    : $"'{Name}' is a state of format version {version}; this library reads version {FormatVersion}.",
+                Name);
         }
 
         var dimension = BinaryPrimitives.ReadInt32LittleEndian(source[16..]);
@@ -265,7 +269,7 @@ public sealed partial class LinearModelLossAccumulator<T>
     }
 
     /// <summary>Whether the doubles of a span are all ±0 (NaN is not).</summary>
-    private static bool AllZero(ReadOnlySpan<byte> doubles)
+    internal static bool AllZero(ReadOnlySpan<byte> doubles)
     {
         for (var at = 0; at + 8 <= doubles.Length; at += 8)
         {
@@ -293,10 +297,10 @@ public sealed partial class LinearModelLossAccumulator<T>
         return Fnv1a(buffer, hash);
     }
 
-    private const ulong FnvOffset = 14695981039346656037UL;
+    internal const ulong FnvOffset = 14695981039346656037UL;
 
     /// <summary>FNV-1a, 64-bit (Fowler, Noll and Vo): a checksum against truncation and flipped bytes, not against an adversary.</summary>
-    private static ulong Fnv1a(ReadOnlySpan<byte> bytes, ulong hash = FnvOffset)
+    internal static ulong Fnv1a(ReadOnlySpan<byte> bytes, ulong hash = FnvOffset)
     {
         foreach (var b in bytes)
         {

@@ -32,7 +32,7 @@ namespace Gradients;
 /// The threaded driver keeps one D×Kp slot of partial sums per row chunk (at most 1024 chunks); where those would
 /// pass 2²² doubles (32 MB) the call runs on the calling thread instead, with the same result bit for bit.</para>
 /// </remarks>
-public static class SoftmaxCrossEntropy
+public static partial class SoftmaxCrossEntropy
 {
     /// <summary>The loss (1/N)·Σ logsumexp(xᵀW) − (xᵀW)_y.</summary>
     /// <typeparam name="T">The element type.</typeparam>
@@ -189,25 +189,8 @@ public static class SoftmaxCrossEntropy
             var gradientSums = buffer.AsSpan(dimension * kp, dimension * kp);
             var paddedIntercepts = buffer.AsSpan(2 * dimension * kp, kp);
             var interceptSums = buffer.AsSpan((2 * dimension * kp) + kp, kp);
-            paddedWeights.Clear();
-            paddedIntercepts.Clear();
             ref var w = ref MemoryMarshal.GetReference(weights);
-            var norm = 0.0;
-            for (var j = 0; j < dimension; j++)
-            {
-                for (var k = 0; k < classes; k++)
-                {
-                    var value = TLanes.Load(ref w, (nuint)((j * classes) + k));
-                    paddedWeights[(j * kp) + k] = value;
-                    norm += value * value;
-                }
-            }
-
-            for (var k = 0; k < intercepts.Length; k++)
-            {
-                paddedIntercepts[k] = TLanes.Load(ref MemoryMarshal.GetReference(intercepts), (nuint)k);
-            }
-
+            var norm = SoftmaxPass.PadWeights<T, TLanes>(weights, intercepts, dimension, classes, paddedWeights, paddedIntercepts);
             var sums = SoftmaxPass.Run<T, TLanes>(features, labels, paddedWeights, paddedIntercepts, dimension, classes, sampleWeights, gradientSums, interceptSums, options.Threads);
             if (sums.HasInvalidLabel)
             {
@@ -248,7 +231,7 @@ public static class SoftmaxCrossEntropy
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowInvalidLabel(ReadOnlySpan<int> labels, int classes)
+    internal static void ThrowInvalidLabel(ReadOnlySpan<int> labels, int classes)
     {
         for (var i = 0; i < labels.Length; i++)
         {

@@ -180,6 +180,16 @@ public sealed class OverlapRuleTests
             a => SoftmaxCrossEntropy.LossAndGradient(a.In("features", 4), a.Labels("labels", 2), a.In("weights", 4), a.Out("gradient", 4)),
         ["SoftmaxCrossEntropy.LossAndGradient(ReadOnlySpan<T> features, ReadOnlySpan<Int32> labels, ReadOnlySpan<T> weights, ReadOnlySpan<T> intercepts, Span<T> gradient, Span<T> interceptGradient, ReadOnlySpan<T> sampleWeights, LinearModelLossOptions options)"] =
             a => SoftmaxCrossEntropy.LossAndGradient(a.In("features", 4), a.Labels("labels", 2), a.In("weights", 4), a.In("intercepts", 2), a.Out("gradient", 4), a.Out("interceptGradient", 2), a.In("sampleWeights", 2), default(LinearModelLossOptions)),
+        ["SoftmaxCrossEntropy.LossAndGradient(ReadOnlyTensorSpan<T> features, ReadOnlyTensorSpan<Int32> labels, ReadOnlyTensorSpan<T> weights, TensorSpan<T> gradient)"] =
+            a => SoftmaxCrossEntropy.LossAndGradient(a.InTensor("features", 2, 2), a.LabelsTensor("labels", 2), a.InTensor("weights", 2, 2), a.OutTensor("gradient", 2, 2)),
+        ["SoftmaxCrossEntropy.LossAndGradient(Tensor<T> features, Tensor<Int32> labels, Tensor<T> weights, Tensor<T> gradient)"] =
+            a => SoftmaxCrossEntropy.LossAndGradient(a.Tensor("features", 2, 2), System.Numerics.Tensors.Tensor.Create([0, 1], [2]), a.Tensor("weights", 2, 2), a.Tensor("gradient", 2, 2)),
+        ["SoftmaxCrossEntropyAccumulator.LossAndGradient(Span<T> gradient, Span<T> interceptGradient)"] = a =>
+        {
+            var accumulator = new SoftmaxCrossEntropyAccumulator<double>([1.0, 2.0, 3.0, 4.0], [], 2, default);
+            accumulator.Add([0.5, 0.25], [1]);
+            accumulator.LossAndGradient(a.Out("gradient", 4), a.Out("interceptGradient", 2));
+        },
 
         // ForwardMode (n = 2; the Jacobian is 2×2).
         ["ForwardMode.Gradient(TFunction function, ReadOnlySpan<T> x, Span<T> gradient)"] =
@@ -317,6 +327,13 @@ public sealed class OverlapRuleTests
                     continue;
                 }
 
+                // Tensors of different element types wrap different arrays (Tensor<int> labels, Tensor<double> gradient): they cannot share memory.
+                if (Unref(other.ParameterType).GetGenericTypeDefinition() == typeof(Tensor<>) && Unref(output.ParameterType).GetGenericTypeDefinition() == typeof(Tensor<>)
+                    && Unref(other.ParameterType).GetGenericArguments()[0] != Unref(output.ParameterType).GetGenericArguments()[0])
+                {
+                    continue;
+                }
+
                 yield return (output.Name!, other.Name!);
             }
 
@@ -450,6 +467,9 @@ public sealed class OverlapRuleTests
 
             return labels;
         }
+
+        /// <summary><see cref="Labels"/> as a rank-1 tensor span.</summary>
+        public ReadOnlyTensorSpan<int> LabelsTensor(string name, int length) => new(Labels(name, length), [length], []);
 
         /// <summary>Characters carved out of the same memory, filled with <paramref name="fill"/> unless aliased.</summary>
         public Span<char> Chars(string name, int length, char fill = ' ')

@@ -7,7 +7,8 @@ namespace Gradients;
 /// e^x and log1p(t) for t ∈ [0, 1], the two functions the logistic and softmax losses spend their per-row time in,
 /// as plain FMA polynomials in double with no per-lane special-case handling on the common path. A vector and a
 /// scalar form of each run the same operations in the same order, so a row's value does not depend on which
-/// kernel path computed it.
+/// kernel path computed it. log z for z ≥ 1 (the softmax's log of its sum of shifted exponentials, four rows at a
+/// time) is built on log1p and has a vector form only.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -236,5 +237,25 @@ internal static class VectorMath
         var q810 = Math.FusedMultiplyAdd(H10, z2, q89);
         var h = Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(q810, z4, q47), z4, q03);
         return s * h;
+    }
+
+    /// <summary>
+    /// log z lane by lane for z ≥ 1 (NaN and +∞ come back unchanged): z = 2^e·m with m ∈ [1, 2), so
+    /// log z = e·ln 2 + log1p(m − 1) with m − 1 ∈ [0, 1) exact; e·ln 2 in the two parts of ln 2 (e·Ln2High exact).
+    /// Error: that of <see cref="Log1pOfUnit(Vector256{double})"/> plus two roundings, a few ulps. What the softmax
+    /// needs for the log of its sum of shifted exponentials (z ∈ [1, K]), four rows at a time; no scalar form.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> LogOfAtLeastOne(Vector256<double> z)
+    {
+        var bits = z.AsInt64();
+        var m = ((bits & Vector256.Create(0x000F_FFFF_FFFF_FFFFL)) | Vector256.Create(0x3FF0_0000_0000_0000L)).AsDouble();
+
+        // The biased exponent (z ≥ 1 has sign 0) as a double without a 64-bit conversion instruction: its bits under
+        // 2⁵²'s exponent read 2⁵² + e_biased.
+        var biased = (Vector256.ShiftRightLogical(bits, 52) | Vector256.Create(0x4330_0000_0000_0000L)).AsDouble();
+        var e = biased - Vector256.Create(4503599627370496.0 + 1023.0);
+        var log = Vector256.FusedMultiplyAdd(e, Vector256.Create(Ln2High), Vector256.FusedMultiplyAdd(e, Vector256.Create(Ln2Low), Log1pOfUnit(m - Vector256<double>.One)));
+        return Vector256.ConditionalSelect(Vector256.LessThan(z, Vector256.Create(double.PositiveInfinity)), log, z);
     }
 }
