@@ -15,6 +15,11 @@ public readonly partial struct LogSumExp<T> : IGenericScalarFunction
         where TScalar : IFloatingPointIeee754<TScalar>
     {
         ThrowHelper.ThrowIfEmpty(x.Length, nameof(x));
+        if (typeof(TScalar) == typeof(Half))
+        {
+            return InDouble(x);
+        }
+
         var max = x[0];
         for (var i = 1; i < x.Length; i++)
         {
@@ -33,5 +38,33 @@ public readonly partial struct LogSumExp<T> : IGenericScalarFunction
         }
 
         return max + TScalar.Log(sum);
+    }
+
+    /// <summary>
+    /// The Half form, in double and rounded once (as <see cref="Evaluate(ReadOnlySpan{T})"/> does for Half): Σ exp(xᵢ − m)
+    /// reaches n, and a Half sum of 100,000 ones stalls at 2048 (log 2048 = 7.6 for log 100,000 = 11.5) before it
+    /// overflows Half's 65504.
+    /// </summary>
+    private static TScalar InDouble<TScalar>(ReadOnlySpan<TScalar> x)
+        where TScalar : IFloatingPointIeee754<TScalar>
+    {
+        var max = double.NegativeInfinity;
+        foreach (var value in x)
+        {
+            max = Math.Max(max, double.CreateTruncating(value));
+        }
+
+        if (!double.IsFinite(max))
+        {
+            return TScalar.CreateTruncating(max);
+        }
+
+        var sum = 0.0;
+        foreach (var value in x)
+        {
+            sum += Math.Exp(double.CreateTruncating(value) - max);
+        }
+
+        return TScalar.CreateTruncating(max + Math.Log(sum));
     }
 }

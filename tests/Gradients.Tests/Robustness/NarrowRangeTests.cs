@@ -114,4 +114,37 @@ public sealed class NarrowRangeTests
         var x = Repeat(0.25, 100);
         Assert.Equal((Half)(0.5 * 25 * 25), dense.Evaluate(x)); // ½(Σxᵢ)² = ½·25²
     }
+
+    [Fact]
+    public void The_generic_forms_of_the_built_ins_sum_half_in_double()
+    {
+        // The forward-mode forms Evaluate<TScalar> summed in TScalar: log-sum-exp of 100,000 Half zeros was 7.625
+        // (the sum stalled at 2048) for log 100,000 = 11.51. Inputs exact in double, integer sums exact, one
+        // logarithm (≤ 2⁻⁵³ relative) then one rounding to Half: the reference takes the same two roundings.
+        var zeros = new Half[100_000];
+        Assert.Equal((Half)Math.Log(100_000), default(LogSumExp<double>).Evaluate<Half>(zeros));
+        Assert.Equal((Half)Math.Log(100_000), default(LogSumExp<Half>).Evaluate<Half>(zeros));
+
+        // Rosenbrock at 0: n − 1 terms of (1 − 0)² = 1, so 4999, which a Half sum stalls at 2048.
+        Assert.Equal((Half)4999.0, default(Rosenbrock<double>).Evaluate<Half>(new Half[5000]));
+
+        // Σ aᵢxᵢ² with a = x = 1: 5000.
+        var ones = Repeat(1, 5000);
+        Assert.Equal((Half)5000.0, new WeightedSumOfSquares<Half>(ones).Evaluate<Half>(ones));
+        Assert.Equal((Half)5000.0, new WeightedSumOfSquares<double>(Enumerable.Repeat(1.0, 5000).ToArray()).Evaluate<Half>(ones));
+
+        // ½xᵀIx + 1ᵀx with x = 1 at n = 3000 would need a 9M-entry matrix; n = 64 with S = 64·I, b = 1 gives
+        // 64 terms of ½·64 + 1 = 33: 2112 — a Half sum reaches it exactly too, so this pins the double path's value
+        // against the double form rounded once (every entry and partial sum is an exact integer in double).
+        const int N = 64;
+        var matrix = new double[N * N];
+        for (var i = 0; i < N; i++)
+        {
+            matrix[(i * N) + i] = 64;
+        }
+
+        var form = new QuadraticForm<double>(matrix, Enumerable.Repeat(1.0, N).ToArray(), 0.5);
+        var point = Repeat(1, N);
+        Assert.Equal((Half)form.Evaluate(Enumerable.Repeat(1.0, N).ToArray()), form.Evaluate<Half>(point));
+    }
 }
