@@ -36,15 +36,6 @@ public static partial class ForwardMode
         ValidatePoint(x, nameof(x));
     }
 
-    private static void ValidateDirectionalArguments<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> direction)
-        where T : IFloatingPointIeee754<T>
-    {
-        ThrowHelper.ThrowIfEmpty(x.Length, nameof(x));
-        ThrowHelper.ThrowIfLengthMismatch(direction.Length, x.Length, nameof(direction), "the point 'x'");
-        ValidatePoint(x, nameof(x));
-        ValidatePoint(direction, nameof(direction));
-    }
-
     private static int ValidateJacobianArguments<T>(ReadOnlySpan<T> x, Span<T> jacobian)
         where T : IFloatingPointIeee754<T>
     {
