@@ -207,11 +207,7 @@ public sealed partial class LinearModelLossAccumulator<T>
     /// <exception cref="ArgumentException"><paramref name="features"/> is not targets.Length × D long, <paramref name="sampleWeights"/> has another length or a weight that is negative or not finite, a label is invalid for the loss (the message names its index in the batch and its value), or the row count would exceed <see cref="long.MaxValue"/>. The state is unchanged.</exception>
     public void Add(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> sampleWeights)
     {
-        ThrowHelper.ThrowIfNotMatrix(features.Length, targets.Length, Dimension, nameof(features), "targets.Length (N)", "the accumulator's dimension D");
-        if (!sampleWeights.IsEmpty)
-        {
-            ThrowHelper.ThrowIfLengthMismatch(sampleWeights.Length, targets.Length, nameof(sampleWeights), "targets.Length (N)");
-        }
+        AccumulatorBatch.Validate(features.Length, targets.Length, Dimension, sampleWeights.Length, "targets.Length (N)");
 
         AddRows(features, targets, sampleWeights);
     }
@@ -231,18 +227,9 @@ public sealed partial class LinearModelLossAccumulator<T>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="start"/> or <paramref name="count"/> is negative, or the range passes the last row.</exception>
     public void Add(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> sampleWeights, int start, int count)
     {
-        ThrowHelper.ThrowIfNotMatrix(features.Length, targets.Length, Dimension, nameof(features), "targets.Length (N)", "the accumulator's dimension D");
-        if (!sampleWeights.IsEmpty)
-        {
-            ThrowHelper.ThrowIfLengthMismatch(sampleWeights.Length, targets.Length, nameof(sampleWeights), "targets.Length (N)");
-        }
+        AccumulatorBatch.Validate(features.Length, targets.Length, Dimension, sampleWeights.Length, "targets.Length (N)");
 
-        ArgumentOutOfRangeException.ThrowIfNegative(start);
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (count > targets.Length - start)
-        {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(count), count, $"Rows {start}…{(long)start + count - 1} pass the last row of the data set (N = {targets.Length}).");
-        }
+        AccumulatorBatch.ValidateRange(start, count, targets.Length);
 
         AddRows(features[(start * Dimension)..], targets.Slice(start, count), sampleWeights.IsEmpty ? [] : sampleWeights.Slice(start, count));
     }

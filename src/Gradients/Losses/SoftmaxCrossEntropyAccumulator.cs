@@ -157,11 +157,7 @@ public sealed partial class SoftmaxCrossEntropyAccumulator<T>
     /// <exception cref="ArgumentException"><paramref name="features"/> is not labels.Length × D long, <paramref name="sampleWeights"/> has another length or a weight that is negative or not finite, a label is outside 0…K−1 (the message names its index in the batch and its value), or the row count would exceed <see cref="long.MaxValue"/>. The state is unchanged.</exception>
     public void Add(ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<T> sampleWeights)
     {
-        ThrowHelper.ThrowIfNotMatrix(features.Length, labels.Length, Dimension, nameof(features), "labels.Length (N)", "the accumulator's dimension D");
-        if (!sampleWeights.IsEmpty)
-        {
-            ThrowHelper.ThrowIfLengthMismatch(sampleWeights.Length, labels.Length, nameof(sampleWeights), "labels.Length (N)");
-        }
+        AccumulatorBatch.Validate(features.Length, labels.Length, Dimension, sampleWeights.Length, "labels.Length (N)");
 
         AddRows(features, labels, sampleWeights);
     }
@@ -180,18 +176,9 @@ public sealed partial class SoftmaxCrossEntropyAccumulator<T>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="start"/> or <paramref name="count"/> is negative, or the range passes the last row.</exception>
     public void Add(ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<T> sampleWeights, int start, int count)
     {
-        ThrowHelper.ThrowIfNotMatrix(features.Length, labels.Length, Dimension, nameof(features), "labels.Length (N)", "the accumulator's dimension D");
-        if (!sampleWeights.IsEmpty)
-        {
-            ThrowHelper.ThrowIfLengthMismatch(sampleWeights.Length, labels.Length, nameof(sampleWeights), "labels.Length (N)");
-        }
+        AccumulatorBatch.Validate(features.Length, labels.Length, Dimension, sampleWeights.Length, "labels.Length (N)");
 
-        ArgumentOutOfRangeException.ThrowIfNegative(start);
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (count > labels.Length - start)
-        {
-            ThrowHelper.ThrowArgumentOutOfRange(nameof(count), count, $"Rows {start}…{(long)start + count - 1} pass the last row of the data set (N = {labels.Length}).");
-        }
+        AccumulatorBatch.ValidateRange(start, count, labels.Length);
 
         AddRows(features.Slice(start * Dimension, count * Dimension), labels.Slice(start, count), sampleWeights.IsEmpty ? [] : sampleWeights.Slice(start, count));
     }
