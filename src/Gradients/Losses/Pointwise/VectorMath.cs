@@ -85,22 +85,7 @@ internal static class VectorMath
         x = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(ExpUpper)), Vector256.Create(ExpUpper), x);
         var shifted = Vector256.FusedMultiplyAdd(x, Vector256.Create(Log2OfE), Vector256.Create(Shifter));
         var k = shifted - Vector256.Create(Shifter);
-        var r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2High), x);
-        r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2Low), r);
-
-        // Estrin's scheme: six independent pairs, then three levels, instead of an 11-deep chain of FMAs.
-        var r2 = r * r;
-        var r4 = r2 * r2;
-        var p01 = Vector256.FusedMultiplyAdd(Vector256.Create(E1), r, Vector256.Create(E0));
-        var p23 = Vector256.FusedMultiplyAdd(Vector256.Create(E3), r, Vector256.Create(E2));
-        var p45 = Vector256.FusedMultiplyAdd(Vector256.Create(E5), r, Vector256.Create(E4));
-        var p67 = Vector256.FusedMultiplyAdd(Vector256.Create(E7), r, Vector256.Create(E6));
-        var p89 = Vector256.FusedMultiplyAdd(Vector256.Create(E9), r, Vector256.Create(E8));
-        var p1011 = Vector256.FusedMultiplyAdd(Vector256.Create(E11), r, Vector256.Create(E10));
-        var p03 = Vector256.FusedMultiplyAdd(p23, r2, p01);
-        var p47 = Vector256.FusedMultiplyAdd(p67, r2, p45);
-        var p811 = Vector256.FusedMultiplyAdd(p1011, r2, p89);
-        var p = Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(p811, r4, p47), r4, p03);
+        var p = ExpOfReduced(x, k);
 
         // 2^k as 2^k₁·2^k₂ with k₁ = round(k/2), each factor a normal double for every clamped x, so overflow to ∞
         // and gradual underflow come out of the last product with one rounding. kᵢ + Shifter holds kᵢ in its low
@@ -125,20 +110,7 @@ internal static class VectorMath
         x = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(ExpLower)), Vector256.Create(ExpLower), x);
         var shifted = Vector256.FusedMultiplyAdd(x, Vector256.Create(Log2OfE), Vector256.Create(Shifter));
         var k = shifted - Vector256.Create(Shifter);
-        var r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2High), x);
-        r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2Low), r);
-        var r2 = r * r;
-        var r4 = r2 * r2;
-        var p01 = Vector256.FusedMultiplyAdd(Vector256.Create(E1), r, Vector256.Create(E0));
-        var p23 = Vector256.FusedMultiplyAdd(Vector256.Create(E3), r, Vector256.Create(E2));
-        var p45 = Vector256.FusedMultiplyAdd(Vector256.Create(E5), r, Vector256.Create(E4));
-        var p67 = Vector256.FusedMultiplyAdd(Vector256.Create(E7), r, Vector256.Create(E6));
-        var p89 = Vector256.FusedMultiplyAdd(Vector256.Create(E9), r, Vector256.Create(E8));
-        var p1011 = Vector256.FusedMultiplyAdd(Vector256.Create(E11), r, Vector256.Create(E10));
-        var p03 = Vector256.FusedMultiplyAdd(p23, r2, p01);
-        var p47 = Vector256.FusedMultiplyAdd(p67, r2, p45);
-        var p811 = Vector256.FusedMultiplyAdd(p1011, r2, p89);
-        var p = Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(p811, r4, p47), r4, p03);
+        var p = ExpOfReduced(x, k);
         var scale = ((shifted.AsInt64() + Vector256.Create(1023L + 512L - BitConverter.DoubleToInt64Bits(Shifter))) << 52).AsDouble();
         return (p * scale) * Vector256.Create(TwoToMinus512);
     }
@@ -150,20 +122,7 @@ internal static class VectorMath
         x = x < ExpLower ? ExpLower : x;
         var shifted = Math.FusedMultiplyAdd(x, Log2OfE, Shifter);
         var k = shifted - Shifter;
-        var r = Math.FusedMultiplyAdd(k, -Ln2High, x);
-        r = Math.FusedMultiplyAdd(k, -Ln2Low, r);
-        var r2 = r * r;
-        var r4 = r2 * r2;
-        var p01 = Math.FusedMultiplyAdd(E1, r, E0);
-        var p23 = Math.FusedMultiplyAdd(E3, r, E2);
-        var p45 = Math.FusedMultiplyAdd(E5, r, E4);
-        var p67 = Math.FusedMultiplyAdd(E7, r, E6);
-        var p89 = Math.FusedMultiplyAdd(E9, r, E8);
-        var p1011 = Math.FusedMultiplyAdd(E11, r, E10);
-        var p03 = Math.FusedMultiplyAdd(p23, r2, p01);
-        var p47 = Math.FusedMultiplyAdd(p67, r2, p45);
-        var p811 = Math.FusedMultiplyAdd(p1011, r2, p89);
-        var p = Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(p811, r4, p47), r4, p03);
+        var p = ExpOfReduced(x, k);
         var scale = BitConverter.Int64BitsToDouble((BitConverter.DoubleToInt64Bits(shifted) + (1023L + 512L - BitConverter.DoubleToInt64Bits(Shifter))) << 52);
         return (p * scale) * TwoToMinus512;
     }
@@ -176,6 +135,45 @@ internal static class VectorMath
         x = x > ExpUpper ? ExpUpper : x;
         var shifted = Math.FusedMultiplyAdd(x, Log2OfE, Shifter);
         var k = shifted - Shifter;
+        var p = ExpOfReduced(x, k);
+        var half = Math.FusedMultiplyAdd(k, 0.5, Shifter);
+        var k1 = half - Shifter;
+        var second = (k - k1) + Shifter;
+        var bias = 1023L - BitConverter.DoubleToInt64Bits(Shifter);
+        var scale1 = BitConverter.Int64BitsToDouble((BitConverter.DoubleToInt64Bits(half) + bias) << 52);
+        var scale2 = BitConverter.Int64BitsToDouble((BitConverter.DoubleToInt64Bits(second) + bias) << 52);
+        return (p * scale1) * scale2;
+    }
+
+    /// <summary>
+    /// e^r for r = x − k·ln 2 (k = round(x·log₂e), ln 2 split in two so r is exact): the reduction and the degree-11
+    /// polynomial every exponential here shares; the caller applies 2^k in the way its range needs.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> ExpOfReduced(Vector256<double> x, Vector256<double> k)
+    {
+        var r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2High), x);
+        r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2Low), r);
+
+        // Estrin's scheme: six independent pairs, then three levels, instead of an 11-deep chain of FMAs.
+        var r2 = r * r;
+        var r4 = r2 * r2;
+        var p01 = Vector256.FusedMultiplyAdd(Vector256.Create(E1), r, Vector256.Create(E0));
+        var p23 = Vector256.FusedMultiplyAdd(Vector256.Create(E3), r, Vector256.Create(E2));
+        var p45 = Vector256.FusedMultiplyAdd(Vector256.Create(E5), r, Vector256.Create(E4));
+        var p67 = Vector256.FusedMultiplyAdd(Vector256.Create(E7), r, Vector256.Create(E6));
+        var p89 = Vector256.FusedMultiplyAdd(Vector256.Create(E9), r, Vector256.Create(E8));
+        var p1011 = Vector256.FusedMultiplyAdd(Vector256.Create(E11), r, Vector256.Create(E10));
+        var p03 = Vector256.FusedMultiplyAdd(p23, r2, p01);
+        var p47 = Vector256.FusedMultiplyAdd(p67, r2, p45);
+        var p811 = Vector256.FusedMultiplyAdd(p1011, r2, p89);
+        return Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(p811, r4, p47), r4, p03);
+    }
+
+    /// <summary>One lane of <see cref="ExpOfReduced(Vector256{double}, Vector256{double})"/>: the same operations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double ExpOfReduced(double x, double k)
+    {
         var r = Math.FusedMultiplyAdd(k, -Ln2High, x);
         r = Math.FusedMultiplyAdd(k, -Ln2Low, r);
         var r2 = r * r;
@@ -189,14 +187,7 @@ internal static class VectorMath
         var p03 = Math.FusedMultiplyAdd(p23, r2, p01);
         var p47 = Math.FusedMultiplyAdd(p67, r2, p45);
         var p811 = Math.FusedMultiplyAdd(p1011, r2, p89);
-        var p = Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(p811, r4, p47), r4, p03);
-        var half = Math.FusedMultiplyAdd(k, 0.5, Shifter);
-        var k1 = half - Shifter;
-        var second = (k - k1) + Shifter;
-        var bias = 1023L - BitConverter.DoubleToInt64Bits(Shifter);
-        var scale1 = BitConverter.Int64BitsToDouble((BitConverter.DoubleToInt64Bits(half) + bias) << 52);
-        var scale2 = BitConverter.Int64BitsToDouble((BitConverter.DoubleToInt64Bits(second) + bias) << 52);
-        return (p * scale1) * scale2;
+        return Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(p811, r4, p47), r4, p03);
     }
 
     /// <summary>log(1 + t) lane by lane for t ∈ [0, 1] (the range the logistic loss needs: t = e^−|η|).</summary>
