@@ -168,7 +168,7 @@ public static partial class ForwardMode
     }
 
     /// <summary>
-    /// The n from which <see cref="SeedAlongDirectionDouble"/> writes the duals 64 bytes at a time. f reads them back
+    /// The n from which <see cref="SeedAlongDirectionWide"/> writes the duals 64 bytes at a time. f reads them back
     /// at once, 8 bytes at a time, and a load cannot take its data from a 64-byte store still in the store buffer
     /// (store-to-load forwarding fails; 16- and 32-byte stores forward): at n = 10 the 512-bit seed made the whole
     /// call 1.5× slower, measured. From a few hundred duals on, the first stores have reached the cache before f
@@ -178,102 +178,74 @@ public static partial class ForwardMode
 
     /// <summary>
     /// <see cref="SeedAlongDirection{T}"/> for double: writes the duals (xᵢ, dᵢ) and returns Σdᵢ² plus Σ xᵢ·0 (±0 for
-    /// finite xᵢ, NaN otherwise — a non-finite dᵢ shows in dᵢ²). With AVX-512 and n ≥ <see cref="WideSeedMinimum"/>, 16 coordinates a step: <c>vpermt2pd</c> interleaves
-    /// eight x and eight d into four duals per 64-byte store, two shuffles per eight coordinates; with AVX2, four a
-    /// step by <c>vunpcklpd</c>/<c>vunpckhpd</c> and <c>vperm2f128</c>; the rest two at a time in 128-bit halves. The
-    /// sums run in several vectors, so the latency of one running sum does not set the pace. (The scalar and 128-bit
-    /// forms cost 1.5–2 cycles a coordinate — at n = 1000 a fifth of one evaluation of f; measured.)
+    /// finite xᵢ, NaN otherwise — a non-finite dᵢ shows in dᵢ²). With AVX-512 and n ≥ <see cref="WideSeedMinimum"/>,
+    /// <see cref="SeedAlongDirectionWide"/>; otherwise inline (at n = 10 a call, its register saves and the
+    /// <c>vzeroupper</c> were a visible part of the whole derivative): with AVX, two coordinates per 32-byte store,
+    /// whose halves are loaded from xᵢ and xᵢ₊₁ (<c>vinsertf128</c> from memory, which is a load, not a shuffle), so
+    /// one <c>vunpcklpd</c> per two coordinates makes the pairs — the shuffle port was the seed's bottleneck with
+    /// unpacks followed by lane permutes (two shuffles a coordinate); then the rest two at a time in 128-bit halves.
+    /// The sums run in two vectors, so the latency of one running sum does not set the pace.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double SeedAlongDirectionDouble(ref double point, ref double x, ref double direction, int n)
     {
+        if (Avx512F.IsSupported && n >= WideSeedMinimum)
+        {
+            return SeedAlongDirectionWide(ref point, ref x, ref direction, n);
+        }
+
         var count = (nuint)n;
         nuint i = 0;
-        var sum = 0.0;
-        if (Avx512F.IsSupported && count >= WideSeedMinimum)
+        var sum = Vector128<double>.Zero;
+        if (Avx.IsSupported && count >= 5)
         {
-            // A 64-byte store that straddles two cache lines costs two. The stack's duals are 16-byte aligned: up to three
-            // coordinates first put the rest on line boundaries (a pooled array may be 8 mod 16 and is left as it is).
-            while (MisalignedBy16(ref Unsafe.Add(ref point, 2 * i)))
-            {
-                double xi = Unsafe.Add(ref x, i), di = Unsafe.Add(ref direction, i);
-                Unsafe.Add(ref point, 2 * i) = xi;
-                Unsafe.Add(ref point, (2 * i) + 1) = di;
-                sum += (di * di) + (xi * 0.0);
-                i++;
-            }
-
-            var lowPairs = Vector512.Create(0L, 8, 1, 9, 2, 10, 3, 11);
-            var highPairs = Vector512.Create(4L, 12, 5, 13, 6, 14, 7, 15);
-            Vector512<double> squares0 = Vector512<double>.Zero, squares1 = Vector512<double>.Zero;
-            Vector512<double> finite0 = Vector512<double>.Zero, finite1 = Vector512<double>.Zero;
-            for (; i + 16 <= count; i += 16)
-            {
-                var x0 = Vector512.LoadUnsafe(ref x, i);
-                var x1 = Vector512.LoadUnsafe(ref x, i + 8);
-                var d0 = Vector512.LoadUnsafe(ref direction, i);
-                var d1 = Vector512.LoadUnsafe(ref direction, i + 8);
-                Avx512F.PermuteVar8x64x2(x0, lowPairs, d0).StoreUnsafe(ref point, 2 * i);
-                Avx512F.PermuteVar8x64x2(x0, highPairs, d0).StoreUnsafe(ref point, (2 * i) + 8);
-                Avx512F.PermuteVar8x64x2(x1, lowPairs, d1).StoreUnsafe(ref point, (2 * i) + 16);
-                Avx512F.PermuteVar8x64x2(x1, highPairs, d1).StoreUnsafe(ref point, (2 * i) + 24);
-                squares0 = Vector512.FusedMultiplyAdd(d0, d0, squares0);
-                squares1 = Vector512.FusedMultiplyAdd(d1, d1, squares1);
-                finite0 = Vector512.FusedMultiplyAdd(x0, Vector512<double>.Zero, finite0);
-                finite1 = Vector512.FusedMultiplyAdd(x1, Vector512<double>.Zero, finite1);
-            }
-
-            if (i + 8 <= count)
-            {
-                var x0 = Vector512.LoadUnsafe(ref x, i);
-                var d0 = Vector512.LoadUnsafe(ref direction, i);
-                Avx512F.PermuteVar8x64x2(x0, lowPairs, d0).StoreUnsafe(ref point, 2 * i);
-                Avx512F.PermuteVar8x64x2(x0, highPairs, d0).StoreUnsafe(ref point, (2 * i) + 8);
-                squares0 = Vector512.FusedMultiplyAdd(d0, d0, squares0);
-                finite0 = Vector512.FusedMultiplyAdd(x0, Vector512<double>.Zero, finite0);
-                i += 8;
-            }
-
-            sum += Vector512.Sum((squares0 + squares1) + (finite0 + finite1));
-        }
-        else if (Avx.IsSupported && count >= 4)
-        {
+            // Lanes (xᵢ·0, dᵢ², xᵢ₊₁·0, dᵢ₊₁²) of a pair vector p: p ∘ (p with its x lanes zeroed).
+            var keepDirection = Vector256.Create(0UL, ulong.MaxValue, 0UL, ulong.MaxValue).AsDouble();
             Vector256<double> squares0 = Vector256<double>.Zero, squares1 = Vector256<double>.Zero;
-            Vector256<double> finite0 = Vector256<double>.Zero, finite1 = Vector256<double>.Zero;
-            for (; i + 8 <= count; i += 8)
+
+            // Each step reads x and d up to index i + 4 (the 16-byte load at i + 3).
+            for (; i + 5 <= count; i += 4)
             {
-                var x0 = Vector256.LoadUnsafe(ref x, i);
-                var x1 = Vector256.LoadUnsafe(ref x, i + 4);
-                var d0 = Vector256.LoadUnsafe(ref direction, i);
-                var d1 = Vector256.LoadUnsafe(ref direction, i + 4);
-                StorePairs256(ref point, 2 * i, x0, d0);
-                StorePairs256(ref point, (2 * i) + 8, x1, d1);
-                squares0 = MultiplyAdd(d0, d0, squares0);
-                squares1 = MultiplyAdd(d1, d1, squares1);
-                finite0 = MultiplyAdd(x0, Vector256<double>.Zero, finite0);
-                finite1 = MultiplyAdd(x1, Vector256<double>.Zero, finite1);
+                var pairs0 = Pairs(ref x, ref direction, i);
+                var pairs1 = Pairs(ref x, ref direction, i + 2);
+                pairs0.StoreUnsafe(ref point, 2 * i);
+                pairs1.StoreUnsafe(ref point, (2 * i) + 4);
+                squares0 = MultiplyAdd(pairs0, pairs0 & keepDirection, squares0);
+                squares1 = MultiplyAdd(pairs1, pairs1 & keepDirection, squares1);
             }
 
-            if (i + 4 <= count)
-            {
-                var x0 = Vector256.LoadUnsafe(ref x, i);
-                var d0 = Vector256.LoadUnsafe(ref direction, i);
-                StorePairs256(ref point, 2 * i, x0, d0);
-                squares0 = MultiplyAdd(d0, d0, squares0);
-                finite0 = MultiplyAdd(x0, Vector256<double>.Zero, finite0);
-                i += 4;
-            }
-
-            sum = Vector256.Sum((squares0 + squares1) + (finite0 + finite1));
+            var folded = squares0 + squares1;
+            sum = folded.GetLower() + folded.GetUpper();
         }
 
-        var squares = Vector128<double>.Zero;
+        SeedPairsTail(ref point, ref x, ref direction, ref i, count, ref sum);
+        return Vector128.Sum(sum);
+
+        // (xᵢ, dᵢ, xᵢ₊₁, dᵢ₊₁) from (xᵢ xᵢ₊₁ | xᵢ₊₁ xᵢ₊₂) and (dᵢ dᵢ₊₁ | dᵢ₊₁ dᵢ₊₂): one in-lane unpack.
+        static Vector256<double> Pairs(ref double x, ref double direction, nuint i) =>
+            Avx.UnpackLow(
+                Vector256.Create(Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref x, i + 1)),
+                Vector256.Create(Vector128.LoadUnsafe(ref direction, i), Vector128.LoadUnsafe(ref direction, i + 1)));
+
+        // Fused where the hardware has FMA (DOTNET_EnableAVX2=0 turns FMA off too; then a product and a sum).
+        static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) =>
+            Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
+    }
+
+    /// <summary>
+    /// The last coordinates of the seed, from <paramref name="i"/> on: two at a time by <c>unpcklpd</c>/<c>unpckhpd</c>
+    /// into 16-byte stores, then one; their dᵢ² + xᵢ·0 are added to <paramref name="sum"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SeedPairsTail(ref double point, ref double x, ref double direction, ref nuint i, nuint count, ref Vector128<double> sum)
+    {
         for (; i + 2 <= count; i += 2)
         {
             var x0 = Vector128.LoadUnsafe(ref x, i);
             var d0 = Vector128.LoadUnsafe(ref direction, i);
             Sse2.UnpackLow(x0, d0).StoreUnsafe(ref point, 2 * i);
             Sse2.UnpackHigh(x0, d0).StoreUnsafe(ref point, (2 * i) + 2);
-            squares += (d0 * d0) + (x0 * Vector128<double>.Zero);
+            sum += (d0 * d0) + (x0 * Vector128<double>.Zero);
         }
 
         if (i < count)
@@ -281,26 +253,72 @@ public static partial class ForwardMode
             double xi = Unsafe.Add(ref x, i), di = Unsafe.Add(ref direction, i);
             Unsafe.Add(ref point, 2 * i) = xi;
             Unsafe.Add(ref point, (2 * i) + 1) = di;
+            sum += Vector128.CreateScalar((di * di) + (xi * 0.0));
+            i++;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="SeedAlongDirectionDouble"/> with AVX-512 from n = <see cref="WideSeedMinimum"/>: 16 coordinates a
+    /// step, <c>vpermt2pd</c> interleaves eight x and eight d into four duals per 64-byte store, two shuffles per
+    /// eight coordinates (the 256-bit form takes one per two); the rest as there.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double SeedAlongDirectionWide(ref double point, ref double x, ref double direction, int n)
+    {
+        var count = (nuint)n;
+        nuint i = 0;
+        var sum = 0.0;
+
+        // A 64-byte store that straddles two cache lines costs two. The stack's duals are 16-byte aligned: up to three
+        // coordinates first put the rest on line boundaries (a pooled array may be 8 mod 16 and is left as it is).
+        while (MisalignedBy16(ref Unsafe.Add(ref point, 2 * i)))
+        {
+            double xi = Unsafe.Add(ref x, i), di = Unsafe.Add(ref direction, i);
+            Unsafe.Add(ref point, 2 * i) = xi;
+            Unsafe.Add(ref point, (2 * i) + 1) = di;
             sum += (di * di) + (xi * 0.0);
+            i++;
         }
 
-        return sum + Vector128.Sum(squares);
+        var lowPairs = Vector512.Create(0L, 8, 1, 9, 2, 10, 3, 11);
+        var highPairs = Vector512.Create(4L, 12, 5, 13, 6, 14, 7, 15);
+        Vector512<double> squares0 = Vector512<double>.Zero, squares1 = Vector512<double>.Zero;
+        Vector512<double> finite0 = Vector512<double>.Zero, finite1 = Vector512<double>.Zero;
+        for (; i + 16 <= count; i += 16)
+        {
+            var x0 = Vector512.LoadUnsafe(ref x, i);
+            var x1 = Vector512.LoadUnsafe(ref x, i + 8);
+            var d0 = Vector512.LoadUnsafe(ref direction, i);
+            var d1 = Vector512.LoadUnsafe(ref direction, i + 8);
+            Avx512F.PermuteVar8x64x2(x0, lowPairs, d0).StoreUnsafe(ref point, 2 * i);
+            Avx512F.PermuteVar8x64x2(x0, highPairs, d0).StoreUnsafe(ref point, (2 * i) + 8);
+            Avx512F.PermuteVar8x64x2(x1, lowPairs, d1).StoreUnsafe(ref point, (2 * i) + 16);
+            Avx512F.PermuteVar8x64x2(x1, highPairs, d1).StoreUnsafe(ref point, (2 * i) + 24);
+            squares0 = Vector512.FusedMultiplyAdd(d0, d0, squares0);
+            squares1 = Vector512.FusedMultiplyAdd(d1, d1, squares1);
+            finite0 = Vector512.FusedMultiplyAdd(x0, Vector512<double>.Zero, finite0);
+            finite1 = Vector512.FusedMultiplyAdd(x1, Vector512<double>.Zero, finite1);
+        }
+
+        if (i + 8 <= count)
+        {
+            var x0 = Vector512.LoadUnsafe(ref x, i);
+            var d0 = Vector512.LoadUnsafe(ref direction, i);
+            Avx512F.PermuteVar8x64x2(x0, lowPairs, d0).StoreUnsafe(ref point, 2 * i);
+            Avx512F.PermuteVar8x64x2(x0, highPairs, d0).StoreUnsafe(ref point, (2 * i) + 8);
+            squares0 = Vector512.FusedMultiplyAdd(d0, d0, squares0);
+            finite0 = Vector512.FusedMultiplyAdd(x0, Vector512<double>.Zero, finite0);
+            i += 8;
+        }
+
+        sum += Vector512.Sum((squares0 + squares1) + (finite0 + finite1));
+        var tail = Vector128<double>.Zero;
+        SeedPairsTail(ref point, ref x, ref direction, ref i, count, ref tail);
+        return sum + Vector128.Sum(tail);
 
         // 16, 32 or 48 bytes past a 64-byte boundary.
         static unsafe bool MisalignedBy16(ref double at) => ((nuint)Unsafe.AsPointer(ref at) & 63) is 16 or 32 or 48;
-
-        // (x0 x1 x2 x3), (d0 d1 d2 d3) → (x0 d0 x1 d1), (x2 d2 x3 d3): two in-lane unpacks, two lane permutes.
-        static void StorePairs256(ref double point, nuint at, Vector256<double> x, Vector256<double> d)
-        {
-            var even = Avx.UnpackLow(x, d);   // x0 d0 | x2 d2
-            var odd = Avx.UnpackHigh(x, d);   // x1 d1 | x3 d3
-            Avx.Permute2x128(even, odd, 0x20).StoreUnsafe(ref point, at);
-            Avx.Permute2x128(even, odd, 0x31).StoreUnsafe(ref point, at + 4);
-        }
-
-        // Fused where the hardware has FMA (DOTNET_EnableAVX2=0 turns FMA off too; then a product and a sum).
-        static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) =>
-            Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
     }
 
     /// <summary>As the 128-bit part of <see cref="SeedAlongDirectionDouble"/> for float: four coordinates per step, (xᵢ, dᵢ) pairs by <c>unpcklps</c>/<c>unpckhps</c>.</summary>
