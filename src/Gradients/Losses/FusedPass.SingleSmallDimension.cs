@@ -1,0 +1,453 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Gradients;
+
+/// <summary>⌈D/4⌉ in the float register kernel (a JIT-time constant): the vectors of four doubles one row's dot product takes.</summary>
+internal interface ISingleRowQuads
+{
+    /// <summary>The count, 2 to 4.</summary>
+    static abstract int Value { get; }
+}
+
+/// <summary>D in 5…8: one vector of eight floats per row.</summary>
+internal readonly struct TwoSingleQuads : ISingleRowQuads
+{
+    public static int Value => 2;
+}
+
+/// <summary>D in 9…12: two vectors of eight floats per row, the second at most half real.</summary>
+internal readonly struct ThreeSingleQuads : ISingleRowQuads
+{
+    public static int Value => 3;
+}
+
+/// <summary>D in 13…16: two vectors of eight floats per row.</summary>
+internal readonly struct FourSingleQuads : ISingleRowQuads
+{
+    public static int Value => 4;
+}
+
+/// <summary>Whether a float row ends inside a vector of four (D mod 4 ≠ 0), so its last quad needs masking.</summary>
+internal interface ISingleRowEnd
+{
+    /// <summary>True when D mod 4 ≠ 0.</summary>
+    static abstract bool IsPartial { get; }
+}
+
+/// <summary>D mod 4 ≠ 0.</summary>
+internal readonly struct PartialSingleRowEnd : ISingleRowEnd
+{
+    public static bool IsPartial => true;
+}
+
+/// <summary>D mod 4 = 0.</summary>
+internal readonly struct WholeSingleRowEnd : ISingleRowEnd
+{
+    public static bool IsPartial => false;
+}
+
+internal static partial class FusedPass
+{
+    /// <summary>
+    /// Whether float data of D features runs the float kernels (this file and the wide one): 256-bit vectors with
+    /// AVX2 and FMA, and D ≥ 5. D ≤ 4 keeps the transposed register kernel; the 128-bit and scalar kernels serve
+    /// machines without AVX2.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool SingleKernelsApply(int dimension) =>
+        Vector256.IsHardwareAccelerated && Avx2.IsSupported && Fma.IsSupported && dimension > 4;
+
+    /// <summary>
+    /// The float kernels: η in double, the gradient sums of each block of eight rows in float (see
+    /// <see cref="SingleSmall{TQuads, TRowEnd, TLoss, TWeighting}"/> and <see cref="SingleWide{TLoss, TWeighting}"/>).
+    /// Requires <see cref="SingleKernelsApply(int)"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ChunkSums Single<TLoss, TWeighting>(
+        ref float features, ref float targets, ref float weights, int dimension, int rows, nuint available, double bias,
+        Span<double> gradientSums, ref float residuals, bool writeResiduals, TLoss loss, ref float sampleWeights)
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
+    {
+        if (dimension > SmallDimensionLimit)
+        {
+            return SingleWide<TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
+        }
+
+        return (dimension & 3) == 0
+            ? (dimension >> 2) switch
+            {
+                2 => SingleSmall<TwoSingleQuads, WholeSingleRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                3 => SingleSmall<ThreeSingleQuads, WholeSingleRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                _ => SingleSmall<FourSingleQuads, WholeSingleRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+            }
+            : ((dimension + 3) >> 2) switch
+            {
+                2 => SingleSmall<TwoSingleQuads, PartialSingleRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                3 => SingleSmall<ThreeSingleQuads, PartialSingleRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                _ => SingleSmall<FourSingleQuads, PartialSingleRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+            };
+    }
+
+    /// <summary>
+    /// The float register kernel for D in 5…16, eight rows per iteration. η of each row is computed in double (the
+    /// product of two floats is exact in double, and data with a large offset, X = 10⁶ + noise, needs the residual
+    /// η − y in double): with 512-bit vectors each vector of eight floats widens to eight doubles in one conversion.
+    /// The gradient terms r·xⱼ of the eight rows are summed in float (eight lanes per FMA, the residuals rounded to
+    /// float), in two chains of four rows, and the block's sums are widened exactly and added to the double sums held
+    /// in registers.
+    /// </summary>
+    /// <remarks>
+    /// Error of the float blocks: each term r·xⱼ of a block passes through at most six roundings to float (r to float,
+    /// four in its FMA chain, one where the chains meet), so it carries a relative error below (1 + u)⁶ − 1 &lt; 6.01u,
+    /// u = 2⁻²⁴; the block sums are added in double, so the error of Σ r·xⱼ over N rows is at most
+    /// 6.01u·Σ|r·xⱼ| + γ_{N/8}·Σ|r·xⱼ| with γ at double's unit roundoff: it does not grow with N at float's u
+    /// (blocked summation, Blanchard, Higham and Mary, SIAM J. Sci. Comput. 42(3), 2020). Products below float's
+    /// normal range lose their relative precision (absolute error ≤ 2⁻¹⁴⁹ each). A block whose float sums are not
+    /// finite (a residual or a product past float's range, or a NaN or ∞ in X) is summed again in double, so such
+    /// data gives what the double kernels give.
+    /// </remarks>
+    private static ChunkSums SingleSmall<TQuads, TRowEnd, TLoss, TWeighting>(
+        ref float features, ref float targets, ref float weights, int dimension, int rows, nuint available, double bias,
+        Span<double> gradientSums, ref float residuals, bool writeResiduals, TLoss loss, ref float sampleWeights)
+        where TQuads : struct, ISingleRowQuads
+        where TRowEnd : struct, ISingleRowEnd
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
+    {
+        var m = TQuads.Value;
+        var halves = (m + 1) >> 1;
+        var d = (nuint)dimension;
+
+        // The weights as m quads of doubles, the last padded with zeros (built in registers, see SmallDimension).
+        var last = dimension - (4 * (m - 1));
+        var w0 = SingleWeightQuad<TRowEnd>(ref weights, 0, 4);
+        var w1 = SingleWeightQuad<TRowEnd>(ref weights, 4, m == 2 ? last : 4);
+        var w2 = m > 2 ? SingleWeightQuad<TRowEnd>(ref weights, 8, m == 3 ? last : 4) : default;
+        var w3 = m > 3 ? SingleWeightQuad<TRowEnd>(ref weights, 12, last) : default;
+        var wz0 = Vector512.Create(w0, w1);
+        var wz1 = Vector512.Create(w2, w3);
+
+        // Lanes past D belong to the next row and are zeroed by masks (not by the zero weights, so that a NaN or ∞ in
+        // the next row does not leak into this one): the last quad of doubles, the last eight doubles, the last eight floats.
+        var quadMask = Vector256.LessThan(Vector256.Create(0L, 1L, 2L, 3L), Vector256.Create((long)last)).AsDouble();
+        var floatLast = dimension - (8 * (halves - 1));
+        var octMask = Vector512.LessThan(Vector512.Create(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L), Vector512.Create((long)floatLast)).AsDouble();
+        var floatMask = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(floatLast)).AsSingle();
+        var floatMasked = TRowEnd.IsPartial || m == 3;
+        var bias4 = Vector256.Create(bias);
+
+        // A row may be read with vectors only if its 8·halves lanes lie inside X.
+        var span = (nuint)(8 * halves);
+        var safeRows = ((nuint)(rows - 1) * d) + span <= available
+            ? (nuint)rows
+            : available >= span ? ((available - span) / d) + 1 : 0;
+        var blockEnd = safeRows & ~(nuint)7;
+
+        Vector256<double> g0 = default, g1 = default, g2 = default, g3 = default;
+        var lossSums = Vector256<double>.Zero;
+        var residualSum = Vector256<double>.Zero;
+        var invalid = Vector256<double>.Zero;
+
+        // The eight residuals in float, in memory: each is broadcast by a load (vbroadcastss), not a shuffle.
+        var r8 = Vector256<float>.Zero;
+
+        nuint row = 0;
+        for (; row < blockEnd; row += 8)
+        {
+            ref var x0 = ref Unsafe.Add(ref features, row * d);
+            ref var x1 = ref Unsafe.Add(ref x0, d);
+            ref var x2 = ref Unsafe.Add(ref x1, d);
+            ref var x3 = ref Unsafe.Add(ref x2, d);
+            ref var x4 = ref Unsafe.Add(ref x3, d);
+            ref var x5 = ref Unsafe.Add(ref x4, d);
+            ref var x6 = ref Unsafe.Add(ref x5, d);
+            ref var x7 = ref Unsafe.Add(ref x6, d);
+
+            Vector256<double> etaA, etaB;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var eta = TransposeAdd8(
+                    SingleRowProducts512<TQuads>(ref x0, octMask, floatMasked, wz0, wz1),
+                    SingleRowProducts512<TQuads>(ref x1, octMask, floatMasked, wz0, wz1),
+                    SingleRowProducts512<TQuads>(ref x2, octMask, floatMasked, wz0, wz1),
+                    SingleRowProducts512<TQuads>(ref x3, octMask, floatMasked, wz0, wz1),
+                    SingleRowProducts512<TQuads>(ref x4, octMask, floatMasked, wz0, wz1),
+                    SingleRowProducts512<TQuads>(ref x5, octMask, floatMasked, wz0, wz1),
+                    SingleRowProducts512<TQuads>(ref x6, octMask, floatMasked, wz0, wz1),
+                    SingleRowProducts512<TQuads>(ref x7, octMask, floatMasked, wz0, wz1));
+                etaA = eta.GetLower();
+                etaB = eta.GetUpper();
+            }
+            else
+            {
+                etaA = TransposeAdd4(
+                    SingleRowProducts256<TQuads, TRowEnd>(ref x0, quadMask, w0, w1, w2, w3),
+                    SingleRowProducts256<TQuads, TRowEnd>(ref x1, quadMask, w0, w1, w2, w3),
+                    SingleRowProducts256<TQuads, TRowEnd>(ref x2, quadMask, w0, w1, w2, w3),
+                    SingleRowProducts256<TQuads, TRowEnd>(ref x3, quadMask, w0, w1, w2, w3));
+                etaB = TransposeAdd4(
+                    SingleRowProducts256<TQuads, TRowEnd>(ref x4, quadMask, w0, w1, w2, w3),
+                    SingleRowProducts256<TQuads, TRowEnd>(ref x5, quadMask, w0, w1, w2, w3),
+                    SingleRowProducts256<TQuads, TRowEnd>(ref x6, quadMask, w0, w1, w2, w3),
+                    SingleRowProducts256<TQuads, TRowEnd>(ref x7, quadMask, w0, w1, w2, w3));
+            }
+
+            var rA = FourRows<float, SingleElements, TLoss, TWeighting>(loss, etaA + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossSums, ref invalid);
+            var rB = FourRows<float, SingleElements, TLoss, TWeighting>(loss, etaB + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 4, ref lossSums, ref invalid);
+            residualSum += rA + rB;
+            r8 = Vector256.Create(Avx.ConvertToVector128Single(rA), Avx.ConvertToVector128Single(rB));
+
+            // Rows 0, 2, 4, 6 in one chain and 1, 3, 5, 7 in the other; lo holds columns 0…7, hi 8…15.
+            var (s0, s1, s2, s3) = (Broadcast(ref r8, 0), Broadcast(ref r8, 1), Broadcast(ref r8, 2), Broadcast(ref r8, 3));
+            var (s4, s5, s6, s7) = (Broadcast(ref r8, 4), Broadcast(ref r8, 5), Broadcast(ref r8, 6), Broadcast(ref r8, 7));
+            var lo = FloatBlock(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, 0, floatMask, halves == 1 && floatMasked);
+            var hi = halves > 1
+                ? FloatBlock(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, 8, floatMask, floatMasked)
+                : Vector256<float>.Zero;
+
+            // ∞·0 or ∞ − ∞ lanes are NaN, finite ones 0: all-zero means both blocks are finite.
+            if (Vector256.EqualsAll((lo + hi) * Vector256<float>.Zero, Vector256<float>.Zero))
+            {
+                g0 += Avx.ConvertToVector256Double(lo.GetLower());
+                g1 += Avx.ConvertToVector256Double(lo.GetUpper());
+                if (m > 2)
+                {
+                    g2 += Avx.ConvertToVector256Double(hi.GetLower());
+                }
+
+                if (m > 3)
+                {
+                    g3 += Avx.ConvertToVector256Double(hi.GetUpper());
+                }
+
+                continue;
+            }
+
+            SingleSmallBlockInDouble<TQuads, TRowEnd>(ref x0, d, rA, rB, quadMask, ref g0, ref g1, ref g2, ref g3);
+        }
+
+        var sums = default(ChunkSums);
+        var pair = Avx.HorizontalAdd(lossSums, residualSum);
+        var folded = pair.GetLower() + pair.GetUpper();
+        sums.LossSum = folded.ToScalar();
+        sums.DerivativeSum = folded.GetElement(1);
+
+        ref var gradient = ref MemoryMarshal.GetReference(gradientSums);
+        StoreSingleGradient(g0, ref gradient, 0, dimension);
+        StoreSingleGradient(g1, ref gradient, 4, dimension);
+        if (m > 2)
+        {
+            StoreSingleGradient(g2, ref gradient, 8, dimension);
+        }
+
+        if (m > 3)
+        {
+            StoreSingleGradient(g3, ref gradient, 12, dimension);
+        }
+
+        // The last rows (fewer than eight, or whose vectors would run past the end of X): one at a time, in double.
+        var invalidRow = false;
+        for (; row < (nuint)rows; row++)
+        {
+            ref var x = ref Unsafe.Add(ref features, row * d);
+            var dot = 0.0;
+            for (nuint j = 0; j < d; j++)
+            {
+                dot += (double)Unsafe.Add(ref x, j) * Unsafe.Add(ref weights, j);
+            }
+
+            sums.LossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, dot + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
+            sums.DerivativeSum += r;
+            for (nuint j = 0; j < d; j++)
+            {
+                Unsafe.Add(ref gradient, j) += r * Unsafe.Add(ref x, j);
+            }
+        }
+
+        sums.HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero;
+        return sums;
+    }
+
+    /// <summary>
+    /// Σᵢ sᵢ·xᵢ over a block of eight rows at column <paramref name="column"/> (eight lanes), in float: rows 0, 2, 4, 6
+    /// in one FMA chain, 1, 3, 5, 7 in another, added at the end. Lanes are zeroed by <paramref name="mask"/> when
+    /// <paramref name="masked"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> FloatBlock(
+        Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3,
+        Vector256<float> s4, Vector256<float> s5, Vector256<float> s6, Vector256<float> s7,
+        ref float x0, ref float x1, ref float x2, ref float x3, ref float x4, ref float x5, ref float x6, ref float x7,
+        nuint column, Vector256<float> mask, bool masked)
+    {
+        var a = s0 * Vector256.LoadUnsafe(ref x0, column);
+        var b = s1 * Vector256.LoadUnsafe(ref x1, column);
+        a = Vector256.FusedMultiplyAdd(s2, Vector256.LoadUnsafe(ref x2, column), a);
+        b = Vector256.FusedMultiplyAdd(s3, Vector256.LoadUnsafe(ref x3, column), b);
+        a = Vector256.FusedMultiplyAdd(s4, Vector256.LoadUnsafe(ref x4, column), a);
+        b = Vector256.FusedMultiplyAdd(s5, Vector256.LoadUnsafe(ref x5, column), b);
+        a = Vector256.FusedMultiplyAdd(s6, Vector256.LoadUnsafe(ref x6, column), a);
+        b = Vector256.FusedMultiplyAdd(s7, Vector256.LoadUnsafe(ref x7, column), b);
+        var sum = a + b;
+        return masked ? sum & mask : sum;
+    }
+
+    /// <summary>Lane <paramref name="lane"/> of a vector held in memory, broadcast by one load.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Broadcast(ref Vector256<float> values, int lane) =>
+        Vector256.Create(Unsafe.Add(ref Unsafe.As<Vector256<float>, float>(ref values), lane));
+
+    /// <summary>
+    /// The gradient terms of a block of eight rows added to the double sums in double: for a block whose float sums
+    /// were not finite.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SingleSmallBlockInDouble<TQuads, TRowEnd>(
+        ref float block, nuint d, Vector256<double> rA, Vector256<double> rB, Vector256<double> quadMask,
+        ref Vector256<double> g0, ref Vector256<double> g1, ref Vector256<double> g2, ref Vector256<double> g3)
+        where TQuads : struct, ISingleRowQuads
+        where TRowEnd : struct, ISingleRowEnd
+    {
+        var m = TQuads.Value;
+        for (var i = 0; i < 8; i++)
+        {
+            ref var x = ref Unsafe.Add(ref block, (nuint)i * d);
+            var r = Vector256.Create(i < 4 ? rA.GetElement(i) : rB.GetElement(i - 4));
+            g0 = Vector256.FusedMultiplyAdd(r, SingleElements.Load256(ref x, 0), g0);
+            g1 = Vector256.FusedMultiplyAdd(r, SingleQuad<TRowEnd>(ref x, 4, quadMask, m == 2), g1);
+            if (m > 2)
+            {
+                g2 = Vector256.FusedMultiplyAdd(r, SingleQuad<TRowEnd>(ref x, 8, quadMask, m == 3), g2);
+            }
+
+            if (m > 3)
+            {
+                g3 = Vector256.FusedMultiplyAdd(r, SingleQuad<TRowEnd>(ref x, 12, quadMask, true), g3);
+            }
+        }
+    }
+
+    /// <summary>Four floats from <paramref name="offset"/> as doubles, masked when they are a row's partial last quad.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> SingleQuad<TRowEnd>(ref float x, nuint offset, Vector256<double> quadMask, bool isLast)
+        where TRowEnd : struct, ISingleRowEnd
+    {
+        var quad = SingleElements.Load256(ref x, offset);
+        return TRowEnd.IsPartial && isLast ? quad & quadMask : quad;
+    }
+
+    /// <summary>The lane-wise products x∘w of one row in double (summed over its quads), 256-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> SingleRowProducts256<TQuads, TRowEnd>(
+        ref float x, Vector256<double> quadMask, Vector256<double> w0, Vector256<double> w1, Vector256<double> w2, Vector256<double> w3)
+        where TQuads : struct, ISingleRowQuads
+        where TRowEnd : struct, ISingleRowEnd
+    {
+        var m = TQuads.Value;
+        var p = Vector256.FusedMultiplyAdd(SingleQuad<TRowEnd>(ref x, 4, quadMask, m == 2), w1, SingleElements.Load256(ref x, 0) * w0);
+        if (m > 2)
+        {
+            p = Vector256.FusedMultiplyAdd(SingleQuad<TRowEnd>(ref x, 8, quadMask, m == 3), w2, p);
+        }
+
+        if (m > 3)
+        {
+            p = Vector256.FusedMultiplyAdd(SingleQuad<TRowEnd>(ref x, 12, quadMask, true), w3, p);
+        }
+
+        return p;
+    }
+
+    /// <summary>
+    /// The lane-wise products x∘w of one row in double with 512-bit vectors: each vector of eight floats widened to
+    /// eight doubles by one conversion; the last one masked when the row ends inside it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> SingleRowProducts512<TQuads>(
+        ref float x, Vector512<double> octMask, bool floatMasked, Vector512<double> wz0, Vector512<double> wz1)
+        where TQuads : struct, ISingleRowQuads
+    {
+        var first = Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref x));
+        if (TQuads.Value == 2)
+        {
+            return (floatMasked ? first & octMask : first) * wz0;
+        }
+
+        var second = Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref x, 8));
+        return Vector512.FusedMultiplyAdd(floatMasked ? second & octMask : second, wz1, first * wz0);
+    }
+
+    /// <summary>Transpose-add of four vectors: lane i of the result is the sum of pᵢ's four lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> TransposeAdd4(Vector256<double> p0, Vector256<double> p1, Vector256<double> p2, Vector256<double> p3)
+    {
+        var h01 = Avx.HorizontalAdd(p0, p1);
+        var h23 = Avx.HorizontalAdd(p2, p3);
+        return Avx.Blend(h01, h23, 0b1100) + Avx.Permute2x128(h01, h23, 0x21);
+    }
+
+    /// <summary>
+    /// Transpose-add of eight vectors of eight doubles: lane i of the result is the sum of pᵢ's eight lanes. Three
+    /// levels of pairwise shuffles and adds (21 operations for the eight sums).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<double> TransposeAdd8(
+        Vector512<double> p0, Vector512<double> p1, Vector512<double> p2, Vector512<double> p3,
+        Vector512<double> p4, Vector512<double> p5, Vector512<double> p6, Vector512<double> p7)
+    {
+        // 128-bit block k of q01 holds (p0, p1) summed over lanes 2k, 2k + 1.
+        var q01 = Avx512F.UnpackLow(p0, p1) + Avx512F.UnpackHigh(p0, p1);
+        var q23 = Avx512F.UnpackLow(p2, p3) + Avx512F.UnpackHigh(p2, p3);
+        var q45 = Avx512F.UnpackLow(p4, p5) + Avx512F.UnpackHigh(p4, p5);
+        var q67 = Avx512F.UnpackLow(p6, p7) + Avx512F.UnpackHigh(p6, p7);
+
+        // Blocks of u0: (p0, p1) over lanes 0…3, (p0, p1) over 4…7, (p2, p3) over 0…3, (p2, p3) over 4…7.
+        var u0 = Avx512F.Shuffle4x128(q01, q23, 0x88) + Avx512F.Shuffle4x128(q01, q23, 0xDD);
+        var u1 = Avx512F.Shuffle4x128(q45, q67, 0x88) + Avx512F.Shuffle4x128(q45, q67, 0xDD);
+        return Avx512F.Shuffle4x128(u0, u1, 0x88) + Avx512F.Shuffle4x128(u0, u1, 0xDD);
+    }
+
+    /// <summary>Four weights from <paramref name="offset"/> as doubles, the first <paramref name="count"/> real and the rest zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> SingleWeightQuad<TRowEnd>(ref float weights, nuint offset, int count)
+        where TRowEnd : struct, ISingleRowEnd
+    {
+        if (!TRowEnd.IsPartial || count == 4)
+        {
+            return SingleElements.Load256(ref weights, offset);
+        }
+
+        return Vector256.Create(
+            Unsafe.Add(ref weights, offset),
+            count > 1 ? Unsafe.Add(ref weights, offset + 1) : 0.0,
+            count > 2 ? Unsafe.Add(ref weights, offset + 2) : 0.0,
+            0.0);
+    }
+
+    /// <summary>Writes the lanes of <paramref name="value"/> that lie below D, from <paramref name="offset"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreSingleGradient(Vector256<double> value, ref double destination, nuint offset, int dimension)
+    {
+        var count = dimension - (int)offset;
+        if (count >= 4)
+        {
+            value.StoreUnsafe(ref destination, offset);
+            return;
+        }
+
+        Unsafe.Add(ref destination, offset) = value.ToScalar();
+        if (count > 1)
+        {
+            Unsafe.Add(ref destination, offset + 1) = value.GetElement(1);
+        }
+
+        if (count > 2)
+        {
+            Unsafe.Add(ref destination, offset + 2) = value.GetElement(2);
+        }
+    }
+}

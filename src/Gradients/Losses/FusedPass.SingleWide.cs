@@ -1,0 +1,226 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Gradients;
+
+internal static partial class FusedPass
+{
+    /// <summary>
+    /// The float kernel for D ≥ 17, eight rows at a time: first their eight dot products in double, row after row (one
+    /// sequential stream for the prefetchers; with 512-bit vectors each eight floats widen to eight doubles in one
+    /// conversion), then one sweep over the columns adding Σᵢ rᵢ·xᵢⱼ of the eight rows, summed in float, into the
+    /// double gradient sums (each sum loaded and stored once per eight rows; the rows come from L1 the second time).
+    /// The error of the float blocks is that of <see cref="SingleSmall{TQuads, TRowEnd, TLoss, TWeighting}"/>: each
+    /// term carries at most six roundings to float, and the blocks are added in double.
+    /// </summary>
+    private static ChunkSums SingleWide<TLoss, TWeighting>(
+        ref float features, ref float targets, ref float weights, int dimension, int rows, double bias,
+        Span<double> gradientSums, ref float residuals, bool writeResiduals, TLoss loss, ref float sampleWeights)
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
+    {
+        const int Lanes = 8;
+        var d = (nuint)dimension;
+
+        // Columns come in vectors of eight floats; the remainder is one overlapping vector ending at D whose lanes
+        // below fullEnd (counted already) are masked off, in float for the sweep and in double for the dot products.
+        var fullEnd = d & ~(nuint)(Lanes - 1);
+        var last = d - Lanes;
+        var hasTail = fullEnd != d;
+        var counted = Lanes - (int)(d - fullEnd);
+        var floatTail = Vector256.GreaterThanOrEqual(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(counted)).AsSingle();
+        var lowerTail = Vector256.GreaterThanOrEqual(Vector256.Create(0L, 1L, 2L, 3L), Vector256.Create((long)counted)).AsDouble();
+        var upperTail = Vector256.GreaterThanOrEqual(Vector256.Create(4L, 5L, 6L, 7L), Vector256.Create((long)counted)).AsDouble();
+
+        gradientSums.Clear();
+        ref var g = ref MemoryMarshal.GetReference(gradientSums);
+        var bias4 = Vector256.Create(bias);
+        var lossSums = Vector256<double>.Zero;
+        var residualSum = Vector256<double>.Zero;
+        var invalid = Vector256<double>.Zero;
+        var r8 = Vector256<float>.Zero;
+
+        nuint row = 0;
+        for (; row + 8 <= (nuint)rows; row += 8)
+        {
+            ref var x0 = ref Unsafe.Add(ref features, row * d);
+            ref var x1 = ref Unsafe.Add(ref x0, d);
+            ref var x2 = ref Unsafe.Add(ref x1, d);
+            ref var x3 = ref Unsafe.Add(ref x2, d);
+            ref var x4 = ref Unsafe.Add(ref x3, d);
+            ref var x5 = ref Unsafe.Add(ref x4, d);
+            ref var x6 = ref Unsafe.Add(ref x5, d);
+            ref var x7 = ref Unsafe.Add(ref x6, d);
+
+            var etaA = TransposeAdd4(
+                SingleDotRow(ref x0, ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
+                SingleDotRow(ref x1, ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
+                SingleDotRow(ref x2, ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
+                SingleDotRow(ref x3, ref weights, fullEnd, last, hasTail, lowerTail, upperTail));
+            var etaB = TransposeAdd4(
+                SingleDotRow(ref x4, ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
+                SingleDotRow(ref x5, ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
+                SingleDotRow(ref x6, ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
+                SingleDotRow(ref x7, ref weights, fullEnd, last, hasTail, lowerTail, upperTail));
+
+            var rA = FourRows<float, SingleElements, TLoss, TWeighting>(loss, etaA + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossSums, ref invalid);
+            var rB = FourRows<float, SingleElements, TLoss, TWeighting>(loss, etaB + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 4, ref lossSums, ref invalid);
+            residualSum += rA + rB;
+            r8 = Vector256.Create(Avx.ConvertToVector128Single(rA), Avx.ConvertToVector128Single(rB));
+
+            var (s0, s1, s2, s3) = (Broadcast(ref r8, 0), Broadcast(ref r8, 1), Broadcast(ref r8, 2), Broadcast(ref r8, 3));
+            var (s4, s5, s6, s7) = (Broadcast(ref r8, 4), Broadcast(ref r8, 5), Broadcast(ref r8, 6), Broadcast(ref r8, 7));
+            for (nuint j = 0; j < fullEnd; j += Lanes)
+            {
+                var block = FloatBlock(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j, floatTail, false);
+                if (Vector256.EqualsAll(block * Vector256<float>.Zero, Vector256<float>.Zero))
+                {
+                    (Vector256.LoadUnsafe(ref g, j) + Avx.ConvertToVector256Double(block.GetLower())).StoreUnsafe(ref g, j);
+                    (Vector256.LoadUnsafe(ref g, j + 4) + Avx.ConvertToVector256Double(block.GetUpper())).StoreUnsafe(ref g, j + 4);
+                }
+                else
+                {
+                    SingleWideBlockInDouble(ref x0, d, j, rA, rB, Vector256<double>.AllBitsSet, Vector256<double>.AllBitsSet, ref g);
+                }
+            }
+
+            if (hasTail)
+            {
+                var block = FloatBlock(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last, floatTail, true);
+                if (Vector256.EqualsAll(block * Vector256<float>.Zero, Vector256<float>.Zero))
+                {
+                    (Vector256.LoadUnsafe(ref g, last) + Avx.ConvertToVector256Double(block.GetLower())).StoreUnsafe(ref g, last);
+                    (Vector256.LoadUnsafe(ref g, last + 4) + Avx.ConvertToVector256Double(block.GetUpper())).StoreUnsafe(ref g, last + 4);
+                }
+                else
+                {
+                    SingleWideBlockInDouble(ref x0, d, last, rA, rB, lowerTail, upperTail, ref g);
+                }
+            }
+        }
+
+        var sums = default(ChunkSums);
+        var pair = Avx.HorizontalAdd(lossSums, residualSum);
+        var folded = pair.GetLower() + pair.GetUpper();
+        sums.LossSum = folded.ToScalar();
+        sums.DerivativeSum = folded.GetElement(1);
+
+        // The last rows (fewer than eight): one at a time, in double.
+        var invalidRow = false;
+        for (; row < (nuint)rows; row++)
+        {
+            ref var x = ref Unsafe.Add(ref features, row * d);
+            var a = SingleDotRow(ref x, ref weights, fullEnd, last, hasTail, lowerTail, upperTail);
+            sums.LossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector256.Sum(a) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
+            sums.DerivativeSum += r;
+
+            var s = Vector256.Create(r);
+            for (nuint j = 0; j < fullEnd; j += Lanes)
+            {
+                Vector256.FusedMultiplyAdd(s, SingleElements.Load256(ref x, j), Vector256.LoadUnsafe(ref g, j)).StoreUnsafe(ref g, j);
+                Vector256.FusedMultiplyAdd(s, SingleElements.Load256(ref x, j + 4), Vector256.LoadUnsafe(ref g, j + 4)).StoreUnsafe(ref g, j + 4);
+            }
+
+            if (hasTail)
+            {
+                (Vector256.LoadUnsafe(ref g, last) + ((s * SingleElements.Load256(ref x, last)) & lowerTail)).StoreUnsafe(ref g, last);
+                (Vector256.LoadUnsafe(ref g, last + 4) + ((s * SingleElements.Load256(ref x, last + 4)) & upperTail)).StoreUnsafe(ref g, last + 4);
+            }
+        }
+
+        sums.HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero;
+        return sums;
+    }
+
+    /// <summary>
+    /// The terms of eight rows at columns <paramref name="column"/>…+7 added to the gradient sums in double, lanes kept
+    /// by the masks: for a block whose float sum was not finite.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SingleWideBlockInDouble(
+        ref float block, nuint d, nuint column, Vector256<double> rA, Vector256<double> rB,
+        Vector256<double> lowerMask, Vector256<double> upperMask, ref double g)
+    {
+        Vector256<double> lower = default, upper = default;
+        for (var i = 0; i < 8; i++)
+        {
+            ref var x = ref Unsafe.Add(ref block, ((nuint)i * d) + column);
+            var r = Vector256.Create(i < 4 ? rA.GetElement(i) : rB.GetElement(i - 4));
+            lower = Vector256.FusedMultiplyAdd(r, SingleElements.Load256(ref x, 0), lower);
+            upper = Vector256.FusedMultiplyAdd(r, SingleElements.Load256(ref x, 4), upper);
+        }
+
+        (Vector256.LoadUnsafe(ref g, column) + (lower & lowerMask)).StoreUnsafe(ref g, column);
+        (Vector256.LoadUnsafe(ref g, column + 4) + (upper & upperMask)).StoreUnsafe(ref g, column + 4);
+    }
+
+    /// <summary>
+    /// x·w over one float row in double, as a vector of four partial sums: four accumulators (four FMA chains in
+    /// flight) of eight doubles with 512-bit vectors (one conversion per eight floats), of four otherwise; the
+    /// column remainder as one overlapping vector of eight ending at D, the already-counted lanes masked off.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> SingleDotRow(
+        ref float x, ref float weights, nuint fullEnd, nuint last, bool hasTail, Vector256<double> lowerTail, Vector256<double> upperTail)
+    {
+        const int Lanes = 8;
+        nuint j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<double> a = default, b = default, c = default, e = default;
+            var quadEnd = fullEnd & ~(nuint)((4 * Lanes) - 1);
+            for (; j < quadEnd; j += 4 * Lanes)
+            {
+                a = Vector512.FusedMultiplyAdd(Widen512(ref x, j), Widen512(ref weights, j), a);
+                b = Vector512.FusedMultiplyAdd(Widen512(ref x, j + Lanes), Widen512(ref weights, j + Lanes), b);
+                c = Vector512.FusedMultiplyAdd(Widen512(ref x, j + (2 * Lanes)), Widen512(ref weights, j + (2 * Lanes)), c);
+                e = Vector512.FusedMultiplyAdd(Widen512(ref x, j + (3 * Lanes)), Widen512(ref weights, j + (3 * Lanes)), e);
+            }
+
+            for (; j < fullEnd; j += Lanes)
+            {
+                a = Vector512.FusedMultiplyAdd(Widen512(ref x, j), Widen512(ref weights, j), a);
+            }
+
+            if (hasTail)
+            {
+                b += (Widen512(ref x, last) * Widen512(ref weights, last)) & Vector512.Create(lowerTail, upperTail);
+            }
+
+            var sum = (a + b) + (c + e);
+            return sum.GetLower() + sum.GetUpper();
+        }
+
+        Vector256<double> a4 = default, b4 = default, c4 = default, e4 = default;
+        var pairEnd = fullEnd & ~(nuint)((2 * Lanes) - 1);
+        for (; j < pairEnd; j += 2 * Lanes)
+        {
+            a4 = Vector256.FusedMultiplyAdd(SingleElements.Load256(ref x, j), SingleElements.Load256(ref weights, j), a4);
+            b4 = Vector256.FusedMultiplyAdd(SingleElements.Load256(ref x, j + 4), SingleElements.Load256(ref weights, j + 4), b4);
+            c4 = Vector256.FusedMultiplyAdd(SingleElements.Load256(ref x, j + 8), SingleElements.Load256(ref weights, j + 8), c4);
+            e4 = Vector256.FusedMultiplyAdd(SingleElements.Load256(ref x, j + 12), SingleElements.Load256(ref weights, j + 12), e4);
+        }
+
+        if (j < fullEnd)
+        {
+            a4 = Vector256.FusedMultiplyAdd(SingleElements.Load256(ref x, j), SingleElements.Load256(ref weights, j), a4);
+            b4 = Vector256.FusedMultiplyAdd(SingleElements.Load256(ref x, j + 4), SingleElements.Load256(ref weights, j + 4), b4);
+        }
+
+        if (hasTail)
+        {
+            // The product is masked, not w: an infinity in an already-counted lane times a zero weight would be NaN.
+            c4 += (SingleElements.Load256(ref x, last) * SingleElements.Load256(ref weights, last)) & lowerTail;
+            e4 += (SingleElements.Load256(ref x, last + 4) * SingleElements.Load256(ref weights, last + 4)) & upperTail;
+        }
+
+        return (a4 + b4) + (c4 + e4);
+    }
+
+    /// <summary>Eight floats from <paramref name="index"/> widened to eight doubles (one conversion).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Widen512(ref float source, nuint index) =>
+        Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref source, index));
+}
