@@ -51,6 +51,11 @@ internal readonly struct WholeSingleRowEnd : ISingleRowEnd
 
 internal static partial class FusedPass
 {
+    /// <summary>Rows per group of the float kernels: the residuals of a group are computed before its gradient terms.</summary>
+    private const int SingleGroupRows = 64;
+
+    private static bool UseWideDots => Vector512.IsHardwareAccelerated;
+
     /// <summary>
     /// Whether float data of D features runs the float kernels (this file and the wide one): 256-bit vectors with
     /// AVX2 and FMA, and D ≥ 5. D ≤ 4 keeps the transposed register kernel; the 128-bit and scalar kernels serve
@@ -106,10 +111,11 @@ internal static partial class FusedPass
     /// u = 2⁻²⁴; the block sums are added in double, so the error of Σ r·xⱼ over N rows is at most
     /// 6.01u·Σ|r·xⱼ| + γ_{N/8}·Σ|r·xⱼ| with γ at double's unit roundoff: it does not grow with N at float's u
     /// (blocked summation, Blanchard, Higham and Mary, SIAM J. Sci. Comput. 42(3), 2020). Products below float's
-    /// normal range lose their relative precision (absolute error ≤ 2⁻¹⁴⁹ each). A block whose float sums are not
-    /// finite (a residual or a product past float's range, or a NaN or ∞ in X) is summed again in double, so such
-    /// data gives what the double kernels give.
+    /// normal range lose their relative precision (absolute error ≤ 2⁻¹⁴⁹ each). A chunk in which a float block sum
+    /// is not finite (a residual or a product past float's range, or a NaN or ∞ in X) is computed again by the kernel
+    /// that widens every element to double, so such data gives what it gives.
     /// </remarks>
+    [SkipLocalsInit]
     private static ChunkSums SingleSmall<TQuads, TRowEnd, TLoss, TWeighting>(
         ref float features, ref float targets, ref float weights, int dimension, int rows, nuint available, double bias,
         Span<double> gradientSums, ref float residuals, bool writeResiduals, TLoss loss, ref float sampleWeights)
@@ -152,66 +158,79 @@ internal static partial class FusedPass
         var residualSum = Vector256<double>.Zero;
         var invalid = Vector256<double>.Zero;
 
-        // The eight residuals in float, in memory: each is broadcast by a load (vbroadcastss), not a shuffle.
-        var r8 = Vector256<float>.Zero;
+        // NaN once a float block sum was not finite (sticky: NaN + anything is NaN), ±0 otherwise.
+        var nonFinite = Vector256<float>.Zero;
 
+        // The residuals of a group of rows, in float: each is broadcast by a load (vbroadcastss), not a shuffle.
+        Span<float> groupResiduals = stackalloc float[SingleGroupRows];
+        ref var rf = ref MemoryMarshal.GetReference(groupResiduals);
+
+        // Two phases per group: the residuals of all its rows, then its gradient terms (the rows again, from L1).
+        // One loop doing both per block of eight rows waited on each block's chain of dot product, reduction, loss and
+        // rounding to float before its gradient FMAs could retire: measured 2.5× slower than this.
         nuint row = 0;
-        for (; row < blockEnd; row += 8)
+        while (row < blockEnd)
         {
-            ref var x0 = ref Unsafe.Add(ref features, row * d);
-            ref var x1 = ref Unsafe.Add(ref x0, d);
-            ref var x2 = ref Unsafe.Add(ref x1, d);
-            ref var x3 = ref Unsafe.Add(ref x2, d);
-            ref var x4 = ref Unsafe.Add(ref x3, d);
-            ref var x5 = ref Unsafe.Add(ref x4, d);
-            ref var x6 = ref Unsafe.Add(ref x5, d);
-            ref var x7 = ref Unsafe.Add(ref x6, d);
-
-            Vector256<double> etaA, etaB;
-            if (Vector512.IsHardwareAccelerated)
+            var groupEnd = Math.Min(row + SingleGroupRows, blockEnd);
+            for (var at = row; at < groupEnd; at += 8)
             {
-                var eta = TransposeAdd8(
-                    SingleRowProducts512<TQuads>(ref x0, octMask, floatMasked, wz0, wz1),
-                    SingleRowProducts512<TQuads>(ref x1, octMask, floatMasked, wz0, wz1),
-                    SingleRowProducts512<TQuads>(ref x2, octMask, floatMasked, wz0, wz1),
-                    SingleRowProducts512<TQuads>(ref x3, octMask, floatMasked, wz0, wz1),
-                    SingleRowProducts512<TQuads>(ref x4, octMask, floatMasked, wz0, wz1),
-                    SingleRowProducts512<TQuads>(ref x5, octMask, floatMasked, wz0, wz1),
-                    SingleRowProducts512<TQuads>(ref x6, octMask, floatMasked, wz0, wz1),
-                    SingleRowProducts512<TQuads>(ref x7, octMask, floatMasked, wz0, wz1));
-                etaA = eta.GetLower();
-                etaB = eta.GetUpper();
+                ref var x0 = ref Unsafe.Add(ref features, at * d);
+                Vector256<double> etaA, etaB;
+                if (UseWideDots)
+                {
+                    var eta = TransposeAdd8(
+                        SingleRowProducts512<TQuads>(ref x0, octMask, floatMasked, wz0, wz1),
+                        SingleRowProducts512<TQuads>(ref Unsafe.Add(ref x0, d), octMask, floatMasked, wz0, wz1),
+                        SingleRowProducts512<TQuads>(ref Unsafe.Add(ref x0, 2 * d), octMask, floatMasked, wz0, wz1),
+                        SingleRowProducts512<TQuads>(ref Unsafe.Add(ref x0, 3 * d), octMask, floatMasked, wz0, wz1),
+                        SingleRowProducts512<TQuads>(ref Unsafe.Add(ref x0, 4 * d), octMask, floatMasked, wz0, wz1),
+                        SingleRowProducts512<TQuads>(ref Unsafe.Add(ref x0, 5 * d), octMask, floatMasked, wz0, wz1),
+                        SingleRowProducts512<TQuads>(ref Unsafe.Add(ref x0, 6 * d), octMask, floatMasked, wz0, wz1),
+                        SingleRowProducts512<TQuads>(ref Unsafe.Add(ref x0, 7 * d), octMask, floatMasked, wz0, wz1));
+                    etaA = eta.GetLower();
+                    etaB = eta.GetUpper();
+                }
+                else
+                {
+                    etaA = TransposeAdd4(
+                        SingleRowProducts256<TQuads, TRowEnd>(ref x0, quadMask, w0, w1, w2, w3),
+                        SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, d), quadMask, w0, w1, w2, w3),
+                        SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, 2 * d), quadMask, w0, w1, w2, w3),
+                        SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, 3 * d), quadMask, w0, w1, w2, w3));
+                    etaB = TransposeAdd4(
+                        SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, 4 * d), quadMask, w0, w1, w2, w3),
+                        SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, 5 * d), quadMask, w0, w1, w2, w3),
+                        SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, 6 * d), quadMask, w0, w1, w2, w3),
+                        SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, 7 * d), quadMask, w0, w1, w2, w3));
+                }
+
+                var rA = FourRows<float, SingleElements, TLoss, TWeighting>(loss, etaA + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, at, ref lossSums, ref invalid);
+                var rB = FourRows<float, SingleElements, TLoss, TWeighting>(loss, etaB + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, at + 4, ref lossSums, ref invalid);
+                residualSum += rA + rB;
+                Vector256.Create(Avx.ConvertToVector128Single(rA), Avx.ConvertToVector128Single(rB)).StoreUnsafe(ref rf, at - row);
             }
-            else
+
+            for (var at = row; at < groupEnd; at += 8)
             {
-                etaA = TransposeAdd4(
-                    SingleRowProducts256<TQuads, TRowEnd>(ref x0, quadMask, w0, w1, w2, w3),
-                    SingleRowProducts256<TQuads, TRowEnd>(ref x1, quadMask, w0, w1, w2, w3),
-                    SingleRowProducts256<TQuads, TRowEnd>(ref x2, quadMask, w0, w1, w2, w3),
-                    SingleRowProducts256<TQuads, TRowEnd>(ref x3, quadMask, w0, w1, w2, w3));
-                etaB = TransposeAdd4(
-                    SingleRowProducts256<TQuads, TRowEnd>(ref x4, quadMask, w0, w1, w2, w3),
-                    SingleRowProducts256<TQuads, TRowEnd>(ref x5, quadMask, w0, w1, w2, w3),
-                    SingleRowProducts256<TQuads, TRowEnd>(ref x6, quadMask, w0, w1, w2, w3),
-                    SingleRowProducts256<TQuads, TRowEnd>(ref x7, quadMask, w0, w1, w2, w3));
-            }
+                ref var x0 = ref Unsafe.Add(ref features, at * d);
+                ref var x1 = ref Unsafe.Add(ref x0, d);
+                ref var x2 = ref Unsafe.Add(ref x1, d);
+                ref var x3 = ref Unsafe.Add(ref x2, d);
+                ref var x4 = ref Unsafe.Add(ref x3, d);
+                ref var x5 = ref Unsafe.Add(ref x4, d);
+                ref var x6 = ref Unsafe.Add(ref x5, d);
+                ref var x7 = ref Unsafe.Add(ref x6, d);
+                ref var r = ref Unsafe.Add(ref rf, at - row);
+                var (s0, s1, s2, s3) = (Vector256.Create(r), Vector256.Create(Unsafe.Add(ref r, 1)), Vector256.Create(Unsafe.Add(ref r, 2)), Vector256.Create(Unsafe.Add(ref r, 3)));
+                var (s4, s5, s6, s7) = (Vector256.Create(Unsafe.Add(ref r, 4)), Vector256.Create(Unsafe.Add(ref r, 5)), Vector256.Create(Unsafe.Add(ref r, 6)), Vector256.Create(Unsafe.Add(ref r, 7)));
 
-            var rA = FourRows<float, SingleElements, TLoss, TWeighting>(loss, etaA + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossSums, ref invalid);
-            var rB = FourRows<float, SingleElements, TLoss, TWeighting>(loss, etaB + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 4, ref lossSums, ref invalid);
-            residualSum += rA + rB;
-            r8 = Vector256.Create(Avx.ConvertToVector128Single(rA), Avx.ConvertToVector128Single(rB));
+                // lo holds columns 0…7, hi 8…15.
+                var lo = FloatBlock(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, 0, floatMask, halves == 1 && floatMasked);
+                var hi = halves > 1
+                    ? FloatBlock(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, 8, floatMask, floatMasked)
+                    : Vector256<float>.Zero;
+                nonFinite += (lo + hi) * Vector256<float>.Zero;
 
-            // Rows 0, 2, 4, 6 in one chain and 1, 3, 5, 7 in the other; lo holds columns 0…7, hi 8…15.
-            var (s0, s1, s2, s3) = (Broadcast(ref r8, 0), Broadcast(ref r8, 1), Broadcast(ref r8, 2), Broadcast(ref r8, 3));
-            var (s4, s5, s6, s7) = (Broadcast(ref r8, 4), Broadcast(ref r8, 5), Broadcast(ref r8, 6), Broadcast(ref r8, 7));
-            var lo = FloatBlock(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, 0, floatMask, halves == 1 && floatMasked);
-            var hi = halves > 1
-                ? FloatBlock(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, 8, floatMask, floatMasked)
-                : Vector256<float>.Zero;
-
-            // ∞·0 or ∞ − ∞ lanes are NaN, finite ones 0: all-zero means both blocks are finite.
-            if (Vector256.EqualsAll((lo + hi) * Vector256<float>.Zero, Vector256<float>.Zero))
-            {
                 g0 += Avx.ConvertToVector256Double(lo.GetLower());
                 g1 += Avx.ConvertToVector256Double(lo.GetUpper());
                 if (m > 2)
@@ -223,11 +242,16 @@ internal static partial class FusedPass
                 {
                     g3 += Avx.ConvertToVector256Double(hi.GetUpper());
                 }
-
-                continue;
             }
 
-            SingleSmallBlockInDouble<TQuads, TRowEnd>(ref x0, d, rA, rB, quadMask, ref g0, ref g1, ref g2, ref g3);
+            row = groupEnd;
+        }
+
+        if (!Vector256.EqualsAll(nonFinite, Vector256<float>.Zero))
+        {
+            // A residual or a product past float's range, or a NaN or ∞ in X: the chunk again with the double kernel,
+            // so such data gives what double arithmetic gives (∞·0 would be NaN in float where double has 0).
+            return SmallDimension<float, SingleElements, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
         }
 
         var sums = default(ChunkSums);
@@ -235,6 +259,33 @@ internal static partial class FusedPass
         var folded = pair.GetLower() + pair.GetUpper();
         sums.LossSum = folded.ToScalar();
         sums.DerivativeSum = folded.GetElement(1);
+
+        // The last rows (fewer than eight): one at a time in double, read by quads while those lie inside X (a scalar
+        // loop over up to eight rows cost more than the rest of a 48 × 12 pass), then scalar.
+        var invalidRow = false;
+        var quadSpan = (nuint)(4 * m);
+        var quadRows = ((nuint)(rows - 1) * d) + quadSpan <= available
+            ? (nuint)rows
+            : available >= quadSpan ? ((available - quadSpan) / d) + 1 : 0;
+        for (; row < quadRows; row++)
+        {
+            ref var x = ref Unsafe.Add(ref features, row * d);
+            var p = SingleRowProducts256<TQuads, TRowEnd>(ref x, quadMask, w0, w1, w2, w3);
+            sums.LossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector256.Sum(p) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
+            sums.DerivativeSum += r;
+            var rv = Vector256.Create(r);
+            g0 = Vector256.FusedMultiplyAdd(rv, SingleElements.Load256(ref x, 0), g0);
+            g1 = Vector256.FusedMultiplyAdd(rv, SingleQuad<TRowEnd>(ref x, 4, quadMask, m == 2), g1);
+            if (m > 2)
+            {
+                g2 = Vector256.FusedMultiplyAdd(rv, SingleQuad<TRowEnd>(ref x, 8, quadMask, m == 3), g2);
+            }
+
+            if (m > 3)
+            {
+                g3 = Vector256.FusedMultiplyAdd(rv, SingleQuad<TRowEnd>(ref x, 12, quadMask, true), g3);
+            }
+        }
 
         ref var gradient = ref MemoryMarshal.GetReference(gradientSums);
         StoreSingleGradient(g0, ref gradient, 0, dimension);
@@ -249,8 +300,6 @@ internal static partial class FusedPass
             StoreSingleGradient(g3, ref gradient, 12, dimension);
         }
 
-        // The last rows (fewer than eight, or whose vectors would run past the end of X): one at a time, in double.
-        var invalidRow = false;
         for (; row < (nuint)rows; row++)
         {
             ref var x = ref Unsafe.Add(ref features, row * d);
@@ -294,41 +343,6 @@ internal static partial class FusedPass
         b = Vector256.FusedMultiplyAdd(s7, Vector256.LoadUnsafe(ref x7, column), b);
         var sum = a + b;
         return masked ? sum & mask : sum;
-    }
-
-    /// <summary>Lane <paramref name="lane"/> of a vector held in memory, broadcast by one load.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Broadcast(ref Vector256<float> values, int lane) =>
-        Vector256.Create(Unsafe.Add(ref Unsafe.As<Vector256<float>, float>(ref values), lane));
-
-    /// <summary>
-    /// The gradient terms of a block of eight rows added to the double sums in double: for a block whose float sums
-    /// were not finite.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void SingleSmallBlockInDouble<TQuads, TRowEnd>(
-        ref float block, nuint d, Vector256<double> rA, Vector256<double> rB, Vector256<double> quadMask,
-        ref Vector256<double> g0, ref Vector256<double> g1, ref Vector256<double> g2, ref Vector256<double> g3)
-        where TQuads : struct, ISingleRowQuads
-        where TRowEnd : struct, ISingleRowEnd
-    {
-        var m = TQuads.Value;
-        for (var i = 0; i < 8; i++)
-        {
-            ref var x = ref Unsafe.Add(ref block, (nuint)i * d);
-            var r = Vector256.Create(i < 4 ? rA.GetElement(i) : rB.GetElement(i - 4));
-            g0 = Vector256.FusedMultiplyAdd(r, SingleElements.Load256(ref x, 0), g0);
-            g1 = Vector256.FusedMultiplyAdd(r, SingleQuad<TRowEnd>(ref x, 4, quadMask, m == 2), g1);
-            if (m > 2)
-            {
-                g2 = Vector256.FusedMultiplyAdd(r, SingleQuad<TRowEnd>(ref x, 8, quadMask, m == 3), g2);
-            }
-
-            if (m > 3)
-            {
-                g3 = Vector256.FusedMultiplyAdd(r, SingleQuad<TRowEnd>(ref x, 12, quadMask, true), g3);
-            }
-        }
     }
 
     /// <summary>Four floats from <paramref name="offset"/> as doubles, masked when they are a row's partial last quad.</summary>

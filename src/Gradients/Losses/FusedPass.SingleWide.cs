@@ -13,8 +13,10 @@ internal static partial class FusedPass
     /// conversion), then one sweep over the columns adding Σᵢ rᵢ·xᵢⱼ of the eight rows, summed in float, into the
     /// double gradient sums (each sum loaded and stored once per eight rows; the rows come from L1 the second time).
     /// The error of the float blocks is that of <see cref="SingleSmall{TQuads, TRowEnd, TLoss, TWeighting}"/>: each
-    /// term carries at most six roundings to float, and the blocks are added in double.
+    /// term carries at most six roundings to float, and the blocks are added in double; the dot products and the
+    /// gradient terms run in two phases per group of rows, as there.
     /// </summary>
+    [SkipLocalsInit]
     private static ChunkSums SingleWide<TLoss, TWeighting>(
         ref float features, ref float targets, ref float weights, int dimension, int rows, double bias,
         Span<double> gradientSums, ref float residuals, bool writeResiduals, TLoss loss, ref float sampleWeights)
@@ -40,65 +42,74 @@ internal static partial class FusedPass
         var lossSums = Vector256<double>.Zero;
         var residualSum = Vector256<double>.Zero;
         var invalid = Vector256<double>.Zero;
-        var r8 = Vector256<float>.Zero;
+        var nonFinite = Vector256<float>.Zero;
+        Span<float> groupResiduals = stackalloc float[SingleGroupRows];
+        ref var rf = ref MemoryMarshal.GetReference(groupResiduals);
 
+        // Groups of about 16 KB of X (8 to 64 rows): the residuals of the group, then its gradient terms from L1.
+        var groupRows = (nuint)Math.Clamp((4096 / dimension) & ~7, 8, SingleGroupRows);
+        var blockEnd = (nuint)rows & ~(nuint)7;
         nuint row = 0;
-        for (; row + 8 <= (nuint)rows; row += 8)
+        while (row < blockEnd)
         {
-            ref var x0 = ref Unsafe.Add(ref features, row * d);
-            ref var x1 = ref Unsafe.Add(ref x0, d);
-            ref var x2 = ref Unsafe.Add(ref x1, d);
-            ref var x3 = ref Unsafe.Add(ref x2, d);
-            ref var x4 = ref Unsafe.Add(ref x3, d);
-            ref var x5 = ref Unsafe.Add(ref x4, d);
-            ref var x6 = ref Unsafe.Add(ref x5, d);
-            ref var x7 = ref Unsafe.Add(ref x6, d);
-
-            var etaA = TransposeAdd4(
-                SingleDotRow(ref x0, ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
-                SingleDotRow(ref x1, ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
-                SingleDotRow(ref x2, ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
-                SingleDotRow(ref x3, ref weights, fullEnd, last, hasTail, lowerTail, upperTail));
-            var etaB = TransposeAdd4(
-                SingleDotRow(ref x4, ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
-                SingleDotRow(ref x5, ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
-                SingleDotRow(ref x6, ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
-                SingleDotRow(ref x7, ref weights, fullEnd, last, hasTail, lowerTail, upperTail));
-
-            var rA = FourRows<float, SingleElements, TLoss, TWeighting>(loss, etaA + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossSums, ref invalid);
-            var rB = FourRows<float, SingleElements, TLoss, TWeighting>(loss, etaB + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 4, ref lossSums, ref invalid);
-            residualSum += rA + rB;
-            r8 = Vector256.Create(Avx.ConvertToVector128Single(rA), Avx.ConvertToVector128Single(rB));
-
-            var (s0, s1, s2, s3) = (Broadcast(ref r8, 0), Broadcast(ref r8, 1), Broadcast(ref r8, 2), Broadcast(ref r8, 3));
-            var (s4, s5, s6, s7) = (Broadcast(ref r8, 4), Broadcast(ref r8, 5), Broadcast(ref r8, 6), Broadcast(ref r8, 7));
-            for (nuint j = 0; j < fullEnd; j += Lanes)
+            var groupEnd = row + groupRows <= blockEnd ? row + groupRows : blockEnd;
+            for (var at = row; at < groupEnd; at += 8)
             {
-                var block = FloatBlock(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j, floatTail, false);
-                if (Vector256.EqualsAll(block * Vector256<float>.Zero, Vector256<float>.Zero))
+                ref var x0 = ref Unsafe.Add(ref features, at * d);
+                var etaA = TransposeAdd4(
+                    SingleDotRow(ref x0, ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
+                    SingleDotRow(ref Unsafe.Add(ref x0, d), ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
+                    SingleDotRow(ref Unsafe.Add(ref x0, 2 * d), ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
+                    SingleDotRow(ref Unsafe.Add(ref x0, 3 * d), ref weights, fullEnd, last, hasTail, lowerTail, upperTail));
+                var etaB = TransposeAdd4(
+                    SingleDotRow(ref Unsafe.Add(ref x0, 4 * d), ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
+                    SingleDotRow(ref Unsafe.Add(ref x0, 5 * d), ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
+                    SingleDotRow(ref Unsafe.Add(ref x0, 6 * d), ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
+                    SingleDotRow(ref Unsafe.Add(ref x0, 7 * d), ref weights, fullEnd, last, hasTail, lowerTail, upperTail));
+
+                var rA = FourRows<float, SingleElements, TLoss, TWeighting>(loss, etaA + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, at, ref lossSums, ref invalid);
+                var rB = FourRows<float, SingleElements, TLoss, TWeighting>(loss, etaB + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, at + 4, ref lossSums, ref invalid);
+                residualSum += rA + rB;
+                Vector256.Create(Avx.ConvertToVector128Single(rA), Avx.ConvertToVector128Single(rB)).StoreUnsafe(ref rf, at - row);
+            }
+
+            for (var at = row; at < groupEnd; at += 8)
+            {
+                ref var x0 = ref Unsafe.Add(ref features, at * d);
+                ref var x1 = ref Unsafe.Add(ref x0, d);
+                ref var x2 = ref Unsafe.Add(ref x1, d);
+                ref var x3 = ref Unsafe.Add(ref x2, d);
+                ref var x4 = ref Unsafe.Add(ref x3, d);
+                ref var x5 = ref Unsafe.Add(ref x4, d);
+                ref var x6 = ref Unsafe.Add(ref x5, d);
+                ref var x7 = ref Unsafe.Add(ref x6, d);
+                ref var r = ref Unsafe.Add(ref rf, at - row);
+                var (s0, s1, s2, s3) = (Vector256.Create(r), Vector256.Create(Unsafe.Add(ref r, 1)), Vector256.Create(Unsafe.Add(ref r, 2)), Vector256.Create(Unsafe.Add(ref r, 3)));
+                var (s4, s5, s6, s7) = (Vector256.Create(Unsafe.Add(ref r, 4)), Vector256.Create(Unsafe.Add(ref r, 5)), Vector256.Create(Unsafe.Add(ref r, 6)), Vector256.Create(Unsafe.Add(ref r, 7)));
+                for (nuint j = 0; j < fullEnd; j += Lanes)
                 {
+                    var block = FloatBlock(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j, floatTail, false);
+                    nonFinite += block * Vector256<float>.Zero;
                     (Vector256.LoadUnsafe(ref g, j) + Avx.ConvertToVector256Double(block.GetLower())).StoreUnsafe(ref g, j);
                     (Vector256.LoadUnsafe(ref g, j + 4) + Avx.ConvertToVector256Double(block.GetUpper())).StoreUnsafe(ref g, j + 4);
                 }
-                else
-                {
-                    SingleWideBlockInDouble(ref x0, d, j, rA, rB, Vector256<double>.AllBitsSet, Vector256<double>.AllBitsSet, ref g);
-                }
-            }
 
-            if (hasTail)
-            {
-                var block = FloatBlock(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last, floatTail, true);
-                if (Vector256.EqualsAll(block * Vector256<float>.Zero, Vector256<float>.Zero))
+                if (hasTail)
                 {
+                    var block = FloatBlock(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last, floatTail, true);
+                    nonFinite += block * Vector256<float>.Zero;
                     (Vector256.LoadUnsafe(ref g, last) + Avx.ConvertToVector256Double(block.GetLower())).StoreUnsafe(ref g, last);
                     (Vector256.LoadUnsafe(ref g, last + 4) + Avx.ConvertToVector256Double(block.GetUpper())).StoreUnsafe(ref g, last + 4);
                 }
-                else
-                {
-                    SingleWideBlockInDouble(ref x0, d, last, rA, rB, lowerTail, upperTail, ref g);
-                }
             }
+
+            row = groupEnd;
+        }
+
+        if (!Vector256.EqualsAll(nonFinite, Vector256<float>.Zero))
+        {
+            // As in SingleSmall: the chunk again with the kernel that widens every element to double.
+            return Wide256<float, SingleElements, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
         }
 
         var sums = default(ChunkSums);
@@ -135,28 +146,6 @@ internal static partial class FusedPass
     }
 
     /// <summary>
-    /// The terms of eight rows at columns <paramref name="column"/>…+7 added to the gradient sums in double, lanes kept
-    /// by the masks: for a block whose float sum was not finite.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void SingleWideBlockInDouble(
-        ref float block, nuint d, nuint column, Vector256<double> rA, Vector256<double> rB,
-        Vector256<double> lowerMask, Vector256<double> upperMask, ref double g)
-    {
-        Vector256<double> lower = default, upper = default;
-        for (var i = 0; i < 8; i++)
-        {
-            ref var x = ref Unsafe.Add(ref block, ((nuint)i * d) + column);
-            var r = Vector256.Create(i < 4 ? rA.GetElement(i) : rB.GetElement(i - 4));
-            lower = Vector256.FusedMultiplyAdd(r, SingleElements.Load256(ref x, 0), lower);
-            upper = Vector256.FusedMultiplyAdd(r, SingleElements.Load256(ref x, 4), upper);
-        }
-
-        (Vector256.LoadUnsafe(ref g, column) + (lower & lowerMask)).StoreUnsafe(ref g, column);
-        (Vector256.LoadUnsafe(ref g, column + 4) + (upper & upperMask)).StoreUnsafe(ref g, column + 4);
-    }
-
-    /// <summary>
     /// x·w over one float row in double, as a vector of four partial sums: four accumulators (four FMA chains in
     /// flight) of eight doubles with 512-bit vectors (one conversion per eight floats), of four otherwise; the
     /// column remainder as one overlapping vector of eight ending at D, the already-counted lanes masked off.
@@ -167,7 +156,7 @@ internal static partial class FusedPass
     {
         const int Lanes = 8;
         nuint j = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (UseWideDots)
         {
             Vector512<double> a = default, b = default, c = default, e = default;
             var quadEnd = fullEnd & ~(nuint)((4 * Lanes) - 1);
