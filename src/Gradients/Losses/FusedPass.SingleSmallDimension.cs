@@ -54,7 +54,29 @@ internal static partial class FusedPass
     /// <summary>Rows per group of the float kernels: the residuals of a group are computed before its gradient terms.</summary>
     private const int SingleGroupRows = 64;
 
-    private static bool UseWideDots => Vector512.IsHardwareAccelerated;
+    /// <summary>How far ahead of the rows being read the float kernels prefetch X, in bytes.</summary>
+    private const int PrefetchBytes = 2048;
+
+    /// <summary>
+    /// Prefetches the cache lines <see cref="PrefetchBytes"/> ahead of <paramref name="count"/> floats from
+    /// <paramref name="x"/>. The kernels do enough work per byte that the out-of-order window alone keeps too few
+    /// cache lines in flight to reach the bandwidth of a read-only pass. The address is a hint only: a prefetch never
+    /// faults, past the end of X or after the collector moved it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchAhead(ref float x, nuint count)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        var ahead = (byte*)Unsafe.AsPointer(ref x) + PrefetchBytes;
+        for (nuint k = 0; k < count * sizeof(float); k += 64)
+        {
+            Sse.Prefetch0(ahead + k);
+        }
+    }
 
     /// <summary>
     /// Whether float data of D features runs the float kernels (this file and the wide one): 256-bit vectors with
@@ -100,7 +122,7 @@ internal static partial class FusedPass
     /// <summary>
     /// The float register kernel for D in 5…16, eight rows per iteration. η of each row is computed in double (the
     /// product of two floats is exact in double, and data with a large offset, X = 10⁶ + noise, needs the residual
-    /// η − y in double): with 512-bit vectors each vector of eight floats widens to eight doubles in one conversion.
+    /// η − y in double; 512-bit vectors, eight floats widened by one conversion, measured slower than 256-bit ones).
     /// The gradient terms r·xⱼ of the eight rows are summed in float (eight lanes per FMA, the residuals rounded to
     /// float), in two chains of four rows, and the block's sums are widened exactly and added to the double sums held
     /// in registers.
@@ -134,14 +156,11 @@ internal static partial class FusedPass
         var w1 = SingleWeightQuad<TRowEnd>(ref weights, 4, m == 2 ? last : 4);
         var w2 = m > 2 ? SingleWeightQuad<TRowEnd>(ref weights, 8, m == 3 ? last : 4) : default;
         var w3 = m > 3 ? SingleWeightQuad<TRowEnd>(ref weights, 12, last) : default;
-        var wz0 = Vector512.Create(w0, w1);
-        var wz1 = Vector512.Create(w2, w3);
 
         // Lanes past D belong to the next row and are zeroed by masks (not by the zero weights, so that a NaN or ∞ in
         // the next row does not leak into this one): the last quad of doubles, the last eight doubles, the last eight floats.
         var quadMask = Vector256.LessThan(Vector256.Create(0L, 1L, 2L, 3L), Vector256.Create((long)last)).AsDouble();
         var floatLast = dimension - (8 * (halves - 1));
-        var octMask = Vector512.LessThan(Vector512.Create(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L), Vector512.Create((long)floatLast)).AsDouble();
         var floatMask = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(floatLast)).AsSingle();
         var floatMasked = TRowEnd.IsPartial || m == 3;
         var bias4 = Vector256.Create(bias);
@@ -175,34 +194,17 @@ internal static partial class FusedPass
             for (var at = row; at < groupEnd; at += 8)
             {
                 ref var x0 = ref Unsafe.Add(ref features, at * d);
-                Vector256<double> etaA, etaB;
-                if (UseWideDots)
-                {
-                    var eta = TransposeAdd8(
-                        SingleRowProducts512<TQuads>(ref x0, octMask, floatMasked, wz0, wz1),
-                        SingleRowProducts512<TQuads>(ref Unsafe.Add(ref x0, d), octMask, floatMasked, wz0, wz1),
-                        SingleRowProducts512<TQuads>(ref Unsafe.Add(ref x0, 2 * d), octMask, floatMasked, wz0, wz1),
-                        SingleRowProducts512<TQuads>(ref Unsafe.Add(ref x0, 3 * d), octMask, floatMasked, wz0, wz1),
-                        SingleRowProducts512<TQuads>(ref Unsafe.Add(ref x0, 4 * d), octMask, floatMasked, wz0, wz1),
-                        SingleRowProducts512<TQuads>(ref Unsafe.Add(ref x0, 5 * d), octMask, floatMasked, wz0, wz1),
-                        SingleRowProducts512<TQuads>(ref Unsafe.Add(ref x0, 6 * d), octMask, floatMasked, wz0, wz1),
-                        SingleRowProducts512<TQuads>(ref Unsafe.Add(ref x0, 7 * d), octMask, floatMasked, wz0, wz1));
-                    etaA = eta.GetLower();
-                    etaB = eta.GetUpper();
-                }
-                else
-                {
-                    etaA = TransposeAdd4(
-                        SingleRowProducts256<TQuads, TRowEnd>(ref x0, quadMask, w0, w1, w2, w3),
-                        SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, d), quadMask, w0, w1, w2, w3),
-                        SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, 2 * d), quadMask, w0, w1, w2, w3),
-                        SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, 3 * d), quadMask, w0, w1, w2, w3));
-                    etaB = TransposeAdd4(
-                        SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, 4 * d), quadMask, w0, w1, w2, w3),
-                        SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, 5 * d), quadMask, w0, w1, w2, w3),
-                        SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, 6 * d), quadMask, w0, w1, w2, w3),
-                        SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, 7 * d), quadMask, w0, w1, w2, w3));
-                }
+                PrefetchAhead(ref x0, 8 * d);
+                var etaA = TransposeAdd4(
+                    SingleRowProducts256<TQuads, TRowEnd>(ref x0, quadMask, w0, w1, w2, w3),
+                    SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, d), quadMask, w0, w1, w2, w3),
+                    SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, 2 * d), quadMask, w0, w1, w2, w3),
+                    SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, 3 * d), quadMask, w0, w1, w2, w3));
+                var etaB = TransposeAdd4(
+                    SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, 4 * d), quadMask, w0, w1, w2, w3),
+                    SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, 5 * d), quadMask, w0, w1, w2, w3),
+                    SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, 6 * d), quadMask, w0, w1, w2, w3),
+                    SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, 7 * d), quadMask, w0, w1, w2, w3));
 
                 var rA = FourRows<float, SingleElements, TLoss, TWeighting>(loss, etaA + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, at, ref lossSums, ref invalid);
                 var rB = FourRows<float, SingleElements, TLoss, TWeighting>(loss, etaB + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, at + 4, ref lossSums, ref invalid);
@@ -376,25 +378,6 @@ internal static partial class FusedPass
         return p;
     }
 
-    /// <summary>
-    /// The lane-wise products x∘w of one row in double with 512-bit vectors: each vector of eight floats widened to
-    /// eight doubles by one conversion; the last one masked when the row ends inside it.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> SingleRowProducts512<TQuads>(
-        ref float x, Vector512<double> octMask, bool floatMasked, Vector512<double> wz0, Vector512<double> wz1)
-        where TQuads : struct, ISingleRowQuads
-    {
-        var first = Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref x));
-        if (TQuads.Value == 2)
-        {
-            return (floatMasked ? first & octMask : first) * wz0;
-        }
-
-        var second = Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref x, 8));
-        return Vector512.FusedMultiplyAdd(floatMasked ? second & octMask : second, wz1, first * wz0);
-    }
-
     /// <summary>Transpose-add of four vectors: lane i of the result is the sum of pᵢ's four lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<double> TransposeAdd4(Vector256<double> p0, Vector256<double> p1, Vector256<double> p2, Vector256<double> p3)
@@ -402,27 +385,6 @@ internal static partial class FusedPass
         var h01 = Avx.HorizontalAdd(p0, p1);
         var h23 = Avx.HorizontalAdd(p2, p3);
         return Avx.Blend(h01, h23, 0b1100) + Avx.Permute2x128(h01, h23, 0x21);
-    }
-
-    /// <summary>
-    /// Transpose-add of eight vectors of eight doubles: lane i of the result is the sum of pᵢ's eight lanes. Three
-    /// levels of pairwise shuffles and adds (21 operations for the eight sums).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector512<double> TransposeAdd8(
-        Vector512<double> p0, Vector512<double> p1, Vector512<double> p2, Vector512<double> p3,
-        Vector512<double> p4, Vector512<double> p5, Vector512<double> p6, Vector512<double> p7)
-    {
-        // 128-bit block k of q01 holds (p0, p1) summed over lanes 2k, 2k + 1.
-        var q01 = Avx512F.UnpackLow(p0, p1) + Avx512F.UnpackHigh(p0, p1);
-        var q23 = Avx512F.UnpackLow(p2, p3) + Avx512F.UnpackHigh(p2, p3);
-        var q45 = Avx512F.UnpackLow(p4, p5) + Avx512F.UnpackHigh(p4, p5);
-        var q67 = Avx512F.UnpackLow(p6, p7) + Avx512F.UnpackHigh(p6, p7);
-
-        // Blocks of u0: (p0, p1) over lanes 0…3, (p0, p1) over 4…7, (p2, p3) over 0…3, (p2, p3) over 4…7.
-        var u0 = Avx512F.Shuffle4x128(q01, q23, 0x88) + Avx512F.Shuffle4x128(q01, q23, 0xDD);
-        var u1 = Avx512F.Shuffle4x128(q45, q67, 0x88) + Avx512F.Shuffle4x128(q45, q67, 0xDD);
-        return Avx512F.Shuffle4x128(u0, u1, 0x88) + Avx512F.Shuffle4x128(u0, u1, 0xDD);
     }
 
     /// <summary>Four weights from <paramref name="offset"/> as doubles, the first <paramref name="count"/> real and the rest zero.</summary>

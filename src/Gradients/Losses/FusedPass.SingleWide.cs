@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -14,8 +16,12 @@ internal static partial class FusedPass
     /// double gradient sums (each sum loaded and stored once per eight rows; the rows come from L1 the second time).
     /// The error of the float blocks is that of <see cref="SingleSmall{TQuads, TRowEnd, TLoss, TWeighting}"/>: each
     /// term carries at most six roundings to float, and the blocks are added in double; the dot products and the
-    /// gradient terms run in two phases per group of rows, as there.
+    /// gradient terms run in two phases per group of rows, as there. 512-bit vectors for the dot products (one
+    /// conversion per eight floats) measured slower here than 256-bit ones, as did they in the register kernel.
     /// </summary>
+    /// <summary>The widest D whose widened weights go on the stack (8 KB); wider ones in a pooled array.</summary>
+    private const int MaxStackWeights = 1024;
+
     [SkipLocalsInit]
     private static ChunkSums SingleWide<TLoss, TWeighting>(
         ref float features, ref float targets, ref float weights, int dimension, int rows, double bias,
@@ -35,6 +41,14 @@ internal static partial class FusedPass
         var floatTail = Vector256.GreaterThanOrEqual(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(counted)).AsSingle();
         var lowerTail = Vector256.GreaterThanOrEqual(Vector256.Create(0L, 1L, 2L, 3L), Vector256.Create((long)counted)).AsDouble();
         var upperTail = Vector256.GreaterThanOrEqual(Vector256.Create(4L, 5L, 6L, 7L), Vector256.Create((long)counted)).AsDouble();
+
+        // The weights widened to double once per chunk, so each product costs one conversion (of x), not two.
+        double[]? rented = null;
+        var widened = dimension <= MaxStackWeights
+            ? stackalloc double[dimension]
+            : (rented = ArrayPool<double>.Shared.Rent(dimension)).AsSpan(0, dimension);
+        TensorPrimitives.ConvertChecked<float, double>(MemoryMarshal.CreateReadOnlySpan(ref weights, dimension), widened);
+        ref var wd = ref MemoryMarshal.GetReference(widened);
 
         gradientSums.Clear();
         ref var g = ref MemoryMarshal.GetReference(gradientSums);
@@ -57,15 +71,15 @@ internal static partial class FusedPass
             {
                 ref var x0 = ref Unsafe.Add(ref features, at * d);
                 var etaA = TransposeAdd4(
-                    SingleDotRow(ref x0, ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
-                    SingleDotRow(ref Unsafe.Add(ref x0, d), ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
-                    SingleDotRow(ref Unsafe.Add(ref x0, 2 * d), ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
-                    SingleDotRow(ref Unsafe.Add(ref x0, 3 * d), ref weights, fullEnd, last, hasTail, lowerTail, upperTail));
+                    SingleDotRow(ref x0, ref wd, fullEnd, last, hasTail, lowerTail, upperTail),
+                    SingleDotRow(ref Unsafe.Add(ref x0, d), ref wd, fullEnd, last, hasTail, lowerTail, upperTail),
+                    SingleDotRow(ref Unsafe.Add(ref x0, 2 * d), ref wd, fullEnd, last, hasTail, lowerTail, upperTail),
+                    SingleDotRow(ref Unsafe.Add(ref x0, 3 * d), ref wd, fullEnd, last, hasTail, lowerTail, upperTail));
                 var etaB = TransposeAdd4(
-                    SingleDotRow(ref Unsafe.Add(ref x0, 4 * d), ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
-                    SingleDotRow(ref Unsafe.Add(ref x0, 5 * d), ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
-                    SingleDotRow(ref Unsafe.Add(ref x0, 6 * d), ref weights, fullEnd, last, hasTail, lowerTail, upperTail),
-                    SingleDotRow(ref Unsafe.Add(ref x0, 7 * d), ref weights, fullEnd, last, hasTail, lowerTail, upperTail));
+                    SingleDotRow(ref Unsafe.Add(ref x0, 4 * d), ref wd, fullEnd, last, hasTail, lowerTail, upperTail),
+                    SingleDotRow(ref Unsafe.Add(ref x0, 5 * d), ref wd, fullEnd, last, hasTail, lowerTail, upperTail),
+                    SingleDotRow(ref Unsafe.Add(ref x0, 6 * d), ref wd, fullEnd, last, hasTail, lowerTail, upperTail),
+                    SingleDotRow(ref Unsafe.Add(ref x0, 7 * d), ref wd, fullEnd, last, hasTail, lowerTail, upperTail));
 
                 var rA = FourRows<float, SingleElements, TLoss, TWeighting>(loss, etaA + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, at, ref lossSums, ref invalid);
                 var rB = FourRows<float, SingleElements, TLoss, TWeighting>(loss, etaB + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, at + 4, ref lossSums, ref invalid);
@@ -106,10 +120,16 @@ internal static partial class FusedPass
             row = groupEnd;
         }
 
+        if (rented is not null)
+        {
+            ScratchBuffer.ReturnCleared(rented, dimension);
+        }
+
         if (!Vector256.EqualsAll(nonFinite, Vector256<float>.Zero))
         {
-            // As in SingleSmall: the chunk again with the kernel that widens every element to double.
-            return Wide256<float, SingleElements, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
+            // As in SingleSmall: the chunk again, every product in double. The scalar kernel, not Wide256, whose
+            // four-row float blocks would overflow the same way (rare data: a NaN, ∞ or float-overflowing product).
+            return Scalar<float, SingleElements, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
         }
 
         var sums = default(ChunkSums);
@@ -123,7 +143,7 @@ internal static partial class FusedPass
         for (; row < (nuint)rows; row++)
         {
             ref var x = ref Unsafe.Add(ref features, row * d);
-            var a = SingleDotRow(ref x, ref weights, fullEnd, last, hasTail, lowerTail, upperTail);
+            var a = SingleDotRow(ref x, ref wd, fullEnd, last, hasTail, lowerTail, upperTail);
             sums.LossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector256.Sum(a) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
             sums.DerivativeSum += r;
 
@@ -146,70 +166,40 @@ internal static partial class FusedPass
     }
 
     /// <summary>
-    /// x·w over one float row in double, as a vector of four partial sums: four accumulators (four FMA chains in
-    /// flight) of eight doubles with 512-bit vectors (one conversion per eight floats), of four otherwise; the
+    /// x·w over one float row in double, as a vector of four partial sums: the row's floats widened to double on load,
+    /// the weights already widened (<paramref name="weights"/>); four accumulators (four FMA chains in flight); the
     /// column remainder as one overlapping vector of eight ending at D, the already-counted lanes masked off.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> SingleDotRow(
-        ref float x, ref float weights, nuint fullEnd, nuint last, bool hasTail, Vector256<double> lowerTail, Vector256<double> upperTail)
+        ref float x, ref double weights, nuint fullEnd, nuint last, bool hasTail, Vector256<double> lowerTail, Vector256<double> upperTail)
     {
         const int Lanes = 8;
         nuint j = 0;
-        if (UseWideDots)
-        {
-            Vector512<double> a = default, b = default, c = default, e = default;
-            var quadEnd = fullEnd & ~(nuint)((4 * Lanes) - 1);
-            for (; j < quadEnd; j += 4 * Lanes)
-            {
-                a = Vector512.FusedMultiplyAdd(Widen512(ref x, j), Widen512(ref weights, j), a);
-                b = Vector512.FusedMultiplyAdd(Widen512(ref x, j + Lanes), Widen512(ref weights, j + Lanes), b);
-                c = Vector512.FusedMultiplyAdd(Widen512(ref x, j + (2 * Lanes)), Widen512(ref weights, j + (2 * Lanes)), c);
-                e = Vector512.FusedMultiplyAdd(Widen512(ref x, j + (3 * Lanes)), Widen512(ref weights, j + (3 * Lanes)), e);
-            }
-
-            for (; j < fullEnd; j += Lanes)
-            {
-                a = Vector512.FusedMultiplyAdd(Widen512(ref x, j), Widen512(ref weights, j), a);
-            }
-
-            if (hasTail)
-            {
-                b += (Widen512(ref x, last) * Widen512(ref weights, last)) & Vector512.Create(lowerTail, upperTail);
-            }
-
-            var sum = (a + b) + (c + e);
-            return sum.GetLower() + sum.GetUpper();
-        }
-
-        Vector256<double> a4 = default, b4 = default, c4 = default, e4 = default;
+        Vector256<double> a = default, b = default, c = default, e = default;
         var pairEnd = fullEnd & ~(nuint)((2 * Lanes) - 1);
         for (; j < pairEnd; j += 2 * Lanes)
         {
-            a4 = Vector256.FusedMultiplyAdd(SingleElements.Load256(ref x, j), SingleElements.Load256(ref weights, j), a4);
-            b4 = Vector256.FusedMultiplyAdd(SingleElements.Load256(ref x, j + 4), SingleElements.Load256(ref weights, j + 4), b4);
-            c4 = Vector256.FusedMultiplyAdd(SingleElements.Load256(ref x, j + 8), SingleElements.Load256(ref weights, j + 8), c4);
-            e4 = Vector256.FusedMultiplyAdd(SingleElements.Load256(ref x, j + 12), SingleElements.Load256(ref weights, j + 12), e4);
+            PrefetchAhead(ref Unsafe.Add(ref x, j), 2 * Lanes);
+            a = Vector256.FusedMultiplyAdd(SingleElements.Load256(ref x, j), Vector256.LoadUnsafe(ref weights, j), a);
+            b = Vector256.FusedMultiplyAdd(SingleElements.Load256(ref x, j + 4), Vector256.LoadUnsafe(ref weights, j + 4), b);
+            c = Vector256.FusedMultiplyAdd(SingleElements.Load256(ref x, j + 8), Vector256.LoadUnsafe(ref weights, j + 8), c);
+            e = Vector256.FusedMultiplyAdd(SingleElements.Load256(ref x, j + 12), Vector256.LoadUnsafe(ref weights, j + 12), e);
         }
 
         if (j < fullEnd)
         {
-            a4 = Vector256.FusedMultiplyAdd(SingleElements.Load256(ref x, j), SingleElements.Load256(ref weights, j), a4);
-            b4 = Vector256.FusedMultiplyAdd(SingleElements.Load256(ref x, j + 4), SingleElements.Load256(ref weights, j + 4), b4);
+            a = Vector256.FusedMultiplyAdd(SingleElements.Load256(ref x, j), Vector256.LoadUnsafe(ref weights, j), a);
+            b = Vector256.FusedMultiplyAdd(SingleElements.Load256(ref x, j + 4), Vector256.LoadUnsafe(ref weights, j + 4), b);
         }
 
         if (hasTail)
         {
             // The product is masked, not w: an infinity in an already-counted lane times a zero weight would be NaN.
-            c4 += (SingleElements.Load256(ref x, last) * SingleElements.Load256(ref weights, last)) & lowerTail;
-            e4 += (SingleElements.Load256(ref x, last + 4) * SingleElements.Load256(ref weights, last + 4)) & upperTail;
+            c += (SingleElements.Load256(ref x, last) * Vector256.LoadUnsafe(ref weights, last)) & lowerTail;
+            e += (SingleElements.Load256(ref x, last + 4) * Vector256.LoadUnsafe(ref weights, last + 4)) & upperTail;
         }
 
-        return (a4 + b4) + (c4 + e4);
+        return (a + b) + (c + e);
     }
-
-    /// <summary>Eight floats from <paramref name="index"/> widened to eight doubles (one conversion).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> Widen512(ref float source, nuint index) =>
-        Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref source, index));
 }
