@@ -78,19 +78,26 @@ internal static partial class FusedPass
         }
     }
 
+    /// <summary>The widest D the float kernels serve (a group of eight rows then fills 16 KB of L1).</summary>
+    internal const int SingleDimensionLimit = 512;
+
     /// <summary>
-    /// Whether float data of D features runs the float kernels (this file and the wide one): 256-bit vectors with
-    /// AVX2 and FMA, and D ≥ 5. D ≤ 4 keeps the transposed register kernel; the 128-bit and scalar kernels serve
-    /// machines without AVX2.
+    /// Whether a chunk of float data runs the float kernels (this file and the wide one): 256-bit vectors with AVX2 and
+    /// FMA, 5 ≤ D ≤ <see cref="SingleDimensionLimit"/>, and a full chunk (rows·D ≥ <see cref="TargetChunkElements"/>:
+    /// large data, which streams from memory). Their gain is bandwidth: X is read once with prefetching and the gradient
+    /// terms cost half the FMAs, but η in double costs a conversion per element, so with X in cache (50 × 16, and
+    /// 1000 × 1000, whose groups of eight rows of 4 KB overflow L1) the kernels that widen every element were faster
+    /// (measured). The choice depends on the chunk plan only, so it is the same for any thread count and for the
+    /// accumulators. D ≤ 4 keeps the transposed register kernel; machines without AVX2 the 128-bit and scalar ones.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static bool SingleKernelsApply(int dimension) =>
-        Vector256.IsHardwareAccelerated && Avx2.IsSupported && Fma.IsSupported && dimension > 4;
+    internal static bool SingleKernelsApply(int dimension, int rows) =>
+        Vector256.IsHardwareAccelerated && Avx2.IsSupported && Fma.IsSupported
+        && dimension is > 4 and <= SingleDimensionLimit && (long)rows * dimension >= TargetChunkElements;
 
     /// <summary>
     /// The float kernels: η in double, the gradient sums of each block of eight rows in float (see
     /// <see cref="SingleSmall{TQuads, TRowEnd, TLoss, TWeighting}"/> and <see cref="SingleWide{TLoss, TWeighting}"/>).
-    /// Requires <see cref="SingleKernelsApply(int)"/>.
+    /// Requires <see cref="SingleKernelsApply(int, int)"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ChunkSums Single<TLoss, TWeighting>(

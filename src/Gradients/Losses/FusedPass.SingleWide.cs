@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -10,7 +9,7 @@ namespace Gradients;
 internal static partial class FusedPass
 {
     /// <summary>
-    /// The float kernel for D ≥ 17, eight rows at a time: first their eight dot products in double, row after row (one
+    /// The float kernel for D in 17…<see cref="SingleDimensionLimit"/>, eight rows at a time: first their eight dot products in double, row after row (one
     /// sequential stream for the prefetchers; with 512-bit vectors each eight floats widen to eight doubles in one
     /// conversion), then one sweep over the columns adding Σᵢ rᵢ·xᵢⱼ of the eight rows, summed in float, into the
     /// double gradient sums (each sum loaded and stored once per eight rows; the rows come from L1 the second time).
@@ -19,9 +18,6 @@ internal static partial class FusedPass
     /// gradient terms run in two phases per group of rows, as there. 512-bit vectors for the dot products (one
     /// conversion per eight floats) measured slower here than 256-bit ones, as did they in the register kernel.
     /// </summary>
-    /// <summary>The widest D whose widened weights go on the stack (8 KB); wider ones in a pooled array.</summary>
-    private const int MaxStackWeights = 1024;
-
     [SkipLocalsInit]
     private static ChunkSums SingleWide<TLoss, TWeighting>(
         ref float features, ref float targets, ref float weights, int dimension, int rows, double bias,
@@ -42,11 +38,9 @@ internal static partial class FusedPass
         var lowerTail = Vector256.GreaterThanOrEqual(Vector256.Create(0L, 1L, 2L, 3L), Vector256.Create((long)counted)).AsDouble();
         var upperTail = Vector256.GreaterThanOrEqual(Vector256.Create(4L, 5L, 6L, 7L), Vector256.Create((long)counted)).AsDouble();
 
-        // The weights widened to double once per chunk, so each product costs one conversion (of x), not two.
-        double[]? rented = null;
-        var widened = dimension <= MaxStackWeights
-            ? stackalloc double[dimension]
-            : (rented = ArrayPool<double>.Shared.Rent(dimension)).AsSpan(0, dimension);
+        // The weights widened to double once per chunk (at most 4 KB: D ≤ SingleDimensionLimit), so each product costs
+        // one conversion (of x), not two.
+        Span<double> widened = stackalloc double[dimension];
         TensorPrimitives.ConvertChecked<float, double>(MemoryMarshal.CreateReadOnlySpan(ref weights, dimension), widened);
         ref var wd = ref MemoryMarshal.GetReference(widened);
 
@@ -118,11 +112,6 @@ internal static partial class FusedPass
             }
 
             row = groupEnd;
-        }
-
-        if (rented is not null)
-        {
-            ScratchBuffer.ReturnCleared(rented, dimension);
         }
 
         if (!Vector256.EqualsAll(nonFinite, Vector256<float>.Zero))

@@ -102,7 +102,7 @@ internal static partial class FusedPass
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
     {
-        if (typeof(TLanes) == typeof(SingleElements) && SingleKernelsApply(dimension))
+        if (typeof(TLanes) == typeof(SingleElements) && SingleKernelsApply(dimension, rows))
         {
             return Single<TLoss, TWeighting>(
                 ref Unsafe.As<T, float>(ref features), ref Unsafe.As<T, float>(ref targets), ref Unsafe.As<T, float>(ref weights), dimension, rows, available, bias,

@@ -96,6 +96,42 @@ public sealed class MeanSquaredErrorAccuracyTests
     }
 
     [Fact]
+    public void Full_chunks_of_float_data_match_the_reference()
+    {
+        // With AVX2, a full chunk of float data (rows·D ≥ 65,536) runs the float kernels: D = 5…16 the register kernel
+        // (every row end: masked and whole quads, one and two vectors of eight), 17…512 the wide one (every column
+        // remainder of eight); N one full chunk plus a remainder of 0, 3 and 13 rows (the last chunk goes to the other
+        // kernels, and the float kernels' own leftover rows run too). Tolerance: the error model of the remarks with
+        // (D + N + 4)·2⁻⁵³ for the double sums at this N, plus SingleBlockTolerance.
+        var random = new Random(12);
+        foreach (var d in new[] { 5, 7, 8, 9, 11, 12, 13, 15, 16, 17, 23, 24, 31, 33, 128, 129, 512 })
+        {
+            var chunkRows = (Math.Max(16, (65_536 + d - 1) / d) + 3) & ~3;
+            foreach (var extra in new[] { 0, 3, 13 })
+            {
+                var n = chunkRows + extra;
+                var (x, y, w) = Data(random, n, d);
+                var (xs, ys, ws) = (Generators.ToSingle(x), Generators.ToSingle(y), Generators.ToSingle(w));
+                var intercept = (float)(random.NextDouble() - 0.5);
+                var gradient = new float[d];
+                var residuals = new float[n];
+                var loss = MeanSquaredError.LossAndGradient<float>(xs, ys, ws, intercept, gradient, out var interceptGradient, residuals, default);
+                var reference = HighPrecision.MeanSquaredError(Widen(xs), Widen(ys), Widen(ws), intercept, 0.0);
+                var tolerance = (d + n + 4) * Math.Pow(2, -53);
+                AssertClose(reference, loss, Widen(gradient), Math.Pow(2, -24), $"float N={n} D={d}", tolerance, SingleBlockTolerance);
+
+                // The intercept gradient and the residuals are double sums and values rounded once to float.
+                var residualScale = Math.Sqrt(reference.LossScale * n);
+                Assert.True(Math.Abs(interceptGradient - reference.InterceptGradient) <= (2 * tolerance * residualScale) + (Math.Pow(2, -24) * Math.Abs(reference.InterceptGradient)), $"intercept gradient N={n} D={d}");
+                for (var i = 0; i < n; i++)
+                {
+                    Assert.True(Math.Abs(residuals[i] - reference.Residuals[i]) <= (tolerance * residualScale) + (Math.Pow(2, -24) * Math.Abs(reference.Residuals[i])), $"residual {i} N={n} D={d}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Intercept_ridge_and_residuals_match_the_reference()
     {
         var random = new Random(7);
@@ -218,10 +254,11 @@ public sealed class MeanSquaredErrorAccuracyTests
     {
         // η = 2·3e38 is finite in double but not in float. The float kernels' blocks round each residual to
         // float, where it would be ∞ and ∞·0 a NaN in every all-zero column; such chunks are computed in double
-        // instead, as every other kernel does: Σ r·0 = 0 exactly.
-        const int N = 8;
+        // instead, as every other kernel does: Σ r·0 = 0 exactly. N = 8192 makes the first chunk a full one, which
+        // the float kernels serve (the eight rows that overflow are its first block).
+        const int N = 8192;
         var x = new float[N * d];
-        for (var i = 0; i < N; i++)
+        for (var i = 0; i < 8; i++)
         {
             x[i * d] = 3e38f;
         }
@@ -245,8 +282,8 @@ public sealed class MeanSquaredErrorAccuracyTests
     {
         // Every residual is 1 and column 1 holds +3e38 in rows 0 and 2, −3e38 in rows 4 and 6: Σ r·x₁ = 0 exactly, but
         // the float chain of rows 0, 2, 4, 6 reaches ∞ at row 2 and stays there. The chunk is computed in double
-        // instead, which gives the exact 0.
-        const int N = 8;
+        // instead, which gives the exact 0. N = 8192: a full first chunk (see the test above).
+        const int N = 8192;
         var x = new float[N * d];
         for (var i = 0; i < N; i++)
         {
