@@ -191,9 +191,8 @@ internal static partial class FusedPass
         Span<float> groupResiduals = stackalloc float[SingleGroupRows];
         ref var rf = ref MemoryMarshal.GetReference(groupResiduals);
 
-        // Two phases per group: the residuals of all its rows, then its gradient terms (the rows again, from L1).
-        // One loop doing both per block of eight rows waited on each block's chain of dot product, reduction, loss and
-        // rounding to float before its gradient FMAs could retire: measured 2.5× slower than this.
+        // Two phases per group: the residuals of all its rows, then its gradient terms (the rows again, from L1), so the
+        // gradient FMAs do not wait on each block's chain of dot product, reduction, loss and rounding to float.
         nuint row = 0;
         while (row < blockEnd)
         {
