@@ -68,6 +68,47 @@ public sealed class LinearModelLossShapeSweepTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Losses))]
+    public void Full_chunks_of_float_data_match_a_plain_reference(string loss)
+    {
+        // With AVX2, full chunks of float data (rows·D ≥ 65,536) run the float kernels (register D = 5…16, wide
+        // 17…512), which sum the gradient terms of eight rows in float: 6.01·2⁻²⁴ of mean |ℓ′·xⱼ| ≤ 1.51·2⁻²³·size (|x| ≤ ½,
+        // |ℓ′| ≤ each row's size term), plus the final rounding 2⁻²⁴·|result| ≤ 2⁻²⁴·size: 2⁻²²·size covers both.
+        var random = new Random(100 + loss.Length);
+        foreach (var d in new[] { 5, 8, 12, 13, 16, 17, 33, 129 })
+        {
+            var chunkRows = (Math.Max(16, (65_536 + d - 1) / d) + 3) & ~3;
+            foreach (var n in new[] { chunkRows, chunkRows + 5 })
+            {
+                float[] x = [.. Enumerable.Range(0, n * d).Select(_ => (float)(random.NextDouble() - 0.5))];
+                float[] w = [.. Enumerable.Range(0, d).Select(_ => (float)(random.NextDouble() - 0.5))];
+                float[] y = [.. Enumerable.Range(0, n).Select(_ => (float)(loss switch
+                {
+                    "logistic" => random.Next(2),
+                    "poisson" => random.Next(4),
+                    _ => (random.NextDouble() - 0.5) * 4,
+                }))];
+                float[] s = [.. Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() + 0.25))];
+                const float B = 0.125f;
+                foreach (var weights in new[] { null, s })
+                {
+                    var (expectedLoss, expectedGradient, expectedB, size) = Reference(
+                        loss, [.. x.Select(v => (double)v)], [.. y.Select(v => (double)v)], [.. w.Select(v => (double)v)], B, weights is null ? null : [.. weights.Select(v => (double)v)]);
+                    var tolerance = ((n + d + 16) * (Math.BitIncrement(1.0) - 1.0) * size) + (Math.Pow(2, -22) * size);
+                    var gradient = new float[d];
+                    var actual = Evaluate(loss, x, y, w, B, weights, gradient, out var actualB);
+                    Assert.True(Math.Abs(actual - expectedLoss) <= tolerance, $"{loss} float N={n} D={d} weighted={weights is not null}: loss {actual:R} vs {expectedLoss:R}");
+                    Assert.True(Math.Abs(actualB - expectedB) <= tolerance, $"{loss} float N={n} D={d}: intercept gradient {actualB:R} vs {expectedB:R}");
+                    for (var j = 0; j < d; j++)
+                    {
+                        Assert.True(Math.Abs(gradient[j] - expectedGradient[j]) <= tolerance, $"{loss} float N={n} D={d} weighted={weights is not null}: gradient[{j}] {gradient[j]:R} vs {expectedGradient[j]:R}");
+                    }
+                }
+            }
+        }
+    }
+
     private static T Evaluate<T>(string loss, T[] x, T[] y, T[] w, T b, T[]? s, T[] gradient, out T interceptGradient)
         where T : System.Numerics.IFloatingPointIeee754<T> => loss switch
         {
