@@ -140,9 +140,17 @@ internal static partial class FusedPass
         var keep1 = Vector256.Create(dimension > 1 ? -1L : 0L).AsDouble();
         var keep2 = Vector256.Create(dimension > 2 ? -1L : 0L).AsDouble();
 
+        // Each block asks for the one 4 KB ahead (see PrefetchDistance).
+        var blockBytes = 4 * d * (nuint)Unsafe.SizeOf<T>();
+        var prefetch = Prefetches<T>(rows, d, blockBytes);
         nuint row = 0;
         for (; m == 1 && row < blockEnd; row += 4)
         {
+            if (prefetch)
+            {
+                PrefetchAhead(ref Unsafe.Add(ref features, row * d), blockBytes);
+            }
+
             // The transpose starts with 128-bit halves: u0 = [a0 a1 c0 c1], u1 = [b0 b1 d0 d1], u2 = [a2 a3 c2 c3],
             // u3 = [b2 b3 d2 d3] for rows a, b, c, d (a load and an insert each), then in-lane unpacks. No
             // vperm2f128, which has no EVEX form and cost register copies when the JIT used ymm16–31.
@@ -175,6 +183,11 @@ internal static partial class FusedPass
         for (; m > 1 && row < blockEnd; row += 4)
         {
             var at = row * d;
+            if (prefetch)
+            {
+                PrefetchAhead(ref Unsafe.Add(ref features, at), blockBytes);
+            }
+
             var p0 = RowProducts<T, TLanes, TCount, TRowEnd>(ref features, at, mask, w0, w1, w2, w3, out var x00, out var x01, out var x02, out var x03);
             var p1 = RowProducts<T, TLanes, TCount, TRowEnd>(ref features, at + d, mask, w0, w1, w2, w3, out var x10, out var x11, out var x12, out var x13);
             var p2 = RowProducts<T, TLanes, TCount, TRowEnd>(ref features, at + (2 * d), mask, w0, w1, w2, w3, out var x20, out var x21, out var x22, out var x23);
