@@ -10,9 +10,9 @@ internal static partial class FusedPass
     /// work per row (the dot product, the per-row loss, the gradient FMAs) that the hardware prefetchers, which run
     /// off the demand stream and stop at 4 KB page boundaries, fall behind: the pass waited on memory with the
     /// out-of-order window full of the previous rows' chain. Asked for 4 KB ahead, the lines are in L1 when the
-    /// rows are read. Measured (thread-CPU clock, loaded 2-core VM): MSE at 2,000,000×16 and 100,000×128 from
-    /// 1.2–1.6× to 0.9–1.1× the read-only pass, logistic from 1.4–1.6× to 1.0–1.2×; 2048 and 8192 bytes were
-    /// within noise of 4096, 1024 too short.
+    /// rows are read. Measured (thread-CPU clock, loaded 2-core VM, docs/benchmarks.md): MSE at 2,000,000×16 and
+    /// 100,000×128 from 1.2–1.8× to 0.9–1.0× the read-only pass, logistic from 1.2–1.7× to 1.0–1.25×; 2048 to 16384
+    /// bytes were within noise of 4096, 1024 helped least.
     /// </summary>
     internal const int PrefetchDistance = 4096;
 
