@@ -3,6 +3,25 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Gradients;
 
+/// <summary>Whether a kernel instance prefetches (a JIT-time constant, so the instance without carries no trace of it).</summary>
+internal interface IPrefetchChoice
+{
+    /// <summary>True when the kernel asks for X <see cref="FusedPass.PrefetchDistance"/> bytes ahead.</summary>
+    static abstract bool IsEnabled { get; }
+}
+
+/// <summary>The kernel reads X without prefetch hints (data that fits in L1).</summary>
+internal readonly struct NoPrefetch : IPrefetchChoice
+{
+    public static bool IsEnabled => false;
+}
+
+/// <summary>The kernel asks for each block's successor 4 KB ahead.</summary>
+internal readonly struct WithPrefetch : IPrefetchChoice
+{
+    public static bool IsEnabled => true;
+}
+
 internal static partial class FusedPass
 {
     /// <summary>

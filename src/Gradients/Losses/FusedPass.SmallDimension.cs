@@ -74,20 +74,20 @@ internal static partial class FusedPass
         (dimension & 3) == 0
             ? (dimension >> 2) switch
             {
-                1 => Small<T, TLanes, OneVector, AlignedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
-                2 => Small<T, TLanes, TwoVectors, AlignedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
-                3 => Small<T, TLanes, ThreeVectors, AlignedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
-                _ => Small<T, TLanes, FourVectors, AlignedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                1 => Small<T, TLanes, OneVector, AlignedRowEnd, TLoss, TWeighting, NoPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                2 => Small<T, TLanes, TwoVectors, AlignedRowEnd, TLoss, TWeighting, NoPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                3 => Small<T, TLanes, ThreeVectors, AlignedRowEnd, TLoss, TWeighting, NoPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                _ => Small<T, TLanes, FourVectors, AlignedRowEnd, TLoss, TWeighting, NoPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
             }
             : ((dimension + 3) >> 2) switch
             {
-                1 => Small<T, TLanes, OneVector, MaskedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
-                2 => Small<T, TLanes, TwoVectors, MaskedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
-                3 => Small<T, TLanes, ThreeVectors, MaskedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
-                _ => Small<T, TLanes, FourVectors, MaskedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                1 => Small<T, TLanes, OneVector, MaskedRowEnd, TLoss, TWeighting, NoPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                2 => Small<T, TLanes, TwoVectors, MaskedRowEnd, TLoss, TWeighting, NoPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                3 => Small<T, TLanes, ThreeVectors, MaskedRowEnd, TLoss, TWeighting, NoPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                _ => Small<T, TLanes, FourVectors, MaskedRowEnd, TLoss, TWeighting, NoPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
             };
 
-    private static ChunkSums Small<T, TLanes, TCount, TRowEnd, TLoss, TWeighting>(
+    private static ChunkSums Small<T, TLanes, TCount, TRowEnd, TLoss, TWeighting, TPrefetch>(
         ref T features, ref T targets, ref T weights, int dimension, int rows, nuint available, double bias,
         Span<double> gradientSums, ref T residuals, bool writeResiduals, TLoss loss, ref T sampleWeights)
         where TLanes : struct, IDoubleLanes<T>
@@ -95,9 +95,18 @@ internal static partial class FusedPass
         where TWeighting : struct, IRowWeighting
         where TCount : struct, IVectorCount
         where TRowEnd : struct, IRowEnd
+        where TPrefetch : struct, IPrefetchChoice
     {
         var m = TCount.Value;
         var d = (nuint)dimension;
+
+        // Chunks larger than L1 run in a twin of this kernel that asks for the block 4 KB ahead (see PrefetchDistance);
+        // small data (the 50-row calls) keeps a loop with no trace of it.
+        var blockBytes = 4 * d * (nuint)Unsafe.SizeOf<T>();
+        if (!TPrefetch.IsEnabled && Prefetches<T>(rows, d, blockBytes))
+        {
+            return Small<T, TLanes, TCount, TRowEnd, TLoss, TWeighting, WithPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
+        }
 
         // The weights as m vectors, the last one padded with zeros. Built in registers: four scalar stores
         // followed by a vector load of the same bytes would stall on store-to-load forwarding (measured: a
@@ -140,13 +149,10 @@ internal static partial class FusedPass
         var keep1 = Vector256.Create(dimension > 1 ? -1L : 0L).AsDouble();
         var keep2 = Vector256.Create(dimension > 2 ? -1L : 0L).AsDouble();
 
-        // Each block asks for the one 4 KB ahead (see PrefetchDistance).
-        var blockBytes = 4 * d * (nuint)Unsafe.SizeOf<T>();
-        var prefetch = Prefetches<T>(rows, d, blockBytes);
         nuint row = 0;
         for (; m == 1 && row < blockEnd; row += 4)
         {
-            if (prefetch)
+            if (TPrefetch.IsEnabled)
             {
                 PrefetchAhead(ref Unsafe.Add(ref features, row * d), blockBytes);
             }
@@ -183,7 +189,7 @@ internal static partial class FusedPass
         for (; m > 1 && row < blockEnd; row += 4)
         {
             var at = row * d;
-            if (prefetch)
+            if (TPrefetch.IsEnabled)
             {
                 PrefetchAhead(ref Unsafe.Add(ref features, at), blockBytes);
             }
