@@ -74,20 +74,20 @@ internal static partial class FusedPass
         (dimension & 3) == 0
             ? (dimension >> 2) switch
             {
-                1 => Small<T, TLanes, OneVector, AlignedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
-                2 => Small<T, TLanes, TwoVectors, AlignedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
-                3 => Small<T, TLanes, ThreeVectors, AlignedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
-                _ => Small<T, TLanes, FourVectors, AlignedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                1 => Small<T, TLanes, OneVector, AlignedRowEnd, TLoss, TWeighting, NoPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                2 => Small<T, TLanes, TwoVectors, AlignedRowEnd, TLoss, TWeighting, NoPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                3 => Small<T, TLanes, ThreeVectors, AlignedRowEnd, TLoss, TWeighting, NoPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                _ => Small<T, TLanes, FourVectors, AlignedRowEnd, TLoss, TWeighting, NoPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
             }
             : ((dimension + 3) >> 2) switch
             {
-                1 => Small<T, TLanes, OneVector, MaskedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
-                2 => Small<T, TLanes, TwoVectors, MaskedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
-                3 => Small<T, TLanes, ThreeVectors, MaskedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
-                _ => Small<T, TLanes, FourVectors, MaskedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                1 => Small<T, TLanes, OneVector, MaskedRowEnd, TLoss, TWeighting, NoPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                2 => Small<T, TLanes, TwoVectors, MaskedRowEnd, TLoss, TWeighting, NoPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                3 => Small<T, TLanes, ThreeVectors, MaskedRowEnd, TLoss, TWeighting, NoPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                _ => Small<T, TLanes, FourVectors, MaskedRowEnd, TLoss, TWeighting, NoPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
             };
 
-    private static ChunkSums Small<T, TLanes, TCount, TRowEnd, TLoss, TWeighting>(
+    private static ChunkSums Small<T, TLanes, TCount, TRowEnd, TLoss, TWeighting, TPrefetch>(
         ref T features, ref T targets, ref T weights, int dimension, int rows, nuint available, double bias,
         Span<double> gradientSums, ref T residuals, bool writeResiduals, TLoss loss, ref T sampleWeights)
         where TLanes : struct, IDoubleLanes<T>
@@ -95,9 +95,18 @@ internal static partial class FusedPass
         where TWeighting : struct, IRowWeighting
         where TCount : struct, IVectorCount
         where TRowEnd : struct, IRowEnd
+        where TPrefetch : struct, IPrefetchChoice
     {
         var m = TCount.Value;
         var d = (nuint)dimension;
+
+        // Chunks larger than L1 run in a twin of this kernel that asks for the block 4 KB ahead (see PrefetchDistance);
+        // small data (the 50-row calls) keeps a loop with no trace of it.
+        var blockBytes = 4 * d * (nuint)Unsafe.SizeOf<T>();
+        if (!TPrefetch.IsEnabled && Prefetches<T>(rows, d, blockBytes))
+        {
+            return Small<T, TLanes, TCount, TRowEnd, TLoss, TWeighting, WithPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
+        }
 
         // The weights as m vectors, the last one padded with zeros. Built in registers: four scalar stores
         // followed by a vector load of the same bytes would stall on store-to-load forwarding (measured: a
@@ -143,6 +152,11 @@ internal static partial class FusedPass
         nuint row = 0;
         for (; m == 1 && row < blockEnd; row += 4)
         {
+            if (TPrefetch.IsEnabled)
+            {
+                PrefetchAhead(ref Unsafe.Add(ref features, row * d), blockBytes);
+            }
+
             // The transpose starts with 128-bit halves: u0 = [a0 a1 c0 c1], u1 = [b0 b1 d0 d1], u2 = [a2 a3 c2 c3],
             // u3 = [b2 b3 d2 d3] for rows a, b, c, d (a load and an insert each), then in-lane unpacks. No
             // vperm2f128, which has no EVEX form and cost register copies when the JIT used ymm16–31.
@@ -175,6 +189,11 @@ internal static partial class FusedPass
         for (; m > 1 && row < blockEnd; row += 4)
         {
             var at = row * d;
+            if (TPrefetch.IsEnabled)
+            {
+                PrefetchAhead(ref Unsafe.Add(ref features, at), blockBytes);
+            }
+
             var p0 = RowProducts<T, TLanes, TCount, TRowEnd>(ref features, at, mask, w0, w1, w2, w3, out var x00, out var x01, out var x02, out var x03);
             var p1 = RowProducts<T, TLanes, TCount, TRowEnd>(ref features, at + d, mask, w0, w1, w2, w3, out var x10, out var x11, out var x12, out var x13);
             var p2 = RowProducts<T, TLanes, TCount, TRowEnd>(ref features, at + (2 * d), mask, w0, w1, w2, w3, out var x20, out var x21, out var x22, out var x23);

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace Gradients;
 
@@ -75,6 +77,23 @@ internal static class VectorMath
     private const double H9 = 8.3245065118608206e-2;
     private const double H10 = 1.7044163562781398e-1;
 
+    /// <summary>
+    /// Whether multiply-adds are fused: where the hardware has FMA (x64 with FMA3, Arm64). Without it (x64 with
+    /// <c>DOTNET_EnableAVX2=0</c>, which turns FMA off too) <see cref="Math.FusedMultiplyAdd(double, double, double)"/>
+    /// is a software emulation that made the logistic loss 7× a read-only pass over X; there the vector and scalar
+    /// forms both multiply and add with two roundings, so they still agree bit for bit.
+    /// </summary>
+    private static bool IsFused => Fma.IsSupported || AdvSimd.Arm64.IsSupported;
+
+    /// <summary>a·b + c, fused where <see cref="IsFused"/> (one rounding), else two roundings.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double MultiplyAdd(double a, double b, double c) => IsFused ? Math.FusedMultiplyAdd(a, b, c) : (a * b) + c;
+
+    /// <summary>a·b + c lane by lane, fused where <see cref="IsFused"/> (one rounding), else two roundings.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) =>
+        IsFused ? Vector256.FusedMultiplyAdd(a, b, c) : (a * b) + c;
+
     /// <summary>e^x lane by lane (NaN stays NaN, −∞ gives 0, +∞ gives +∞). Branch-free and call-free, so a kernel
     /// loop that uses it keeps its accumulators in registers (a call, even on a cold path, made the JIT spill them).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -83,14 +102,14 @@ internal static class VectorMath
         // Clamped so that k stays in [−1076, 1025] (compare and select: a NaN lane compares false and stays NaN).
         x = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(ExpLower)), Vector256.Create(ExpLower), x);
         x = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(ExpUpper)), Vector256.Create(ExpUpper), x);
-        var shifted = Vector256.FusedMultiplyAdd(x, Vector256.Create(Log2OfE), Vector256.Create(Shifter));
+        var shifted = MultiplyAdd(x, Vector256.Create(Log2OfE), Vector256.Create(Shifter));
         var k = shifted - Vector256.Create(Shifter);
         var p = ExpOfReduced(x, k);
 
         // 2^k as 2^k₁·2^k₂ with k₁ = round(k/2), each factor a normal double for every clamped x, so overflow to ∞
         // and gradual underflow come out of the last product with one rounding. kᵢ + Shifter holds kᵢ in its low
         // mantissa bits; adding (1023 − those of Shifter) and shifting left 52 puts 1023 + kᵢ in the exponent field.
-        var half = Vector256.FusedMultiplyAdd(k, Vector256.Create(0.5), Vector256.Create(Shifter));
+        var half = MultiplyAdd(k, Vector256.Create(0.5), Vector256.Create(Shifter));
         var k1 = half - Vector256.Create(Shifter);
         var second = (k - k1) + Vector256.Create(Shifter);
         var bias = Vector256.Create(1023L - BitConverter.DoubleToInt64Bits(Shifter));
@@ -108,7 +127,7 @@ internal static class VectorMath
     public static Vector256<double> ExpOfNonPositive(Vector256<double> x)
     {
         x = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(ExpLower)), Vector256.Create(ExpLower), x);
-        var shifted = Vector256.FusedMultiplyAdd(x, Vector256.Create(Log2OfE), Vector256.Create(Shifter));
+        var shifted = MultiplyAdd(x, Vector256.Create(Log2OfE), Vector256.Create(Shifter));
         var k = shifted - Vector256.Create(Shifter);
         var p = ExpOfReduced(x, k);
         var scale = ((shifted.AsInt64() + Vector256.Create(1023L + 512L - BitConverter.DoubleToInt64Bits(Shifter))) << 52).AsDouble();
@@ -120,7 +139,7 @@ internal static class VectorMath
     public static double ExpOfNonPositive(double x)
     {
         x = x < ExpLower ? ExpLower : x;
-        var shifted = Math.FusedMultiplyAdd(x, Log2OfE, Shifter);
+        var shifted = MultiplyAdd(x, Log2OfE, Shifter);
         var k = shifted - Shifter;
         var p = ExpOfReduced(x, k);
         var scale = BitConverter.Int64BitsToDouble((BitConverter.DoubleToInt64Bits(shifted) + (1023L + 512L - BitConverter.DoubleToInt64Bits(Shifter))) << 52);
@@ -133,10 +152,10 @@ internal static class VectorMath
     {
         x = x < ExpLower ? ExpLower : x;
         x = x > ExpUpper ? ExpUpper : x;
-        var shifted = Math.FusedMultiplyAdd(x, Log2OfE, Shifter);
+        var shifted = MultiplyAdd(x, Log2OfE, Shifter);
         var k = shifted - Shifter;
         var p = ExpOfReduced(x, k);
-        var half = Math.FusedMultiplyAdd(k, 0.5, Shifter);
+        var half = MultiplyAdd(k, 0.5, Shifter);
         var k1 = half - Shifter;
         var second = (k - k1) + Shifter;
         var bias = 1023L - BitConverter.DoubleToInt64Bits(Shifter);
@@ -152,42 +171,42 @@ internal static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> ExpOfReduced(Vector256<double> x, Vector256<double> k)
     {
-        var r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2High), x);
-        r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2Low), r);
+        var r = MultiplyAdd(k, Vector256.Create(-Ln2High), x);
+        r = MultiplyAdd(k, Vector256.Create(-Ln2Low), r);
 
         // Estrin's scheme: six independent pairs, then three levels, instead of an 11-deep chain of FMAs.
         var r2 = r * r;
         var r4 = r2 * r2;
-        var p01 = Vector256.FusedMultiplyAdd(Vector256.Create(E1), r, Vector256.Create(E0));
-        var p23 = Vector256.FusedMultiplyAdd(Vector256.Create(E3), r, Vector256.Create(E2));
-        var p45 = Vector256.FusedMultiplyAdd(Vector256.Create(E5), r, Vector256.Create(E4));
-        var p67 = Vector256.FusedMultiplyAdd(Vector256.Create(E7), r, Vector256.Create(E6));
-        var p89 = Vector256.FusedMultiplyAdd(Vector256.Create(E9), r, Vector256.Create(E8));
-        var p1011 = Vector256.FusedMultiplyAdd(Vector256.Create(E11), r, Vector256.Create(E10));
-        var p03 = Vector256.FusedMultiplyAdd(p23, r2, p01);
-        var p47 = Vector256.FusedMultiplyAdd(p67, r2, p45);
-        var p811 = Vector256.FusedMultiplyAdd(p1011, r2, p89);
-        return Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(p811, r4, p47), r4, p03);
+        var p01 = MultiplyAdd(Vector256.Create(E1), r, Vector256.Create(E0));
+        var p23 = MultiplyAdd(Vector256.Create(E3), r, Vector256.Create(E2));
+        var p45 = MultiplyAdd(Vector256.Create(E5), r, Vector256.Create(E4));
+        var p67 = MultiplyAdd(Vector256.Create(E7), r, Vector256.Create(E6));
+        var p89 = MultiplyAdd(Vector256.Create(E9), r, Vector256.Create(E8));
+        var p1011 = MultiplyAdd(Vector256.Create(E11), r, Vector256.Create(E10));
+        var p03 = MultiplyAdd(p23, r2, p01);
+        var p47 = MultiplyAdd(p67, r2, p45);
+        var p811 = MultiplyAdd(p1011, r2, p89);
+        return MultiplyAdd(MultiplyAdd(p811, r4, p47), r4, p03);
     }
 
     /// <summary>One lane of <see cref="ExpOfReduced(Vector256{double}, Vector256{double})"/>: the same operations.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double ExpOfReduced(double x, double k)
     {
-        var r = Math.FusedMultiplyAdd(k, -Ln2High, x);
-        r = Math.FusedMultiplyAdd(k, -Ln2Low, r);
+        var r = MultiplyAdd(k, -Ln2High, x);
+        r = MultiplyAdd(k, -Ln2Low, r);
         var r2 = r * r;
         var r4 = r2 * r2;
-        var p01 = Math.FusedMultiplyAdd(E1, r, E0);
-        var p23 = Math.FusedMultiplyAdd(E3, r, E2);
-        var p45 = Math.FusedMultiplyAdd(E5, r, E4);
-        var p67 = Math.FusedMultiplyAdd(E7, r, E6);
-        var p89 = Math.FusedMultiplyAdd(E9, r, E8);
-        var p1011 = Math.FusedMultiplyAdd(E11, r, E10);
-        var p03 = Math.FusedMultiplyAdd(p23, r2, p01);
-        var p47 = Math.FusedMultiplyAdd(p67, r2, p45);
-        var p811 = Math.FusedMultiplyAdd(p1011, r2, p89);
-        return Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(p811, r4, p47), r4, p03);
+        var p01 = MultiplyAdd(E1, r, E0);
+        var p23 = MultiplyAdd(E3, r, E2);
+        var p45 = MultiplyAdd(E5, r, E4);
+        var p67 = MultiplyAdd(E7, r, E6);
+        var p89 = MultiplyAdd(E9, r, E8);
+        var p1011 = MultiplyAdd(E11, r, E10);
+        var p03 = MultiplyAdd(p23, r2, p01);
+        var p47 = MultiplyAdd(p67, r2, p45);
+        var p811 = MultiplyAdd(p1011, r2, p89);
+        return MultiplyAdd(MultiplyAdd(p811, r4, p47), r4, p03);
     }
 
     /// <summary>log(1 + t) lane by lane for t ∈ [0, 1] (the range the logistic loss needs: t = e^−|η|).</summary>
@@ -198,15 +217,15 @@ internal static class VectorMath
         var z = s * s;
         var z2 = z * z;
         var z4 = z2 * z2;
-        var q01 = Vector256.FusedMultiplyAdd(Vector256.Create(H1), z, Vector256.Create(H0));
-        var q23 = Vector256.FusedMultiplyAdd(Vector256.Create(H3), z, Vector256.Create(H2));
-        var q45 = Vector256.FusedMultiplyAdd(Vector256.Create(H5), z, Vector256.Create(H4));
-        var q67 = Vector256.FusedMultiplyAdd(Vector256.Create(H7), z, Vector256.Create(H6));
-        var q89 = Vector256.FusedMultiplyAdd(Vector256.Create(H9), z, Vector256.Create(H8));
-        var q03 = Vector256.FusedMultiplyAdd(q23, z2, q01);
-        var q47 = Vector256.FusedMultiplyAdd(q67, z2, q45);
-        var q810 = Vector256.FusedMultiplyAdd(Vector256.Create(H10), z2, q89);
-        var h = Vector256.FusedMultiplyAdd(Vector256.FusedMultiplyAdd(q810, z4, q47), z4, q03);
+        var q01 = MultiplyAdd(Vector256.Create(H1), z, Vector256.Create(H0));
+        var q23 = MultiplyAdd(Vector256.Create(H3), z, Vector256.Create(H2));
+        var q45 = MultiplyAdd(Vector256.Create(H5), z, Vector256.Create(H4));
+        var q67 = MultiplyAdd(Vector256.Create(H7), z, Vector256.Create(H6));
+        var q89 = MultiplyAdd(Vector256.Create(H9), z, Vector256.Create(H8));
+        var q03 = MultiplyAdd(q23, z2, q01);
+        var q47 = MultiplyAdd(q67, z2, q45);
+        var q810 = MultiplyAdd(Vector256.Create(H10), z2, q89);
+        var h = MultiplyAdd(MultiplyAdd(q810, z4, q47), z4, q03);
         return s * h;
     }
 
@@ -218,15 +237,15 @@ internal static class VectorMath
         var z = s * s;
         var z2 = z * z;
         var z4 = z2 * z2;
-        var q01 = Math.FusedMultiplyAdd(H1, z, H0);
-        var q23 = Math.FusedMultiplyAdd(H3, z, H2);
-        var q45 = Math.FusedMultiplyAdd(H5, z, H4);
-        var q67 = Math.FusedMultiplyAdd(H7, z, H6);
-        var q89 = Math.FusedMultiplyAdd(H9, z, H8);
-        var q03 = Math.FusedMultiplyAdd(q23, z2, q01);
-        var q47 = Math.FusedMultiplyAdd(q67, z2, q45);
-        var q810 = Math.FusedMultiplyAdd(H10, z2, q89);
-        var h = Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(q810, z4, q47), z4, q03);
+        var q01 = MultiplyAdd(H1, z, H0);
+        var q23 = MultiplyAdd(H3, z, H2);
+        var q45 = MultiplyAdd(H5, z, H4);
+        var q67 = MultiplyAdd(H7, z, H6);
+        var q89 = MultiplyAdd(H9, z, H8);
+        var q03 = MultiplyAdd(q23, z2, q01);
+        var q47 = MultiplyAdd(q67, z2, q45);
+        var q810 = MultiplyAdd(H10, z2, q89);
+        var h = MultiplyAdd(MultiplyAdd(q810, z4, q47), z4, q03);
         return s * h;
     }
 
@@ -246,7 +265,7 @@ internal static class VectorMath
         // 2⁵²'s exponent read 2⁵² + e_biased.
         var biased = (Vector256.ShiftRightLogical(bits, 52) | Vector256.Create(0x4330_0000_0000_0000L)).AsDouble();
         var e = biased - Vector256.Create(4503599627370496.0 + 1023.0);
-        var log = Vector256.FusedMultiplyAdd(e, Vector256.Create(Ln2High), Vector256.FusedMultiplyAdd(e, Vector256.Create(Ln2Low), Log1pOfUnit(m - Vector256<double>.One)));
+        var log = MultiplyAdd(e, Vector256.Create(Ln2High), MultiplyAdd(e, Vector256.Create(Ln2Low), Log1pOfUnit(m - Vector256<double>.One)));
         return Vector256.ConditionalSelect(Vector256.LessThan(z, Vector256.Create(double.PositiveInfinity)), log, z);
     }
 }
