@@ -33,13 +33,16 @@ internal static partial class FusedPass
         var invalid = false;
         var invalidLanes = Vector256<double>.Zero;
 
+        // float: ∞ or NaN in any float block sum of SweepSingleBlock (0 while every block is finite).
+        var nonFinite = Vector256<float>.Zero;
+
         // Each block of four rows asks for the one 4 KB ahead (see PrefetchDistance).
         var blockBytes = 4 * d * (nuint)Unsafe.SizeOf<T>();
         var prefetch = Prefetches<T>(rows, d, blockBytes);
         nuint row = 0;
         if (d >= EightRowMinimum)
         {
-            row = EightRows256<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, d, rows, bias, ref g, ref residuals, writeResiduals, loss, ref sampleWeights, fullEnd, last, hasTail, tailMask, ref sums);
+            row = EightRows256<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, d, rows, bias, ref g, ref residuals, writeResiduals, loss, ref sampleWeights, fullEnd, last, hasTail, tailMask, ref sums, ref nonFinite);
         }
 
         for (; row + 4 <= (nuint)rows; row += 4)
@@ -91,7 +94,7 @@ internal static partial class FusedPass
             nuint start = 0;
             if (typeof(T) == typeof(float) && FitsSingle(Vector256.Create(r0, r1, r2, r3)))
             {
-                start = SweepSingleBlock(ref Unsafe.As<T, float>(ref x0), ref Unsafe.As<T, float>(ref x1), ref Unsafe.As<T, float>(ref x2), ref Unsafe.As<T, float>(ref x3), Vector256.Create(r0, r1, r2, r3), ref g, fullEnd);
+                start = SweepSingleBlock(ref Unsafe.As<T, float>(ref x0), ref Unsafe.As<T, float>(ref x1), ref Unsafe.As<T, float>(ref x2), ref Unsafe.As<T, float>(ref x3), Vector256.Create(r0, r1, r2, r3), ref g, fullEnd, ref nonFinite);
             }
 
             for (nuint j = start; j < fullEnd; j += Lanes)
@@ -128,6 +131,13 @@ internal static partial class FusedPass
             }
         }
 
+        if (typeof(T) == typeof(float) && !Vector256.EqualsAll(nonFinite, Vector256<float>.Zero))
+        {
+            // A float block sum overflowed (or the data holds ∞ or NaN): the chunk again, every product in double, as
+            // the float kernels do (rare data; the scalar kernel, whose products never round to float).
+            return Scalar<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
+        }
+
         sums.HasInvalidLabel |= invalid || invalidLanes != Vector256<double>.Zero;
         return sums;
     }
@@ -147,7 +157,7 @@ internal static partial class FusedPass
     /// </summary>
     private static nuint EightRows256<T, TLanes, TLoss, TWeighting>(
         ref T features, ref T targets, ref T weights, nuint d, int rows, double bias, ref double g,
-        ref T residuals, bool writeResiduals, TLoss loss, ref T sampleWeights, nuint fullEnd, nuint last, bool hasTail, Vector256<double> tailMask, ref ChunkSums sums)
+        ref T residuals, bool writeResiduals, TLoss loss, ref T sampleWeights, nuint fullEnd, nuint last, bool hasTail, Vector256<double> tailMask, ref ChunkSums sums, ref Vector256<float> nonFinite)
         where TLanes : struct, IDoubleLanes<T>
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
@@ -236,8 +246,8 @@ internal static partial class FusedPass
             if (typeof(T) == typeof(float) && FitsSingle(Vector256.Create(r0, r1, r2, r3)) && FitsSingle(Vector256.Create(r4, r5, r6, r7)))
             {
                 // Two blocks of four rows, each summed in float (the same error per term as the four-row kernel).
-                SweepSingleBlock(ref Unsafe.As<T, float>(ref x0), ref Unsafe.As<T, float>(ref x1), ref Unsafe.As<T, float>(ref x2), ref Unsafe.As<T, float>(ref x3), Vector256.Create(r0, r1, r2, r3), ref g, fullEnd);
-                start = SweepSingleBlock(ref Unsafe.As<T, float>(ref x4), ref Unsafe.As<T, float>(ref x5), ref Unsafe.As<T, float>(ref x6), ref Unsafe.As<T, float>(ref x7), Vector256.Create(r4, r5, r6, r7), ref g, fullEnd);
+                SweepSingleBlock(ref Unsafe.As<T, float>(ref x0), ref Unsafe.As<T, float>(ref x1), ref Unsafe.As<T, float>(ref x2), ref Unsafe.As<T, float>(ref x3), Vector256.Create(r0, r1, r2, r3), ref g, fullEnd, ref nonFinite);
+                start = SweepSingleBlock(ref Unsafe.As<T, float>(ref x4), ref Unsafe.As<T, float>(ref x5), ref Unsafe.As<T, float>(ref x6), ref Unsafe.As<T, float>(ref x7), Vector256.Create(r4, r5, r6, r7), ref g, fullEnd, ref nonFinite);
             }
 
             for (nuint j = start; j < fullEnd; j += Lanes)
@@ -278,11 +288,13 @@ internal static partial class FusedPass
     /// rᵢ, then two roundings in the FMA chain and one in the final add), and the block sums are added in double, so
     /// the error of Σ r·xⱼ over N rows is at most 4u·Σ|r·xⱼ| + γ_{N/4}(double)·Σ|r·xⱼ| (blocked summation:
     /// Blanchard, Higham and Mary, SIAM J. Sci. Comput. 42(3), 2020): it does not grow with N at float's u.
-    /// Products below float's normal range lose their relative precision (absolute error ≤ 2⁻¹⁴⁹ each).
+    /// Products below float's normal range lose their relative precision (absolute error ≤ 2⁻¹⁴⁹ each); a block sum
+    /// past float's range (products of large residuals and large features overflow in float, where double holds them)
+    /// turns <paramref name="nonFinite"/> to NaN, and the caller computes the chunk again in double.
     /// Returns the first column not swept (a multiple of eight); the caller finishes the rest in double.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static nuint SweepSingleBlock(ref float x0, ref float x1, ref float x2, ref float x3, Vector256<double> residuals, ref double g, nuint fullEnd)
+    private static nuint SweepSingleBlock(ref float x0, ref float x1, ref float x2, ref float x3, Vector256<double> residuals, ref double g, nuint fullEnd, ref Vector256<float> nonFinite)
     {
         const int Lanes = 8;
         var narrow = Vector128.Narrow(residuals.GetLower(), residuals.GetUpper());
@@ -295,6 +307,7 @@ internal static partial class FusedPass
         {
             var sum = Vector256.FusedMultiplyAdd(s1, Vector256.LoadUnsafe(ref x1, j), s0 * Vector256.LoadUnsafe(ref x0, j))
                 + Vector256.FusedMultiplyAdd(s3, Vector256.LoadUnsafe(ref x3, j), s2 * Vector256.LoadUnsafe(ref x2, j));
+            nonFinite += sum * Vector256<float>.Zero;
             var (lower, upper) = Vector256.Widen(sum);
             (Vector256.LoadUnsafe(ref g, j) + lower).StoreUnsafe(ref g, j);
             (Vector256.LoadUnsafe(ref g, j + 4) + upper).StoreUnsafe(ref g, j + 4);

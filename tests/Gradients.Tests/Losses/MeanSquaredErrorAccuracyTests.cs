@@ -276,14 +276,16 @@ public sealed class MeanSquaredErrorAccuracyTests
     }
 
     [Theory]
-    [InlineData(8)] // the float register kernel
-    [InlineData(17)] // the float wide kernel
-    public void A_float_block_sum_past_floats_range_is_summed_in_double(int d)
+    [InlineData(8, 8192)] // the float register kernel
+    [InlineData(17, 8192)] // the float wide kernel
+    [InlineData(17, 8)] // a chunk that is not full: the 256-bit wide kernel's four-row float blocks
+    [InlineData(260, 8)] // the same kernel's eight-row path (D ≥ 256)
+    public void A_float_block_sum_past_floats_range_is_summed_in_double(int d, int N)
     {
         // Every residual is 1 and column 1 holds +3e38 in rows 0 and 2, −3e38 in rows 4 and 6: Σ r·x₁ = 0 exactly, but
-        // the float chain of rows 0, 2, 4, 6 reaches ∞ at row 2 and stays there. The chunk is computed in double
-        // instead, which gives the exact 0. N = 8192: a full first chunk (see the test above).
-        const int N = 8192;
+        // the float chain of rows 0, 2, 4, 6 reaches ∞ at row 2 and stays there (in the four-row blocks, +∞ from
+        // rows 0 and 2 and −∞ from rows 4 and 6 make a NaN). The chunk is computed in double instead, which gives the
+        // exact 0. N = 8192: a full first chunk (see the test above); N = 8: one chunk, not full.
         var x = new float[N * d];
         for (var i = 0; i < N; i++)
         {
