@@ -17,7 +17,7 @@ namespace Gradients;
 /// </summary>
 /// <remarks>Chunks and their fold order follow <see cref="FusedPass.ChunkRows"/> (a function of N and D only), so
 /// the result is bit-identical for any thread count.</remarks>
-internal static class SoftmaxPass
+internal static partial class SoftmaxPass
 {
     /// <summary>The sums of one chunk (the gradient sums go to a span).</summary>
     internal struct Sums
@@ -65,13 +65,19 @@ internal static class SoftmaxPass
             Fold(ref total, sums, gradientSums, interceptSums, partials.AsSpan(0, slot), dimension * kp);
         }
 
+        if (IsOverFeatures<T, TLanes>(dimension, classes))
+        {
+            TransposeGradientSums(gradientSums, partials.AsSpan(0, slot), dimension, classes);
+        }
+
         ScratchBuffer.ReturnCleared(partials, slot);
         return total;
     }
 
     /// <summary>
     /// Copies W (D×K, row-major) and b (K, or empty for none) into the padded double layout of the pass (D×Kp and
-    /// Kp, the padding 0) and returns ‖W‖², summed in row-major order.
+    /// Kp, the padding 0; or Wᵀ, K′×D, in the first K′·D of the D×Kp when the pass runs
+    /// <see cref="IsOverFeatures{T, TLanes}">over the features</see>) and returns ‖W‖², summed in row-major order.
     /// </summary>
     internal static double PadWeights<T, TLanes>(
         ReadOnlySpan<T> weights, ReadOnlySpan<T> intercepts, int dimension, int classes, Span<double> paddedWeights, Span<double> paddedIntercepts)
@@ -81,13 +87,14 @@ internal static class SoftmaxPass
         paddedWeights.Clear();
         paddedIntercepts.Clear();
         ref var w = ref MemoryMarshal.GetReference(weights);
+        var overFeatures = IsOverFeatures<T, TLanes>(dimension, classes);
         var norm = 0.0;
         for (var j = 0; j < dimension; j++)
         {
             for (var k = 0; k < classes; k++)
             {
                 var value = TLanes.Load(ref w, (nuint)((j * classes) + k));
-                paddedWeights[(j * kp) + k] = value;
+                paddedWeights[overFeatures ? (k * dimension) + j : (j * kp) + k] = value;
                 norm += value * value;
             }
         }
@@ -148,6 +155,11 @@ internal static class SoftmaxPass
             var at = chunk * slot;
             var sums = new Sums { Loss = partials[at + sumsLength], HasInvalidLabel = partials[at + sumsLength + 1] != 0.0 };
             Fold(ref total, sums, gradientSums, interceptSums, partials.AsSpan(at, sumsLength), dimension * kp);
+        }
+
+        if (IsOverFeatures<T, TLanes>(dimension, classes))
+        {
+            TransposeGradientSums(gradientSums, partials.AsSpan(0, used), dimension, classes);
         }
 
         ScratchBuffer.ReturnCleared(partials, used);
@@ -342,6 +354,7 @@ internal static class SoftmaxPass
         var minusInfinity = Vector256.Create(double.NegativeInfinity);
         var rowStride = (nuint)kp;
         var wide = Vector512.IsHardwareAccelerated;
+        var overFeatures = IsOverFeatures<T, TLanes>(dimension, classes);
         Span<double> rowSums = stackalloc double[4];
         Span<double> rowWeights = stackalloc double[4];
         Span<double> rowHeads = stackalloc double[4];
@@ -364,7 +377,11 @@ internal static class SoftmaxPass
             // η for four rows (a short block repeats its first row), two class vectors at a time: eight accumulators
             // in registers, each vector of W loaded once and each x broadcast once per two class vectors.
             nuint v = 0;
-            if (wide)
+            if (overFeatures)
+            {
+                ScoresOverFeatures<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref w, ref b, dimension, classes, rowStride, ref e);
+            }
+            else if (wide)
             {
                 for (; v + 4 <= vectors; v += 4)
                 {
@@ -440,7 +457,11 @@ internal static class SoftmaxPass
             // The gradient sums gain x·dᵀ of the four rows, two class vectors at a time: the eight derivative vectors
             // in registers, each sum vector loaded and stored once per four rows.
             v = 0;
-            if (wide)
+            if (overFeatures)
+            {
+                GradientsOverFeatures<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref e, rowStride, dimension, classes, ref g, ref gb);
+            }
+            else if (wide)
             {
                 for (; v + 4 <= vectors; v += 4)
                 {
