@@ -112,7 +112,13 @@ internal static partial class SoftmaxPass
         else
         {
             full = d & ~(nuint)3;
-            for (; k < even; k += 2)
+            for (; k + 4 <= even; k += 4)
+            {
+                FeatureScoresQuad256<T, TLanes>(ref x0, ref x1, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), stride, ref Unsafe.Add(ref scores, k));
+                FeatureScoresQuad256<T, TLanes>(ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), stride, ref Unsafe.Add(ref scores, (2 * stride) + k));
+            }
+
+            if (k < even)
             {
                 FeatureScoresPair256<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), stride, ref Unsafe.Add(ref scores, k));
             }
@@ -250,7 +256,12 @@ internal static partial class SoftmaxPass
         (SumEach(Halves(a30), Halves(a31), Halves(a32), Halves(a33)) + b).StoreUnsafe(ref scores, 3 * stride);
     }
 
-    /// <summary><see cref="FeatureScoresQuad512{T, TLanes}"/> for two classes (eight accumulators).</summary>
+    /// <summary>
+    /// <see cref="FeatureScoresQuad512{T, TLanes}"/> for two classes (eight accumulators), at the start of a vector of
+    /// four classes: each row's two scores are stored as a whole vector (the two lanes past them are padding, masked
+    /// later), because the softmax loads that vector next, and a load wider than the store it reads from cannot take
+    /// its data from the store buffer (a failed store forward waits for the store to reach the cache).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FeatureScoresPair512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, nuint d, nuint full, ref double intercepts, nuint stride, ref double scores)
         where TLanes : struct, IDoubleLanes<T>
@@ -277,10 +288,10 @@ internal static partial class SoftmaxPass
         }
 
         var b = Vector128.LoadUnsafe(ref intercepts);
-        (SumEach(Halves(a00), Halves(a01)) + b).StoreUnsafe(ref scores);
-        (SumEach(Halves(a10), Halves(a11)) + b).StoreUnsafe(ref scores, stride);
-        (SumEach(Halves(a20), Halves(a21)) + b).StoreUnsafe(ref scores, 2 * stride);
-        (SumEach(Halves(a30), Halves(a31)) + b).StoreUnsafe(ref scores, 3 * stride);
+        Vector256.Create(SumEach(Halves(a00), Halves(a01)) + b, Vector128<double>.Zero).StoreUnsafe(ref scores);
+        Vector256.Create(SumEach(Halves(a10), Halves(a11)) + b, Vector128<double>.Zero).StoreUnsafe(ref scores, stride);
+        Vector256.Create(SumEach(Halves(a20), Halves(a21)) + b, Vector128<double>.Zero).StoreUnsafe(ref scores, 2 * stride);
+        Vector256.Create(SumEach(Halves(a30), Halves(a31)) + b, Vector128<double>.Zero).StoreUnsafe(ref scores, 3 * stride);
     }
 
     /// <summary><see cref="FeatureScoresPair512{T, TLanes}"/> with 256-bit vectors (eight accumulators, four x and two Wᵀ vectors: 14 of the 16 registers).</summary>
@@ -310,10 +321,46 @@ internal static partial class SoftmaxPass
         }
 
         var b = Vector128.LoadUnsafe(ref intercepts);
-        (SumEach(a00, a01) + b).StoreUnsafe(ref scores);
-        (SumEach(a10, a11) + b).StoreUnsafe(ref scores, stride);
-        (SumEach(a20, a21) + b).StoreUnsafe(ref scores, 2 * stride);
-        (SumEach(a30, a31) + b).StoreUnsafe(ref scores, 3 * stride);
+        Vector256.Create(SumEach(a00, a01) + b, Vector128<double>.Zero).StoreUnsafe(ref scores);
+        Vector256.Create(SumEach(a10, a11) + b, Vector128<double>.Zero).StoreUnsafe(ref scores, stride);
+        Vector256.Create(SumEach(a20, a21) + b, Vector128<double>.Zero).StoreUnsafe(ref scores, 2 * stride);
+        Vector256.Create(SumEach(a30, a31) + b, Vector128<double>.Zero).StoreUnsafe(ref scores, 3 * stride);
+    }
+
+    /// <summary>
+    /// Four classes of two rows' scores with 256-bit vectors (eight accumulators, two x and one Wᵀ vector: 11 of the
+    /// 16 registers), each row's four scores stored as one vector (see <see cref="FeatureScoresPair512{T, TLanes}"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FeatureScoresQuad256<T, TLanes>(ref T x0, ref T x1, ref double weights, nuint d, nuint full, ref double intercepts, nuint stride, ref double scores)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        ref var w1 = ref Unsafe.Add(ref weights, d);
+        ref var w2 = ref Unsafe.Add(ref weights, 2 * d);
+        ref var w3 = ref Unsafe.Add(ref weights, 3 * d);
+        Vector256<double> a00 = default, a01 = default, a02 = default, a03 = default;
+        Vector256<double> a10 = default, a11 = default, a12 = default, a13 = default;
+        for (nuint j = 0; j < full; j += 4)
+        {
+            var f0 = TLanes.Load256(ref x0, j);
+            var f1 = TLanes.Load256(ref x1, j);
+            var w = Vector256.LoadUnsafe(ref weights, j);
+            a00 = Vector256.FusedMultiplyAdd(f0, w, a00);
+            a10 = Vector256.FusedMultiplyAdd(f1, w, a10);
+            w = Vector256.LoadUnsafe(ref w1, j);
+            a01 = Vector256.FusedMultiplyAdd(f0, w, a01);
+            a11 = Vector256.FusedMultiplyAdd(f1, w, a11);
+            w = Vector256.LoadUnsafe(ref w2, j);
+            a02 = Vector256.FusedMultiplyAdd(f0, w, a02);
+            a12 = Vector256.FusedMultiplyAdd(f1, w, a12);
+            w = Vector256.LoadUnsafe(ref w3, j);
+            a03 = Vector256.FusedMultiplyAdd(f0, w, a03);
+            a13 = Vector256.FusedMultiplyAdd(f1, w, a13);
+        }
+
+        var b = Vector256.LoadUnsafe(ref intercepts);
+        (SumEach(a00, a01, a02, a03) + b).StoreUnsafe(ref scores);
+        (SumEach(a10, a11, a12, a13) + b).StoreUnsafe(ref scores, stride);
     }
 
     /// <summary>

@@ -352,6 +352,7 @@ internal static partial class SoftmaxPass
         var live = (nuint)((classes + 3) / 4);
         var padMask = Vector256.GreaterThanOrEqual(Vector256.Create(0L, 1L, 2L, 3L) + Vector256.Create((long)(4 * (live - 1))), Vector256.Create((long)classes)).AsDouble();
         var minusInfinity = Vector256.Create(double.NegativeInfinity);
+        var lanes = Vector256.Create(0L, 1L, 2L, 3L);
         var rowStride = (nuint)kp;
         var wide = Vector512.IsHardwareAccelerated;
         var overFeatures = IsOverFeatures<T, TLanes>(dimension, classes);
@@ -446,12 +447,16 @@ internal static partial class SoftmaxPass
                 sums.Loss += weight * (rowHeads[(int)r] + logZ.GetElement((int)r));
                 ref var eta = ref Unsafe.Add(ref e, r * rowStride);
                 var scale = Vector256.Create(scales.GetElement((int)r));
+
+                // d = p·scale − weight·onehot(y), the subtraction in the vector (x − 0 = x elsewhere): a scalar store
+                // into a vector the gradient kernels then load whole would wait for it to retire (a failed store forward).
+                var label = Vector256.Create((long)rowLabels[(int)r]);
+                var labelWeight = Vector256.Create(weight);
                 for (nuint c = 0; c < live; c++)
                 {
-                    (Vector256.LoadUnsafe(ref eta, 4 * c) * scale).StoreUnsafe(ref eta, 4 * c);
+                    var isLabel = Vector256.Equals(lanes + Vector256.Create((long)(4 * c)), label).AsDouble();
+                    ((Vector256.LoadUnsafe(ref eta, 4 * c) * scale) - (labelWeight & isLabel)).StoreUnsafe(ref eta, 4 * c);
                 }
-
-                Unsafe.Add(ref eta, rowLabels[(int)r]) -= weight;
             }
 
             // The gradient sums gain x·dᵀ of the four rows, two class vectors at a time: the eight derivative vectors
