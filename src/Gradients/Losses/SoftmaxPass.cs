@@ -346,12 +346,11 @@ internal static partial class SoftmaxPass
         ref var e = ref MemoryMarshal.GetReference(scores);
         var sums = default(Sums);
 
-        // The softmax runs over the live vectors of four lanes, ⌈K/4⌉; lanes of the last live vector past K hold −∞
-        // scores. A vector past it (Kp = 8⌈K/8⌉ can add one) is all padding and keeps its scores: lanes never mix, so
+        // The softmax runs over the live vectors of four lanes, ⌈K/4⌉; lanes of the last live vector past K count as −∞
+        // scores (masked where RowExponentials takes the maximum, so no pass stores −∞ into them). A vector past it (Kp = 8⌈K/8⌉ can add one) is all padding and keeps its scores: lanes never mix, so
         // they only reach the padded columns of the gradient sums, which are dropped.
         var live = (nuint)((classes + 3) / 4);
         var padMask = Vector256.GreaterThanOrEqual(Vector256.Create(0L, 1L, 2L, 3L) + Vector256.Create((long)(4 * (live - 1))), Vector256.Create((long)classes)).AsDouble();
-        var minusInfinity = Vector256.Create(double.NegativeInfinity);
         var lanes = Vector256.Create(0L, 1L, 2L, 3L);
         var rowStride = (nuint)kp;
         var wide = Vector512.IsHardwareAccelerated;
@@ -405,12 +404,6 @@ internal static partial class SoftmaxPass
                 {
                     ScoreSingle<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref w, 4 * v), ref Unsafe.Add(ref b, 4 * v), d, rowStride, ref Unsafe.Add(ref e, 4 * v));
                 }
-            }
-
-            for (nuint r = 0; r < 4; r++)
-            {
-                ref var last = ref Unsafe.Add(ref e, (r * rowStride) + (4 * (live - 1)));
-                Vector256.ConditionalSelect(padMask, minusInfinity, Vector256.LoadUnsafe(ref last)).StoreUnsafe(ref last);
             }
 
             // Per row: the shifted exponentials in place of the scores, their sum z and the loss's first part
@@ -808,8 +801,10 @@ internal static partial class SoftmaxPass
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double RowExponentials(ref double eta, nuint vectors, int label, Vector256<double> padMask, out double sum)
     {
-        var max = Vector256.LoadUnsafe(ref eta);
-        for (nuint v = 1; v < vectors; v++)
+        // The padded lanes of the last live vector hold finite scores (0 or a product with W's zero padding); the
+        // maximum sees them as −∞.
+        var max = Vector256.ConditionalSelect(padMask, Vector256.Create(double.NegativeInfinity), Vector256.LoadUnsafe(ref eta, 4 * (vectors - 1)));
+        for (nuint v = 0; v + 1 < vectors; v++)
         {
             max = Vector256.Max(max, Vector256.LoadUnsafe(ref eta, 4 * v));
         }
