@@ -13,7 +13,8 @@ namespace Gradients;
 /// are −∞ or their derivatives 0, so they weigh nothing), W is copied once per call into that padded layout in
 /// double, and rows go four at a time through register-blocked products (four rows × two class vectors of
 /// accumulators), so each vector of W and of the gradient sums is loaded once per four rows and each x once per
-/// two class vectors.
+/// two class vectors. From D = 32 with up to 64 classes the products run vectorized over the features instead
+/// (SoftmaxPass.OverFeatures.cs: Wᵀ, dot products over D, Gᵀ), which issues no FMA on padding.
 /// </summary>
 /// <remarks>Chunks and their fold order follow <see cref="FusedPass.ChunkRows"/> (a function of N and D only), so
 /// the result is bit-identical for any thread count.</remarks>
@@ -371,8 +372,12 @@ internal static partial class SoftmaxPass
 
             // The score products read the four rows interleaved (x₀[j], x₁[j], x₂[j], x₃[j]): four streams a row
             // apart, which the hardware prefetchers follow badly from memory (the MSE kernel measured 2–3× at D = 128).
-            // So the next block's rows are prefetched here as one sequential stream, a line at a time.
-            PrefetchRows(ref Unsafe.Add(ref x0, 4 * d), 4 * d * (nuint)Unsafe.SizeOf<T>());
+            // So the next block's rows are prefetched as sequential streams, a line at a time: one row here and one
+            // after each stage of this block (all 4·D at once would fill the line-fill buffers, and a prefetch waiting
+            // for one holds up everything behind it).
+            var rowBytes = d * (nuint)Unsafe.SizeOf<T>();
+            ref var next = ref Unsafe.Add(ref x0, 4 * d);
+            PrefetchRows(ref next, rowBytes);
 
             // η for four rows (a short block repeats its first row), two class vectors at a time: eight accumulators
             // in registers, each vector of W loaded once and each x broadcast once per two class vectors.
@@ -405,6 +410,8 @@ internal static partial class SoftmaxPass
                     ScoreSingle<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref w, 4 * v), ref Unsafe.Add(ref b, 4 * v), d, rowStride, ref Unsafe.Add(ref e, 4 * v));
                 }
             }
+
+            PrefetchRows(ref Unsafe.Add(ref next, d), rowBytes);
 
             // Per row: the shifted exponentials in place of the scores, their sum z and the loss's first part
             // max − η_y; then one vector log and one vector division for the four rows (a scalar Math.Log and a
@@ -452,6 +459,8 @@ internal static partial class SoftmaxPass
                 }
             }
 
+            PrefetchRows(ref Unsafe.Add(ref next, 2 * d), rowBytes);
+
             // The gradient sums gain x·dᵀ of the four rows, two class vectors at a time: the eight derivative vectors
             // in registers, each sum vector loaded and stored once per four rows.
             v = 0;
@@ -483,6 +492,8 @@ internal static partial class SoftmaxPass
                     GradientSingle<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref e, 4 * v), rowStride, d, ref Unsafe.Add(ref g, 4 * v), ref Unsafe.Add(ref gb, 4 * v));
                 }
             }
+
+            PrefetchRows(ref Unsafe.Add(ref next, 3 * d), rowBytes);
         }
 
         if (rented is not null)
