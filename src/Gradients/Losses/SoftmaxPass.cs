@@ -347,9 +347,10 @@ internal static partial class SoftmaxPass
         ref var e = ref MemoryMarshal.GetReference(scores);
         var sums = default(Sums);
 
-        // The softmax runs over the live vectors of four lanes, ⌈K/4⌉; lanes of the last live vector past K count as −∞
-        // scores (masked where RowExponentials takes the maximum, so no pass stores −∞ into them). A vector past it (Kp = 8⌈K/8⌉ can add one) is all padding and keeps its scores: lanes never mix, so
-        // they only reach the padded columns of the gradient sums, which are dropped.
+        // The softmax runs over the live vectors of four lanes, ⌈K/4⌉; lanes of the last live vector past K count as
+        // −∞ scores (masked where RowExponentials takes the maximum, so no pass stores −∞ into them). A vector past
+        // it (Kp = 8⌈K/8⌉ can add one) is all padding and keeps its scores: lanes never mix, so they only reach the
+        // padded columns of the gradient sums, which are dropped.
         var live = (nuint)((classes + 3) / 4);
         var padMask = Vector256.GreaterThanOrEqual(Vector256.Create(0L, 1L, 2L, 3L) + Vector256.Create((long)(4 * (live - 1))), Vector256.Create((long)classes)).AsDouble();
         var lanes = Vector256.Create(0L, 1L, 2L, 3L);
