@@ -13,11 +13,12 @@ namespace Gradients;
 /// are −∞ or their derivatives 0, so they weigh nothing), W is copied once per call into that padded layout in
 /// double, and rows go four at a time through register-blocked products (four rows × two class vectors of
 /// accumulators), so each vector of W and of the gradient sums is loaded once per four rows and each x once per
-/// two class vectors.
+/// two class vectors. From D = 32 with up to 64 classes the products run vectorized over the features instead
+/// (SoftmaxPass.OverFeatures.cs: Wᵀ, dot products over D, Gᵀ), which issues no FMA on padding.
 /// </summary>
 /// <remarks>Chunks and their fold order follow <see cref="FusedPass.ChunkRows"/> (a function of N and D only), so
 /// the result is bit-identical for any thread count.</remarks>
-internal static class SoftmaxPass
+internal static partial class SoftmaxPass
 {
     /// <summary>The sums of one chunk (the gradient sums go to a span).</summary>
     internal struct Sums
@@ -65,13 +66,19 @@ internal static class SoftmaxPass
             Fold(ref total, sums, gradientSums, interceptSums, partials.AsSpan(0, slot), dimension * kp);
         }
 
+        if (IsOverFeatures<T, TLanes>(dimension, classes))
+        {
+            TransposeGradientSums(gradientSums, partials.AsSpan(0, slot), dimension, classes);
+        }
+
         ScratchBuffer.ReturnCleared(partials, slot);
         return total;
     }
 
     /// <summary>
     /// Copies W (D×K, row-major) and b (K, or empty for none) into the padded double layout of the pass (D×Kp and
-    /// Kp, the padding 0) and returns ‖W‖², summed in row-major order.
+    /// Kp, the padding 0; or Wᵀ, K′×D, in the first K′·D of the D×Kp when the pass runs
+    /// <see cref="IsOverFeatures{T, TLanes}">over the features</see>) and returns ‖W‖², summed in row-major order.
     /// </summary>
     internal static double PadWeights<T, TLanes>(
         ReadOnlySpan<T> weights, ReadOnlySpan<T> intercepts, int dimension, int classes, Span<double> paddedWeights, Span<double> paddedIntercepts)
@@ -81,13 +88,14 @@ internal static class SoftmaxPass
         paddedWeights.Clear();
         paddedIntercepts.Clear();
         ref var w = ref MemoryMarshal.GetReference(weights);
+        var overFeatures = IsOverFeatures<T, TLanes>(dimension, classes);
         var norm = 0.0;
         for (var j = 0; j < dimension; j++)
         {
             for (var k = 0; k < classes; k++)
             {
                 var value = TLanes.Load(ref w, (nuint)((j * classes) + k));
-                paddedWeights[(j * kp) + k] = value;
+                paddedWeights[overFeatures ? (k * dimension) + j : (j * kp) + k] = value;
                 norm += value * value;
             }
         }
@@ -148,6 +156,11 @@ internal static class SoftmaxPass
             var at = chunk * slot;
             var sums = new Sums { Loss = partials[at + sumsLength], HasInvalidLabel = partials[at + sumsLength + 1] != 0.0 };
             Fold(ref total, sums, gradientSums, interceptSums, partials.AsSpan(at, sumsLength), dimension * kp);
+        }
+
+        if (IsOverFeatures<T, TLanes>(dimension, classes))
+        {
+            TransposeGradientSums(gradientSums, partials.AsSpan(0, used), dimension, classes);
         }
 
         ScratchBuffer.ReturnCleared(partials, used);
@@ -334,14 +347,16 @@ internal static class SoftmaxPass
         ref var e = ref MemoryMarshal.GetReference(scores);
         var sums = default(Sums);
 
-        // The softmax runs over the live vectors of four lanes, ⌈K/4⌉; lanes of the last live vector past K hold −∞
-        // scores. A vector past it (Kp = 8⌈K/8⌉ can add one) is all padding and keeps its scores: lanes never mix, so
-        // they only reach the padded columns of the gradient sums, which are dropped.
+        // The softmax runs over the live vectors of four lanes, ⌈K/4⌉; lanes of the last live vector past K count as
+        // −∞ scores (masked where RowExponentials takes the maximum, so no pass stores −∞ into them). A vector past
+        // it (Kp = 8⌈K/8⌉ can add one) is all padding and keeps its scores: lanes never mix, so they only reach the
+        // padded columns of the gradient sums, which are dropped.
         var live = (nuint)((classes + 3) / 4);
         var padMask = Vector256.GreaterThanOrEqual(Vector256.Create(0L, 1L, 2L, 3L) + Vector256.Create((long)(4 * (live - 1))), Vector256.Create((long)classes)).AsDouble();
-        var minusInfinity = Vector256.Create(double.NegativeInfinity);
+        var lanes = Vector256.Create(0L, 1L, 2L, 3L);
         var rowStride = (nuint)kp;
         var wide = Vector512.IsHardwareAccelerated;
+        var overFeatures = IsOverFeatures<T, TLanes>(dimension, classes);
         Span<double> rowSums = stackalloc double[4];
         Span<double> rowWeights = stackalloc double[4];
         Span<double> rowHeads = stackalloc double[4];
@@ -358,13 +373,21 @@ internal static class SoftmaxPass
 
             // The score products read the four rows interleaved (x₀[j], x₁[j], x₂[j], x₃[j]): four streams a row
             // apart, which the hardware prefetchers follow badly from memory (the MSE kernel measured 2–3× at D = 128).
-            // So the next block's rows are prefetched here as one sequential stream, a line at a time.
-            PrefetchRows(ref Unsafe.Add(ref x0, 4 * d), 4 * d * (nuint)Unsafe.SizeOf<T>());
+            // So the next block's rows are prefetched as sequential streams, a line at a time: one row here and one
+            // after each stage of this block (all 4·D at once would fill the line-fill buffers, and a prefetch waiting
+            // for one holds up everything behind it).
+            var rowBytes = d * (nuint)Unsafe.SizeOf<T>();
+            ref var next = ref Unsafe.Add(ref x0, 4 * d);
+            PrefetchRows(ref next, rowBytes);
 
             // η for four rows (a short block repeats its first row), two class vectors at a time: eight accumulators
             // in registers, each vector of W loaded once and each x broadcast once per two class vectors.
             nuint v = 0;
-            if (wide)
+            if (overFeatures)
+            {
+                ScoresOverFeatures<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref w, ref b, dimension, classes, rowStride, ref e);
+            }
+            else if (wide)
             {
                 for (; v + 4 <= vectors; v += 4)
                 {
@@ -389,11 +412,7 @@ internal static class SoftmaxPass
                 }
             }
 
-            for (nuint r = 0; r < 4; r++)
-            {
-                ref var last = ref Unsafe.Add(ref e, (r * rowStride) + (4 * (live - 1)));
-                Vector256.ConditionalSelect(padMask, minusInfinity, Vector256.LoadUnsafe(ref last)).StoreUnsafe(ref last);
-            }
+            PrefetchRows(ref Unsafe.Add(ref next, d), rowBytes);
 
             // Per row: the shifted exponentials in place of the scores, their sum z and the loss's first part
             // max − η_y; then one vector log and one vector division for the four rows (a scalar Math.Log and a
@@ -429,18 +448,28 @@ internal static class SoftmaxPass
                 sums.Loss += weight * (rowHeads[(int)r] + logZ.GetElement((int)r));
                 ref var eta = ref Unsafe.Add(ref e, r * rowStride);
                 var scale = Vector256.Create(scales.GetElement((int)r));
+
+                // d = p·scale − weight·onehot(y), the subtraction in the vector (x − 0 = x elsewhere): a scalar store
+                // into a vector the gradient kernels then load whole would wait for it to retire (a failed store forward).
+                var label = Vector256.Create((long)rowLabels[(int)r]);
+                var labelWeight = Vector256.Create(weight);
                 for (nuint c = 0; c < live; c++)
                 {
-                    (Vector256.LoadUnsafe(ref eta, 4 * c) * scale).StoreUnsafe(ref eta, 4 * c);
+                    var isLabel = Vector256.Equals(lanes + Vector256.Create((long)(4 * c)), label).AsDouble();
+                    ((Vector256.LoadUnsafe(ref eta, 4 * c) * scale) - (labelWeight & isLabel)).StoreUnsafe(ref eta, 4 * c);
                 }
-
-                Unsafe.Add(ref eta, rowLabels[(int)r]) -= weight;
             }
+
+            PrefetchRows(ref Unsafe.Add(ref next, 2 * d), rowBytes);
 
             // The gradient sums gain x·dᵀ of the four rows, two class vectors at a time: the eight derivative vectors
             // in registers, each sum vector loaded and stored once per four rows.
             v = 0;
-            if (wide)
+            if (overFeatures)
+            {
+                GradientsOverFeatures<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref e, rowStride, dimension, classes, ref g, ref gb);
+            }
+            else if (wide)
             {
                 for (; v + 4 <= vectors; v += 4)
                 {
@@ -464,6 +493,8 @@ internal static class SoftmaxPass
                     GradientSingle<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref e, 4 * v), rowStride, d, ref Unsafe.Add(ref g, 4 * v), ref Unsafe.Add(ref gb, 4 * v));
                 }
             }
+
+            PrefetchRows(ref Unsafe.Add(ref next, 3 * d), rowBytes);
         }
 
         if (rented is not null)
@@ -782,8 +813,10 @@ internal static class SoftmaxPass
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double RowExponentials(ref double eta, nuint vectors, int label, Vector256<double> padMask, out double sum)
     {
-        var max = Vector256.LoadUnsafe(ref eta);
-        for (nuint v = 1; v < vectors; v++)
+        // The padded lanes of the last live vector hold finite scores (0 or a product with W's zero padding); the
+        // maximum sees them as −∞.
+        var max = Vector256.ConditionalSelect(padMask, Vector256.Create(double.NegativeInfinity), Vector256.LoadUnsafe(ref eta, 4 * (vectors - 1)));
+        for (nuint v = 0; v + 1 < vectors; v++)
         {
             max = Vector256.Max(max, Vector256.LoadUnsafe(ref eta, 4 * v));
         }

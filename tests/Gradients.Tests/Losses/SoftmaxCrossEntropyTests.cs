@@ -178,51 +178,104 @@ public sealed class SoftmaxCrossEntropyTests
             {
                 foreach (var n in new[] { 1, 3, 6, 13 })
                 {
-                    var x = Enumerable.Range(0, n * d).Select(_ => random.NextDouble() - 0.5).ToArray();
-                    var y = Enumerable.Range(0, n).Select(_ => random.Next(k)).ToArray();
-                    var w = Enumerable.Range(0, d * k).Select(_ => (random.NextDouble() * 2) - 1).ToArray();
-                    var b = Enumerable.Range(0, k).Select(_ => (random.NextDouble() * 2) - 1).ToArray();
-                    var s = Enumerable.Range(0, n).Select(_ => 0.5 + (random.NextDouble() * 1.5)).ToArray();
-                    var gradient = new double[d * k];
-                    var interceptGradient = new double[k];
-                    var loss = SoftmaxCrossEntropy.LossAndGradient<double>(x, y, w, b, gradient, interceptGradient, s, default);
-
-                    var expectedGradient = new double[d * k];
-                    var expectedIntercept = new double[k];
-                    var expectedLoss = 0.0;
-                    var total = s.Sum();
-                    for (var i = 0; i < n; i++)
-                    {
-                        var eta = Enumerable.Range(0, k).Select(c => b[c] + Enumerable.Range(0, d).Sum(j => x[(i * d) + j] * w[(j * k) + c])).ToArray();
-                        var m = eta.Max();
-                        var z = eta.Sum(e => Math.Exp(e - m));
-                        expectedLoss += s[i] * (m + Math.Log(z) - eta[y[i]]);
-                        for (var c = 0; c < k; c++)
-                        {
-                            var derivative = s[i] * ((Math.Exp(eta[c] - m) / z) - (c == y[i] ? 1.0 : 0.0));
-                            expectedIntercept[c] += derivative / total;
-                            for (var j = 0; j < d; j++)
-                            {
-                                expectedGradient[(j * k) + c] += x[(i * d) + j] * derivative / total;
-                            }
-                        }
-                    }
-
-                    expectedLoss /= total;
-                    var bound = 2 * (n + d + 16) * Epsilon;
-                    var at = $"K = {k}, D = {d}, N = {n}";
-                    Assert.True(Math.Abs(loss - expectedLoss) <= bound * (Math.Abs(expectedLoss) + Math.Log(k) + 1), $"{at}: loss {loss:R} vs {expectedLoss:R}");
-                    for (var q = 0; q < gradient.Length; q++)
-                    {
-                        Assert.True(Math.Abs(gradient[q] - expectedGradient[q]) <= bound, $"{at}: gradient[{q}] {gradient[q]:R} vs {expectedGradient[q]:R}");
-                    }
-
-                    for (var c = 0; c < k; c++)
-                    {
-                        Assert.True(Math.Abs(interceptGradient[c] - expectedIntercept[c]) <= bound, $"{at}: intercept gradient[{c}] {interceptGradient[c]:R} vs {expectedIntercept[c]:R}");
-                    }
+                    MatchesPlainEvaluation(random, k, d, n, 1.0, 2 * (n + d + 16) * Epsilon);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The layout vectorized over the features (D ≥ 32, K ≤ 64: Wᵀ, dot products over D, four and two classes at a
+    /// time, a padded class for odd K, D mod 8 features one at a time) against the plain formula, as
+    /// <see cref="Every_class_count_and_row_remainder_matches_a_plain_evaluation"/>. Here W is in [−1, 1]/√D, so
+    /// Σⱼ|xᵢⱼ·wⱼₖ| ≤ √D/2 and either evaluation's score errs by at most D·u·√D/2; the softmax's derivatives move by at
+    /// most half the largest score error (Σⱼ|∂pₖ/∂ηⱼ| = 2pₖ(1 − pₖ) ≤ ½), so the difference of the two grows by D^1.5·u/2
+    /// over the first model's (N + D + 16)·u per unit of |x| ≤ ½ and sᵢ/Σs ≤ 4/N: 2·(N + D + D^1.5/2 + 16)·u.
+    /// </summary>
+    [Fact]
+    public void The_feature_vectorized_layout_matches_a_plain_evaluation()
+    {
+        var random = new Random(12);
+        foreach (var k in Enumerable.Range(1, 19).Append(63).Append(64).Append(65))
+        {
+            foreach (var d in new[] { 32, 35, 44, 130 })
+            {
+                foreach (var n in new[] { 1, 6, 13 })
+                {
+                    MatchesPlainEvaluation(random, k, d, n, 1.0 / Math.Sqrt(d), 2 * (n + d + (Math.Pow(d, 1.5) / 2) + 16) * Epsilon);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The float pass at D ≥ 32 (rows widened to double a vector at a time) against the double pass on the same
+    /// float data: the difference is the float rounding of the outputs, as in
+    /// <see cref="Float_matches_the_double_pass_on_the_same_data"/>.
+    /// </summary>
+    [Fact]
+    public void Float_matches_the_double_pass_in_the_feature_vectorized_layout()
+    {
+        var random = new Random(13);
+        foreach (var (n, d, k) in new[] { (13, 32, 10), (7, 45, 3), (21, 130, 17) })
+        {
+            float[] x = [.. Enumerable.Range(0, n * d).Select(_ => (float)(random.NextDouble() - 0.5))];
+            float[] w = [.. Enumerable.Range(0, d * k).Select(_ => (float)((random.NextDouble() - 0.5) / Math.Sqrt(d)))];
+            float[] b = [.. Enumerable.Range(0, k).Select(_ => (float)(random.NextDouble() - 0.5))];
+            var y = Enumerable.Range(0, n).Select(_ => random.Next(k)).ToArray();
+            var gradient = new float[d * k];
+            var loss = SoftmaxCrossEntropy.LossAndGradient<float>(x, y, w, b, gradient, [], [], default);
+            var reference = new double[d * k];
+            var referenceLoss = SoftmaxCrossEntropy.LossAndGradient<double>(
+                [.. x.Select(v => (double)v)], y, [.. w.Select(v => (double)v)], [.. b.Select(v => (double)v)], reference, [], [], default);
+            Assert.True(Math.Abs(loss - referenceLoss) <= SingleBound * Math.Abs(referenceLoss), $"N = {n}, D = {d}, K = {k}: float {loss:R}, double {referenceLoss:R}");
+            Assert.True(LinearModelLossCase.RelativeError([.. gradient.Select(v => (double)v)], reference) <= SingleBound, $"N = {n}, D = {d}, K = {k}: gradient");
+        }
+    }
+
+    private static void MatchesPlainEvaluation(Random random, int k, int d, int n, double weightScale, double bound)
+    {
+        var x = Enumerable.Range(0, n * d).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var y = Enumerable.Range(0, n).Select(_ => random.Next(k)).ToArray();
+        var w = Enumerable.Range(0, d * k).Select(_ => ((random.NextDouble() * 2) - 1) * weightScale).ToArray();
+        var b = Enumerable.Range(0, k).Select(_ => (random.NextDouble() * 2) - 1).ToArray();
+        var s = Enumerable.Range(0, n).Select(_ => 0.5 + (random.NextDouble() * 1.5)).ToArray();
+        var gradient = new double[d * k];
+        var interceptGradient = new double[k];
+        var loss = SoftmaxCrossEntropy.LossAndGradient<double>(x, y, w, b, gradient, interceptGradient, s, default);
+
+        var expectedGradient = new double[d * k];
+        var expectedIntercept = new double[k];
+        var expectedLoss = 0.0;
+        var total = s.Sum();
+        for (var i = 0; i < n; i++)
+        {
+            var eta = Enumerable.Range(0, k).Select(c => b[c] + Enumerable.Range(0, d).Sum(j => x[(i * d) + j] * w[(j * k) + c])).ToArray();
+            var m = eta.Max();
+            var z = eta.Sum(e => Math.Exp(e - m));
+            expectedLoss += s[i] * (m + Math.Log(z) - eta[y[i]]);
+            for (var c = 0; c < k; c++)
+            {
+                var derivative = s[i] * ((Math.Exp(eta[c] - m) / z) - (c == y[i] ? 1.0 : 0.0));
+                expectedIntercept[c] += derivative / total;
+                for (var j = 0; j < d; j++)
+                {
+                    expectedGradient[(j * k) + c] += x[(i * d) + j] * derivative / total;
+                }
+            }
+        }
+
+        expectedLoss /= total;
+        var at = $"K = {k}, D = {d}, N = {n}";
+        Assert.True(Math.Abs(loss - expectedLoss) <= bound * (Math.Abs(expectedLoss) + Math.Log(k) + 1), $"{at}: loss {loss:R} vs {expectedLoss:R}");
+        for (var q = 0; q < gradient.Length; q++)
+        {
+            Assert.True(Math.Abs(gradient[q] - expectedGradient[q]) <= bound, $"{at}: gradient[{q}] {gradient[q]:R} vs {expectedGradient[q]:R}");
+        }
+
+        for (var c = 0; c < k; c++)
+        {
+            Assert.True(Math.Abs(interceptGradient[c] - expectedIntercept[c]) <= bound, $"{at}: intercept gradient[{c}] {interceptGradient[c]:R} vs {expectedIntercept[c]:R}");
         }
     }
 }
