@@ -184,7 +184,7 @@ public static partial class ForwardMode
     /// whose halves are loaded from xᵢ and xᵢ₊₁ (<c>vinsertf128</c> from memory, which is a load, not a shuffle), so
     /// one <c>vunpcklpd</c> per two coordinates makes the pairs — the shuffle port was the seed's bottleneck with
     /// unpacks followed by lane permutes (two shuffles a coordinate); then the rest two at a time in 128-bit halves.
-    /// The sums run in two vectors, so the latency of one running sum does not set the pace.
+    /// The sums run in four vectors, so the latency of one running sum does not set the pace.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double SeedAlongDirectionDouble(ref double point, ref double x, ref double direction, int n)
@@ -202,9 +202,27 @@ public static partial class ForwardMode
             // Lanes (xᵢ·0, dᵢ², xᵢ₊₁·0, dᵢ₊₁²) of a pair vector p: p ∘ (p with its x lanes zeroed).
             var keepDirection = Vector256.Create(0UL, ulong.MaxValue, 0UL, ulong.MaxValue).AsDouble();
             Vector256<double> squares0 = Vector256<double>.Zero, squares1 = Vector256<double>.Zero;
+            Vector256<double> squares2 = Vector256<double>.Zero, squares3 = Vector256<double>.Zero;
 
-            // Each step reads x and d up to index i + 4 (the 16-byte load at i + 3).
-            for (; i + 5 <= count; i += 4)
+            // Each step reads x and d up to one index past its last pair (the 16-byte load at the pair's second
+            // coordinate). Four running sums: one multiply-add's latency per eight coordinates, not per four.
+            for (; i + 9 <= count; i += 8)
+            {
+                var pairs0 = Pairs(ref x, ref direction, i);
+                var pairs1 = Pairs(ref x, ref direction, i + 2);
+                var pairs2 = Pairs(ref x, ref direction, i + 4);
+                var pairs3 = Pairs(ref x, ref direction, i + 6);
+                pairs0.StoreUnsafe(ref point, 2 * i);
+                pairs1.StoreUnsafe(ref point, (2 * i) + 4);
+                pairs2.StoreUnsafe(ref point, (2 * i) + 8);
+                pairs3.StoreUnsafe(ref point, (2 * i) + 12);
+                squares0 = MultiplyAdd(pairs0, pairs0 & keepDirection, squares0);
+                squares1 = MultiplyAdd(pairs1, pairs1 & keepDirection, squares1);
+                squares2 = MultiplyAdd(pairs2, pairs2 & keepDirection, squares2);
+                squares3 = MultiplyAdd(pairs3, pairs3 & keepDirection, squares3);
+            }
+
+            if (i + 5 <= count)
             {
                 var pairs0 = Pairs(ref x, ref direction, i);
                 var pairs1 = Pairs(ref x, ref direction, i + 2);
@@ -212,9 +230,10 @@ public static partial class ForwardMode
                 pairs1.StoreUnsafe(ref point, (2 * i) + 4);
                 squares0 = MultiplyAdd(pairs0, pairs0 & keepDirection, squares0);
                 squares1 = MultiplyAdd(pairs1, pairs1 & keepDirection, squares1);
+                i += 4;
             }
 
-            var folded = squares0 + squares1;
+            var folded = (squares0 + squares1) + (squares2 + squares3);
             sum = folded.GetLower() + folded.GetUpper();
         }
 

@@ -45,7 +45,7 @@ public sealed class ForwardModeTests
 
     /// <summary>
     /// Every length to 300 (the double seed's 512-bit body starts at 256 and steps by 16, then 8; the 256-bit one steps
-    /// by 4 while five coordinates remain, as it reads one past its step; 128-bit pairs and one scalar coordinate
+    /// by 8 while nine coordinates remain, then by 4 while five remain, as it reads one past its step; 128-bit pairs and one scalar coordinate
     /// finish), the stack's limits (128, 1024) and the pool.
     /// </summary>
     public static TheoryData<int> SeedLengths => [.. Enumerable.Range(1, 300), 1001, 1024, 1025];
