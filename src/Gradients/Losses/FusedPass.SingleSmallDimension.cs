@@ -5,50 +5,6 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Gradients;
 
-/// <summary>⌈D/4⌉ in the float register kernel (a JIT-time constant): the vectors of four doubles one row's dot product takes.</summary>
-internal interface ISingleRowQuads
-{
-    /// <summary>The count, 2 to 4.</summary>
-    static abstract int Value { get; }
-}
-
-/// <summary>D in 5…8: one vector of eight floats per row.</summary>
-internal readonly struct TwoSingleQuads : ISingleRowQuads
-{
-    public static int Value => 2;
-}
-
-/// <summary>D in 9…12: two vectors of eight floats per row, the second at most half real.</summary>
-internal readonly struct ThreeSingleQuads : ISingleRowQuads
-{
-    public static int Value => 3;
-}
-
-/// <summary>D in 13…16: two vectors of eight floats per row.</summary>
-internal readonly struct FourSingleQuads : ISingleRowQuads
-{
-    public static int Value => 4;
-}
-
-/// <summary>Whether a float row ends inside a vector of four (D mod 4 ≠ 0), so its last quad needs masking.</summary>
-internal interface ISingleRowEnd
-{
-    /// <summary>True when D mod 4 ≠ 0.</summary>
-    static abstract bool IsPartial { get; }
-}
-
-/// <summary>D mod 4 ≠ 0.</summary>
-internal readonly struct PartialSingleRowEnd : ISingleRowEnd
-{
-    public static bool IsPartial => true;
-}
-
-/// <summary>D mod 4 = 0.</summary>
-internal readonly struct WholeSingleRowEnd : ISingleRowEnd
-{
-    public static bool IsPartial => false;
-}
-
 internal static partial class FusedPass
 {
     /// <summary>Rows per group of the float kernels: the residuals of a group are computed before its gradient terms.</summary>
@@ -114,15 +70,15 @@ internal static partial class FusedPass
         return (dimension & 3) == 0
             ? (dimension >> 2) switch
             {
-                2 => SingleSmall<TwoSingleQuads, WholeSingleRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
-                3 => SingleSmall<ThreeSingleQuads, WholeSingleRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
-                _ => SingleSmall<FourSingleQuads, WholeSingleRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                2 => SingleSmall<TwoVectors, AlignedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                3 => SingleSmall<ThreeVectors, AlignedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                _ => SingleSmall<FourVectors, AlignedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
             }
             : ((dimension + 3) >> 2) switch
             {
-                2 => SingleSmall<TwoSingleQuads, PartialSingleRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
-                3 => SingleSmall<ThreeSingleQuads, PartialSingleRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
-                _ => SingleSmall<FourSingleQuads, PartialSingleRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                2 => SingleSmall<TwoVectors, MaskedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                3 => SingleSmall<ThreeVectors, MaskedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+                _ => SingleSmall<FourVectors, MaskedRowEnd, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
             };
     }
 
@@ -148,8 +104,8 @@ internal static partial class FusedPass
     private static ChunkSums SingleSmall<TQuads, TRowEnd, TLoss, TWeighting>(
         ref float features, ref float targets, ref float weights, int dimension, int rows, nuint available, double bias,
         Span<double> gradientSums, ref float residuals, bool writeResiduals, TLoss loss, ref float sampleWeights)
-        where TQuads : struct, ISingleRowQuads
-        where TRowEnd : struct, ISingleRowEnd
+        where TQuads : struct, IVectorCount
+        where TRowEnd : struct, IRowEnd
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
     {
@@ -169,7 +125,7 @@ internal static partial class FusedPass
         var quadMask = Vector256.LessThan(Vector256.Create(0L, 1L, 2L, 3L), Vector256.Create((long)last)).AsDouble();
         var floatLast = dimension - (8 * (halves - 1));
         var floatMask = Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(floatLast)).AsSingle();
-        var floatMasked = TRowEnd.IsPartial || m == 3;
+        var floatMasked = TRowEnd.IsMasked || m == 3;
         var bias4 = Vector256.Create(bias);
 
         // A row may be read with vectors only if its 8·halves lanes lie inside X.
@@ -356,18 +312,18 @@ internal static partial class FusedPass
     /// <summary>Four floats from <paramref name="offset"/> as doubles, masked when they are a row's partial last quad.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> SingleQuad<TRowEnd>(ref float x, nuint offset, Vector256<double> quadMask, bool isLast)
-        where TRowEnd : struct, ISingleRowEnd
+        where TRowEnd : struct, IRowEnd
     {
         var quad = SingleElements.Load256(ref x, offset);
-        return TRowEnd.IsPartial && isLast ? quad & quadMask : quad;
+        return TRowEnd.IsMasked && isLast ? quad & quadMask : quad;
     }
 
     /// <summary>The lane-wise products x∘w of one row in double (summed over its quads), 256-bit vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> SingleRowProducts256<TQuads, TRowEnd>(
         ref float x, Vector256<double> quadMask, Vector256<double> w0, Vector256<double> w1, Vector256<double> w2, Vector256<double> w3)
-        where TQuads : struct, ISingleRowQuads
-        where TRowEnd : struct, ISingleRowEnd
+        where TQuads : struct, IVectorCount
+        where TRowEnd : struct, IRowEnd
     {
         var m = TQuads.Value;
         var p = Vector256.FusedMultiplyAdd(SingleQuad<TRowEnd>(ref x, 4, quadMask, m == 2), w1, SingleElements.Load256(ref x, 0) * w0);
@@ -396,9 +352,9 @@ internal static partial class FusedPass
     /// <summary>Four weights from <paramref name="offset"/> as doubles, the first <paramref name="count"/> real and the rest zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> SingleWeightQuad<TRowEnd>(ref float weights, nuint offset, int count)
-        where TRowEnd : struct, ISingleRowEnd
+        where TRowEnd : struct, IRowEnd
     {
-        if (!TRowEnd.IsPartial || count == 4)
+        if (!TRowEnd.IsMasked || count == 4)
         {
             return SingleElements.Load256(ref weights, offset);
         }

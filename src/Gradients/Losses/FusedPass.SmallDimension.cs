@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace Gradients;
 
-/// <summary>How many 256-bit vectors of doubles hold one row in the small-dimension kernel (a JIT-time constant).</summary>
+/// <summary>How many 256-bit vectors of doubles hold one row in the small-dimension kernels, double and float (a JIT-time constant).</summary>
 internal interface IVectorCount
 {
     /// <summary>The count, 1 to 4.</summary>
