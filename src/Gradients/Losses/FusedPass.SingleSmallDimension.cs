@@ -115,10 +115,10 @@ internal static partial class FusedPass
 
         // The weights as m quads of doubles, the last padded with zeros (built in registers, see SmallDimension).
         var last = dimension - (4 * (m - 1));
-        var w0 = SingleWeightQuad<TRowEnd>(ref weights, 0, 4);
-        var w1 = SingleWeightQuad<TRowEnd>(ref weights, 4, m == 2 ? last : 4);
-        var w2 = m > 2 ? SingleWeightQuad<TRowEnd>(ref weights, 8, m == 3 ? last : 4) : default;
-        var w3 = m > 3 ? SingleWeightQuad<TRowEnd>(ref weights, 12, last) : default;
+        var w0 = WeightVector<float, SingleElements, TRowEnd>(ref weights, 0, 4);
+        var w1 = WeightVector<float, SingleElements, TRowEnd>(ref weights, 4, m == 2 ? last : 4);
+        var w2 = m > 2 ? WeightVector<float, SingleElements, TRowEnd>(ref weights, 8, m == 3 ? last : 4) : default;
+        var w3 = m > 3 ? WeightVector<float, SingleElements, TRowEnd>(ref weights, 12, last) : default;
 
         // Lanes past D belong to the next row and are zeroed by masks (not by the zero weights, so that a NaN or ∞ in
         // the next row does not leak into this one): the last quad of doubles, the last eight doubles, the last eight floats.
@@ -252,16 +252,16 @@ internal static partial class FusedPass
         }
 
         ref var gradient = ref MemoryMarshal.GetReference(gradientSums);
-        StoreSingleGradient(g0, ref gradient, 0, dimension);
-        StoreSingleGradient(g1, ref gradient, 4, dimension);
+        StoreGradient<TRowEnd>(4, g0, ref gradient, 0);
+        StoreGradient<TRowEnd>(m == 2 ? last : 4, g1, ref gradient, 4);
         if (m > 2)
         {
-            StoreSingleGradient(g2, ref gradient, 8, dimension);
+            StoreGradient<TRowEnd>(m == 3 ? last : 4, g2, ref gradient, 8);
         }
 
         if (m > 3)
         {
-            StoreSingleGradient(g3, ref gradient, 12, dimension);
+            StoreGradient<TRowEnd>(last, g3, ref gradient, 12);
         }
 
         for (; row < (nuint)rows; row++)
@@ -347,45 +347,5 @@ internal static partial class FusedPass
         var h01 = Avx.HorizontalAdd(p0, p1);
         var h23 = Avx.HorizontalAdd(p2, p3);
         return Avx.Blend(h01, h23, 0b1100) + Avx.Permute2x128(h01, h23, 0x21);
-    }
-
-    /// <summary>Four weights from <paramref name="offset"/> as doubles, the first <paramref name="count"/> real and the rest zero.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> SingleWeightQuad<TRowEnd>(ref float weights, nuint offset, int count)
-        where TRowEnd : struct, IRowEnd
-    {
-        if (!TRowEnd.IsMasked || count == 4)
-        {
-            return SingleElements.Load256(ref weights, offset);
-        }
-
-        return Vector256.Create(
-            Unsafe.Add(ref weights, offset),
-            count > 1 ? Unsafe.Add(ref weights, offset + 1) : 0.0,
-            count > 2 ? Unsafe.Add(ref weights, offset + 2) : 0.0,
-            0.0);
-    }
-
-    /// <summary>Writes the lanes of <paramref name="value"/> that lie below D, from <paramref name="offset"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreSingleGradient(Vector256<double> value, ref double destination, nuint offset, int dimension)
-    {
-        var count = dimension - (int)offset;
-        if (count >= 4)
-        {
-            value.StoreUnsafe(ref destination, offset);
-            return;
-        }
-
-        Unsafe.Add(ref destination, offset) = value.ToScalar();
-        if (count > 1)
-        {
-            Unsafe.Add(ref destination, offset + 1) = value.GetElement(1);
-        }
-
-        if (count > 2)
-        {
-            Unsafe.Add(ref destination, offset + 2) = value.GetElement(2);
-        }
     }
 }
