@@ -16,7 +16,7 @@ namespace Gradients.Benchmarks.Gate;
 public static class AbCommand
 {
     private const string Usage =
-        "usage: ab --base REF [--head REF] [--filter GLOB...] [--threshold 0.05] [--alpha 0.01] [--quick] [--launches N] [--clock thread|cpu|wall] [--work DIR] [--out DIR]";
+        "usage: ab --base REF [--head REF] [--filter GLOB...] [--threshold 0.05] [--alpha 0.01] [--quick] [--launches N] [--max-launches N] [--budget MINUTES] [--clock thread|cpu|wall] [--work DIR] [--out DIR]";
 
     /// <summary>The default relative slowdown tolerated: a regression must be significantly slower than base × 1.05.</summary>
     public const double DefaultThreshold = 0.05;
@@ -36,17 +36,33 @@ public static class AbCommand
     /// <param name="IterationMilliseconds">Target length of one iteration.</param>
     public sealed record Settings(int Launches, int WarmupCount, int IterationCount, int IterationMilliseconds)
     {
+        /// <summary>
+        /// The most launches a side a case in doubt gets (<see cref="AbSequentialPlan"/>): six times
+        /// <see cref="Launches"/> unless set.
+        /// </summary>
+        public int MaxLaunches { get; init; } = 6 * Launches;
+
+        /// <summary>
+        /// No further look starts after this much time since the run began (builds included); the first look of every
+        /// case always runs.
+        /// </summary>
+        public TimeSpan Budget { get; init; } = TimeSpan.FromMinutes(45);
+
         /// <summary>The clock the launches used: <c>thread</c> (the benchmark thread's CPU time), <c>cpu</c> (the process's) or <c>wall</c>.</summary>
         public string Clock { get; init; } = "thread";
 
         /// <summary>
-        /// The default: 6 launches a side. With 6 against 6 the exact one-sided Mann–Whitney test reaches p &lt; 0.01
-        /// when at most 3 of the 36 (base, head) pairs are out of order.
+        /// The default: 6 launches a side. With 6 against 6 the exact one-sided Mann–Whitney test reaches p &lt; 0.005
+        /// (a look's level at α = 0.01) when at most 2 of the 36 (base, head) pairs are out of order.
         /// </summary>
         public static Settings Full { get; } = new(6, 1, 5, 100);
 
-        /// <summary><c>--quick</c>: 5 launches a side of shorter iterations (5 against 5 reaches p &lt; 0.01 with at most 1 of 25 pairs out of order).</summary>
-        public static Settings Quick { get; } = new(5, 1, 5, 50);
+        /// <summary>
+        /// <c>--quick</c>: 5 launches a side of shorter iterations (5 against 5 reaches p &lt; 0.005, a look's level,
+        /// only with no pair out of order), further looks only until 12 minutes — a pull request's budget of 15 minutes
+        /// less a slower runner's margin.
+        /// </summary>
+        public static Settings Quick { get; } = new(5, 1, 5, 50) { Budget = TimeSpan.FromMinutes(12) };
 
         /// <summary>
         /// The command line of one launch of <paramref name="method"/> writing to <paramref name="directory"/>: the
@@ -109,7 +125,7 @@ public static class AbCommand
 
     private static int RunChecked(IReadOnlyList<string> args, TextWriter output)
     {
-        var line = CommandLine.Parse(args, "--base", "--head", "--filter", "--threshold", "--alpha", "--quick", "--launches", "--work", "--out", "--clock");
+        var line = CommandLine.Parse(args, "--base", "--head", "--filter", "--threshold", "--alpha", "--quick", "--launches", "--max-launches", "--budget", "--work", "--out", "--clock");
         if (line.Positional.Count > 0 || line.Unknown.Count > 0 || !line.Has("--base") || line.Values("--quick").Count > 0)
         {
             throw new UsageException(Usage);
@@ -127,8 +143,25 @@ public static class AbCommand
         var settings = line.Has("--quick") ? Settings.Quick : Settings.Full;
         if (line.Has("--launches"))
         {
-            settings = settings with { Launches = ParseLaunches(line.Single("--launches", "")) };
+            var launches = ParseLaunches(line.Single("--launches", ""), "--launches");
+            settings = settings with { Launches = launches, MaxLaunches = Math.Max(settings.MaxLaunches, launches) };
         }
+
+        if (line.Has("--max-launches"))
+        {
+            settings = settings with { MaxLaunches = ParseLaunches(line.Single("--max-launches", ""), "--max-launches") };
+            if (settings.MaxLaunches < settings.Launches)
+            {
+                throw new UsageException($"--max-launches ({settings.MaxLaunches}) must be at least the launches of the first look ({settings.Launches}).");
+            }
+        }
+
+        if (line.Has("--budget"))
+        {
+            settings = settings with { Budget = ParseBudget(line.Single("--budget", "")) };
+        }
+
+        var budget = settings.Budget;
 
         var filters = line.Values("--filter");
         var methods = BenchmarkCatalog.Find(typeof(AbCommand).Assembly)
@@ -163,49 +196,102 @@ public static class AbCommand
         // The first launch of each side also counts the calling thread's bytes per call (deterministic, so once is
         // enough), when both programs can: the allocation verdict then rests on those counts.
         var countCallingThread = launchClock is not null && baseBuild.HasCallingThreadAllocations() && headBuild.HasCallingThreadAllocations();
-        output.WriteLine($"ab: {methods.Length} gated benchmark methods, {settings.Launches} launches a side, interleaved; base {baseBuild.Label}, head {headBuild.Label}");
-        var results = new List<AbResult>();
-        var launchFailures = 0;
+        var plan = new AbSequentialPlan(settings.Launches, settings.MaxLaunches, threshold, alpha);
+        var caseFilter = launchClock is not null && baseBuild.HasCaseFilter() && headBuild.HasCaseFilter();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ab: {methods.Length} gated benchmark methods, {settings.Launches} launches a side, interleaved (up to {settings.MaxLaunches} for a case in doubt, until {budget.TotalMinutes:0.#} min); base {baseBuild.Label}, head {headBuild.Label}"));
+        var cases = new Dictionary<string, CaseLaunches>(StringComparer.Ordinal);
         var failures = new List<string>();
-        for (var index = 0; index < methods.Length; index++)
+        var launchFailures = 0;
+        var runCounter = 0;
+
+        // One round: the given launches a side of one method, interleaved A B, B A … (a drift of the machine during
+        // the round falls on both sides alike); with 'only', just those cases (all of the method's cases run when a
+        // build cannot filter them, and only those are kept).
+        (int BaseFailed, int HeadFailed, int Cases) Round(BenchmarkMethod method, int launches, IReadOnlyCollection<string>? only, bool countBytes)
         {
-            var method = methods[index];
-            var methodStart = stopwatch.Elapsed;
-            var samples = new Dictionary<string, LaunchSamples>[] { [], [] };
-            var failedLaunches = new int[2];
-            for (var launch = 0; launch < settings.Launches; launch++)
+            var failed = new int[2];
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var launch = 0; launch < launches; launch++)
             {
-                // A B, then B A: a drift of the machine during the method's launches falls on both sides alike.
                 int[] order = launch % 2 == 0 ? [0, 1] : [1, 0];
                 foreach (var side in order)
                 {
                     var build = side == 0 ? baseBuild : headBuild;
-                    var directory = Path.Combine(runDirectory, $"{index:D2}-{method.TypeName}.{method.Method}", $"{(side == 0 ? "base" : "head")}-{launch}");
-                    if (!Launch(build, settings.LaunchArguments(method, directory, launchClock, countCallingThread && launch == 0), directory, samples[side]))
+                    var directory = Path.Combine(runDirectory, $"{runCounter++:D4}-{method.TypeName}.{method.Method}-{(side == 0 ? "base" : "head")}");
+                    var arguments = settings.LaunchArguments(method, directory, launchClock, countBytes && launch == 0);
+                    if (only is not null && caseFilter)
                     {
-                        failedLaunches[side]++;
+                        arguments = [.. arguments, .. only.SelectMany(name => new[] { AbCaseFilter.Option, name })];
+                    }
+
+                    if (!Launch(build, arguments, directory, method, side, cases, only, seen))
+                    {
+                        failed[side]++;
                     }
                 }
             }
 
-            var names = samples[0].Keys.Concat(samples[1].Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-            foreach (var name in names)
-            {
-                var baseSample = ToSample(samples[0], name);
-                var headSample = ToSample(samples[1], name);
-                results.Add(new AbResult(name, baseSample, headSample, AbDecision.Decide(baseSample, headSample, threshold, alpha)));
-            }
-
-            launchFailures += failedLaunches.Sum();
-            if (samples[1].Count == 0)
-            {
-                failures.Add($"{method.DisplayName}: no result in head ({failedLaunches[1]} of {settings.Launches} launches failed; logs under {runDirectory})");
-            }
-
-            var failedText = failedLaunches.Sum() > 0 ? $" ({failedLaunches[0]} base and {failedLaunches[1]} head launches failed)" : "";
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"ab: [{index + 1}/{methods.Length}] {method.DisplayName}: {names.Length} cases, {(stopwatch.Elapsed - methodStart).TotalSeconds:F0} s{failedText}"));
+            return (failed[0], failed[1], seen.Count);
         }
+
+        for (var index = 0; index < methods.Length; index++)
+        {
+            var method = methods[index];
+            var methodStart = stopwatch.Elapsed;
+            var (baseFailed, headFailed, count) = Round(method, settings.Launches, null, countCallingThread);
+            launchFailures += baseFailed + headFailed;
+            if (!cases.Values.Any(c => c.Method == method && c.Head.Times.Count > 0))
+            {
+                failures.Add($"{method.DisplayName}: no result in head ({headFailed} of {settings.Launches} launches failed; logs under {runDirectory})");
+            }
+
+            var failedText = baseFailed + headFailed > 0 ? $" ({baseFailed} base and {headFailed} head launches failed)" : "";
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"ab: [{index + 1}/{methods.Length}] {method.DisplayName}: {count} cases, {(stopwatch.Elapsed - methodStart).TotalSeconds:F0} s{failedText}"));
+        }
+
+        // Further looks for the cases in doubt, method by method, while the budget lasts.
+        var budgetSpent = false;
+        for (var look = 2; !budgetSpent; look++)
+        {
+            var inDoubt = cases.Values
+                .Select(c => (Case: c, More: plan.MoreLaunches(plan.Decide(c.Base.ToSample(), c.Head.ToSample()), Math.Min(c.Base.Times.Count, c.Head.Times.Count))))
+                .Where(c => c.More > 0)
+                .GroupBy(c => c.Case.Method)
+                .ToArray();
+            if (inDoubt.Length == 0)
+            {
+                break;
+            }
+
+            foreach (var group in inDoubt)
+            {
+                if (stopwatch.Elapsed >= budget)
+                {
+                    budgetSpent = true;
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"ab: the {budget.TotalMinutes:0.#} min budget is spent: no further looks; the verdicts rest on the launches made."));
+                    break;
+                }
+
+                var roundStart = stopwatch.Elapsed;
+                var names = group.Select(c => c.Case.Name).ToArray();
+                var (baseFailed, headFailed, _) = Round(group.Key, group.Max(c => c.More), names, false);
+                launchFailures += baseFailed + headFailed;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"ab: look {look}, {group.Key.DisplayName}: {names.Length} cases in doubt ({string.Join(", ", names.Select(n => BenchmarkKey.Parse(n).ParameterText))}), {(stopwatch.Elapsed - roundStart).TotalSeconds:F0} s"));
+            }
+        }
+
+        var results = cases.Values
+            .OrderBy(c => Array.IndexOf(methods, c.Method)).ThenBy(c => c.Name, StringComparer.Ordinal)
+            .Select(c =>
+            {
+                var (baseSample, headSample) = (c.Base.ToSample(), c.Head.ToSample());
+                return new AbResult(c.Name, baseSample, headSample, plan.Decide(baseSample, headSample));
+            })
+            .ToArray();
 
         var report = Report(results, failures, baseBuild, headBuild, settings with { Clock = clock }, threshold, alpha, buildTime, stopwatch.Elapsed);
         Directory.CreateDirectory(outDirectory);
@@ -226,7 +312,7 @@ public static class AbCommand
     public static string Table(IReadOnlyList<AbResult> results)
     {
         ArgumentNullException.ThrowIfNull(results);
-        var table = new MarkdownTable("Benchmark", "Base median:", "Head median:", "Head/base:", "p (slower):", "Base alloc:", "Head alloc:", "Verdict");
+        var table = new MarkdownTable("Benchmark", "Base median:", "Head median:", "Head/base:", "p (slower):", "Launches:", "Base alloc:", "Head alloc:", "Verdict");
         var ordered = results
             .OrderBy(r => r.Decision.IsRegression ? 0 : r.Decision.Verdict == AbVerdict.Faster ? 1 : 2)
             .ThenByDescending(r => r.Decision.Ratio ?? 0);
@@ -238,6 +324,7 @@ public static class AbCommand
                 Time(r.Head.Nanoseconds),
                 r.Decision.Ratio is { } ratio ? ratio.ToString("F3", CultureInfo.InvariantCulture) : "—",
                 r.Decision.PValueSlower is { } p ? p.ToString(p < 0.001 ? "0.0e0" : "F3", CultureInfo.InvariantCulture) : "—",
+                string.Create(CultureInfo.InvariantCulture, $"{r.Base.Nanoseconds.Count}/{r.Head.Nanoseconds.Count}"),
                 Bytes(r.Decision.BaseBytes),
                 Bytes(r.Decision.HeadBytes),
                 r.Decision.Verdict switch
@@ -263,9 +350,11 @@ public static class AbCommand
         text.Append("## Benchmark gate (A/B)\n\n")
             .Append(CultureInfo.InvariantCulture, $"Base **{baseBuild.Label}** against head **{headBuild.Label}**, interleaved on one machine ")
             .Append(CultureInfo.InvariantCulture, $"({Environment.ProcessorCount} logical cores): {settings.Launches} launches a side, each ")
-            .Append(CultureInfo.InvariantCulture, $"{settings.WarmupCount} warm-up + {settings.IterationCount} × {settings.IterationMilliseconds} ms per case, {settings.Clock} clock. ")
+            .Append(CultureInfo.InvariantCulture, $"{settings.WarmupCount} warm-up + {settings.IterationCount} × {settings.IterationMilliseconds} ms per case, {settings.Clock} clock; ")
+            .Append(CultureInfo.InvariantCulture, $"a case whose head/base is above {1 + threshold:0.###} without significance gets {settings.Launches} more a side and another look, up to {settings.MaxLaunches} ")
+            .Append(CultureInfo.InvariantCulture, $"(the Launches column; no new look after {settings.Budget.TotalMinutes:0.#} min). ")
             .Append(CultureInfo.InvariantCulture, $"A benchmark is SLOWER when head's launch medians exceed base's × {1 + threshold:0.###} ")
-            .Append(CultureInfo.InvariantCulture, $"(one-sided Mann–Whitney, p < {alpha}); ALLOCATES MORE when head's fewest bytes/op exceed base's. ")
+            .Append(CultureInfo.InvariantCulture, $"(one-sided Mann–Whitney at each look, p < {alpha / 2}, α = {alpha} over the looks); ALLOCATES MORE when head allocates 8 B or more per call than base. ")
             .Append("Reference rows (`[Reference]`) are not run. How to read and rerun: benchmarks/README.md#the-ab-gate.\n\n")
             .Append(Table(results)).Append('\n');
         foreach (var failure in failures)
@@ -285,11 +374,12 @@ public static class AbCommand
         return text.ToString();
     }
 
-    // One process of one build running one method's cases; appends each case's median and bytes/op. False when the
-    // process failed or wrote no results.
+    // One process of one build running one method's cases; appends each case's median and bytes/op to its side
+    // (only the cases in 'only', when given) and records the names in 'seen'. False when the process failed or wrote
+    // no results.
     private static bool Launch(
-        BenchmarkProgramBuild build, IEnumerable<string> launchArguments, string directory,
-        Dictionary<string, LaunchSamples> samples)
+        BenchmarkProgramBuild build, IEnumerable<string> launchArguments, string directory, BenchmarkMethod method, int side,
+        Dictionary<string, CaseLaunches> cases, IReadOnlyCollection<string>? only, HashSet<string> seen)
     {
         Directory.CreateDirectory(directory);
         var (exitCode, _) = BenchmarkProgramBuild.RunTool("dotnet", ["exec", build.Assembly, .. launchArguments], directory, Path.Combine(directory, "log.txt"));
@@ -301,36 +391,48 @@ public static class AbCommand
 
         foreach (var measurement in BenchmarkResults.ReadJson([results]))
         {
-            if (measurement.MedianNanoseconds is { } median && median > 0)
+            var name = measurement.Key.ToString();
+            if (measurement.MedianNanoseconds is not { } median || median <= 0 || (only is not null && !only.Contains(name)))
             {
-                var name = measurement.Key.ToString();
-                if (!samples.TryGetValue(name, out var sample))
-                {
-                    sample = new LaunchSamples([], [], []);
-                    samples.Add(name, sample);
-                }
+                continue;
+            }
 
-                sample.Times.Add(median);
-                if (measurement.AllocatedBytesPerOperation is { } bytes)
-                {
-                    sample.Bytes.Add(bytes);
-                }
+            seen.Add(name);
+            if (!cases.TryGetValue(name, out var launches))
+            {
+                launches = new CaseLaunches(name, method);
+                cases.Add(name, launches);
+            }
 
-                if (measurement.CallingThreadBytesPerOperation is { } callingThreadBytes)
-                {
-                    sample.CallingThreadBytes.Add(callingThreadBytes);
-                }
+            var sample = side == 0 ? launches.Base : launches.Head;
+            sample.Times.Add(median);
+            if (measurement.AllocatedBytesPerOperation is { } bytes)
+            {
+                sample.Bytes.Add(bytes);
+            }
+
+            if (measurement.CallingThreadBytesPerOperation is { } callingThreadBytes)
+            {
+                sample.CallingThreadBytes.Add(callingThreadBytes);
             }
         }
 
         return exitCode == 0;
     }
 
-    private static AbSample ToSample(Dictionary<string, LaunchSamples> side, string name) =>
-        side.TryGetValue(name, out var sample) ? new AbSample(sample.Times, sample.Bytes) { CallingThreadBytes = sample.CallingThreadBytes } : AbSample.Empty;
-
     /// <summary>One side's values of one case, a value per launch (the calling-thread counts only from the launches that made them).</summary>
-    private sealed record LaunchSamples(List<double> Times, List<long> Bytes, List<long> CallingThreadBytes);
+    private sealed record LaunchSamples(List<double> Times, List<long> Bytes, List<long> CallingThreadBytes)
+    {
+        public AbSample ToSample() => new(Times, Bytes) { CallingThreadBytes = CallingThreadBytes };
+    }
+
+    /// <summary>Both sides' launches of one case.</summary>
+    private sealed record CaseLaunches(string Name, BenchmarkMethod Method)
+    {
+        public LaunchSamples Base { get; } = new([], [], []);
+
+        public LaunchSamples Head { get; } = new([], [], []);
+    }
 
     private static string SamplesJson(
         IReadOnlyList<AbResult> results, BenchmarkProgramBuild baseBuild, BenchmarkProgramBuild headBuild, Settings settings, double threshold, double alpha) =>
@@ -340,6 +442,8 @@ public static class AbCommand
                 Base = baseBuild.Label,
                 Head = headBuild.Label,
                 settings.Launches,
+                settings.MaxLaunches,
+                BudgetMinutes = settings.Budget.TotalMinutes,
                 settings.WarmupCount,
                 settings.IterationCount,
                 settings.IterationMilliseconds,
@@ -367,10 +471,15 @@ public static class AbCommand
             ? alpha
             : throw new UsageException($"--alpha must be a significance level between 0 and 0.5, not '{text}'.");
 
-    private static int ParseLaunches(string text) =>
-        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var launches) && launches is >= 3 and <= 40
+    private static int ParseLaunches(string text, string option) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var launches) && launches is >= 3 and <= 100
             ? launches
-            : throw new UsageException($"--launches must be a whole number from 3 to 40, not '{text}'.");
+            : throw new UsageException($"{option} must be a whole number from 3 to 100, not '{text}'.");
+
+    private static TimeSpan ParseBudget(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var minutes) && minutes is >= 0 and <= 24 * 60
+            ? TimeSpan.FromMinutes(minutes)
+            : throw new UsageException($"--budget must be a number of minutes from 0 to 1440, not '{text}'.");
 
     private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -11,10 +11,11 @@ namespace Gradients.Benchmarks.Gate;
 
 /// <summary>
 /// <c>ab-launch --filter GLOB --artifacts DIR --warmup N --iterations N --iteration-ms N --clock cpu|wall
-/// [--calling-thread-allocations]</c>: one launch of the A/B gate, run by <see cref="AbCommand"/> in each of the two
+/// [--calling-thread-allocations] [--case NAME ...]</c>: one launch of the A/B gate, run by <see cref="AbCommand"/> in each of the two
 /// builds — the same job on both sides, in process, with the memory diagnoser and the full JSON export; with the
 /// last option, each case's bytes per call on the calling thread are added to the export
-/// (<see cref="CallingThreadAllocations"/>). Not meant to be typed.
+/// (<see cref="CallingThreadAllocations"/>); with <c>--case</c>, only the named cases of the matched methods run
+/// (<see cref="AbCaseFilter"/>). Not meant to be typed.
 /// </summary>
 public static class AbLaunchCommand
 {
@@ -31,10 +32,10 @@ public static class AbLaunchCommand
         ArgumentNullException.ThrowIfNull(output);
         try
         {
-            var line = CommandLine.Parse(args, "--filter", "--artifacts", "--warmup", "--iterations", "--iteration-ms", "--clock", CallingThreadOption);
+            var line = CommandLine.Parse(args, "--filter", "--artifacts", "--warmup", "--iterations", "--iteration-ms", "--clock", CallingThreadOption, AbCaseFilter.Option);
             if (line.Positional.Count > 0 || line.Unknown.Count > 0 || line.Values("--filter").Count == 0 || line.Values(CallingThreadOption).Count > 0)
             {
-                throw new UsageException($"usage: ab-launch --filter GLOB --artifacts DIR --warmup N --iterations N --iteration-ms N --clock thread|cpu|wall [{CallingThreadOption}]");
+                throw new UsageException($"usage: ab-launch --filter GLOB --artifacts DIR --warmup N --iterations N --iteration-ms N --clock thread|cpu|wall [{CallingThreadOption}] [{AbCaseFilter.Option} NAME ...]");
             }
 
             var job = Job.Default
@@ -60,6 +61,11 @@ public static class AbLaunchCommand
                 .AddExporter(JsonExporter.Full)
                 .WithArtifactsPath(artifacts)
                 .WithOptions(ConfigOptions.DisableLogFile);
+            if (line.Values(AbCaseFilter.Option) is { Count: > 0 } cases)
+            {
+                config = config.AddFilter(AbCaseFilter.For(cases));
+            }
+
             var summaries = BenchmarkSwitcher.FromAssembly(typeof(AbLaunchCommand).Assembly)
                 .Run(["--filter", .. line.Values("--filter")], config)
                 .ToArray();

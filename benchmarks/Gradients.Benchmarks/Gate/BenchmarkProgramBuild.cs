@@ -24,6 +24,9 @@ public sealed record BenchmarkProgramBuild(string Label, string Directory)
     /// <summary>Whether this build's <c>ab-launch</c> can count the calling thread's bytes (<see cref="CallingThreadAllocations"/>).</summary>
     public bool HasCallingThreadAllocations() => HasGateType(nameof(CallingThreadAllocations));
 
+    /// <summary>Whether this build's <c>ab-launch</c> can run only named cases (<see cref="AbCaseFilter"/>).</summary>
+    public bool HasCaseFilter() => HasGateType(nameof(AbCaseFilter));
+
     private bool HasGateType(string name)
     {
         using var stream = File.OpenRead(Assembly);

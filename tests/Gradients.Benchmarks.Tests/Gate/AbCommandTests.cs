@@ -13,6 +13,9 @@ public sealed class AbCommandTests
     [InlineData("--base HEAD --threshold 1.5")]
     [InlineData("--base HEAD --alpha 0.7")]
     [InlineData("--base HEAD --launches 2")]
+    [InlineData("--base HEAD --launches 8 --max-launches 6")] // fewer than the first look
+    [InlineData("--base HEAD --max-launches many")]
+    [InlineData("--base HEAD --budget -1")]
     [InlineData("--base HEAD --clock tsc")]
     [InlineData("--base HEAD --quick yes")]
     public void A_wrong_command_line_is_a_usage_error(string commandLine)
@@ -76,5 +79,25 @@ public sealed class CpuTimeClockTests
         {
             Assert.InRange(slept, 0, bound);
         }
+    }
+}
+
+/// <summary>How <c>ab-launch --case</c> names a case: as the JSON export and the gate's reports do.</summary>
+public sealed class AbCaseFilterTests
+{
+    [Fact]
+    public void Closed_generic_classes_are_named_as_the_JSON_export_names_them()
+    {
+        Assert.Equal("SumBenchmarks<Double>", AbCaseFilter.TypeName(typeof(SumBenchmarks<double>)));
+        Assert.Equal("AbCaseFilterTests", AbCaseFilter.TypeName(typeof(AbCaseFilterTests)));
+    }
+
+    [Fact]
+    public void A_case_name_that_is_no_benchmark_key_is_a_usage_error()
+    {
+        using var output = new StringWriter();
+
+        Assert.Equal(ExitCodes.Usage, AbLaunchCommand.Run(["--filter", "*Sum*", "--case", "Sum.Copy(Length=1000"], output));
+        Assert.Contains("--case 'Sum.Copy(Length=1000'", output.ToString(), StringComparison.Ordinal);
     }
 }
