@@ -46,7 +46,7 @@ public static class AbCommand
         /// No further look starts after this much time since the run began (builds included); the first look of every
         /// case always runs.
         /// </summary>
-        public TimeSpan Budget { get; init; } = TimeSpan.FromMinutes(45);
+        public TimeSpan Budget { get; init; } = TimeSpan.FromMinutes(40);
 
         /// <summary>The clock the launches used: <c>thread</c> (the benchmark thread's CPU time), <c>cpu</c> (the process's) or <c>wall</c>.</summary>
         public string Clock { get; init; } = "thread";
