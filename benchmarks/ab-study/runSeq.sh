@@ -5,15 +5,16 @@
 #   git worktree add --detach /work/wt/inject25 BASE && python3 benchmarks/ab-study/inject.py /work/wt/inject25 25 25 mse
 #   (cd /work/wt/inject25 && dotnet build -c Release benchmarks/Gradients.Benchmarks) and copy
 #   artifacts/bin/Gradients.Benchmarks/release to DRIVER
-# Usage: runSeq.sh WORKTREE DRIVER_DIR BASE_SHA OUT NAME_PREFIX RUNS WORK_DIR
+# Usage: [FILTER="glob glob"] [EXTRA="--budget 40"] runSeq.sh WORKTREE DRIVER_DIR BASE_SHA OUT NAME_PREFIX RUNS WORK_DIR
 set -u
 WORKTREE=$1 DRIVER=$2 SHA=$3 OUT=$4 PREFIX=$5 RUNS=$6 WORK=$7
 mkdir -p "$OUT"
-FILTER=("*MeanSquaredErrorBenchmarks*.LossAndGradient" "*CentralGradientBenchmarks.GradientStruct")
+read -r -a FILTER <<< "${FILTER:-*MeanSquaredErrorBenchmarks*.LossAndGradient *CentralGradientBenchmarks.GradientStruct}"
+read -r -a EXTRA <<< "${EXTRA:-}"
 for i in $(seq 1 "$RUNS"); do
   name=$PREFIX-$i start=$(date -u +%H:%M:%S) l0=$(cut -d' ' -f1 /proc/loadavg) t0=$(date +%s)
-  (cd "$WORKTREE" && dotnet "$DRIVER/Gradients.Benchmarks.dll" ab --base "$SHA" --quick --work "$WORK" --filter "${FILTER[@]}" --out "$OUT/$name") > "$OUT/$name.log" 2>&1
+  (cd "$WORKTREE" && dotnet "$DRIVER/Gradients.Benchmarks.dll" ab --base "$SHA" --quick --work "$WORK" --filter "${FILTER[@]}" "${EXTRA[@]}" --out "$OUT/$name") > "$OUT/$name.log" 2>&1
   code=$?
   cp "$OUT/$name/ab-samples.json" "$OUT/$name.json" 2>/dev/null
-  echo "$name start=$start exit=$code seconds=$(($(date +%s)-t0)) load_start=$l0 load_end=$(cut -d' ' -f1 /proc/loadavg)" >> "$OUT/index.txt"
+  echo "$name filter=${FILTER[*]} extra=${EXTRA[*]} start=$start exit=$code seconds=$(($(date +%s)-t0)) load_start=$l0 load_end=$(cut -d' ' -f1 /proc/loadavg)" >> "$OUT/index.txt"
 done
