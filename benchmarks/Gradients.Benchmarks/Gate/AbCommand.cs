@@ -280,7 +280,7 @@ public static class AbCommand
                 var (baseFailed, headFailed, _) = Round(group.Key, group.Max(c => c.More), names, false);
                 launchFailures += baseFailed + headFailed;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"ab: look {look}, {group.Key.DisplayName}: {names.Length} cases in doubt ({string.Join(", ", names.Select(n => BenchmarkKey.Parse(n).ParameterText))}), {(stopwatch.Elapsed - roundStart).TotalSeconds:F0} s"));
+                    $"ab: look {look}, {group.Key.DisplayName}: {names.Length} cases in doubt ({string.Join("; ", names)}), {(stopwatch.Elapsed - roundStart).TotalSeconds:F0} s"));
             }
         }
 
