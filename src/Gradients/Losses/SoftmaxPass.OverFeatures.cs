@@ -123,6 +123,7 @@ internal static partial class SoftmaxPass
         ref var e = ref MemoryMarshal.GetReference(block);
         ref var lanes = ref MemoryMarshal.GetReference(interceptLanes);
         var rowBytes = d * (nuint)Unsafe.SizeOf<T>();
+        var paired = Vector512.IsHardwareAccelerated ? (nuint)(classes & ~1) : 0;
         var sums = default(Sums);
         for (var row = 0; row < rows; row += 4)
         {
@@ -154,15 +155,43 @@ internal static partial class SoftmaxPass
                 Unsafe.Add(ref e, 4 * y0), Unsafe.Add(ref e, (4 * y1) + 1), Unsafe.Add(ref e, (4 * y2) + 2), Unsafe.Add(ref e, (4 * y3) + 3));
 
             // Per row: e^(η − max) in place of the scores (each ≤ 1, so no finite η overflows), their sum z ∈ [1, K],
-            // then one vector log and one division for the four rows.
+            // then one vector log and one division for the four rows. With 512-bit vectors two classes at a time (the
+            // pairs of classes 0…2⌊K/2⌋ − 1, class-major, are whole 512-bit vectors), the last of an odd K alone.
             var max = Vector256.LoadUnsafe(ref e);
-            for (nuint k = 1; k < (nuint)classes; k++)
+            var first = (nuint)1;
+            if (paired > 0)
+            {
+                var max8 = Vector512.LoadUnsafe(ref e);
+                for (nuint k = 2; k < paired; k += 2)
+                {
+                    max8 = Vector512.Max(max8, Vector512.LoadUnsafe(ref e, 4 * k));
+                }
+
+                max = Vector256.Max(max8.GetLower(), max8.GetUpper());
+                first = paired;
+            }
+
+            for (var k = first; k < (nuint)classes; k++)
             {
                 max = Vector256.Max(max, Vector256.LoadUnsafe(ref e, 4 * k));
             }
 
             var z = Vector256<double>.Zero;
-            for (nuint k = 0; k < (nuint)classes; k++)
+            if (paired > 0)
+            {
+                var shift = Vector512.Create(max, max);
+                var z8 = Vector512<double>.Zero;
+                for (nuint k = 0; k < paired; k += 2)
+                {
+                    var p = VectorMath.ExpOfNonPositive(Vector512.LoadUnsafe(ref e, 4 * k) - shift);
+                    z8 += p;
+                    p.StoreUnsafe(ref e, 4 * k);
+                }
+
+                z = z8.GetLower() + z8.GetUpper();
+            }
+
+            for (var k = paired; k < (nuint)classes; k++)
             {
                 var p = VectorMath.ExpOfNonPositive(Vector256.LoadUnsafe(ref e, 4 * k) - max);
                 z += p;
@@ -179,7 +208,22 @@ internal static partial class SoftmaxPass
             // d = p·(weight/z) − weight·onehot(y), and the intercept sums' lanes gain it.
             var scale = weights4 / z;
             var labels4 = Vector256.Create((long)y0, y1, y2, y3);
-            for (nuint k = 0; k < (nuint)classes; k++)
+            if (paired > 0)
+            {
+                var scale8 = Vector512.Create(scale, scale);
+                var weights8 = Vector512.Create(weights4, weights4);
+                var labels8 = Vector512.Create(labels4, labels4);
+                var pairClasses = Vector512.Create(0L, 0L, 0L, 0L, 1L, 1L, 1L, 1L);
+                for (nuint k = 0; k < paired; k += 2)
+                {
+                    var isLabel = Vector512.Equals(labels8, pairClasses + Vector512.Create((long)k)).AsDouble();
+                    var derivative = (Vector512.LoadUnsafe(ref e, 4 * k) * scale8) - (weights8 & isLabel);
+                    derivative.StoreUnsafe(ref e, 4 * k);
+                    (Vector512.LoadUnsafe(ref lanes, 4 * k) + derivative).StoreUnsafe(ref lanes, 4 * k);
+                }
+            }
+
+            for (var k = paired; k < (nuint)classes; k++)
             {
                 var isLabel = Vector256.Equals(labels4, Vector256.Create((long)k)).AsDouble();
                 var derivative = (Vector256.LoadUnsafe(ref e, 4 * k) * scale) - (weights4 & isLabel);
