@@ -8,13 +8,15 @@ namespace Gradients;
 /// <summary>
 /// The layout vectorized over the features, for D ≥ <see cref="MinDimensionOverFeatures"/> and few classes: W is held
 /// transposed (Wᵀ, K′×D with K′ = 2⌈K/2⌉, a padded class's row 0), each row's K scores are dot products over D
-/// (vectors of x times vectors of a Wᵀ row, reduced once per row and class), and the gradient sums are held as Gᵀ
+/// (vectors of x times vectors of a Wᵀ row, reduced once per row and class, four rows of a class into one vector), and
+/// the gradient sums are held as Gᵀ
 /// (K′×D) gaining dₖ·x, a vector of x at a time. At K = 10 and D = 128 this issues K·D/8 + K·D/8 = 320 vector FMAs
 /// per row with 512-bit vectors, against 512 with the classes padded to 16 lanes; there is no padding lane to waste.
 /// Rows go four at a time (as in the class-vectorized kernels), and the classes two or four at a time, so each vector
-/// of x loaded serves two or four classes and each vector of Wᵀ and Gᵀ four rows (the 256-bit score kernel, with 16
-/// registers, takes two rows × four classes). With 256-bit vectors the count is 640 against 768, and measured no
+/// of x loaded serves two or four classes and each vector of Wᵀ and Gᵀ four rows (the 256-bit kernels, with 16
+/// registers, take two classes). With 256-bit vectors the count is 640 against 768, and measured no
 /// faster than the class-vectorized kernels (docs/benchmarks.md); with 512-bit ones 15–25 % faster at K = 10.
+/// The softmax between the two products runs over a block's four rows at once (see <see cref="ChunkOverFeatures{T, TLanes}"/>).
 /// The thresholds are set, not tuned: D ≥ 32 keeps a dot product at four or more 512-bit vectors; beyond K = 64 the
 /// class padding is at most a tenth.
 /// </summary>
