@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -7,13 +8,15 @@ namespace Gradients;
 /// <summary>
 /// The layout vectorized over the features, for D ≥ <see cref="MinDimensionOverFeatures"/> and few classes: W is held
 /// transposed (Wᵀ, K′×D with K′ = 2⌈K/2⌉, a padded class's row 0), each row's K scores are dot products over D
-/// (vectors of x times vectors of a Wᵀ row, reduced once per row and class), and the gradient sums are held as Gᵀ
+/// (vectors of x times vectors of a Wᵀ row, reduced once per row and class, four rows of a class into one vector), and
+/// the gradient sums are held as Gᵀ
 /// (K′×D) gaining dₖ·x, a vector of x at a time. At K = 10 and D = 128 this issues K·D/8 + K·D/8 = 320 vector FMAs
 /// per row with 512-bit vectors, against 512 with the classes padded to 16 lanes; there is no padding lane to waste.
 /// Rows go four at a time (as in the class-vectorized kernels), and the classes two or four at a time, so each vector
-/// of x loaded serves two or four classes and each vector of Wᵀ and Gᵀ four rows (the 256-bit score kernel, with 16
-/// registers, takes two rows × four classes). With 256-bit vectors the count is 640 against 768, and measured no
+/// of x loaded serves two or four classes and each vector of Wᵀ and Gᵀ four rows (the 256-bit kernels, with 16
+/// registers, take two classes). With 256-bit vectors the count is 640 against 768, and measured no
 /// faster than the class-vectorized kernels (docs/benchmarks.md); with 512-bit ones 15–25 % faster at K = 10.
+/// The softmax between the two products runs over a block's four rows at once (see <see cref="ChunkOverFeatures{T, TLanes}"/>).
 /// The thresholds are set, not tuned: D ≥ 32 keeps a dot product at four or more 512-bit vectors; beyond K = 64 the
 /// class padding is at most a tenth.
 /// </summary>
@@ -89,11 +92,221 @@ internal static partial class SoftmaxPass
     private static Vector256<double> Halves(Vector512<double> a) => a.GetLower() + a.GetUpper();
 
     /// <summary>
-    /// Four rows' scores η[r, k] = b[k] + Σⱼ x_r[j]·Wᵀ[k, j] for k &lt; K, written to <paramref name="scores"/> (row r at
-    /// r·<paramref name="stride"/>); the lanes from K on are left for the caller's mask.
+    /// One chunk of rows in this layout: overwrites its gradient sums (as Gᵀ) and intercept sums. A block's scores, and
+    /// then its derivatives, are held class-major (row r of class k at 4k + r), so the softmax runs over the four rows at
+    /// once, one vector per class: the maximum, the exponentials and their sum are lane-wise, with no reduction across a
+    /// row's classes, no padded lane to mask, and one exponential per class and four rows (the row-major layout took
+    /// ⌈K/4⌉ per row, 12 per block at K = 10 against 10 here); only the label's score is read row by row. The intercept
+    /// sums gain each class's vector of derivatives in four lanes, summed across the lanes at the end of the chunk.
+    /// </summary>
+    [SkipLocalsInit]
+    private static Sums ChunkOverFeatures<T, TLanes>(
+        ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<double> transposedWeights, ReadOnlySpan<double> paddedIntercepts,
+        int dimension, int classes, ReadOnlySpan<T> sampleWeights, Span<double> gradientSums, Span<double> interceptSums)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        gradientSums.Clear();
+        interceptSums.Clear();
+        var rows = labels.Length;
+        var d = (nuint)dimension;
+        var even = EvenClasses(classes);
+        ref var x = ref MemoryMarshal.GetReference(features);
+        ref var w = ref MemoryMarshal.GetReference(transposedWeights);
+        ref var b = ref MemoryMarshal.GetReference(paddedIntercepts);
+        ref var g = ref MemoryMarshal.GetReference(gradientSums);
+        ref var s = ref MemoryMarshal.GetReference(sampleWeights);
+        var weighted = !sampleWeights.IsEmpty;
+
+        // K′ ≤ 64 classes of four rows: 2 KB each. A padded class's derivatives stay 0.
+        Span<double> block = stackalloc double[4 * even];
+        Span<double> interceptLanes = stackalloc double[4 * even];
+        block.Clear();
+        interceptLanes.Clear();
+        ref var e = ref MemoryMarshal.GetReference(block);
+        ref var lanes = ref MemoryMarshal.GetReference(interceptLanes);
+        var rowBytes = d * (nuint)Unsafe.SizeOf<T>();
+        var paired = Vector512.IsHardwareAccelerated ? (nuint)(classes & ~1) : 0;
+        var sums = default(Sums);
+        for (var row = 0; row < rows; row += 4)
+        {
+            var count = Math.Min(4, rows - row);
+            ref var x0 = ref Unsafe.Add(ref x, (nuint)row * d);
+            ref var x1 = ref Unsafe.Add(ref x0, count > 1 ? d : 0);
+            ref var x2 = ref Unsafe.Add(ref x0, count > 2 ? 2 * d : 0);
+            ref var x3 = ref Unsafe.Add(ref x0, count > 3 ? 3 * d : 0);
+
+            // The next block's rows, one row per stage of this one (see Chunk).
+            ref var next = ref Unsafe.Add(ref x0, 4 * d);
+            PrefetchPages(ref x0, 4 * rowBytes);
+            PrefetchRows(ref next, rowBytes);
+            ScoresOverFeatures<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref w, ref b, dimension, classes, ref e);
+            PrefetchRows(ref Unsafe.Add(ref next, d), rowBytes);
+
+            // The rows' labels (an invalid one counts as class 0 and is reported after the pass) and weights; a row past
+            // a short block repeats the first row's x and gets weight 0, so its derivatives are 0.
+            var y0 = ClassOf(labels, row, classes, ref sums.HasInvalidLabel);
+            var y1 = ClassOf(labels, row + 1, classes, ref sums.HasInvalidLabel);
+            var y2 = ClassOf(labels, row + 2, classes, ref sums.HasInvalidLabel);
+            var y3 = ClassOf(labels, row + 3, classes, ref sums.HasInvalidLabel);
+            var weights4 = Vector256.Create(
+                RowWeight<T, TLanes>(ref s, weighted, row, rows),
+                RowWeight<T, TLanes>(ref s, weighted, row + 1, rows),
+                RowWeight<T, TLanes>(ref s, weighted, row + 2, rows),
+                RowWeight<T, TLanes>(ref s, weighted, row + 3, rows));
+            var labelScores = Vector256.Create(
+                Unsafe.Add(ref e, 4 * y0), Unsafe.Add(ref e, (4 * y1) + 1), Unsafe.Add(ref e, (4 * y2) + 2), Unsafe.Add(ref e, (4 * y3) + 3));
+
+            // Per row: e^(η − max) in place of the scores (each ≤ 1, so no finite η overflows), their sum z ∈ [1, K],
+            // then one vector log and one division for the four rows. With 512-bit vectors two classes at a time (the
+            // pairs of classes 0…2⌊K/2⌋ − 1, class-major, are whole 512-bit vectors), the last of an odd K alone.
+            var max = Vector256.LoadUnsafe(ref e);
+            var first = (nuint)1;
+            if (paired > 0)
+            {
+                var max8 = Vector512.LoadUnsafe(ref e);
+                for (nuint k = 2; k < paired; k += 2)
+                {
+                    max8 = Vector512.Max(max8, Vector512.LoadUnsafe(ref e, 4 * k));
+                }
+
+                max = Vector256.Max(max8.GetLower(), max8.GetUpper());
+                first = paired;
+            }
+
+            for (var k = first; k < (nuint)classes; k++)
+            {
+                max = Vector256.Max(max, Vector256.LoadUnsafe(ref e, 4 * k));
+            }
+
+            var z = Vector256<double>.Zero;
+            if (paired > 0)
+            {
+                var shift = Vector512.Create(max, max);
+                var z8 = Vector512<double>.Zero;
+                for (nuint k = 0; k < paired; k += 2)
+                {
+                    var p = VectorMath.ExpOfNonPositive(Vector512.LoadUnsafe(ref e, 4 * k) - shift);
+                    z8 += p;
+                    p.StoreUnsafe(ref e, 4 * k);
+                }
+
+                z = z8.GetLower() + z8.GetUpper();
+            }
+
+            for (var k = paired; k < (nuint)classes; k++)
+            {
+                var p = VectorMath.ExpOfNonPositive(Vector256.LoadUnsafe(ref e, 4 * k) - max);
+                z += p;
+                p.StoreUnsafe(ref e, 4 * k);
+            }
+
+            // (max − η_y) + log z: the large terms cancel first, so a row whose label has the top score of 700 loses nothing.
+            var terms = weights4 * ((max - labelScores) + VectorMath.LogOfAtLeastOne(z));
+            for (var r = 0; r < count; r++)
+            {
+                sums.Loss += terms.GetElement(r);
+            }
+
+            // d = p·(weight/z) − weight·onehot(y), and the intercept sums' lanes gain it.
+            var scale = weights4 / z;
+            var labels4 = Vector256.Create((long)y0, y1, y2, y3);
+            if (paired > 0)
+            {
+                var scale8 = Vector512.Create(scale, scale);
+                var weights8 = Vector512.Create(weights4, weights4);
+                var labels8 = Vector512.Create(labels4, labels4);
+                var pairClasses = Vector512.Create(0L, 0L, 0L, 0L, 1L, 1L, 1L, 1L);
+                for (nuint k = 0; k < paired; k += 2)
+                {
+                    var isLabel = Vector512.Equals(labels8, pairClasses + Vector512.Create((long)k)).AsDouble();
+                    var derivative = (Vector512.LoadUnsafe(ref e, 4 * k) * scale8) - (weights8 & isLabel);
+                    derivative.StoreUnsafe(ref e, 4 * k);
+                    (Vector512.LoadUnsafe(ref lanes, 4 * k) + derivative).StoreUnsafe(ref lanes, 4 * k);
+                }
+            }
+
+            for (var k = paired; k < (nuint)classes; k++)
+            {
+                var isLabel = Vector256.Equals(labels4, Vector256.Create((long)k)).AsDouble();
+                var derivative = (Vector256.LoadUnsafe(ref e, 4 * k) * scale) - (weights4 & isLabel);
+                derivative.StoreUnsafe(ref e, 4 * k);
+                (Vector256.LoadUnsafe(ref lanes, 4 * k) + derivative).StoreUnsafe(ref lanes, 4 * k);
+            }
+
+            if (classes < even)
+            {
+                Vector256<double>.Zero.StoreUnsafe(ref e, 4 * (nuint)classes);
+            }
+
+            PrefetchRows(ref Unsafe.Add(ref next, 2 * d), rowBytes);
+            GradientsOverFeatures<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref e, dimension, classes, ref g);
+            PrefetchRows(ref Unsafe.Add(ref next, 3 * d), rowBytes);
+        }
+
+        for (var k = 0; k < classes; k++)
+        {
+            var lane = Vector256.LoadUnsafe(ref lanes, 4 * (nuint)k);
+            interceptSums[k] = (lane.GetElement(0) + lane.GetElement(1)) + (lane.GetElement(2) + lane.GetElement(3));
+        }
+
+        return sums;
+    }
+
+    /// <summary>
+    /// How far ahead of the block being computed <see cref="PrefetchPages{T}"/> touches X: 32 KB, eight blocks at D = 128.
+    /// </summary>
+    private const nuint PageTouchDistance = 32 * 1024;
+
+    /// <summary>
+    /// Touches one line per 4 KB page of the <paramref name="bytes"/> that lie <see cref="PageTouchDistance"/> past
+    /// <paramref name="start"/>, as a hint into L2. The line-by-line prefetch of the next block into L1 holds a line-fill
+    /// buffer per line for the whole memory latency (16 of them), which caps it below what this VM's memory delivers to
+    /// the read-only pass (whose sequential loads the L2 streamer follows); a request into a page far enough ahead starts
+    /// that streamer on the page, so the next-block prefetch then finds its lines in L2. Measured at 100,000×128, K = 10:
+    /// ~15 % less time (docs/benchmarks.md); without the next-block prefetch the page touch alone was slower than either.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchPages<T>(ref T start, nuint bytes)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+
+        var at = (byte*)Unsafe.AsPointer(ref start) + PageTouchDistance;
+        for (nuint offset = 0; offset < bytes; offset += 4096)
+        {
+            Sse.Prefetch2(at + offset);
+        }
+    }
+
+    /// <summary>Row <paramref name="index"/>'s class (0 past the chunk's rows, or for a label outside 0…K−1, which is flagged).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ClassOf(ReadOnlySpan<int> labels, int index, int classes, ref bool hasInvalidLabel)
+    {
+        if (index >= labels.Length)
+        {
+            return 0;
+        }
+
+        var label = labels[index];
+        var valid = (uint)label < (uint)classes;
+        hasInvalidLabel |= !valid;
+        return valid ? label : 0;
+    }
+
+    /// <summary>Row <paramref name="index"/>'s sample weight (1 without sample weights; 0 past the chunk's rows).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double RowWeight<T, TLanes>(ref T sampleWeights, bool weighted, int index, int rows)
+        where TLanes : struct, IDoubleLanes<T> =>
+        index >= rows ? 0.0 : weighted ? TLanes.Load(ref sampleWeights, (nuint)index) : 1.0;
+
+    /// <summary>
+    /// Four rows' scores η[r, k] = b[k] + Σⱼ x_r[j]·Wᵀ[k, j] for k &lt; K′, written class-major to
+    /// <paramref name="scores"/> (row r of class k at 4k + r).
     /// </summary>
     private static void ScoresOverFeatures<T, TLanes>(
-        ref T x0, ref T x1, ref T x2, ref T x3, ref double transposedWeights, ref double intercepts, int dimension, int classes, nuint stride, ref double scores)
+        ref T x0, ref T x1, ref T x2, ref T x3, ref double transposedWeights, ref double intercepts, int dimension, int classes, ref double scores)
         where TLanes : struct, IDoubleLanes<T>
     {
         var d = (nuint)dimension;
@@ -105,26 +318,20 @@ internal static partial class SoftmaxPass
             full = d & ~(nuint)7;
             for (; k + 4 <= even; k += 4)
             {
-                FeatureScoresQuad512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), stride, ref Unsafe.Add(ref scores, k));
+                FeatureScoresQuad512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
             }
 
             if (k < even)
             {
-                FeatureScoresPair512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), stride, ref Unsafe.Add(ref scores, k));
+                FeatureScoresPair512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
             }
         }
         else
         {
             full = d & ~(nuint)3;
-            for (; k + 4 <= even; k += 4)
+            for (; k < even; k += 2)
             {
-                FeatureScoresQuad256<T, TLanes>(ref x0, ref x1, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), stride, ref Unsafe.Add(ref scores, k));
-                FeatureScoresQuad256<T, TLanes>(ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), stride, ref Unsafe.Add(ref scores, (2 * stride) + k));
-            }
-
-            if (k < even)
-            {
-                FeatureScoresPair256<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), stride, ref Unsafe.Add(ref scores, k));
+                FeatureScoresPair256<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
             }
         }
 
@@ -138,36 +345,27 @@ internal static partial class SoftmaxPass
             for (nuint c = 0; c < (nuint)classes; c++)
             {
                 var w = Unsafe.Add(ref transposedWeights, (c * d) + j);
-                ref var s0 = ref Unsafe.Add(ref scores, c);
+                ref var s0 = ref Unsafe.Add(ref scores, 4 * c);
                 s0 = Math.FusedMultiplyAdd(f0, w, s0);
-                ref var s1 = ref Unsafe.Add(ref scores, stride + c);
+                ref var s1 = ref Unsafe.Add(ref s0, 1);
                 s1 = Math.FusedMultiplyAdd(f1, w, s1);
-                ref var s2 = ref Unsafe.Add(ref scores, (2 * stride) + c);
+                ref var s2 = ref Unsafe.Add(ref s0, 2);
                 s2 = Math.FusedMultiplyAdd(f2, w, s2);
-                ref var s3 = ref Unsafe.Add(ref scores, (3 * stride) + c);
+                ref var s3 = ref Unsafe.Add(ref s0, 3);
                 s3 = Math.FusedMultiplyAdd(f3, w, s3);
             }
         }
     }
 
     /// <summary>
-    /// Gᵀ[k, ·] gains Σ_r d[r, k]·x_r for k &lt; K′ (the derivatives of a padded class are 0), and the intercept sums
-    /// gain Σ_r d_r, over four rows (row r's derivatives at r·<paramref name="stride"/> in <paramref name="derivatives"/>).
+    /// Gᵀ[k, ·] gains Σ_r d[r, k]·x_r for k &lt; K′ (the derivatives of a padded class are 0) over four rows, the
+    /// derivatives class-major in <paramref name="derivatives"/> (row r of class k at 4k + r).
     /// </summary>
     private static void GradientsOverFeatures<T, TLanes>(
-        ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, nuint stride, int dimension, int classes, ref double transposedGradientSums, ref double interceptSums)
+        ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, int dimension, int classes, ref double transposedGradientSums)
         where TLanes : struct, IDoubleLanes<T>
     {
         var d = (nuint)dimension;
-        for (nuint v = 0; v < (nuint)((classes + 3) / 4); v++)
-        {
-            var d0 = Vector256.LoadUnsafe(ref derivatives, 4 * v);
-            var d1 = Vector256.LoadUnsafe(ref derivatives, stride + (4 * v));
-            var d2 = Vector256.LoadUnsafe(ref derivatives, (2 * stride) + (4 * v));
-            var d3 = Vector256.LoadUnsafe(ref derivatives, (3 * stride) + (4 * v));
-            (Vector256.LoadUnsafe(ref interceptSums, 4 * v) + ((d0 + d1) + (d2 + d3))).StoreUnsafe(ref interceptSums, 4 * v);
-        }
-
         var even = (nuint)EvenClasses(classes);
         nuint k = 0;
         nuint full;
@@ -176,12 +374,12 @@ internal static partial class SoftmaxPass
             full = d & ~(nuint)7;
             for (; k + 4 <= even; k += 4)
             {
-                FeatureGradientsQuad512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, k), stride, ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
+                FeatureGradientsQuad512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
             }
 
             if (k < even)
             {
-                FeatureGradientsPair512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, k), stride, ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
+                FeatureGradientsPair512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
             }
         }
         else
@@ -189,7 +387,7 @@ internal static partial class SoftmaxPass
             full = d & ~(nuint)3;
             for (; k < even; k += 2)
             {
-                FeatureGradientsPair256<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, k), stride, ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
+                FeatureGradientsPair256<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
             }
         }
 
@@ -202,10 +400,11 @@ internal static partial class SoftmaxPass
             for (nuint c = 0; c < (nuint)classes; c++)
             {
                 ref var g = ref Unsafe.Add(ref transposedGradientSums, (c * d) + j);
-                var sum = Math.FusedMultiplyAdd(f0, Unsafe.Add(ref derivatives, c), g);
-                sum = Math.FusedMultiplyAdd(f1, Unsafe.Add(ref derivatives, stride + c), sum);
-                sum = Math.FusedMultiplyAdd(f2, Unsafe.Add(ref derivatives, (2 * stride) + c), sum);
-                g = Math.FusedMultiplyAdd(f3, Unsafe.Add(ref derivatives, (3 * stride) + c), sum);
+                ref var dc = ref Unsafe.Add(ref derivatives, 4 * c);
+                var sum = Math.FusedMultiplyAdd(f0, dc, g);
+                sum = Math.FusedMultiplyAdd(f1, Unsafe.Add(ref dc, 1), sum);
+                sum = Math.FusedMultiplyAdd(f2, Unsafe.Add(ref dc, 2), sum);
+                g = Math.FusedMultiplyAdd(f3, Unsafe.Add(ref dc, 3), sum);
             }
         }
     }
@@ -215,7 +414,7 @@ internal static partial class SoftmaxPass
     /// vector of x loaded once for the four classes and each vector of a Wᵀ row once for the four rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FeatureScoresQuad512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, nuint d, nuint full, ref double intercepts, nuint stride, ref double scores)
+    private static void FeatureScoresQuad512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, nuint d, nuint full, ref double intercepts, ref double scores)
         where TLanes : struct, IDoubleLanes<T>
     {
         ref var w1 = ref Unsafe.Add(ref weights, d);
@@ -253,11 +452,10 @@ internal static partial class SoftmaxPass
             a33 = Vector512.FusedMultiplyAdd(f3, w, a33);
         }
 
-        var b = Vector256.LoadUnsafe(ref intercepts);
-        (SumEach(Halves(a00), Halves(a01), Halves(a02), Halves(a03)) + b).StoreUnsafe(ref scores);
-        (SumEach(Halves(a10), Halves(a11), Halves(a12), Halves(a13)) + b).StoreUnsafe(ref scores, stride);
-        (SumEach(Halves(a20), Halves(a21), Halves(a22), Halves(a23)) + b).StoreUnsafe(ref scores, 2 * stride);
-        (SumEach(Halves(a30), Halves(a31), Halves(a32), Halves(a33)) + b).StoreUnsafe(ref scores, 3 * stride);
+        (SumEach(Halves(a00), Halves(a10), Halves(a20), Halves(a30)) + Vector256.Create(intercepts)).StoreUnsafe(ref scores);
+        (SumEach(Halves(a01), Halves(a11), Halves(a21), Halves(a31)) + Vector256.Create(Unsafe.Add(ref intercepts, 1))).StoreUnsafe(ref scores, 4);
+        (SumEach(Halves(a02), Halves(a12), Halves(a22), Halves(a32)) + Vector256.Create(Unsafe.Add(ref intercepts, 2))).StoreUnsafe(ref scores, 8);
+        (SumEach(Halves(a03), Halves(a13), Halves(a23), Halves(a33)) + Vector256.Create(Unsafe.Add(ref intercepts, 3))).StoreUnsafe(ref scores, 12);
     }
 
     /// <summary>
@@ -267,7 +465,7 @@ internal static partial class SoftmaxPass
     /// its data from the store buffer (a failed store forward waits for the store to reach the cache).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FeatureScoresPair512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, nuint d, nuint full, ref double intercepts, nuint stride, ref double scores)
+    private static void FeatureScoresPair512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, nuint d, nuint full, ref double intercepts, ref double scores)
         where TLanes : struct, IDoubleLanes<T>
     {
         ref var w1 = ref Unsafe.Add(ref weights, d);
@@ -291,16 +489,13 @@ internal static partial class SoftmaxPass
             a31 = Vector512.FusedMultiplyAdd(f3, w, a31);
         }
 
-        var b = Vector128.LoadUnsafe(ref intercepts);
-        Vector256.Create(SumEach(Halves(a00), Halves(a01)) + b, Vector128<double>.Zero).StoreUnsafe(ref scores);
-        Vector256.Create(SumEach(Halves(a10), Halves(a11)) + b, Vector128<double>.Zero).StoreUnsafe(ref scores, stride);
-        Vector256.Create(SumEach(Halves(a20), Halves(a21)) + b, Vector128<double>.Zero).StoreUnsafe(ref scores, 2 * stride);
-        Vector256.Create(SumEach(Halves(a30), Halves(a31)) + b, Vector128<double>.Zero).StoreUnsafe(ref scores, 3 * stride);
+        (SumEach(Halves(a00), Halves(a10), Halves(a20), Halves(a30)) + Vector256.Create(intercepts)).StoreUnsafe(ref scores);
+        (SumEach(Halves(a01), Halves(a11), Halves(a21), Halves(a31)) + Vector256.Create(Unsafe.Add(ref intercepts, 1))).StoreUnsafe(ref scores, 4);
     }
 
     /// <summary><see cref="FeatureScoresPair512{T, TLanes}"/> with 256-bit vectors (eight accumulators, four x and two Wᵀ vectors: 14 of the 16 registers).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FeatureScoresPair256<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, nuint d, nuint full, ref double intercepts, nuint stride, ref double scores)
+    private static void FeatureScoresPair256<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, nuint d, nuint full, ref double intercepts, ref double scores)
         where TLanes : struct, IDoubleLanes<T>
     {
         ref var w1 = ref Unsafe.Add(ref weights, d);
@@ -324,47 +519,8 @@ internal static partial class SoftmaxPass
             a31 = Vector256.FusedMultiplyAdd(f3, w, a31);
         }
 
-        var b = Vector128.LoadUnsafe(ref intercepts);
-        Vector256.Create(SumEach(a00, a01) + b, Vector128<double>.Zero).StoreUnsafe(ref scores);
-        Vector256.Create(SumEach(a10, a11) + b, Vector128<double>.Zero).StoreUnsafe(ref scores, stride);
-        Vector256.Create(SumEach(a20, a21) + b, Vector128<double>.Zero).StoreUnsafe(ref scores, 2 * stride);
-        Vector256.Create(SumEach(a30, a31) + b, Vector128<double>.Zero).StoreUnsafe(ref scores, 3 * stride);
-    }
-
-    /// <summary>
-    /// Four classes of two rows' scores with 256-bit vectors (eight accumulators, two x and one Wᵀ vector: 11 of the
-    /// 16 registers), each row's four scores stored as one vector (see <see cref="FeatureScoresPair512{T, TLanes}"/>).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FeatureScoresQuad256<T, TLanes>(ref T x0, ref T x1, ref double weights, nuint d, nuint full, ref double intercepts, nuint stride, ref double scores)
-        where TLanes : struct, IDoubleLanes<T>
-    {
-        ref var w1 = ref Unsafe.Add(ref weights, d);
-        ref var w2 = ref Unsafe.Add(ref weights, 2 * d);
-        ref var w3 = ref Unsafe.Add(ref weights, 3 * d);
-        Vector256<double> a00 = default, a01 = default, a02 = default, a03 = default;
-        Vector256<double> a10 = default, a11 = default, a12 = default, a13 = default;
-        for (nuint j = 0; j < full; j += 4)
-        {
-            var f0 = TLanes.Load256(ref x0, j);
-            var f1 = TLanes.Load256(ref x1, j);
-            var w = Vector256.LoadUnsafe(ref weights, j);
-            a00 = Vector256.FusedMultiplyAdd(f0, w, a00);
-            a10 = Vector256.FusedMultiplyAdd(f1, w, a10);
-            w = Vector256.LoadUnsafe(ref w1, j);
-            a01 = Vector256.FusedMultiplyAdd(f0, w, a01);
-            a11 = Vector256.FusedMultiplyAdd(f1, w, a11);
-            w = Vector256.LoadUnsafe(ref w2, j);
-            a02 = Vector256.FusedMultiplyAdd(f0, w, a02);
-            a12 = Vector256.FusedMultiplyAdd(f1, w, a12);
-            w = Vector256.LoadUnsafe(ref w3, j);
-            a03 = Vector256.FusedMultiplyAdd(f0, w, a03);
-            a13 = Vector256.FusedMultiplyAdd(f1, w, a13);
-        }
-
-        var b = Vector256.LoadUnsafe(ref intercepts);
-        (SumEach(a00, a01, a02, a03) + b).StoreUnsafe(ref scores);
-        (SumEach(a10, a11, a12, a13) + b).StoreUnsafe(ref scores, stride);
+        (SumEach(a00, a10, a20, a30) + Vector256.Create(intercepts)).StoreUnsafe(ref scores);
+        (SumEach(a01, a11, a21, a31) + Vector256.Create(Unsafe.Add(ref intercepts, 1))).StoreUnsafe(ref scores, 4);
     }
 
     /// <summary>
@@ -373,28 +529,25 @@ internal static partial class SoftmaxPass
     /// once for the four rows (summed in row order, as the class-vectorized kernels do).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FeatureGradientsQuad512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, nuint stride, ref double gradientSums, nuint d, nuint full)
+    private static void FeatureGradientsQuad512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, ref double gradientSums, nuint d, nuint full)
         where TLanes : struct, IDoubleLanes<T>
     {
-        ref var e1 = ref Unsafe.Add(ref derivatives, stride);
-        ref var e2 = ref Unsafe.Add(ref derivatives, 2 * stride);
-        ref var e3 = ref Unsafe.Add(ref derivatives, 3 * stride);
         var d00 = Vector512.Create(derivatives);
-        var d01 = Vector512.Create(Unsafe.Add(ref derivatives, 1));
-        var d02 = Vector512.Create(Unsafe.Add(ref derivatives, 2));
-        var d03 = Vector512.Create(Unsafe.Add(ref derivatives, 3));
-        var d10 = Vector512.Create(e1);
-        var d11 = Vector512.Create(Unsafe.Add(ref e1, 1));
-        var d12 = Vector512.Create(Unsafe.Add(ref e1, 2));
-        var d13 = Vector512.Create(Unsafe.Add(ref e1, 3));
-        var d20 = Vector512.Create(e2);
-        var d21 = Vector512.Create(Unsafe.Add(ref e2, 1));
-        var d22 = Vector512.Create(Unsafe.Add(ref e2, 2));
-        var d23 = Vector512.Create(Unsafe.Add(ref e2, 3));
-        var d30 = Vector512.Create(e3);
-        var d31 = Vector512.Create(Unsafe.Add(ref e3, 1));
-        var d32 = Vector512.Create(Unsafe.Add(ref e3, 2));
-        var d33 = Vector512.Create(Unsafe.Add(ref e3, 3));
+        var d10 = Vector512.Create(Unsafe.Add(ref derivatives, 1));
+        var d20 = Vector512.Create(Unsafe.Add(ref derivatives, 2));
+        var d30 = Vector512.Create(Unsafe.Add(ref derivatives, 3));
+        var d01 = Vector512.Create(Unsafe.Add(ref derivatives, 4));
+        var d11 = Vector512.Create(Unsafe.Add(ref derivatives, 5));
+        var d21 = Vector512.Create(Unsafe.Add(ref derivatives, 6));
+        var d31 = Vector512.Create(Unsafe.Add(ref derivatives, 7));
+        var d02 = Vector512.Create(Unsafe.Add(ref derivatives, 8));
+        var d12 = Vector512.Create(Unsafe.Add(ref derivatives, 9));
+        var d22 = Vector512.Create(Unsafe.Add(ref derivatives, 10));
+        var d32 = Vector512.Create(Unsafe.Add(ref derivatives, 11));
+        var d03 = Vector512.Create(Unsafe.Add(ref derivatives, 12));
+        var d13 = Vector512.Create(Unsafe.Add(ref derivatives, 13));
+        var d23 = Vector512.Create(Unsafe.Add(ref derivatives, 14));
+        var d33 = Vector512.Create(Unsafe.Add(ref derivatives, 15));
         ref var g1 = ref Unsafe.Add(ref gradientSums, d);
         ref var g2 = ref Unsafe.Add(ref gradientSums, 2 * d);
         ref var g3 = ref Unsafe.Add(ref gradientSums, 3 * d);
@@ -425,17 +578,17 @@ internal static partial class SoftmaxPass
 
     /// <summary><see cref="FeatureGradientsQuad512{T, TLanes}"/> for two classes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FeatureGradientsPair512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, nuint stride, ref double gradientSums, nuint d, nuint full)
+    private static void FeatureGradientsPair512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, ref double gradientSums, nuint d, nuint full)
         where TLanes : struct, IDoubleLanes<T>
     {
         var d00 = Vector512.Create(derivatives);
-        var d01 = Vector512.Create(Unsafe.Add(ref derivatives, 1));
-        var d10 = Vector512.Create(Unsafe.Add(ref derivatives, stride));
-        var d11 = Vector512.Create(Unsafe.Add(ref derivatives, stride + 1));
-        var d20 = Vector512.Create(Unsafe.Add(ref derivatives, 2 * stride));
-        var d21 = Vector512.Create(Unsafe.Add(ref derivatives, (2 * stride) + 1));
-        var d30 = Vector512.Create(Unsafe.Add(ref derivatives, 3 * stride));
-        var d31 = Vector512.Create(Unsafe.Add(ref derivatives, (3 * stride) + 1));
+        var d10 = Vector512.Create(Unsafe.Add(ref derivatives, 1));
+        var d20 = Vector512.Create(Unsafe.Add(ref derivatives, 2));
+        var d30 = Vector512.Create(Unsafe.Add(ref derivatives, 3));
+        var d01 = Vector512.Create(Unsafe.Add(ref derivatives, 4));
+        var d11 = Vector512.Create(Unsafe.Add(ref derivatives, 5));
+        var d21 = Vector512.Create(Unsafe.Add(ref derivatives, 6));
+        var d31 = Vector512.Create(Unsafe.Add(ref derivatives, 7));
         ref var g1 = ref Unsafe.Add(ref gradientSums, d);
         for (nuint j = 0; j < full; j += 8)
         {
@@ -456,17 +609,17 @@ internal static partial class SoftmaxPass
 
     /// <summary><see cref="FeatureGradientsPair512{T, TLanes}"/> with 256-bit vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FeatureGradientsPair256<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, nuint stride, ref double gradientSums, nuint d, nuint full)
+    private static void FeatureGradientsPair256<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, ref double gradientSums, nuint d, nuint full)
         where TLanes : struct, IDoubleLanes<T>
     {
         var d00 = Vector256.Create(derivatives);
-        var d01 = Vector256.Create(Unsafe.Add(ref derivatives, 1));
-        var d10 = Vector256.Create(Unsafe.Add(ref derivatives, stride));
-        var d11 = Vector256.Create(Unsafe.Add(ref derivatives, stride + 1));
-        var d20 = Vector256.Create(Unsafe.Add(ref derivatives, 2 * stride));
-        var d21 = Vector256.Create(Unsafe.Add(ref derivatives, (2 * stride) + 1));
-        var d30 = Vector256.Create(Unsafe.Add(ref derivatives, 3 * stride));
-        var d31 = Vector256.Create(Unsafe.Add(ref derivatives, (3 * stride) + 1));
+        var d10 = Vector256.Create(Unsafe.Add(ref derivatives, 1));
+        var d20 = Vector256.Create(Unsafe.Add(ref derivatives, 2));
+        var d30 = Vector256.Create(Unsafe.Add(ref derivatives, 3));
+        var d01 = Vector256.Create(Unsafe.Add(ref derivatives, 4));
+        var d11 = Vector256.Create(Unsafe.Add(ref derivatives, 5));
+        var d21 = Vector256.Create(Unsafe.Add(ref derivatives, 6));
+        var d31 = Vector256.Create(Unsafe.Add(ref derivatives, 7));
         ref var g1 = ref Unsafe.Add(ref gradientSums, d);
         for (nuint j = 0; j < full; j += 4)
         {

@@ -327,6 +327,11 @@ internal static partial class SoftmaxPass
         int dimension, int classes, ReadOnlySpan<T> sampleWeights, Span<double> gradientSums, Span<double> interceptSums)
         where TLanes : struct, IDoubleLanes<T>
     {
+        if (IsOverFeatures<T, TLanes>(dimension, classes))
+        {
+            return ChunkOverFeatures<T, TLanes>(features, labels, paddedWeights, paddedIntercepts, dimension, classes, sampleWeights, gradientSums, interceptSums);
+        }
+
         gradientSums.Clear();
         interceptSums.Clear();
         var kp = PaddedClasses(classes);
@@ -356,7 +361,6 @@ internal static partial class SoftmaxPass
         var lanes = Vector256.Create(0L, 1L, 2L, 3L);
         var rowStride = (nuint)kp;
         var wide = Vector512.IsHardwareAccelerated;
-        var overFeatures = IsOverFeatures<T, TLanes>(dimension, classes);
         Span<double> rowSums = stackalloc double[4];
         Span<double> rowWeights = stackalloc double[4];
         Span<double> rowHeads = stackalloc double[4];
@@ -383,11 +387,7 @@ internal static partial class SoftmaxPass
             // η for four rows (a short block repeats its first row), two class vectors at a time: eight accumulators
             // in registers, each vector of W loaded once and each x broadcast once per two class vectors.
             nuint v = 0;
-            if (overFeatures)
-            {
-                ScoresOverFeatures<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref w, ref b, dimension, classes, rowStride, ref e);
-            }
-            else if (wide)
+            if (wide)
             {
                 for (; v + 4 <= vectors; v += 4)
                 {
@@ -465,11 +465,7 @@ internal static partial class SoftmaxPass
             // The gradient sums gain x·dᵀ of the four rows, two class vectors at a time: the eight derivative vectors
             // in registers, each sum vector loaded and stored once per four rows.
             v = 0;
-            if (overFeatures)
-            {
-                GradientsOverFeatures<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref e, rowStride, dimension, classes, ref g, ref gb);
-            }
-            else if (wide)
+            if (wide)
             {
                 for (; v + 4 <= vectors; v += 4)
                 {

@@ -135,6 +135,26 @@ public sealed class SoftmaxCrossEntropyTests
         Assert.Contains($"'labels[2]' is {bad}", e.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// In the feature-vectorized layout (D ≥ 32) the labels are read four rows at a time: a bad label in the short last
+    /// block, or in the middle of a full one, is still named with its index and value.
+    /// </summary>
+    [Theory]
+    [InlineData(5, 3)]
+    [InlineData(2, -1)]
+    public void A_label_outside_the_classes_is_named_in_the_feature_vectorized_layout(int index, int bad)
+    {
+        const int D = 32;
+        const int K = 3;
+        var x = Enumerable.Range(0, 6 * D).Select(i => (i % 7) * 0.1).ToArray();
+        var y = new[] { 0, 1, 2, 0, 1, 2 };
+        y[index] = bad;
+        var w = Enumerable.Range(0, D * K).Select(i => (i % 5) * 0.01).ToArray();
+        var e = Assert.Throws<ArgumentException>(() => SoftmaxCrossEntropy.LossAndGradient<double>(x, y, w, new double[D * K]));
+        Assert.Equal("labels", e.ParamName);
+        Assert.Contains($"'labels[{index}]' is {bad}", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_thousand_classes_match_a_plain_evaluation()
     {
@@ -217,7 +237,7 @@ public sealed class SoftmaxCrossEntropyTests
     public void Float_matches_the_double_pass_in_the_feature_vectorized_layout()
     {
         var random = new Random(13);
-        foreach (var (n, d, k) in new[] { (13, 32, 10), (7, 45, 3), (21, 130, 17) })
+        foreach (var (n, d, k) in new[] { (13, 32, 10), (7, 45, 3), (21, 130, 17), (5, 33, 5), (6, 40, 2), (9, 64, 64), (3, 32, 63) })
         {
             float[] x = [.. Enumerable.Range(0, n * d).Select(_ => (float)(random.NextDouble() - 0.5))];
             float[] w = [.. Enumerable.Range(0, d * k).Select(_ => (float)((random.NextDouble() - 0.5) / Math.Sqrt(d)))];

@@ -83,6 +83,7 @@ public sealed class VectorMathTests
             var x = -random.NextDouble() * 760.0;
             Assert.Equal(BitConverter.DoubleToInt64Bits(VectorMath.Exp(x)), BitConverter.DoubleToInt64Bits(VectorMath.ExpOfNonPositive(x)));
             Assert.Equal(BitConverter.DoubleToInt64Bits(VectorMath.Exp(x)), BitConverter.DoubleToInt64Bits(VectorMath.ExpOfNonPositive(Vector256.Create(x)).GetElement(3)));
+            Assert.Equal(BitConverter.DoubleToInt64Bits(VectorMath.Exp(x)), BitConverter.DoubleToInt64Bits(VectorMath.ExpOfNonPositive(Vector512.Create(x)).GetElement(6)));
         }
 
         foreach (var x in new[] { 0.0, -0.0, -708.0, -745.1, -745.2, -746.0, -1e300, double.NegativeInfinity })
@@ -92,6 +93,7 @@ public sealed class VectorMathTests
 
         Assert.True(double.IsNaN(VectorMath.ExpOfNonPositive(double.NaN)));
         Assert.True(double.IsNaN(VectorMath.ExpOfNonPositive(Vector256.Create(double.NaN)).ToScalar()));
+        Assert.True(double.IsNaN(VectorMath.ExpOfNonPositive(Vector512.Create(double.NaN)).ToScalar()));
     }
 
     private static void AssertExp(double x)

@@ -94,6 +94,11 @@ internal static class VectorMath
     private static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) =>
         IsFused ? Vector256.FusedMultiplyAdd(a, b, c) : (a * b) + c;
 
+    /// <summary>a·b + c on eight lanes, fused where <see cref="IsFused"/> (one rounding), else two roundings.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c) =>
+        IsFused ? Vector512.FusedMultiplyAdd(a, b, c) : (a * b) + c;
+
     /// <summary>e^x lane by lane (NaN stays NaN, −∞ gives 0, +∞ gives +∞). Branch-free and call-free, so a kernel
     /// loop that uses it keeps its accumulators in registers (a call, even on a cold path, made the JIT spill them).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -132,6 +137,21 @@ internal static class VectorMath
         var p = ExpOfReduced(x, k);
         var scale = ((shifted.AsInt64() + Vector256.Create(1023L + 512L - BitConverter.DoubleToInt64Bits(Shifter))) << 52).AsDouble();
         return (p * scale) * Vector256.Create(TwoToMinus512);
+    }
+
+    /// <summary>
+    /// <see cref="ExpOfNonPositive(Vector256{double})"/> on eight lanes: the same operations lane by lane, so the same
+    /// results bit for bit (what the softmax uses for two classes of four rows at once where 512-bit vectors are accelerated).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> ExpOfNonPositive(Vector512<double> x)
+    {
+        x = Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(ExpLower)), Vector512.Create(ExpLower), x);
+        var shifted = MultiplyAdd(x, Vector512.Create(Log2OfE), Vector512.Create(Shifter));
+        var k = shifted - Vector512.Create(Shifter);
+        var p = ExpOfReduced(x, k);
+        var scale = ((shifted.AsInt64() + Vector512.Create(1023L + 512L - BitConverter.DoubleToInt64Bits(Shifter))) << 52).AsDouble();
+        return (p * scale) * Vector512.Create(TwoToMinus512);
     }
 
     /// <summary>e^x for one x ≤ 0, the same operations as <see cref="ExpOfNonPositive(Vector256{double})"/> on one lane.</summary>
@@ -183,6 +203,26 @@ internal static class VectorMath
         var p67 = MultiplyAdd(Vector256.Create(E7), r, Vector256.Create(E6));
         var p89 = MultiplyAdd(Vector256.Create(E9), r, Vector256.Create(E8));
         var p1011 = MultiplyAdd(Vector256.Create(E11), r, Vector256.Create(E10));
+        var p03 = MultiplyAdd(p23, r2, p01);
+        var p47 = MultiplyAdd(p67, r2, p45);
+        var p811 = MultiplyAdd(p1011, r2, p89);
+        return MultiplyAdd(MultiplyAdd(p811, r4, p47), r4, p03);
+    }
+
+    /// <summary><see cref="ExpOfReduced(Vector256{double}, Vector256{double})"/> on eight lanes: the same operations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> ExpOfReduced(Vector512<double> x, Vector512<double> k)
+    {
+        var r = MultiplyAdd(k, Vector512.Create(-Ln2High), x);
+        r = MultiplyAdd(k, Vector512.Create(-Ln2Low), r);
+        var r2 = r * r;
+        var r4 = r2 * r2;
+        var p01 = MultiplyAdd(Vector512.Create(E1), r, Vector512.Create(E0));
+        var p23 = MultiplyAdd(Vector512.Create(E3), r, Vector512.Create(E2));
+        var p45 = MultiplyAdd(Vector512.Create(E5), r, Vector512.Create(E4));
+        var p67 = MultiplyAdd(Vector512.Create(E7), r, Vector512.Create(E6));
+        var p89 = MultiplyAdd(Vector512.Create(E9), r, Vector512.Create(E8));
+        var p1011 = MultiplyAdd(Vector512.Create(E11), r, Vector512.Create(E10));
         var p03 = MultiplyAdd(p23, r2, p01);
         var p47 = MultiplyAdd(p67, r2, p45);
         var p811 = MultiplyAdd(p1011, r2, p89);
