@@ -73,6 +73,7 @@ internal static partial class FusedPass
         var residualSum = Vector256<double>.Zero;
         var invalid = Vector256<double>.Zero;
 
+        Vector512<double> squares = default, residuals8 = default;
         nuint row = 0;
         for (; row < blockEnd; row += 8)
         {
@@ -86,6 +87,25 @@ internal static partial class FusedPass
             var c2 = Avx512F.ConvertToVector512Double(columns23.GetLower());
             var c3 = Avx512F.ConvertToVector512Double(columns23.GetUpper());
             var eta = Vector512.FusedMultiplyAdd(c3, wb3, Vector512.FusedMultiplyAdd(c2, wb2, Vector512.FusedMultiplyAdd(c1, wb1, Vector512.FusedMultiplyAdd(c0, wb0, bias8))));
+            if (typeof(TLoss) == typeof(SquaredResidual) && !TWeighting.IsWeighted)
+            {
+                // The squared residual on all eight rows at once: SquaredResidual.Add's operations (r = η − y, Σ r² by
+                // FMA) in one 512-bit vector, without splitting η into halves and joining the residuals again.
+                var residual = eta - Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref targets, row));
+                if (writeResiduals)
+                {
+                    Avx512F.ConvertToVector256Single(residual).StoreUnsafe(ref residuals, row);
+                }
+
+                squares = Vector512.FusedMultiplyAdd(residual, residual, squares);
+                residuals8 += residual;
+                g0 = Vector512.FusedMultiplyAdd(c0, residual, g0);
+                g1 = Vector512.FusedMultiplyAdd(c1, residual, g1);
+                g2 = Vector512.FusedMultiplyAdd(c2, residual, g2);
+                g3 = Vector512.FusedMultiplyAdd(c3, residual, g3);
+                continue;
+            }
+
             var rA = FourRows<float, SingleElements, TLoss, TWeighting>(loss, eta.GetLower(), ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossSums, ref invalid);
             var rB = FourRows<float, SingleElements, TLoss, TWeighting>(loss, eta.GetUpper(), ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 4, ref lossSumsB, ref invalid);
             residualSum += rA + rB;
@@ -97,7 +117,7 @@ internal static partial class FusedPass
         }
 
         var sums = default(ChunkSums);
-        var pair = Avx.HorizontalAdd(lossSums + lossSumsB, residualSum);
+        var pair = Avx.HorizontalAdd(lossSums + lossSumsB + squares.GetLower() + squares.GetUpper(), residualSum + residuals8.GetLower() + residuals8.GetUpper());
         var folded = pair.GetLower() + pair.GetUpper();
         sums.LossSum = folded.ToScalar();
         sums.DerivativeSum = folded.GetElement(1);
