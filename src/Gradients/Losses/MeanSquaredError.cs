@@ -323,8 +323,9 @@ public static partial class MeanSquaredError
                 var j = 0;
                 if (typeof(T) == typeof(float) && Vector256.IsHardwareAccelerated)
                 {
-                    // Four at a time: one vector division costs what one scalar division does (D of them were a
-                    // sixth of a float (50 × 16) call). The same operations as the scalar loop, so the same values.
+                    // Four at a time: one vector division costs what one scalar division does (measured: a float
+                    // (50 × 16) call from 167–170 to 160–166 ns). The same operations as the scalar loop, so the same
+                    // values.
                     ref var s = ref MemoryMarshal.GetReference(sums);
                     var halves = Vector256.Create(half);
                     var penalty = Vector256.Create(2.0 * lambda);
