@@ -19,10 +19,11 @@ internal static partial class FusedPass
 
     /// <summary>
     /// The float kernel for D ≤ 4 on data in cache: the same arithmetic as the register kernel's transposed loop (η,
-    /// the loss and Σᵢ rᵢ·xᵢⱼ all in double), fed by one 512-bit load of the block's 4·D floats, transposed in float by
-    /// one permute (lane 4j + i holds row i's feature j; lanes j ≥ D are zeroed) and widened to double by two
-    /// conversions. The register kernel, widening each half row on load, spent 8 conversions and 4 inserts per block
-    /// where this spends 1 permute and 2 conversions, and float ran 1.2–1.4× double's time at (50 × 4).
+    /// the loss and Σᵢ rᵢ·xᵢⱼ all in double), eight rows per iteration, fed by two 512-bit loads of the block's 8·D
+    /// floats, transposed in float by two permutes (lane 8j + i holds row i's feature j; lanes j ≥ D are zeroed) and
+    /// widened to double by four conversions: one column of eight rows per vector, so η is four FMAs and the gradient
+    /// four more, with no horizontal sums in the loop. The register kernel, widening each half row on load, spent 8
+    /// conversions and 4 inserts per four rows, and float ran 1.2–1.4× double's time at (50 × 4).
     /// </summary>
     /// <remarks>
     /// No float arithmetic: every product xᵢⱼ·wⱼ and rᵢ·xᵢⱼ is formed in double from exactly widened floats, so the
