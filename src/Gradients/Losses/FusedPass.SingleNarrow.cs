@@ -123,10 +123,10 @@ internal static partial class FusedPass
         sums.LossSum = folded.ToScalar();
         sums.DerivativeSum = folded.GetElement(1);
 
-        // Lane j: the sum of column j's four lanes.
+        // Lane j: the sum of column j's eight lanes.
         var g = TransposeAdd4(g0.GetLower() + g0.GetUpper(), g1.GetLower() + g1.GetUpper(), g2.GetLower() + g2.GetUpper(), g3.GetLower() + g3.GetUpper());
 
-        // The last rows (fewer than four, or a block that would read past X): one at a time, read as four floats while
+        // The last rows (fewer than eight, or a block that would read past X): one at a time, read as four floats while
         // those lie inside X (a scalar loop over two rows cost more than the 12 blocks of a (50 × 4) call), then scalar.
         var invalidRow = false;
         var mask = Vector256.LessThan(Vector256.Create(0L, 1L, 2L, 3L), Vector256.Create((long)dimension)).AsDouble();
