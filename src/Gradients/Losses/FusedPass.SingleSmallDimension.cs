@@ -44,7 +44,8 @@ internal static partial class FusedPass
     /// terms cost half the FMAs, but η in double costs a conversion per element, so with X in cache (50 × 16, and
     /// 1000 × 1000, whose groups of eight rows of 4 KB overflow L1) the kernels that widen every element were faster
     /// (measured). The choice depends on the chunk plan only, so it is the same for any thread count and for the
-    /// accumulators. D ≤ 4 keeps the transposed register kernel; machines without AVX2 the 128-bit and scalar ones.
+    /// accumulators. D ≤ 4 keeps the transposed register kernel (in L1 with AVX-512, <see cref="SingleNarrow{TLoss, TWeighting}"/>);
+    /// machines without AVX2 the 128-bit and scalar ones.
     /// </summary>
     internal static bool SingleKernelsApply(int dimension, int rows) =>
         Vector256.IsHardwareAccelerated && Avx2.IsSupported && Fma.IsSupported

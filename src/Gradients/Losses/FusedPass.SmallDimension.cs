@@ -246,6 +246,18 @@ internal static partial class FusedPass
                 continue;
             }
 
+            // float rows are kept in registers (widened once); at D > 12 one accumulator set, with four chained FMAs:
+            // with two sets the loop needed more than 32 vector registers and took its sums through the stack
+            // (50 × 16 float: 170 → 157 ns, double 145 ns).
+            if (m > 3)
+            {
+                ga0 = Vector256.FusedMultiplyAdd(r3, x30, Vector256.FusedMultiplyAdd(r2, x20, Vector256.FusedMultiplyAdd(r1, x10, Vector256.FusedMultiplyAdd(r0, x00, ga0))));
+                ga1 = Vector256.FusedMultiplyAdd(r3, x31, Vector256.FusedMultiplyAdd(r2, x21, Vector256.FusedMultiplyAdd(r1, x11, Vector256.FusedMultiplyAdd(r0, x01, ga1))));
+                ga2 = Vector256.FusedMultiplyAdd(r3, x32, Vector256.FusedMultiplyAdd(r2, x22, Vector256.FusedMultiplyAdd(r1, x12, Vector256.FusedMultiplyAdd(r0, x02, ga2))));
+                ga3 = Vector256.FusedMultiplyAdd(r3, x33, Vector256.FusedMultiplyAdd(r2, x23, Vector256.FusedMultiplyAdd(r1, x13, Vector256.FusedMultiplyAdd(r0, x03, ga3))));
+                continue;
+            }
+
             ga0 = Vector256.FusedMultiplyAdd(r2, x20, Vector256.FusedMultiplyAdd(r0, x00, ga0));
             gb0 = Vector256.FusedMultiplyAdd(r3, x30, Vector256.FusedMultiplyAdd(r1, x10, gb0));
             if (m > 1)

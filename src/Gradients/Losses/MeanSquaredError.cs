@@ -204,7 +204,23 @@ public static partial class MeanSquaredError
         where TLanes : struct, IDoubleLanes<T> =>
         typeof(T) == typeof(double) && !gradient.IsEmpty
             ? Evaluate<T, TLanes>(features, targets, weights, bias, gradient, out interceptGradient, residuals, options, FusedPass.Reinterpret<T, double>(gradient), inPlace: true)
-            : EvaluateWithBuffer<T, TLanes>(features, targets, weights, bias, gradient, out interceptGradient, residuals, options);
+            : typeof(T) == typeof(float) && weights.Length <= FusedPass.SmallDimensionLimit
+                ? EvaluateWithSmallBuffer<T, TLanes>(features, targets, weights, bias, gradient, out interceptGradient, residuals, options)
+                : EvaluateWithBuffer<T, TLanes>(features, targets, weights, bias, gradient, out interceptGradient, residuals, options);
+
+    /// <summary>
+    /// float with D ≤ 16 (the calls on small data, where fixed costs count): the double sums in a buffer of constant
+    /// size, which needs no stack probe or size test.
+    /// </summary>
+    [SkipLocalsInit]
+    private static double EvaluateWithSmallBuffer<T, TLanes>(
+        ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
+        Span<T> gradient, out double interceptGradient, Span<T> residuals, MeanSquaredErrorOptions options)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        Span<double> sums = stackalloc double[FusedPass.SmallDimensionLimit];
+        return Evaluate<T, TLanes>(features, targets, weights, bias, gradient, out interceptGradient, residuals, options, sums[..weights.Length], inPlace: false);
+    }
 
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -304,7 +320,28 @@ public static partial class MeanSquaredError
             {
                 ref var g = ref MemoryMarshal.GetReference(gradient);
                 ref var w = ref MemoryMarshal.GetReference(weights);
-                for (var j = 0; j < dimension; j++)
+                var j = 0;
+                if (typeof(T) == typeof(float) && Vector256.IsHardwareAccelerated)
+                {
+                    // Four at a time: one vector division costs what one scalar division does (measured: a float
+                    // (50 × 16) call from 167–170 to 160–166 ns). The same operations as the scalar loop, so the same
+                    // values.
+                    ref var s = ref MemoryMarshal.GetReference(sums);
+                    var halves = Vector256.Create(half);
+                    var penalty = Vector256.Create(2.0 * lambda);
+                    for (; j + 4 <= dimension; j += 4)
+                    {
+                        var value = Vector256.LoadUnsafe(ref s, (nuint)j) / halves;
+                        if (lambda != 0.0)
+                        {
+                            value += penalty * TLanes.Load256(ref w, (nuint)j);
+                        }
+
+                        TLanes.Store256(value, ref g, (nuint)j);
+                    }
+                }
+
+                for (; j < dimension; j++)
                 {
                     var value = sums[j] / half;
                     if (lambda != 0.0)

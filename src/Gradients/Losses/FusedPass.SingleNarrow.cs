@@ -1,0 +1,164 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Gradients;
+
+internal static partial class FusedPass
+{
+    /// <summary>
+    /// Whether a chunk of float data runs <see cref="SingleNarrow{TLoss, TWeighting}"/>: D ≤ 4, AVX-512, and a chunk in
+    /// L1 (fewer than 16,384 elements, 64 KB: where the register kernel runs without prefetch hints; larger chunks keep
+    /// it, and its prefetching twin). Like <see cref="SingleKernelsApply(int, int)"/> the choice depends on the chunk
+    /// only, so it is the same for any thread count and for the accumulators.
+    /// </summary>
+    internal static bool SingleNarrowApplies(int dimension, int rows) =>
+        dimension <= 4 && Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Fma.IsSupported
+        && (long)rows * dimension < 16 * 1024;
+
+    /// <summary>
+    /// The float kernel for D ≤ 4 on data in cache: the same arithmetic as the register kernel's transposed loop (η,
+    /// the loss and Σᵢ rᵢ·xᵢⱼ all in double), eight rows per iteration, fed by two 512-bit loads of the block's 8·D
+    /// floats, transposed in float by two permutes (lane 8j + i holds row i's feature j; lanes j ≥ D are zeroed) and
+    /// widened to double by four conversions: one column of eight rows per vector, so η is four FMAs and the gradient
+    /// four more, with no horizontal sums in the loop. The register kernel, widening each half row on load, spent 8
+    /// conversions and 4 inserts per four rows, and float ran 1.2–1.4× double's time at (50 × 4).
+    /// </summary>
+    /// <remarks>
+    /// No float arithmetic: every product xᵢⱼ·wⱼ and rᵢ·xᵢⱼ is formed in double from exactly widened floats, so the
+    /// error is that of the double kernels (a few units of double's roundoff per row, summed in double), far inside
+    /// float's own resolution.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)] // Inlined into its caller, it exhausted the JIT's inlining budget: Vector512.Create became calls.
+    private static ChunkSums SingleNarrow<TLoss, TWeighting>(
+        ref float features, ref float targets, ref float weights, int dimension, int rows, nuint available, double bias,
+        Span<double> gradientSums, ref float residuals, bool writeResiduals, TLoss loss, ref float sampleWeights)
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
+    {
+        var d = (nuint)dimension;
+
+        // Lane k = 8j + i of the transposed block (columns j = 0, 1 in the first vector, 2, 3 in the second) takes
+        // float i·D + j of the eight rows as loaded (32 floats in two vectors; bit 4 of an index picks the second).
+        var lane = Vector512<int>.Indices;
+        var row8 = lane & Vector512.Create(7);
+        var column01 = Vector512.ShiftRightLogical(lane, 3);
+        var column23 = column01 + Vector512.Create(2);
+        var index01 = (row8 * Vector512.Create(dimension)) + column01;
+        var index23 = (row8 * Vector512.Create(dimension)) + column23;
+
+        // Columns past D belong to the next rows and are zeroed (masking, not the zero weights, keeps a NaN or ∞
+        // in the next row from leaking into this one).
+        var keep01 = Vector512.LessThan(column01, Vector512.Create(dimension)).AsSingle();
+        var keep23 = Vector512.LessThan(column23, Vector512.Create(dimension)).AsSingle();
+
+        // The weights, each broadcast over the eight rows of its column; zero past D.
+        var w0 = (double)weights;
+        var w1 = dimension > 1 ? (double)Unsafe.Add(ref weights, 1) : 0.0;
+        var w2 = dimension > 2 ? (double)Unsafe.Add(ref weights, 2) : 0.0;
+        var w3 = dimension > 3 ? (double)Unsafe.Add(ref weights, 3) : 0.0;
+        var (wb0, wb1, wb2, wb3) = (Vector512.Create(w0), Vector512.Create(w1), Vector512.Create(w2), Vector512.Create(w3));
+        var bias8 = Vector512.Create(bias);
+
+        // A block is read as 32 floats from its first row: only blocks whose 32 floats lie inside X.
+        var blockEnd = (nuint)rows & ~(nuint)7;
+        while (blockEnd > 0 && ((blockEnd - 8) * d) + 32 > available)
+        {
+            blockEnd -= 8;
+        }
+
+        Vector512<double> g0 = default, g1 = default, g2 = default, g3 = default;
+        // Two loss sums, one per half block: one sum would chain two FMAs per iteration.
+        Vector256<double> lossSums = default, lossSumsB = default;
+        var residualSum = Vector256<double>.Zero;
+        var invalid = Vector256<double>.Zero;
+
+        Vector512<double> squares = default, residuals8 = default;
+        nuint row = 0;
+        for (; row < blockEnd; row += 8)
+        {
+            ref var x = ref Unsafe.Add(ref features, row * d);
+            var first = Vector512.LoadUnsafe(ref x);
+            var second = Vector512.LoadUnsafe(ref x, 16);
+            var columns01 = Avx512F.PermuteVar16x32x2(first, index01, second) & keep01;
+            var columns23 = Avx512F.PermuteVar16x32x2(first, index23, second) & keep23;
+            var c0 = Avx512F.ConvertToVector512Double(columns01.GetLower());
+            var c1 = Avx512F.ConvertToVector512Double(columns01.GetUpper());
+            var c2 = Avx512F.ConvertToVector512Double(columns23.GetLower());
+            var c3 = Avx512F.ConvertToVector512Double(columns23.GetUpper());
+            var eta = Vector512.FusedMultiplyAdd(c3, wb3, Vector512.FusedMultiplyAdd(c2, wb2, Vector512.FusedMultiplyAdd(c1, wb1, Vector512.FusedMultiplyAdd(c0, wb0, bias8))));
+            if (typeof(TLoss) == typeof(SquaredResidual) && !TWeighting.IsWeighted)
+            {
+                // The squared residual on all eight rows at once: SquaredResidual.Add's operations (r = η − y, Σ r² by
+                // FMA) in one 512-bit vector, without splitting η into halves and joining the residuals again.
+                var residual = eta - Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref targets, row));
+                if (writeResiduals)
+                {
+                    Avx512F.ConvertToVector256Single(residual).StoreUnsafe(ref residuals, row);
+                }
+
+                squares = Vector512.FusedMultiplyAdd(residual, residual, squares);
+                residuals8 += residual;
+                g0 = Vector512.FusedMultiplyAdd(c0, residual, g0);
+                g1 = Vector512.FusedMultiplyAdd(c1, residual, g1);
+                g2 = Vector512.FusedMultiplyAdd(c2, residual, g2);
+                g3 = Vector512.FusedMultiplyAdd(c3, residual, g3);
+                continue;
+            }
+
+            var rA = FourRows<float, SingleElements, TLoss, TWeighting>(loss, eta.GetLower(), ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossSums, ref invalid);
+            var rB = FourRows<float, SingleElements, TLoss, TWeighting>(loss, eta.GetUpper(), ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 4, ref lossSumsB, ref invalid);
+            residualSum += rA + rB;
+            var r = rA.ToVector512Unsafe().WithUpper(rB);
+            g0 = Vector512.FusedMultiplyAdd(c0, r, g0);
+            g1 = Vector512.FusedMultiplyAdd(c1, r, g1);
+            g2 = Vector512.FusedMultiplyAdd(c2, r, g2);
+            g3 = Vector512.FusedMultiplyAdd(c3, r, g3);
+        }
+
+        var sums = default(ChunkSums);
+        var pair = Avx.HorizontalAdd(lossSums + lossSumsB + squares.GetLower() + squares.GetUpper(), residualSum + residuals8.GetLower() + residuals8.GetUpper());
+        var folded = pair.GetLower() + pair.GetUpper();
+        sums.LossSum = folded.ToScalar();
+        sums.DerivativeSum = folded.GetElement(1);
+
+        // Lane j: the sum of column j's eight lanes.
+        var g = TransposeAdd4(g0.GetLower() + g0.GetUpper(), g1.GetLower() + g1.GetUpper(), g2.GetLower() + g2.GetUpper(), g3.GetLower() + g3.GetUpper());
+
+        // The last rows (fewer than eight, or a block that would read past X): one at a time, read as four floats while
+        // those lie inside X (a scalar loop over two rows cost more than the 12 blocks of a (50 × 4) call), then scalar.
+        var invalidRow = false;
+        var mask = Vector256.LessThan(Vector256.Create(0L, 1L, 2L, 3L), Vector256.Create((long)dimension)).AsDouble();
+        var weightVector = Vector256.Create(w0, w1, w2, w3);
+        for (; row < (nuint)rows && (row * d) + 4 <= available; row++)
+        {
+            var x = SingleElements.Load256(ref features, row * d) & mask;
+            sums.LossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector256.Sum(x * weightVector) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
+            sums.DerivativeSum += r;
+            g = Vector256.FusedMultiplyAdd(Vector256.Create(r), x, g);
+        }
+
+        ref var gradient = ref MemoryMarshal.GetReference(gradientSums);
+        StoreGradient<MaskedRowEnd>(dimension, g, ref gradient, 0);
+        for (; row < (nuint)rows; row++)
+        {
+            ref var x = ref Unsafe.Add(ref features, row * d);
+            var dot = 0.0;
+            for (nuint j = 0; j < d; j++)
+            {
+                dot += (double)Unsafe.Add(ref x, j) * Unsafe.Add(ref weights, j);
+            }
+
+            sums.LossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, dot + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
+            sums.DerivativeSum += r;
+            for (nuint j = 0; j < d; j++)
+            {
+                Unsafe.Add(ref gradient, j) += r * Unsafe.Add(ref x, j);
+            }
+        }
+
+        sums.HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero;
+        return sums;
+    }
+}
