@@ -230,8 +230,8 @@ public static partial class ForwardMode
                 var x1 = Vector256.LoadUnsafe(ref x, i + 4);
                 var d1 = Vector256.LoadUnsafe(ref direction, i + 4);
                 ref var duals = ref Unsafe.Add(ref point, 2 * i);
-                StoreDuals(ref duals, x0, d0);
-                StoreDuals(ref Unsafe.Add(ref duals, 8), x1, d1);
+                StoreDuals(ref duals, ref x, ref direction, i, x0, d0);
+                StoreDuals(ref Unsafe.Add(ref duals, 8), ref x, ref direction, i + 4, x1, d1);
                 squares0 = MultiplyAdd(d0, d0, squares0);
                 squares1 = MultiplyAdd(d1, d1, squares1);
                 finite0 = MultiplyAdd(x0, zero, finite0);
@@ -242,7 +242,7 @@ public static partial class ForwardMode
             {
                 var x0 = Vector256.LoadUnsafe(ref x, i);
                 var d0 = Vector256.LoadUnsafe(ref direction, i);
-                StoreDuals(ref Unsafe.Add(ref point, 2 * i), x0, d0);
+                StoreDuals(ref Unsafe.Add(ref point, 2 * i), ref x, ref direction, i, x0, d0);
                 squares0 = MultiplyAdd(d0, d0, squares0);
                 finite0 = MultiplyAdd(x0, zero, finite0);
                 i += 4;
@@ -258,26 +258,39 @@ public static partial class ForwardMode
         SeedPairsTail(ref point, ref x, ref direction, ref i, count, ref sum);
         return Vector128.Sum(sum);
 
-        // Four duals (xᵢ, dᵢ) … (xᵢ₊₃, dᵢ₊₃) from four x and four d: two in-lane unpacks give (xᵢ, dᵢ, xᵢ₊₂, dᵢ₊₂) and
-        // (xᵢ₊₁, dᵢ₊₁, xᵢ₊₃, dᵢ₊₃), stored in 16-byte halves (the upper ones by vextractf128 to memory, a store, not a
-        // shuffle): one shuffle per two coordinates, 16-byte stores that never straddle a cache line on the stack's
-        // 16-byte-aligned duals.
-        static void StoreDuals(ref double duals, Vector256<double> x, Vector256<double> direction)
+        // The four duals (xᵢ, dᵢ) … (xᵢ₊₃, dᵢ₊₃) as two 32-byte stores. With AVX-512, one vpermt2pd per store from the
+        // loaded x and d. With AVX2, (xᵢ, xᵢ₊₁, dᵢ, dᵢ₊₁) from a 16-byte load of x and one of d into the upper half
+        // (vinsertf128 from memory: a load and a simple vector op, not a shuffle), then one vpermpd: one shuffle per two
+        // coordinates — with unpacks and lane permutes (AVX alone) it is two, and the shuffle port set the pace.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void StoreDuals(ref double duals, ref double x, ref double direction, nuint i, Vector256<double> xs, Vector256<double> ds)
         {
             if (Avx512F.VL.IsSupported)
             {
-                Avx512F.VL.PermuteVar4x64x2(x, Vector256.Create(0L, 4, 1, 5), direction).StoreUnsafe(ref duals);
-                Avx512F.VL.PermuteVar4x64x2(x, Vector256.Create(2L, 6, 3, 7), direction).StoreUnsafe(ref duals, 4);
-                return;
+                Avx512F.VL.PermuteVar4x64x2(xs, Vector256.Create(0L, 4, 1, 5), ds).StoreUnsafe(ref duals);
+                Avx512F.VL.PermuteVar4x64x2(xs, Vector256.Create(2L, 6, 3, 7), ds).StoreUnsafe(ref duals, 4);
             }
-
-            var even = Avx.UnpackLow(x, direction);
-            var odd = Avx.UnpackHigh(x, direction);
-            Avx.Permute2x128(even, odd, 0x20).StoreUnsafe(ref duals);
-            Avx.Permute2x128(even, odd, 0x31).StoreUnsafe(ref duals, 4);
+            else if (Avx2.IsSupported)
+            {
+                const byte Interleave = 0b11_01_10_00; // (a, b, c, d) → (a, c, b, d)
+                Avx2.Permute4x64(Vector256.Create(Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref direction, i)), Interleave)
+                    .StoreUnsafe(ref duals);
+                Avx2.Permute4x64(Vector256.Create(Vector128.LoadUnsafe(ref x, i + 2), Vector128.LoadUnsafe(ref direction, i + 2)), Interleave)
+                    .StoreUnsafe(ref duals, 4);
+            }
+            else
+            {
+                var even = Avx.UnpackLow(xs, ds);
+                var odd = Avx.UnpackHigh(xs, ds);
+                Avx.Permute2x128(even, odd, 0x20).StoreUnsafe(ref duals);
+                Avx.Permute2x128(even, odd, 0x31).StoreUnsafe(ref duals, 4);
+            }
         }
 
         // Fused where the hardware has FMA (DOTNET_EnableAVX2=0 turns FMA off too; then a product and a sum).
+        // Both helpers are forced inline: the JIT left them as calls in the four-coordinate step, and the running sums,
+        // live across those calls, then lived on the stack in the main loop too (a load and a store per sum per step).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) =>
             Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
     }
