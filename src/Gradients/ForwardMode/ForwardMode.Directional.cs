@@ -56,8 +56,7 @@ public static partial class ForwardMode
             stack = default;
         }
 
-        Span<Dual<T>> block = stack;
-        return DirectionalPass(ref function, x, direction, block.Slice(AlignmentSkip(block), x.Length));
+        return DirectionalPass(ref function, x, direction, AlignedDuals<T>(stack, x.Length));
     }
 
     /// <summary>
@@ -77,19 +76,30 @@ public static partial class ForwardMode
             stack = default;
         }
 
-        Span<Dual<T>> block = stack;
-        return DirectionalPass(ref function, x, direction, block.Slice(AlignmentSkip(block), x.Length));
+        return DirectionalPass(ref function, x, direction, AlignedDuals<T>(stack, x.Length));
     }
 
     /// <summary>
-    /// 1 when the stack block's first dual lies 16 bytes past a 32-byte boundary, else 0: from the next one on, the
-    /// seed's 32-byte stores of two <c>Dual&lt;double&gt;</c> never straddle a cache line (a straddling store costs two).
-    /// The blocks hold one element more than they serve. The order of the seed's sums does not depend on this.
+    /// The first <paramref name="length"/> duals of a stack block, for <c>Dual&lt;double&gt;</c> moved up to the next
+    /// 32-byte boundary (8, 16 or 24 bytes: the JIT places the block 8 bytes past a 16-byte boundary in some frames), so
+    /// that the seed's 32-byte stores never straddle a cache line: a straddling store costs two, and a load of a dual f
+    /// reads right after it cannot take its data from the store buffer. The blocks hold two elements more than they
+    /// serve. A block that holds references is never moved (the GC sees its elements where it laid them out). The order
+    /// of the seed's sums does not depend on this.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe int AlignmentSkip<T>(Span<Dual<T>> block)
-        where T : IFloatingPointIeee754<T> =>
-        ((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(block)) & 31) == 16 ? 1 : 0;
+    private static unsafe Span<Dual<T>> AlignedDuals<T>(Span<Dual<T>> block, int length)
+        where T : IFloatingPointIeee754<T>
+    {
+        ref var first = ref MemoryMarshal.GetReference(block);
+        if (Unsafe.SizeOf<Dual<T>>() != 16 || RuntimeHelpers.IsReferenceOrContainsReferences<T>())
+        {
+            return block[..length];
+        }
+
+        var skip = (nuint)(-(nint)Unsafe.AsPointer(ref first)) & 31;
+        return MemoryMarshal.CreateSpan(ref Unsafe.As<byte, Dual<T>>(ref Unsafe.AddByteOffset(ref Unsafe.As<Dual<T>, byte>(ref first), skip)), length);
+    }
 
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -199,7 +209,7 @@ public static partial class ForwardMode
     /// <c>vzeroupper</c> were a visible part of the whole derivative): with AVX, four coordinates from one 32-byte load
     /// of x and one of d into two 32-byte stores of two duals each — by <c>vpermt2pd</c> with AVX-512 (one shuffle per
     /// store), else by <c>vunpcklpd</c>/<c>vunpckhpd</c> and two <c>vperm2f128</c>; then the rest two at a time in
-    /// 128-bit halves. The stack blocks start the duals on a 32-byte boundary (<see cref="AlignmentSkip{T}"/>). Profiled
+    /// 128-bit halves. The stack blocks start the duals on a 32-byte boundary (<see cref="AlignedDuals{T}"/>). Profiled
     /// at n = 1000 without AVX-512, the form before this one (pairs from 16-byte loads at i and i + 1 joined by
     /// <c>vinsertf128</c>, 52 instructions per eight coordinates, half its 32-byte stores straddling a line) took
     /// 1.1–1.2 cycles a coordinate, spread over the whole loop with no hot instruction; this one has 27 instructions.
@@ -461,9 +471,9 @@ public static partial class ForwardMode
 
 /// <summary>
 /// 128 elements of stack scratch for <see cref="ForwardMode.DirectionalDerivative"/> (2 KiB of <c>Dual&lt;double&gt;</c>),
-/// plus one, so that the elements used can start on a 32-byte boundary.
+/// plus two, so that the elements used can start on a 32-byte boundary.
 /// </summary>
-[InlineArray(Capacity + 1)]
+[InlineArray(Capacity + 2)]
 internal struct DirectionalSmallScratch<T>
 {
     /// <summary>The number of elements usable from an aligned start (<see cref="ScratchBuffer.Length"/>).</summary>
@@ -474,9 +484,9 @@ internal struct DirectionalSmallScratch<T>
 
 /// <summary>
 /// 1024 elements of stack scratch for <see cref="ForwardMode.DirectionalDerivative"/> (16 KiB of <c>Dual&lt;double&gt;</c>),
-/// plus one, so that the elements used can start on a 32-byte boundary.
+/// plus two, so that the elements used can start on a 32-byte boundary.
 /// </summary>
-[InlineArray(Capacity + 1)]
+[InlineArray(Capacity + 2)]
 internal struct DirectionalScratch<T>
 {
     /// <summary>The number of elements usable from an aligned start.</summary>
