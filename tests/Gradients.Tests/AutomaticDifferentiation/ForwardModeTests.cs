@@ -45,8 +45,9 @@ public sealed class ForwardModeTests
 
     /// <summary>
     /// Every length to 300 (the double seed's 512-bit body starts at 256 and steps by 16, then 8; the 256-bit one steps
-    /// by 8 while nine coordinates remain, then by 4 while five remain, as it reads one past its step; 128-bit pairs and one scalar coordinate
-    /// finish), the stack's limits (128, 1024) and the pool.
+    /// by 8 while nine coordinates remain, then by 4 while five remain — the bounds of its earlier pair form, kept so that
+    /// ‖d‖² rounds as before; 128-bit pairs and one scalar coordinate finish), the stack's limits (128, 1024) and the pool;
+    /// the stack blocks start the duals on a 32-byte boundary wherever the frame puts them.
     /// </summary>
     public static TheoryData<int> SeedLengths => [.. Enumerable.Range(1, 300), 1001, 1024, 1025];
 
