@@ -45,8 +45,9 @@ public sealed class ForwardModeTests
 
     /// <summary>
     /// Every length to 300 (the double seed's 512-bit body starts at 256 and steps by 16, then 8; the 256-bit one steps
-    /// by 8 while nine coordinates remain, then by 4 while five remain, as it reads one past its step; 128-bit pairs and one scalar coordinate
-    /// finish), the stack's limits (128, 1024) and the pool.
+    /// by 8 while nine coordinates remain, then by 4 while five remain — the bounds of its earlier pair form, kept so that
+    /// ‖d‖² rounds as before; 128-bit pairs and one scalar coordinate finish), the stack's limits (128, 1024) and the pool;
+    /// the stack blocks start the duals on a 32-byte boundary wherever the frame puts them.
     /// </summary>
     public static TheoryData<int> SeedLengths => [.. Enumerable.Range(1, 300), 1001, 1024, 1025];
 
@@ -74,6 +75,14 @@ public sealed class ForwardModeTests
         Assert.Equal(expectedSingle, Gradients.ForwardMode.DirectionalDerivative(f, xSingle, dSingle));
         Assert.Equal(expectedSingle, Gradients.ForwardMode.DirectionalDerivative(f, xSingle, Array.ConvertAll(dSingle, v => MathF.ScaleB(v, 100))));
         Assert.Equal(expectedSingle, Gradients.ForwardMode.DirectionalDerivative(f, xSingle, Array.ConvertAll(dSingle, v => MathF.ScaleB(v, -140))));
+
+        // Σcᵢxᵢ² has tangent Σ2cᵢxᵢdᵢ, which reads every seeded value too: a dual with a swapped or shifted xᵢ changes
+        // it. With xᵢ a half-integer and dᵢ an integer every term and partial sum is an exact integer (below 2²⁴, so in
+        // float as well), so again √ and ÷ are the only roundings.
+        var quadraticDot = Enumerable.Range(0, n).Sum(i => 2.0 * ((i % 7) + 1) * x[i] * d[i]);
+        var squares = new IndexWeightedSquares();
+        Assert.Equal(quadraticDot / Math.Sqrt(d.Sum(v => v * v)), Gradients.ForwardMode.DirectionalDerivative(squares, x, d));
+        Assert.Equal((float)quadraticDot / MathF.Sqrt((float)d.Sum(v => v * v)), Gradients.ForwardMode.DirectionalDerivative(squares, xSingle, dSingle));
     }
 
     [Theory]
@@ -304,6 +313,22 @@ public sealed class ForwardModeTests
             for (var i = 0; i < x.Length; i++)
             {
                 sum += T.CreateTruncating((i % 7) + 1) * x[i];
+            }
+
+            return sum;
+        }
+    }
+
+    /// <summary>Σ cᵢxᵢ² with cᵢ = (i mod 7) + 1: its tangent depends on the seeded values as well as the tangents.</summary>
+    private readonly struct IndexWeightedSquares : IGenericScalarFunction
+    {
+        public T Evaluate<T>(ReadOnlySpan<T> x)
+            where T : IFloatingPointIeee754<T>
+        {
+            var sum = T.Zero;
+            for (var i = 0; i < x.Length; i++)
+            {
+                sum += T.CreateTruncating((i % 7) + 1) * x[i] * x[i];
             }
 
             return sum;
