@@ -141,22 +141,7 @@ internal static partial class FusedPass
 
         ref var gradient = ref MemoryMarshal.GetReference(gradientSums);
         StoreGradient<MaskedRowEnd>(dimension, g, ref gradient, 0);
-        for (; row < (nuint)rows; row++)
-        {
-            ref var x = ref Unsafe.Add(ref features, row * d);
-            var dot = 0.0;
-            for (nuint j = 0; j < d; j++)
-            {
-                dot += (double)Unsafe.Add(ref x, j) * Unsafe.Add(ref weights, j);
-            }
-
-            sums.LossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, dot + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
-            sums.DerivativeSum += r;
-            for (nuint j = 0; j < d; j++)
-            {
-                Unsafe.Add(ref gradient, j) += r * Unsafe.Add(ref x, j);
-            }
-        }
+        SingleRowsOneByOne<TLoss, TWeighting>(loss, ref features, ref weights, d, row, (nuint)rows, bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, ref gradient, ref sums, ref invalidRow);
 
         sums.HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero;
         return sums;

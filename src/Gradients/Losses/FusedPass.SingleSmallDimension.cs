@@ -265,7 +265,24 @@ internal static partial class FusedPass
             StoreGradient<TRowEnd>(last, g3, ref gradient, 12);
         }
 
-        for (; row < (nuint)rows; row++)
+        SingleRowsOneByOne<TLoss, TWeighting>(loss, ref features, ref weights, d, row, (nuint)rows, bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, ref gradient, ref sums, ref invalidRow);
+
+        sums.HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero;
+        return sums;
+    }
+
+    /// <summary>
+    /// The rows from <paramref name="row"/> to <paramref name="rows"/> one at a time, η and Σ r·xⱼ in double: the float
+    /// kernels' remainder after their blocks.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SingleRowsOneByOne<TLoss, TWeighting>(
+        TLoss loss, ref float features, ref float weights, nuint d, nuint row, nuint rows, double bias, ref float targets, ref float sampleWeights,
+        ref float residuals, bool writeResiduals, ref double gradient, ref ChunkSums sums, ref bool invalidRow)
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
+    {
+        for (; row < rows; row++)
         {
             ref var x = ref Unsafe.Add(ref features, row * d);
             var dot = 0.0;
@@ -281,9 +298,6 @@ internal static partial class FusedPass
                 Unsafe.Add(ref gradient, j) += r * Unsafe.Add(ref x, j);
             }
         }
-
-        sums.HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero;
-        return sums;
     }
 
     /// <summary>
