@@ -18,22 +18,9 @@ public static class AbCaseFilter
     {
         ArgumentNullException.ThrowIfNull(benchmarkCase);
         return new BenchmarkKey(
-            TypeName(benchmarkCase.Descriptor.Type),
+            BenchmarkResults.TypeName(benchmarkCase.Descriptor.Type),
             benchmarkCase.Descriptor.WorkloadMethod.Name,
             BenchmarkKey.ParseBenchmarkDotNetParameters(benchmarkCase.Parameters.PrintInfo));
-    }
-
-    /// <summary>The class as the JSON export's <c>Type</c> prints it: <c>Name</c>, or <c>Name&lt;Double&gt;</c> for a closed generic one.</summary>
-    public static string TypeName(Type type)
-    {
-        ArgumentNullException.ThrowIfNull(type);
-        if (!type.IsGenericType)
-        {
-            return type.Name;
-        }
-
-        var name = type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)];
-        return $"{name}<{string.Join(", ", type.GetGenericArguments().Select(TypeName))}>";
     }
 
     /// <summary>A filter that keeps the cases named in <paramref name="names"/> and no other.</summary>

@@ -88,8 +88,8 @@ public sealed class AbCaseFilterTests
     [Fact]
     public void Closed_generic_classes_are_named_as_the_JSON_export_names_them()
     {
-        Assert.Equal("SumBenchmarks<Double>", AbCaseFilter.TypeName(typeof(SumBenchmarks<double>)));
-        Assert.Equal("AbCaseFilterTests", AbCaseFilter.TypeName(typeof(AbCaseFilterTests)));
+        Assert.Equal("SumBenchmarks<Double>", BenchmarkResults.TypeName(typeof(SumBenchmarks<double>)));
+        Assert.Equal("AbCaseFilterTests", BenchmarkResults.TypeName(typeof(AbCaseFilterTests)));
     }
 
     [Fact]
