@@ -251,37 +251,37 @@ public static class AbCommand
                 $"ab: [{index + 1}/{methods.Length}] {method.DisplayName}: {count} cases, {(stopwatch.Elapsed - methodStart).TotalSeconds:F0} s{failedText}"));
         }
 
-        // Further looks for the cases in doubt, method by method, while the budget lasts.
-        var budgetSpent = false;
-        for (var look = 2; !budgetSpent; look++)
+        // Further looks for the cases in doubt while the budget lasts, the most urgent case first (with the other
+        // cases in doubt of its method, which share its launches): when the budget ends, it was spent where a verdict
+        // was nearest, not in the order of the catalog.
+        while (true)
         {
             var inDoubt = cases.Values
-                .Select(c => (Case: c, More: plan.MoreLaunches(plan.Decide(c.Base.ToSample(), c.Head.ToSample()), Math.Min(c.Base.Times.Count, c.Head.Times.Count))))
+                .Select(c => (Case: c, Decision: plan.Decide(c.Base.ToSample(), c.Head.ToSample()), Launches: Math.Min(c.Base.Times.Count, c.Head.Times.Count)))
+                .Select(c => (c.Case, c.Decision, c.Launches, More: plan.MoreLaunches(c.Decision, c.Launches)))
                 .Where(c => c.More > 0)
-                .GroupBy(c => c.Case.Method)
-                .ToArray();
-            if (inDoubt.Length == 0)
+                .ToList();
+            if (inDoubt.Count == 0)
             {
                 break;
             }
 
-            foreach (var group in inDoubt)
+            if (stopwatch.Elapsed >= budget)
             {
-                if (stopwatch.Elapsed >= budget)
-                {
-                    budgetSpent = true;
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"ab: the {budget.TotalMinutes:0.#} min budget is spent: no further looks; the verdicts rest on the launches made."));
-                    break;
-                }
-
-                var roundStart = stopwatch.Elapsed;
-                var names = group.Select(c => c.Case.Name).ToArray();
-                var (baseFailed, headFailed, _) = Round(group.Key, group.Max(c => c.More), names, false);
-                launchFailures += baseFailed + headFailed;
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"ab: look {look}, {group.Key.DisplayName}: {names.Length} cases in doubt ({string.Join("; ", names)}), {(stopwatch.Elapsed - roundStart).TotalSeconds:F0} s"));
+                    $"ab: the {budget.TotalMinutes:0.#} min budget is spent: no further looks for {inDoubt.Count} cases in doubt; their verdicts rest on the launches made."));
+                break;
             }
+
+            inDoubt.Sort((x, y) => AbSequentialPlan.CompareUrgency(x.Decision, y.Decision));
+            var first = inDoubt[0];
+            var group = inDoubt.Where(c => c.Case.Method == first.Case.Method).ToArray();
+            var roundStart = stopwatch.Elapsed;
+            var names = group.Select(c => c.Case.Name).ToArray();
+            var (baseFailed, headFailed, _) = Round(first.Case.Method, group.Max(c => c.More), names, false);
+            launchFailures += baseFailed + headFailed;
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"ab: look {(first.Launches / settings.Launches) + 1}, {first.Case.Method.DisplayName}: {names.Length} cases in doubt ({string.Join("; ", names)}; the first at ratio {first.Decision.Ratio:F3}, p = {first.Decision.PValueSlower:G2}), {(stopwatch.Elapsed - roundStart).TotalSeconds:F0} s"));
         }
 
         var results = cases.Values

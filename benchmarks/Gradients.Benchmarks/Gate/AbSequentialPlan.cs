@@ -80,6 +80,24 @@ public sealed record AbSequentialPlan
     }
 
     /// <summary>
+    /// Orders cases in doubt for a limited budget, the most urgent first: the one whose last look came nearest to
+    /// "slower" (the smaller p-value of "head is slower than base × (1 + threshold)"), then the larger ratio of
+    /// medians. A real slowdown usually has both; a case held in doubt by noise alone (a ratio above the threshold
+    /// from one slow launch) has a large p-value, so it waits: when the budget runs out, the launches went to the
+    /// cases most likely to turn into a verdict.
+    /// </summary>
+    /// <param name="x">One case's last decision.</param>
+    /// <param name="y">Another's.</param>
+    /// <returns>Negative when <paramref name="x"/> is the more urgent, positive when <paramref name="y"/> is, else 0.</returns>
+    public static int CompareUrgency(AbDecision x, AbDecision y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        var byPValue = (x.PValueSlower ?? 1).CompareTo(y.PValueSlower ?? 1);
+        return byPValue != 0 ? byPValue : (y.Ratio ?? 0).CompareTo(x.Ratio ?? 0);
+    }
+
+    /// <summary>
     /// Replays the rule over two streams of launch medians in launch order, as <see cref="AbCommand"/> would take
     /// them: the decision at the last look, and the launches a side it used.
     /// </summary>

@@ -112,6 +112,24 @@ public sealed class AbSequentialPlanTests
     }
 
     [Fact]
+    public void Cases_in_doubt_are_ordered_by_the_evidence_of_a_slowdown_then_by_the_ratio()
+    {
+        // What the budget's last minutes go to: a case one slow launch holds in doubt (ratio 1.30, p = 0.40) waits
+        // behind a consistent 9 % slowdown (p = 0.02); equal p-values go by the ratio; a case without a p-value last.
+        var noisy = new AbDecision(AbVerdict.Same, 1.30, 0.40, null, null);
+        var consistent = new AbDecision(AbVerdict.Same, 1.09, 0.02, null, null);
+        var consistentLarger = consistent with { Ratio = 1.12 };
+        var unknown = new AbDecision(AbVerdict.Same, 1.50, null, null, null);
+        var decisions = new List<AbDecision> { unknown, noisy, consistent, consistentLarger };
+
+        decisions.Sort(AbSequentialPlan.CompareUrgency);
+
+        Assert.Equal([consistentLarger, consistent, noisy, unknown], decisions);
+        Assert.Equal(0, AbSequentialPlan.CompareUrgency(noisy, noisy with { }));
+        Assert.Throws<ArgumentNullException>(() => AbSequentialPlan.CompareUrgency(null!, noisy));
+    }
+
+    [Fact]
     public void Nonsense_plans_and_streams_are_rejected_by_name()
     {
         Assert.Equal("step", Assert.Throws<ArgumentOutOfRangeException>(() => new AbSequentialPlan(2, 30, Threshold, Alpha)).ParamName);
