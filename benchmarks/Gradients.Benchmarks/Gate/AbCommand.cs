@@ -16,7 +16,7 @@ namespace Gradients.Benchmarks.Gate;
 public static class AbCommand
 {
     private const string Usage =
-        "usage: ab --base REF [--head REF] [--filter GLOB...] [--threshold 0.05] [--alpha 0.01] [--quick] [--launches N] [--max-launches N] [--budget MINUTES] [--clock thread|cpu|wall] [--work DIR] [--out DIR]";
+        "usage: ab --base REF [--head REF] [--filter GLOB...] [--threshold 0.05] [--alpha 0.01] [--quick] [--launches N] [--max-launches N] [--budget MINUTES] [--shard K/N] [--clock thread|cpu|wall] [--work DIR] [--out DIR]";
 
     /// <summary>The default relative slowdown tolerated: a regression must be significantly slower than base × 1.05.</summary>
     public const double DefaultThreshold = 0.05;
@@ -50,6 +50,9 @@ public static class AbCommand
 
         /// <summary>The clock the launches used: <c>thread</c> (the benchmark thread's CPU time), <c>cpu</c> (the process's) or <c>wall</c>.</summary>
         public string Clock { get; init; } = "thread";
+
+        /// <summary>The part of the gated methods this run covers (<c>--shard K/N</c>), or <see langword="null"/> for all.</summary>
+        public AbShard? Shard { get; init; }
 
         /// <summary>
         /// The default: 6 launches a side. With 6 against 6 the exact one-sided Mann–Whitney test reaches p &lt; 0.005
@@ -125,7 +128,7 @@ public static class AbCommand
 
     private static int RunChecked(IReadOnlyList<string> args, TextWriter output)
     {
-        var line = CommandLine.Parse(args, "--base", "--head", "--filter", "--threshold", "--alpha", "--quick", "--launches", "--max-launches", "--budget", "--work", "--out", "--clock");
+        var line = CommandLine.Parse(args, "--base", "--head", "--filter", "--threshold", "--alpha", "--quick", "--launches", "--max-launches", "--budget", "--shard", "--work", "--out", "--clock");
         if (line.Positional.Count > 0 || line.Unknown.Count > 0 || !line.Has("--base") || line.Values("--quick").Count > 0)
         {
             throw new UsageException(Usage);
@@ -161,6 +164,11 @@ public static class AbCommand
             settings = settings with { Budget = ParseBudget(line.Single("--budget", "")) };
         }
 
+        if (line.Has("--shard"))
+        {
+            settings = settings with { Shard = AbShard.Parse(line.Single("--shard", "")) };
+        }
+
         var budget = settings.Budget;
 
         var filters = line.Values("--filter");
@@ -170,6 +178,18 @@ public static class AbCommand
         if (methods.Length == 0)
         {
             throw new UsageException($"no gated benchmark matches {string.Join(' ', filters)} (reference rows are never gated).");
+        }
+
+        if (settings.Shard is { } shard)
+        {
+            var all = methods.Length;
+            methods = shard.Select(methods);
+            if (methods.Length == 0)
+            {
+                throw new UsageException($"shard {shard} is empty: {all} gated method{(all == 1 ? "" : "s")} cannot fill {shard.Count} shards.");
+            }
+
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ab: shard {shard}: {methods.Length} of the {all} gated methods ({string.Join(", ", methods.Select(m => m.DisplayName))})"));
         }
 
         var work = Path.GetFullPath(line.Single("--work", Path.Combine(Path.GetTempPath(), "gradients-ab")));
@@ -348,7 +368,7 @@ public static class AbCommand
         var regressions = results.Count(r => r.Decision.IsRegression) + failures.Count;
         var text = new StringBuilder();
         text.Append("## Benchmark gate (A/B)\n\n")
-            .Append(CultureInfo.InvariantCulture, $"Base **{baseBuild.Label}** against head **{headBuild.Label}**, interleaved on one machine ")
+            .Append(CultureInfo.InvariantCulture, $"Base **{baseBuild.Label}** against head **{headBuild.Label}**{(settings.Shard is { } shard ? $", shard {shard} of the gated methods" : "")}, interleaved on one machine ")
             .Append(CultureInfo.InvariantCulture, $"({Environment.ProcessorCount} logical cores): {settings.Launches} launches a side, each ")
             .Append(CultureInfo.InvariantCulture, $"{settings.WarmupCount} warm-up + {settings.IterationCount} × {settings.IterationMilliseconds} ms per case, {settings.Clock} clock; ")
             .Append(CultureInfo.InvariantCulture, $"a case whose head/base is above {1 + threshold:0.###} without significance gets {settings.Launches} more a side and another look, up to {settings.MaxLaunches} ")
@@ -448,6 +468,7 @@ public static class AbCommand
                 settings.IterationCount,
                 settings.IterationMilliseconds,
                 settings.Clock,
+                Shard = settings.Shard?.ToString(),
                 Threshold = threshold,
                 Alpha = alpha,
                 Benchmarks = results.Select(r => new

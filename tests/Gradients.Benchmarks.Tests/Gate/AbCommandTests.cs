@@ -18,6 +18,11 @@ public sealed class AbCommandTests
     [InlineData("--base HEAD --budget -1")]
     [InlineData("--base HEAD --clock tsc")]
     [InlineData("--base HEAD --quick yes")]
+    [InlineData("--base HEAD --shard 3/2")]
+    [InlineData("--base HEAD --shard 0/2")]
+    [InlineData("--base HEAD --shard 1/17")]
+    [InlineData("--base HEAD --shard half")]
+    [InlineData("--base HEAD --filter *SoftmaxLossAndGradient --shard 2/2")] // one method for two shards: an empty shard
     public void A_wrong_command_line_is_a_usage_error(string commandLine)
     {
         using var output = new StringWriter();
