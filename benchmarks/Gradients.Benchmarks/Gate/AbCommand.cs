@@ -274,9 +274,11 @@ public static class AbCommand
         // Further looks for the cases in doubt while the budget lasts, the most urgent case first (with the other
         // cases in doubt of its method, which share its launches): when the budget ends, it was spent where a verdict
         // was nearest, not in the order of the catalog.
+        var stalled = new HashSet<CaseLaunches>(ReferenceEqualityComparer.Instance); // cases whose last round added no launch (they failed): no more rounds
         while (true)
         {
             var inDoubt = cases.Values
+                .Where(c => !stalled.Contains(c))
                 .Select(c => (Case: c, Decision: plan.Decide(c.Base.ToSample(), c.Head.ToSample()), Launches: Math.Min(c.Base.Times.Count, c.Head.Times.Count)))
                 .Select(c => (c.Case, c.Decision, c.Launches, More: plan.MoreLaunches(c.Decision, c.Launches)))
                 .Where(c => c.More > 0)
@@ -300,6 +302,7 @@ public static class AbCommand
             var names = group.Select(c => c.Case.Name).ToArray();
             var (baseFailed, headFailed, _) = Round(first.Case.Method, group.Max(c => c.More), names, false);
             launchFailures += baseFailed + headFailed;
+            stalled.UnionWith(group.Where(c => Math.Min(c.Case.Base.Times.Count, c.Case.Head.Times.Count) == c.Launches).Select(c => c.Case));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"ab: look {(first.Launches / settings.Launches) + 1}, {first.Case.Method.DisplayName}: {names.Length} cases in doubt ({string.Join("; ", names)}; the first at ratio {first.Decision.Ratio:F3}, p = {first.Decision.PValueSlower:G2}), {(stopwatch.Elapsed - roundStart).TotalSeconds:F0} s"));
         }
