@@ -116,6 +116,13 @@ internal static partial class FusedPass
                 gradientSums, ref Unsafe.As<T, float>(ref residuals), writeResiduals, loss, ref Unsafe.As<T, float>(ref sampleWeights));
         }
 
+        if (typeof(TLanes) == typeof(SingleElements) && SingleNarrow128Applies(dimension, rows))
+        {
+            return SingleNarrow128<TLoss, TWeighting>(
+                ref Unsafe.As<T, float>(ref features), ref Unsafe.As<T, float>(ref targets), ref Unsafe.As<T, float>(ref weights), dimension, rows, available, bias,
+                gradientSums, ref Unsafe.As<T, float>(ref residuals), writeResiduals, loss, ref Unsafe.As<T, float>(ref sampleWeights));
+        }
+
         if (TLanes.IsVectorizable && Vector256.IsHardwareAccelerated)
         {
             if (dimension <= SmallDimensionLimit && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
