@@ -25,6 +25,11 @@ internal static partial class FusedPass
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
     {
+        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+        {
+            return SingleWide512<TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
+        }
+
         const int Lanes = 8;
         var d = (nuint)dimension;
 
@@ -129,10 +134,34 @@ internal static partial class FusedPass
 
         // The last rows (fewer than eight): one at a time, in double.
         var invalidRow = false;
-        for (; row < (nuint)rows; row++)
+        SingleWideRowsOneByOne<TLoss, TWeighting>(
+            loss, ref features, ref wd, d, row, (nuint)rows, bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, ref g, ref sums, ref invalidRow);
+        sums.HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero;
+        return sums;
+    }
+
+    /// <summary>
+    /// The rows from <paramref name="row"/> to <paramref name="rows"/> one at a time (fewer than eight, after the blocks
+    /// of the wide float kernels): η and Σ r·xⱼ in double, the weights already widened (<paramref name="weights"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SingleWideRowsOneByOne<TLoss, TWeighting>(
+        TLoss loss, ref float features, ref double weights, nuint d, nuint row, nuint rows, double bias, ref float targets, ref float sampleWeights,
+        ref float residuals, bool writeResiduals, ref double g, ref ChunkSums sums, ref bool invalidRow)
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
+    {
+        const int Lanes = 8;
+        var fullEnd = d & ~(nuint)(Lanes - 1);
+        var last = d - Lanes;
+        var hasTail = fullEnd != d;
+        var counted = Lanes - (int)(d - fullEnd);
+        var lowerTail = Vector256.GreaterThanOrEqual(Vector256.Create(0L, 1L, 2L, 3L), Vector256.Create((long)counted)).AsDouble();
+        var upperTail = Vector256.GreaterThanOrEqual(Vector256.Create(4L, 5L, 6L, 7L), Vector256.Create((long)counted)).AsDouble();
+        for (; row < rows; row++)
         {
             ref var x = ref Unsafe.Add(ref features, row * d);
-            var a = SingleDotRow(ref x, ref wd, fullEnd, last, hasTail, lowerTail, upperTail);
+            var a = SingleDotRow(ref x, ref weights, fullEnd, last, hasTail, lowerTail, upperTail);
             sums.LossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector256.Sum(a) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
             sums.DerivativeSum += r;
 
@@ -149,9 +178,6 @@ internal static partial class FusedPass
                 (Vector256.LoadUnsafe(ref g, last + 4) + ((s * SingleElements.Load256(ref x, last + 4)) & upperTail)).StoreUnsafe(ref g, last + 4);
             }
         }
-
-        sums.HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero;
-        return sums;
     }
 
     /// <summary>
