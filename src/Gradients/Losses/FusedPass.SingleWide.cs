@@ -30,6 +30,11 @@ internal static partial class FusedPass
             return SingleWide512<TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
         }
 
+        if (!XOld256)
+        {
+            return SingleWide256<TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
+        }
+
         const int Lanes = 8;
         var d = (nuint)dimension;
 
@@ -179,6 +184,8 @@ internal static partial class FusedPass
             }
         }
     }
+
+    private static readonly bool XOld256 = Environment.GetEnvironmentVariable("FW_OLD256") == "1";
 
     /// <summary>
     /// x·w over one float row in double, as a vector of four partial sums: the row's floats widened to double on load,

@@ -8,6 +8,7 @@ namespace Gradients;
 
 internal static partial class FusedPass
 {
+    private static readonly int XLevel = int.TryParse(Environment.GetEnvironmentVariable("FW_PFL"), out var v) ? v : 0;
     private static readonly int XAhead = int.TryParse(Environment.GetEnvironmentVariable("FW_AHEAD"), out var v) ? v : 0;
 
     /// <summary>
@@ -47,9 +48,9 @@ internal static partial class FusedPass
         var invalid = Vector256<double>.Zero;
         var nonFinite = Vector512<float>.Zero;
 
-        // Prefetch distance: whole blocks, at least 2 KB ahead.
+        // Prefetch distance: whole blocks, at least 4 KB ahead.
         var blockFloats = 8 * d;
-        var ahead = XAhead > 0 ? (nuint)XAhead * blockFloats : ((512 + blockFloats - 1) / blockFloats) * blockFloats;
+        var ahead = XAhead > 0 ? (nuint)XAhead * blockFloats : ((1024 + blockFloats - 1) / blockFloats) * blockFloats;
 
         // The previous block's rows are 8·D floats before the current block's: `back` reaches them from the current
         // rows (unsigned wrap-around). The first block has no previous one: its residuals are zero and it adds
@@ -188,14 +189,28 @@ internal static partial class FusedPass
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Prefetch8(ref float x0, ref float x1, ref float x2, ref float x3, ref float x4, ref float x5, ref float x6, ref float x7, nuint offset)
     {
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x0, offset)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x1, offset)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x2, offset)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x3, offset)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x4, offset)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x5, offset)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x6, offset)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x7, offset)));
+        if (XLevel == 0)
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x0, offset)));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x1, offset)));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x2, offset)));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x3, offset)));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x4, offset)));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x5, offset)));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x6, offset)));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x7, offset)));
+        }
+        else
+        {
+            Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x0, offset)));
+            Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x1, offset)));
+            Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x2, offset)));
+            Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x3, offset)));
+            Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x4, offset)));
+            Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x5, offset)));
+            Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x6, offset)));
+            Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x7, offset)));
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
