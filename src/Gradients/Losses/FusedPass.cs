@@ -60,8 +60,6 @@ internal static partial class FusedPass
     /// <summary>Widest D the register kernel serves: four 256-bit vectors of doubles per row.</summary>
     internal const int SmallDimensionLimit = 16;
 
-    private static readonly bool XD16 = Environment.GetEnvironmentVariable("FW_D16") == "1";
-
     /// <summary>Rows per chunk for N rows of D features; a function of (N, D) only.</summary>
     internal static int ChunkRows(int rows, int dimension)
     {
@@ -104,9 +102,9 @@ internal static partial class FusedPass
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
     {
-        if (typeof(TLanes) == typeof(SingleElements) && XD16 && dimension == 16 && SingleKernelsApply(dimension, rows))
+        if (typeof(TLanes) == typeof(SingleElements) && SingleWideApplies(dimension, rows))
         {
-            return SingleWide512<TLoss, TWeighting>(
+            return SingleWide<TLoss, TWeighting>(
                 ref Unsafe.As<T, float>(ref features), ref Unsafe.As<T, float>(ref targets), ref Unsafe.As<T, float>(ref weights), dimension, rows, bias,
                 gradientSums, ref Unsafe.As<T, float>(ref residuals), writeResiduals, loss, ref Unsafe.As<T, float>(ref sampleWeights));
         }
