@@ -11,7 +11,7 @@ internal static partial class FusedPass
     /// Whether a chunk of float data runs the wide float kernels (<see cref="SingleWide{TLoss, TWeighting}"/>): the full
     /// chunks the float kernels serve (<see cref="SingleKernelsApply(int, int)"/>) with D ≥ 16. At D = 16 they took
     /// the place of the register kernel at (2,000,000 × 16): 1.27–1.34× a 512-bit read-only pass against 1.32–1.40×
-    /// (thread CPU time, three alternating runs; 1.13–1.14× against 1.18–1.19× of the 256-bit pass with AVX-512 off).
+    /// (thread CPU time, three alternating runs; with AVX-512 off 1.13–1.14× against 1.18–1.19× the 256-bit pass, two runs).
     /// </summary>
     internal static bool SingleWideApplies(int dimension, int rows) =>
         dimension >= SmallDimensionLimit && SingleKernelsApply(dimension, rows);
