@@ -193,8 +193,9 @@ public sealed class MeanSquaredErrorAccuracyTests
 
     [Theory]
     [InlineData(4)] // the transposed register kernel (every product in double)
-    [InlineData(16)] // the float register kernel (eight-row blocks summed in float with AVX2)
-    [InlineData(24)] // the float wide kernel (the same blocks)
+    [InlineData(16)] // the float wide kernel (eight-row blocks summed in float with AVX2), its narrowest D
+    [InlineData(24)] // the same kernel with a column remainder of eight (512-bit vectors) or none (256-bit)
+    [InlineData(37)] // a column remainder of five with either width
     public void Float_error_stays_below_1e_6_at_two_million_rows_of_offset_data_near_the_optimum(int d)
     {
         // The ill-conditioned case: X = 10⁶ + noise (η ≈ 10⁶·Σw, the residual a tiny difference of it) and w
@@ -303,6 +304,56 @@ public sealed class MeanSquaredErrorAccuracyTests
         Assert.Equal(1f, loss);
         Assert.Equal(2f, gradient[0]);
         Assert.Equal(0f, gradient[1]);
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(24)]
+    [InlineData(37)]
+    [InlineData(128)]
+    public void An_infinite_feature_in_a_full_float_chunk_gives_infinity_and_stays_in_its_row(int d)
+    {
+        // The wide float kernels (full chunks, D ≥ 16): positive X and w, y = 0, one +∞ feature. Its row has η = +∞,
+        // so the loss and every gradient entry are +∞ (each feature of that row is positive), as the double kernels
+        // give; the other rows' residuals are finite. A NaN anywhere would mean the ∞ met a zero: a masked lane, the
+        // first block's zero residuals (0·∞), or a neighbouring row. The ∞ in the first block, the middle, the last
+        // whole block, a leftover row, the first and the last column; N is one full chunk plus five leftover rows.
+        var n = ((Math.Max(16, (65_536 + d - 1) / d) + 3) & ~3) + 5;
+        var random = new Random(1819);
+        var x = new float[n * d];
+        var w = new float[d];
+        for (var j = 0; j < d; j++)
+        {
+            w[j] = (float)(0.5 + (random.NextDouble() * 0.5));
+        }
+
+        foreach (var row in new[] { 0, 3, n / 2, ((n - 5) & ~7) - 1, n - 1 })
+        {
+            foreach (var column in new[] { 0, d - 1 })
+            {
+                for (var k = 0; k < x.Length; k++)
+                {
+                    x[k] = (float)(0.5 + (random.NextDouble() * 0.5));
+                }
+
+                x[(row * d) + column] = float.PositiveInfinity;
+                var gradient = new float[d];
+                var residuals = new float[n];
+                var loss = MeanSquaredError.LossAndGradient<float>(x, new float[n], w, 0f, gradient, out var interceptGradient, residuals, default);
+                Assert.True(float.IsPositiveInfinity(loss), $"D={d} ∞ at ({row}, {column}): loss {loss:R}");
+                Assert.True(double.IsPositiveInfinity(interceptGradient), $"D={d} ∞ at ({row}, {column}): intercept gradient {interceptGradient:R}");
+                for (var j = 0; j < d; j++)
+                {
+                    Assert.True(float.IsPositiveInfinity(gradient[j]), $"D={d} ∞ at ({row}, {column}): gradient[{j}] {gradient[j]:R}");
+                }
+
+                for (var i = 0; i < n; i++)
+                {
+                    Assert.True(i == row ? float.IsPositiveInfinity(residuals[i]) : float.IsFinite(residuals[i]), $"D={d} ∞ at ({row}, {column}): residual {i} {residuals[i]:R}");
+                }
+            }
+        }
     }
 
     [Fact]
