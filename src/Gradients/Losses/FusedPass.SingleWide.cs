@@ -8,15 +8,6 @@ namespace Gradients;
 internal static partial class FusedPass
 {
     /// <summary>
-    /// Whether a chunk of float data runs the wide float kernels (<see cref="SingleWide{TLoss, TWeighting}"/>): the full
-    /// chunks the float kernels serve (<see cref="SingleKernelsApply(int, int)"/>) with D ≥ 16. At D = 16 they took
-    /// the place of the register kernel at (2,000,000 × 16): 1.27–1.34× a 512-bit read-only pass against 1.32–1.40×
-    /// (thread CPU time, three alternating runs; with AVX-512 off 1.13–1.14× against 1.18–1.19× the 256-bit pass, two runs).
-    /// </summary>
-    internal static bool SingleWideApplies(int dimension, int rows) =>
-        dimension >= SmallDimensionLimit && SingleKernelsApply(dimension, rows);
-
-    /// <summary>
     /// The wide float kernels (D from 16 to <see cref="SingleDimensionLimit"/>, full chunks): blocks of eight rows, one
     /// sweep over the columns per block that computes the block's eight η in double and, in the same sweep, adds the
     /// gradient terms of the previous block (whose residuals the end of the previous sweep produced, whose rows are

@@ -102,13 +102,6 @@ internal static partial class FusedPass
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
     {
-        if (typeof(TLanes) == typeof(SingleElements) && SingleWideApplies(dimension, rows))
-        {
-            return SingleWide<TLoss, TWeighting>(
-                ref Unsafe.As<T, float>(ref features), ref Unsafe.As<T, float>(ref targets), ref Unsafe.As<T, float>(ref weights), dimension, rows, bias,
-                gradientSums, ref Unsafe.As<T, float>(ref residuals), writeResiduals, loss, ref Unsafe.As<T, float>(ref sampleWeights));
-        }
-
         if (typeof(TLanes) == typeof(SingleElements) && SingleKernelsApply(dimension, rows))
         {
             return Single<TLoss, TWeighting>(
