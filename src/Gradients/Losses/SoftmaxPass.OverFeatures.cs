@@ -94,10 +94,11 @@ internal static partial class SoftmaxPass
     /// <summary>
     /// One chunk of rows in this layout: overwrites its gradient sums (as Gᵀ) and intercept sums. A block's scores, and
     /// then its derivatives, are held class-major (row r of class k at 4k + r), so the softmax runs over the four rows at
-    /// once, one vector per class: the maximum, the exponentials and their sum are lane-wise, with no reduction across a
-    /// row's classes, no padded lane to mask, and one exponential per class and four rows (the row-major layout took
-    /// ⌈K/4⌉ per row, 12 per block at K = 10 against 10 here); only the label's score is read row by row. The intercept
-    /// sums gain each class's vector of derivatives in four lanes, summed across the lanes at the end of the chunk.
+    /// once, one vector per class (see <see cref="BlockSoftmax{T, TLanes}"/>). The blocks are software-pipelined: each
+    /// step takes the softmax of block b, then the scores of block b + 1, then the gradient sums of block b. The softmax
+    /// is a chain of dependent operations (maximum, exponential, sum, log, division) that the gradient products wait
+    /// for; with the next block's score products behind it, which do not depend on it, the core has independent work
+    /// to run while the chain completes. The scores of two blocks are held at once (two buffers, alternating).
     /// </summary>
     [SkipLocalsInit]
     private static Sums ChunkOverFeatures<T, TLanes>(
@@ -107,7 +108,13 @@ internal static partial class SoftmaxPass
     {
         gradientSums.Clear();
         interceptSums.Clear();
+        var sums = default(Sums);
         var rows = labels.Length;
+        if (rows == 0)
+        {
+            return sums;
+        }
+
         var d = (nuint)dimension;
         var even = EvenClasses(classes);
         ref var x = ref MemoryMarshal.GetReference(features);
@@ -117,16 +124,22 @@ internal static partial class SoftmaxPass
         ref var s = ref MemoryMarshal.GetReference(sampleWeights);
         var weighted = !sampleWeights.IsEmpty;
 
-        // K′ ≤ 64 classes of four rows: 2 KB each. A padded class's derivatives stay 0.
-        Span<double> block = stackalloc double[4 * even];
+        // Two blocks of K′ ≤ 64 classes of four rows: 2 KB each. A padded class's derivatives stay 0.
+        var blockLength = (nuint)(4 * even);
+        Span<double> blocks = stackalloc double[8 * even];
         Span<double> interceptLanes = stackalloc double[4 * even];
-        block.Clear();
+        blocks.Clear();
         interceptLanes.Clear();
-        ref var e = ref MemoryMarshal.GetReference(block);
+        ref var e = ref MemoryMarshal.GetReference(blocks);
         ref var lanes = ref MemoryMarshal.GetReference(interceptLanes);
         var rowBytes = d * (nuint)Unsafe.SizeOf<T>();
-        var paired = Vector512.IsHardwareAccelerated ? (nuint)(classes & ~1) : 0;
-        var sums = default(Sums);
+
+        // The first block's scores; each step then computes the next block's.
+        var first = Math.Min(4, rows);
+        ScoresOverFeatures<T, TLanes>(
+            ref x, ref Unsafe.Add(ref x, first > 1 ? d : 0), ref Unsafe.Add(ref x, first > 2 ? 2 * d : 0), ref Unsafe.Add(ref x, first > 3 ? 3 * d : 0),
+            ref w, ref b, dimension, classes, ref e);
+        nuint current = 0;
         for (var row = 0; row < rows; row += 4)
         {
             var count = Math.Min(4, rows - row);
@@ -134,113 +147,30 @@ internal static partial class SoftmaxPass
             ref var x1 = ref Unsafe.Add(ref x0, count > 1 ? d : 0);
             ref var x2 = ref Unsafe.Add(ref x0, count > 2 ? 2 * d : 0);
             ref var x3 = ref Unsafe.Add(ref x0, count > 3 ? 3 * d : 0);
+            ref var block = ref Unsafe.Add(ref e, current);
 
-            // The next block's rows, one row per stage of this one (see Chunk).
-            ref var next = ref Unsafe.Add(ref x0, 4 * d);
+            // The rows of the block after next (the next block's scores are computed in this step), one row per stage
+            // of this step, and a touch of the pages further ahead (see PrefetchPages).
+            ref var ahead = ref Unsafe.Add(ref x0, 8 * d);
             PrefetchPages(ref x0, 4 * rowBytes);
-            PrefetchRows(ref next, rowBytes);
-            ScoresOverFeatures<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref w, ref b, dimension, classes, ref e);
-            PrefetchRows(ref Unsafe.Add(ref next, d), rowBytes);
+            PrefetchRows(ref ahead, rowBytes);
+            BlockSoftmax<T, TLanes>(ref block, ref lanes, labels, row, classes, ref s, weighted, ref sums);
+            PrefetchRows(ref Unsafe.Add(ref ahead, d), rowBytes);
 
-            // The rows' labels (an invalid one counts as class 0 and is reported after the pass) and weights; a row past
-            // a short block repeats the first row's x and gets weight 0, so its derivatives are 0.
-            var y0 = ClassOf(labels, row, classes, ref sums.HasInvalidLabel);
-            var y1 = ClassOf(labels, row + 1, classes, ref sums.HasInvalidLabel);
-            var y2 = ClassOf(labels, row + 2, classes, ref sums.HasInvalidLabel);
-            var y3 = ClassOf(labels, row + 3, classes, ref sums.HasInvalidLabel);
-            var weights4 = Vector256.Create(
-                RowWeight<T, TLanes>(ref s, weighted, row, rows),
-                RowWeight<T, TLanes>(ref s, weighted, row + 1, rows),
-                RowWeight<T, TLanes>(ref s, weighted, row + 2, rows),
-                RowWeight<T, TLanes>(ref s, weighted, row + 3, rows));
-            var labelScores = Vector256.Create(
-                Unsafe.Add(ref e, 4 * y0), Unsafe.Add(ref e, (4 * y1) + 1), Unsafe.Add(ref e, (4 * y2) + 2), Unsafe.Add(ref e, (4 * y3) + 3));
-
-            // Per row: e^(η − max) in place of the scores (each ≤ 1, so no finite η overflows), their sum z ∈ [1, K],
-            // then one vector log and one division for the four rows. With 512-bit vectors two classes at a time (the
-            // pairs of classes 0…2⌊K/2⌋ − 1, class-major, are whole 512-bit vectors), the last of an odd K alone.
-            var max = Vector256.LoadUnsafe(ref e);
-            var first = (nuint)1;
-            if (paired > 0)
+            var next = row + 4;
+            if (next < rows)
             {
-                var max8 = Vector512.LoadUnsafe(ref e);
-                for (nuint k = 2; k < paired; k += 2)
-                {
-                    max8 = Vector512.Max(max8, Vector512.LoadUnsafe(ref e, 4 * k));
-                }
-
-                max = Vector256.Max(max8.GetLower(), max8.GetUpper());
-                first = paired;
+                var nextCount = Math.Min(4, rows - next);
+                ref var n0 = ref Unsafe.Add(ref x0, 4 * d);
+                ScoresOverFeatures<T, TLanes>(
+                    ref n0, ref Unsafe.Add(ref n0, nextCount > 1 ? d : 0), ref Unsafe.Add(ref n0, nextCount > 2 ? 2 * d : 0), ref Unsafe.Add(ref n0, nextCount > 3 ? 3 * d : 0),
+                    ref w, ref b, dimension, classes, ref Unsafe.Add(ref e, blockLength - current));
             }
 
-            for (var k = first; k < (nuint)classes; k++)
-            {
-                max = Vector256.Max(max, Vector256.LoadUnsafe(ref e, 4 * k));
-            }
-
-            var z = Vector256<double>.Zero;
-            if (paired > 0)
-            {
-                var shift = Vector512.Create(max, max);
-                var z8 = Vector512<double>.Zero;
-                for (nuint k = 0; k < paired; k += 2)
-                {
-                    var p = VectorMath.ExpOfNonPositive(Vector512.LoadUnsafe(ref e, 4 * k) - shift);
-                    z8 += p;
-                    p.StoreUnsafe(ref e, 4 * k);
-                }
-
-                z = z8.GetLower() + z8.GetUpper();
-            }
-
-            for (var k = paired; k < (nuint)classes; k++)
-            {
-                var p = VectorMath.ExpOfNonPositive(Vector256.LoadUnsafe(ref e, 4 * k) - max);
-                z += p;
-                p.StoreUnsafe(ref e, 4 * k);
-            }
-
-            // (max − η_y) + log z: the large terms cancel first, so a row whose label has the top score of 700 loses nothing.
-            var terms = weights4 * ((max - labelScores) + VectorMath.LogOfAtLeastOne(z));
-            for (var r = 0; r < count; r++)
-            {
-                sums.Loss += terms.GetElement(r);
-            }
-
-            // d = p·(weight/z) − weight·onehot(y), and the intercept sums' lanes gain it.
-            var scale = weights4 / z;
-            var labels4 = Vector256.Create((long)y0, y1, y2, y3);
-            if (paired > 0)
-            {
-                var scale8 = Vector512.Create(scale, scale);
-                var weights8 = Vector512.Create(weights4, weights4);
-                var labels8 = Vector512.Create(labels4, labels4);
-                var pairClasses = Vector512.Create(0L, 0L, 0L, 0L, 1L, 1L, 1L, 1L);
-                for (nuint k = 0; k < paired; k += 2)
-                {
-                    var isLabel = Vector512.Equals(labels8, pairClasses + Vector512.Create((long)k)).AsDouble();
-                    var derivative = (Vector512.LoadUnsafe(ref e, 4 * k) * scale8) - (weights8 & isLabel);
-                    derivative.StoreUnsafe(ref e, 4 * k);
-                    (Vector512.LoadUnsafe(ref lanes, 4 * k) + derivative).StoreUnsafe(ref lanes, 4 * k);
-                }
-            }
-
-            for (var k = paired; k < (nuint)classes; k++)
-            {
-                var isLabel = Vector256.Equals(labels4, Vector256.Create((long)k)).AsDouble();
-                var derivative = (Vector256.LoadUnsafe(ref e, 4 * k) * scale) - (weights4 & isLabel);
-                derivative.StoreUnsafe(ref e, 4 * k);
-                (Vector256.LoadUnsafe(ref lanes, 4 * k) + derivative).StoreUnsafe(ref lanes, 4 * k);
-            }
-
-            if (classes < even)
-            {
-                Vector256<double>.Zero.StoreUnsafe(ref e, 4 * (nuint)classes);
-            }
-
-            PrefetchRows(ref Unsafe.Add(ref next, 2 * d), rowBytes);
-            GradientsOverFeatures<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref e, dimension, classes, ref g);
-            PrefetchRows(ref Unsafe.Add(ref next, 3 * d), rowBytes);
+            PrefetchRows(ref Unsafe.Add(ref ahead, 2 * d), rowBytes);
+            GradientsOverFeatures<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref block, dimension, classes, ref g);
+            PrefetchRows(ref Unsafe.Add(ref ahead, 3 * d), rowBytes);
+            current = blockLength - current;
         }
 
         for (var k = 0; k < classes; k++)
@@ -250,6 +180,119 @@ internal static partial class SoftmaxPass
         }
 
         return sums;
+    }
+
+    /// <summary>
+    /// The softmax of one block of four rows (rows <paramref name="row"/>…+3 of the chunk), in place: the scores
+    /// (class-major, row r of class k at 4k + r) become the derivatives d = weight·(softmax(η) − onehot(y)), the intercept
+    /// sums' lanes gain them, and the loss gains the rows' weighted terms. The maximum, the exponentials and their sum are
+    /// lane-wise, with no reduction across a row's classes, no padded lane to mask, and one exponential per class and four
+    /// rows; only the label's score is read row by row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BlockSoftmax<T, TLanes>(
+        ref double e, ref double lanes, ReadOnlySpan<int> labels, int row, int classes, ref T s, bool weighted, ref Sums sums)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        var rows = labels.Length;
+        var count = Math.Min(4, rows - row);
+        var paired = Vector512.IsHardwareAccelerated ? (nuint)(classes & ~1) : 0;
+
+        // The rows' labels (an invalid one counts as class 0 and is reported after the pass) and weights; a row past
+        // a short block repeats the first row's x and gets weight 0, so its derivatives are 0.
+        var y0 = ClassOf(labels, row, classes, ref sums.HasInvalidLabel);
+        var y1 = ClassOf(labels, row + 1, classes, ref sums.HasInvalidLabel);
+        var y2 = ClassOf(labels, row + 2, classes, ref sums.HasInvalidLabel);
+        var y3 = ClassOf(labels, row + 3, classes, ref sums.HasInvalidLabel);
+        var weights4 = Vector256.Create(
+            RowWeight<T, TLanes>(ref s, weighted, row, rows),
+            RowWeight<T, TLanes>(ref s, weighted, row + 1, rows),
+            RowWeight<T, TLanes>(ref s, weighted, row + 2, rows),
+            RowWeight<T, TLanes>(ref s, weighted, row + 3, rows));
+        var labelScores = Vector256.Create(
+            Unsafe.Add(ref e, 4 * y0), Unsafe.Add(ref e, (4 * y1) + 1), Unsafe.Add(ref e, (4 * y2) + 2), Unsafe.Add(ref e, (4 * y3) + 3));
+
+        // Per row: e^(η − max) in place of the scores (each ≤ 1, so no finite η overflows), their sum z ∈ [1, K],
+        // then one vector log and one division for the four rows. With 512-bit vectors two classes at a time (the
+        // pairs of classes 0…2⌊K/2⌋ − 1, class-major, are whole 512-bit vectors), the last of an odd K alone.
+        var max = Vector256.LoadUnsafe(ref e);
+        var first = (nuint)1;
+        if (paired > 0)
+        {
+            var max8 = Vector512.LoadUnsafe(ref e);
+            for (nuint k = 2; k < paired; k += 2)
+            {
+                max8 = Vector512.Max(max8, Vector512.LoadUnsafe(ref e, 4 * k));
+            }
+
+            max = Vector256.Max(max8.GetLower(), max8.GetUpper());
+            first = paired;
+        }
+
+        for (var k = first; k < (nuint)classes; k++)
+        {
+            max = Vector256.Max(max, Vector256.LoadUnsafe(ref e, 4 * k));
+        }
+
+        var z = Vector256<double>.Zero;
+        if (paired > 0)
+        {
+            var shift = Vector512.Create(max, max);
+            var z8 = Vector512<double>.Zero;
+            for (nuint k = 0; k < paired; k += 2)
+            {
+                var p = VectorMath.ExpOfNonPositive(Vector512.LoadUnsafe(ref e, 4 * k) - shift);
+                z8 += p;
+                p.StoreUnsafe(ref e, 4 * k);
+            }
+
+            z = z8.GetLower() + z8.GetUpper();
+        }
+
+        for (var k = paired; k < (nuint)classes; k++)
+        {
+            var p = VectorMath.ExpOfNonPositive(Vector256.LoadUnsafe(ref e, 4 * k) - max);
+            z += p;
+            p.StoreUnsafe(ref e, 4 * k);
+        }
+
+        // (max − η_y) + log z: the large terms cancel first, so a row whose label has the top score of 700 loses nothing.
+        var terms = weights4 * ((max - labelScores) + VectorMath.LogOfAtLeastOne(z));
+        for (var r = 0; r < count; r++)
+        {
+            sums.Loss += terms.GetElement(r);
+        }
+
+        // d = p·(weight/z) − weight·onehot(y), and the intercept sums' lanes gain it.
+        var scale = weights4 / z;
+        var labels4 = Vector256.Create((long)y0, y1, y2, y3);
+        if (paired > 0)
+        {
+            var scale8 = Vector512.Create(scale, scale);
+            var weights8 = Vector512.Create(weights4, weights4);
+            var labels8 = Vector512.Create(labels4, labels4);
+            var pairClasses = Vector512.Create(0L, 0L, 0L, 0L, 1L, 1L, 1L, 1L);
+            for (nuint k = 0; k < paired; k += 2)
+            {
+                var isLabel = Vector512.Equals(labels8, pairClasses + Vector512.Create((long)k)).AsDouble();
+                var derivative = (Vector512.LoadUnsafe(ref e, 4 * k) * scale8) - (weights8 & isLabel);
+                derivative.StoreUnsafe(ref e, 4 * k);
+                (Vector512.LoadUnsafe(ref lanes, 4 * k) + derivative).StoreUnsafe(ref lanes, 4 * k);
+            }
+        }
+
+        for (var k = paired; k < (nuint)classes; k++)
+        {
+            var isLabel = Vector256.Equals(labels4, Vector256.Create((long)k)).AsDouble();
+            var derivative = (Vector256.LoadUnsafe(ref e, 4 * k) * scale) - (weights4 & isLabel);
+            derivative.StoreUnsafe(ref e, 4 * k);
+            (Vector256.LoadUnsafe(ref lanes, 4 * k) + derivative).StoreUnsafe(ref lanes, 4 * k);
+        }
+
+        if (classes < EvenClasses(classes))
+        {
+            Vector256<double>.Zero.StoreUnsafe(ref e, 4 * (nuint)classes);
+        }
     }
 
     /// <summary>
@@ -548,31 +591,39 @@ internal static partial class SoftmaxPass
         var d13 = Vector512.Create(Unsafe.Add(ref derivatives, 13));
         var d23 = Vector512.Create(Unsafe.Add(ref derivatives, 14));
         var d33 = Vector512.Create(Unsafe.Add(ref derivatives, 15));
-        ref var g1 = ref Unsafe.Add(ref gradientSums, d);
-        ref var g2 = ref Unsafe.Add(ref gradientSums, 2 * d);
-        ref var g3 = ref Unsafe.Add(ref gradientSums, 3 * d);
+        ref var g1r = ref Unsafe.Add(ref gradientSums, d);
+        ref var g2r = ref Unsafe.Add(ref gradientSums, 2 * d);
+        ref var g3r = ref Unsafe.Add(ref gradientSums, 3 * d);
         for (nuint j = 0; j < full; j += 8)
         {
-            var f0 = LoadFeatures512<T, TLanes>(ref x0, j);
-            var f1 = LoadFeatures512<T, TLanes>(ref x1, j);
-            var f2 = LoadFeatures512<T, TLanes>(ref x2, j);
-            var f3 = LoadFeatures512<T, TLanes>(ref x3, j);
-            var g = Vector512.FusedMultiplyAdd(f0, d00, Vector512.LoadUnsafe(ref gradientSums, j));
-            g = Vector512.FusedMultiplyAdd(f1, d10, g);
-            g = Vector512.FusedMultiplyAdd(f2, d20, g);
-            Vector512.FusedMultiplyAdd(f3, d30, g).StoreUnsafe(ref gradientSums, j);
-            g = Vector512.FusedMultiplyAdd(f0, d01, Vector512.LoadUnsafe(ref g1, j));
-            g = Vector512.FusedMultiplyAdd(f1, d11, g);
-            g = Vector512.FusedMultiplyAdd(f2, d21, g);
-            Vector512.FusedMultiplyAdd(f3, d31, g).StoreUnsafe(ref g1, j);
-            g = Vector512.FusedMultiplyAdd(f0, d02, Vector512.LoadUnsafe(ref g2, j));
-            g = Vector512.FusedMultiplyAdd(f1, d12, g);
-            g = Vector512.FusedMultiplyAdd(f2, d22, g);
-            Vector512.FusedMultiplyAdd(f3, d32, g).StoreUnsafe(ref g2, j);
-            g = Vector512.FusedMultiplyAdd(f0, d03, Vector512.LoadUnsafe(ref g3, j));
-            g = Vector512.FusedMultiplyAdd(f1, d13, g);
-            g = Vector512.FusedMultiplyAdd(f2, d23, g);
-            Vector512.FusedMultiplyAdd(f3, d33, g).StoreUnsafe(ref g3, j);
+            var f = LoadFeatures512<T, TLanes>(ref x0, j);
+            var g0 = Vector512.LoadUnsafe(ref gradientSums, j);
+            var g1 = Vector512.LoadUnsafe(ref g1r, j);
+            var g2 = Vector512.LoadUnsafe(ref g2r, j);
+            var g3 = Vector512.LoadUnsafe(ref g3r, j);
+            g0 = Vector512.FusedMultiplyAdd(f, d00, g0);
+            g1 = Vector512.FusedMultiplyAdd(f, d01, g1);
+            g2 = Vector512.FusedMultiplyAdd(f, d02, g2);
+            g3 = Vector512.FusedMultiplyAdd(f, d03, g3);
+            f = LoadFeatures512<T, TLanes>(ref x1, j);
+            g0 = Vector512.FusedMultiplyAdd(f, d10, g0);
+            g1 = Vector512.FusedMultiplyAdd(f, d11, g1);
+            g2 = Vector512.FusedMultiplyAdd(f, d12, g2);
+            g3 = Vector512.FusedMultiplyAdd(f, d13, g3);
+            f = LoadFeatures512<T, TLanes>(ref x2, j);
+            g0 = Vector512.FusedMultiplyAdd(f, d20, g0);
+            g1 = Vector512.FusedMultiplyAdd(f, d21, g1);
+            g2 = Vector512.FusedMultiplyAdd(f, d22, g2);
+            g3 = Vector512.FusedMultiplyAdd(f, d23, g3);
+            f = LoadFeatures512<T, TLanes>(ref x3, j);
+            g0 = Vector512.FusedMultiplyAdd(f, d30, g0);
+            g1 = Vector512.FusedMultiplyAdd(f, d31, g1);
+            g2 = Vector512.FusedMultiplyAdd(f, d32, g2);
+            g3 = Vector512.FusedMultiplyAdd(f, d33, g3);
+            g0.StoreUnsafe(ref gradientSums, j);
+            g1.StoreUnsafe(ref g1r, j);
+            g2.StoreUnsafe(ref g2r, j);
+            g3.StoreUnsafe(ref g3r, j);
         }
     }
 
