@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -101,20 +102,61 @@ internal static partial class SoftmaxPass
     /// to run while the chain completes. The scores of two blocks are held at once (two buffers, alternating).
     /// </summary>
     [SkipLocalsInit]
-    private static Sums ChunkOverFeatures<T, TLanes>(
+    private static unsafe Sums ChunkOverFeatures<T, TLanes>(
         ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<double> transposedWeights, ReadOnlySpan<double> paddedIntercepts,
         int dimension, int classes, ReadOnlySpan<T> sampleWeights, Span<double> gradientSums, Span<double> interceptSums)
         where TLanes : struct, IDoubleLanes<T>
     {
         gradientSums.Clear();
         interceptSums.Clear();
-        var sums = default(Sums);
-        var rows = labels.Length;
-        if (rows == 0)
+        if (labels.IsEmpty)
         {
-            return sums;
+            return default;
         }
 
+        // Wᵀ, Gᵀ and the rows of the two blocks in flight, in a pinned scratch where each starts on a 64-byte line (and
+        // each row too: the rows are padded to whole lines): a 512-bit load or store across two lines takes two
+        // accesses, and x (at whatever offset the caller's array has), Wᵀ and Gᵀ are read, and Gᵀ written, at the rate of
+        // the FMAs. Copying a block's rows costs one load and one store per 8 features, against six loads of each vector
+        // of x by the products; a float row is widened once there instead of at every load. The values and the order of
+        // every operation are the same as on the caller's arrays, so no bit depends on where they lie.
+        var even = EvenClasses(classes);
+        var length = even * dimension;
+        var stride = (length + 7) & ~7;
+        var paddedRow = (dimension + 7) & ~7;
+        var used = (2 * stride) + (8 * paddedRow) + 8;
+        var scratch = ArrayPool<double>.Shared.Rent(used);
+        Sums sums;
+        fixed (double* pinned = scratch)
+        {
+            var skip = (int)(((64 - ((nuint)pinned & 63)) & 63) / sizeof(double));
+            var alignedWeights = scratch.AsSpan(skip, length);
+            var alignedSums = scratch.AsSpan(skip + stride, length);
+            var rowCopies = scratch.AsSpan(skip + (2 * stride), 8 * paddedRow);
+            transposedWeights[..length].CopyTo(alignedWeights);
+            alignedSums.Clear();
+            sums = ChunkOverFeaturesAligned<T, TLanes>(
+                features, labels, alignedWeights, paddedIntercepts, dimension, classes, sampleWeights, alignedSums, interceptSums, rowCopies, (nuint)paddedRow);
+            alignedSums.CopyTo(gradientSums);
+        }
+
+        ScratchBuffer.ReturnCleared(scratch, used);
+        return sums;
+    }
+
+    /// <summary>
+    /// <see cref="ChunkOverFeatures{T, TLanes}"/> over Wᵀ and Gᵀ (cleared) in aligned scratch, each block's rows copied
+    /// to <paramref name="rowCopies"/> (two blocks of four rows of <paramref name="paddedRow"/> doubles) before its products.
+    /// </summary>
+    [SkipLocalsInit]
+    private static Sums ChunkOverFeaturesAligned<T, TLanes>(
+        ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<double> transposedWeights, ReadOnlySpan<double> paddedIntercepts,
+        int dimension, int classes, ReadOnlySpan<T> sampleWeights, Span<double> gradientSums, Span<double> interceptSums,
+        Span<double> rowCopies, nuint paddedRow)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        var sums = default(Sums);
+        var rows = labels.Length;
         var d = (nuint)dimension;
         var even = EvenClasses(classes);
         ref var x = ref MemoryMarshal.GetReference(features);
@@ -122,6 +164,7 @@ internal static partial class SoftmaxPass
         ref var b = ref MemoryMarshal.GetReference(paddedIntercepts);
         ref var g = ref MemoryMarshal.GetReference(gradientSums);
         ref var s = ref MemoryMarshal.GetReference(sampleWeights);
+        ref var copies = ref MemoryMarshal.GetReference(rowCopies);
         var weighted = !sampleWeights.IsEmpty;
 
         // Two blocks of K′ ≤ 64 classes of four rows: 2 KB each. A padded class's derivatives stay 0.
@@ -133,24 +176,26 @@ internal static partial class SoftmaxPass
         ref var e = ref MemoryMarshal.GetReference(blocks);
         ref var lanes = ref MemoryMarshal.GetReference(interceptLanes);
         var rowBytes = d * (nuint)Unsafe.SizeOf<T>();
+        var copyLength = 4 * paddedRow;
 
-        // The first block's scores; each step then computes the next block's.
+        // The first block's rows and scores; each step then does the next block's. A row past a short block is its
+        // first row again (it gets weight 0, so its derivatives are 0).
         var first = Math.Min(4, rows);
-        ScoresOverFeatures<T, TLanes>(
-            ref x, ref Unsafe.Add(ref x, first > 1 ? d : 0), ref Unsafe.Add(ref x, first > 2 ? 2 * d : 0), ref Unsafe.Add(ref x, first > 3 ? 3 * d : 0),
-            ref w, ref b, dimension, classes, ref e);
+        CopyRows<T, TLanes>(ref x, first, d, paddedRow, ref copies);
+        ScoresOverFeatures<double, DoubleElements>(
+            ref copies, ref Unsafe.Add(ref copies, first > 1 ? paddedRow : 0), ref Unsafe.Add(ref copies, first > 2 ? 2 * paddedRow : 0),
+            ref Unsafe.Add(ref copies, first > 3 ? 3 * paddedRow : 0), ref w, ref b, dimension, classes, ref e);
         nuint current = 0;
+        nuint currentCopy = 0;
         for (var row = 0; row < rows; row += 4)
         {
             var count = Math.Min(4, rows - row);
             ref var x0 = ref Unsafe.Add(ref x, (nuint)row * d);
-            ref var x1 = ref Unsafe.Add(ref x0, count > 1 ? d : 0);
-            ref var x2 = ref Unsafe.Add(ref x0, count > 2 ? 2 * d : 0);
-            ref var x3 = ref Unsafe.Add(ref x0, count > 3 ? 3 * d : 0);
+            ref var c0 = ref Unsafe.Add(ref copies, currentCopy);
             ref var block = ref Unsafe.Add(ref e, current);
 
-            // The rows of the block after next (the next block's scores are computed in this step), one row per stage
-            // of this step, and a touch of the pages further ahead (see PrefetchPages).
+            // The rows of the block after next (the next block's rows are read in this step), one row per stage of this
+            // step, and a touch of the pages further ahead (see PrefetchPages).
             ref var ahead = ref Unsafe.Add(ref x0, 8 * d);
             PrefetchPages(ref x0, 4 * rowBytes);
             PrefetchRows(ref ahead, rowBytes);
@@ -161,16 +206,20 @@ internal static partial class SoftmaxPass
             if (next < rows)
             {
                 var nextCount = Math.Min(4, rows - next);
-                ref var n0 = ref Unsafe.Add(ref x0, 4 * d);
-                ScoresOverFeatures<T, TLanes>(
-                    ref n0, ref Unsafe.Add(ref n0, nextCount > 1 ? d : 0), ref Unsafe.Add(ref n0, nextCount > 2 ? 2 * d : 0), ref Unsafe.Add(ref n0, nextCount > 3 ? 3 * d : 0),
-                    ref w, ref b, dimension, classes, ref Unsafe.Add(ref e, blockLength - current));
+                ref var n0 = ref Unsafe.Add(ref copies, copyLength - currentCopy);
+                CopyRows<T, TLanes>(ref Unsafe.Add(ref x0, 4 * d), nextCount, d, paddedRow, ref n0);
+                ScoresOverFeatures<double, DoubleElements>(
+                    ref n0, ref Unsafe.Add(ref n0, nextCount > 1 ? paddedRow : 0), ref Unsafe.Add(ref n0, nextCount > 2 ? 2 * paddedRow : 0),
+                    ref Unsafe.Add(ref n0, nextCount > 3 ? 3 * paddedRow : 0), ref w, ref b, dimension, classes, ref Unsafe.Add(ref e, blockLength - current));
             }
 
             PrefetchRows(ref Unsafe.Add(ref ahead, 2 * d), rowBytes);
-            GradientsOverFeatures<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref block, dimension, classes, ref g);
+            GradientsOverFeatures<double, DoubleElements>(
+                ref c0, ref Unsafe.Add(ref c0, count > 1 ? paddedRow : 0), ref Unsafe.Add(ref c0, count > 2 ? 2 * paddedRow : 0),
+                ref Unsafe.Add(ref c0, count > 3 ? 3 * paddedRow : 0), ref block, dimension, classes, ref g);
             PrefetchRows(ref Unsafe.Add(ref ahead, 3 * d), rowBytes);
             current = blockLength - current;
+            currentCopy = copyLength - currentCopy;
         }
 
         for (var k = 0; k < classes; k++)
@@ -180,6 +229,36 @@ internal static partial class SoftmaxPass
         }
 
         return sums;
+    }
+
+    /// <summary>Copies <paramref name="count"/> rows of D elements, as doubles, to rows <paramref name="paddedRow"/> apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRows<T, TLanes>(ref T source, int count, nuint d, nuint paddedRow, ref double destination)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        for (nuint r = 0; r < (nuint)count; r++)
+        {
+            ref var from = ref Unsafe.Add(ref source, r * d);
+            ref var to = ref Unsafe.Add(ref destination, r * paddedRow);
+            nuint j = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; j + 8 <= d; j += 8)
+                {
+                    LoadFeatures512<T, TLanes>(ref from, j).StoreUnsafe(ref to, j);
+                }
+            }
+
+            for (; j + 4 <= d; j += 4)
+            {
+                TLanes.Load256(ref from, j).StoreUnsafe(ref to, j);
+            }
+
+            for (; j < d; j++)
+            {
+                Unsafe.Add(ref to, j) = TLanes.Load(ref from, j);
+            }
+        }
     }
 
     /// <summary>
