@@ -719,21 +719,25 @@ internal static partial class SoftmaxPass
         var d11 = Vector512.Create(Unsafe.Add(ref derivatives, 5));
         var d21 = Vector512.Create(Unsafe.Add(ref derivatives, 6));
         var d31 = Vector512.Create(Unsafe.Add(ref derivatives, 7));
-        ref var g1 = ref Unsafe.Add(ref gradientSums, d);
+        ref var g1r = ref Unsafe.Add(ref gradientSums, d);
         for (nuint j = 0; j < full; j += 8)
         {
-            var f0 = LoadFeatures512<T, TLanes>(ref x0, j);
-            var f1 = LoadFeatures512<T, TLanes>(ref x1, j);
-            var f2 = LoadFeatures512<T, TLanes>(ref x2, j);
-            var f3 = LoadFeatures512<T, TLanes>(ref x3, j);
-            var g = Vector512.FusedMultiplyAdd(f0, d00, Vector512.LoadUnsafe(ref gradientSums, j));
-            g = Vector512.FusedMultiplyAdd(f1, d10, g);
-            g = Vector512.FusedMultiplyAdd(f2, d20, g);
-            Vector512.FusedMultiplyAdd(f3, d30, g).StoreUnsafe(ref gradientSums, j);
-            g = Vector512.FusedMultiplyAdd(f0, d01, Vector512.LoadUnsafe(ref g1, j));
-            g = Vector512.FusedMultiplyAdd(f1, d11, g);
-            g = Vector512.FusedMultiplyAdd(f2, d21, g);
-            Vector512.FusedMultiplyAdd(f3, d31, g).StoreUnsafe(ref g1, j);
+            var g0 = Vector512.LoadUnsafe(ref gradientSums, j);
+            var g1 = Vector512.LoadUnsafe(ref g1r, j);
+            var f = LoadFeatures512<T, TLanes>(ref x0, j);
+            g0 = Vector512.FusedMultiplyAdd(f, d00, g0);
+            g1 = Vector512.FusedMultiplyAdd(f, d01, g1);
+            f = LoadFeatures512<T, TLanes>(ref x1, j);
+            g0 = Vector512.FusedMultiplyAdd(f, d10, g0);
+            g1 = Vector512.FusedMultiplyAdd(f, d11, g1);
+            f = LoadFeatures512<T, TLanes>(ref x2, j);
+            g0 = Vector512.FusedMultiplyAdd(f, d20, g0);
+            g1 = Vector512.FusedMultiplyAdd(f, d21, g1);
+            f = LoadFeatures512<T, TLanes>(ref x3, j);
+            g0 = Vector512.FusedMultiplyAdd(f, d30, g0);
+            g1 = Vector512.FusedMultiplyAdd(f, d31, g1);
+            g0.StoreUnsafe(ref gradientSums, j);
+            g1.StoreUnsafe(ref g1r, j);
         }
     }
 
@@ -750,21 +754,25 @@ internal static partial class SoftmaxPass
         var d11 = Vector256.Create(Unsafe.Add(ref derivatives, 5));
         var d21 = Vector256.Create(Unsafe.Add(ref derivatives, 6));
         var d31 = Vector256.Create(Unsafe.Add(ref derivatives, 7));
-        ref var g1 = ref Unsafe.Add(ref gradientSums, d);
+        ref var g1r = ref Unsafe.Add(ref gradientSums, d);
         for (nuint j = 0; j < full; j += 4)
         {
-            var f0 = TLanes.Load256(ref x0, j);
-            var f1 = TLanes.Load256(ref x1, j);
-            var f2 = TLanes.Load256(ref x2, j);
-            var f3 = TLanes.Load256(ref x3, j);
-            var g = Vector256.FusedMultiplyAdd(f0, d00, Vector256.LoadUnsafe(ref gradientSums, j));
-            g = Vector256.FusedMultiplyAdd(f1, d10, g);
-            g = Vector256.FusedMultiplyAdd(f2, d20, g);
-            Vector256.FusedMultiplyAdd(f3, d30, g).StoreUnsafe(ref gradientSums, j);
-            g = Vector256.FusedMultiplyAdd(f0, d01, Vector256.LoadUnsafe(ref g1, j));
-            g = Vector256.FusedMultiplyAdd(f1, d11, g);
-            g = Vector256.FusedMultiplyAdd(f2, d21, g);
-            Vector256.FusedMultiplyAdd(f3, d31, g).StoreUnsafe(ref g1, j);
+            var g0 = Vector256.LoadUnsafe(ref gradientSums, j);
+            var g1 = Vector256.LoadUnsafe(ref g1r, j);
+            var f = TLanes.Load256(ref x0, j);
+            g0 = Vector256.FusedMultiplyAdd(f, d00, g0);
+            g1 = Vector256.FusedMultiplyAdd(f, d01, g1);
+            f = TLanes.Load256(ref x1, j);
+            g0 = Vector256.FusedMultiplyAdd(f, d10, g0);
+            g1 = Vector256.FusedMultiplyAdd(f, d11, g1);
+            f = TLanes.Load256(ref x2, j);
+            g0 = Vector256.FusedMultiplyAdd(f, d20, g0);
+            g1 = Vector256.FusedMultiplyAdd(f, d21, g1);
+            f = TLanes.Load256(ref x3, j);
+            g0 = Vector256.FusedMultiplyAdd(f, d30, g0);
+            g1 = Vector256.FusedMultiplyAdd(f, d31, g1);
+            g0.StoreUnsafe(ref gradientSums, j);
+            g1.StoreUnsafe(ref g1r, j);
         }
     }
 }
