@@ -144,36 +144,51 @@ internal static partial class SoftmaxPass
         // the FMAs. Copying a block's rows costs one load and one store per 8 features, against six loads of each vector
         // of x by the products; a float row is widened once there instead of at every load. The values and the order of
         // every operation are the same as on the caller's arrays, so no bit depends on where they lie.
+        // Past MaxScratchLength (large D·K′, where Wᵀ and Gᵀ outgrow the caches anyway) the products read the caller's
+        // rows, Wᵀ and Gᵀ in place, with the same operations in the same order.
         var even = EvenClasses(classes);
         var length = even * dimension;
-        var stride = (length + 7) & ~7;
-        var paddedRow = (dimension + 7) & ~7;
+        var stride = (length + 7L) & ~7L;
+        var paddedRow = (dimension + 7L) & ~7L;
         var used = (2 * stride) + (8 * paddedRow) + 8;
-        var scratch = ArrayPool<double>.Shared.Rent(used);
+        if (used > MaxScratchLength)
+        {
+            return ChunkOverFeaturesCore<T, TLanes>(
+                features, labels, transposedWeights, paddedIntercepts, dimension, classes, sampleWeights, gradientSums, interceptSums, [], 0);
+        }
+
+        var scratch = ArrayPool<double>.Shared.Rent((int)used);
         Sums sums;
         fixed (double* pinned = scratch)
         {
             var skip = (int)(((64 - ((nuint)pinned & 63)) & 63) / sizeof(double));
             var alignedWeights = scratch.AsSpan(skip, length);
-            var alignedSums = scratch.AsSpan(skip + stride, length);
-            var rowCopies = scratch.AsSpan(skip + (2 * stride), 8 * paddedRow);
+            var alignedSums = scratch.AsSpan(skip + (int)stride, length);
+            var rowCopies = scratch.AsSpan(skip + (int)(2 * stride), (int)(8 * paddedRow));
             transposedWeights[..length].CopyTo(alignedWeights);
             alignedSums.Clear();
-            sums = ChunkOverFeaturesAligned<T, TLanes>(
+            sums = ChunkOverFeaturesCore<T, TLanes>(
                 features, labels, alignedWeights, paddedIntercepts, dimension, classes, sampleWeights, alignedSums, interceptSums, rowCopies, (nuint)paddedRow);
             alignedSums.CopyTo(gradientSums);
         }
 
-        ScratchBuffer.ReturnCleared(scratch, used);
+        ScratchBuffer.ReturnCleared(scratch, (int)used);
         return sums;
     }
 
     /// <summary>
-    /// <see cref="ChunkOverFeatures{T, TLanes}"/> over Wᵀ and Gᵀ (cleared) in aligned scratch, each block's rows copied
-    /// to <paramref name="rowCopies"/> (two blocks of four rows of <paramref name="paddedRow"/> doubles) before its products.
+    /// The most doubles <see cref="ChunkOverFeatures{T, TLanes}"/> copies Wᵀ, Gᵀ and the rows in flight into (8 MB; at
+    /// K′ = 10, D up to about 40,000).
+    /// </summary>
+    private const long MaxScratchLength = 1L << 20;
+
+    /// <summary>
+    /// <see cref="ChunkOverFeatures{T, TLanes}"/> over Wᵀ and Gᵀ (cleared), each block's rows copied to
+    /// <paramref name="rowCopies"/> (two blocks of four rows of <paramref name="paddedRow"/> doubles) before its products,
+    /// or read in place where <paramref name="rowCopies"/> is empty.
     /// </summary>
     [SkipLocalsInit]
-    private static Sums ChunkOverFeaturesAligned<T, TLanes>(
+    private static Sums ChunkOverFeaturesCore<T, TLanes>(
         ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<double> transposedWeights, ReadOnlySpan<double> paddedIntercepts,
         int dimension, int classes, ReadOnlySpan<T> sampleWeights, Span<double> gradientSums, Span<double> interceptSums,
         Span<double> rowCopies, nuint paddedRow)
@@ -204,18 +219,14 @@ internal static partial class SoftmaxPass
 
         // The first block's rows and scores; each step then does the next block's. A row past a short block is its
         // first row again (it gets weight 0, so its derivatives are 0).
-        var first = Math.Min(4, rows);
-        CopyRows<T, TLanes>(ref x, first, d, paddedRow, ref copies);
-        ScoresOverFeatures<double, DoubleElements>(
-            ref copies, ref Unsafe.Add(ref copies, first > 1 ? paddedRow : 0), ref Unsafe.Add(ref copies, first > 2 ? 2 * paddedRow : 0),
-            ref Unsafe.Add(ref copies, first > 3 ? 3 * paddedRow : 0), ref w, ref b, dimension, classes, ref e);
+        var copied = !rowCopies.IsEmpty;
+        ScoresOfBlock<T, TLanes>(ref x, Math.Min(4, rows), d, ref w, ref b, dimension, classes, ref copies, paddedRow, copied, ref e);
         nuint current = 0;
         nuint currentCopy = 0;
         for (var row = 0; row < rows; row += 4)
         {
             var count = Math.Min(4, rows - row);
             ref var x0 = ref Unsafe.Add(ref x, (nuint)row * d);
-            ref var c0 = ref Unsafe.Add(ref copies, currentCopy);
             ref var block = ref Unsafe.Add(ref e, current);
 
             // The rows of the block after next (the next block's rows are read in this step), one row per stage of this
@@ -229,18 +240,26 @@ internal static partial class SoftmaxPass
             var next = row + 4;
             if (next < rows)
             {
-                var nextCount = Math.Min(4, rows - next);
-                ref var n0 = ref Unsafe.Add(ref copies, copyLength - currentCopy);
-                CopyRows<T, TLanes>(ref Unsafe.Add(ref x0, 4 * d), nextCount, d, paddedRow, ref n0);
-                ScoresOverFeatures<double, DoubleElements>(
-                    ref n0, ref Unsafe.Add(ref n0, nextCount > 1 ? paddedRow : 0), ref Unsafe.Add(ref n0, nextCount > 2 ? 2 * paddedRow : 0),
-                    ref Unsafe.Add(ref n0, nextCount > 3 ? 3 * paddedRow : 0), ref w, ref b, dimension, classes, ref Unsafe.Add(ref e, blockLength - current));
+                ScoresOfBlock<T, TLanes>(
+                    ref Unsafe.Add(ref x0, 4 * d), Math.Min(4, rows - next), d, ref w, ref b, dimension, classes,
+                    ref Unsafe.Add(ref copies, copyLength - currentCopy), paddedRow, copied, ref Unsafe.Add(ref e, blockLength - current));
             }
 
             PrefetchRows(ref Unsafe.Add(ref ahead, 2 * d), rowBytes);
-            GradientsOverFeatures<double, DoubleElements>(
-                ref c0, ref Unsafe.Add(ref c0, count > 1 ? paddedRow : 0), ref Unsafe.Add(ref c0, count > 2 ? 2 * paddedRow : 0),
-                ref Unsafe.Add(ref c0, count > 3 ? 3 * paddedRow : 0), ref block, dimension, classes, ref g);
+            if (copied)
+            {
+                ref var c0 = ref Unsafe.Add(ref copies, currentCopy);
+                GradientsOverFeatures<double, DoubleElements>(
+                    ref c0, ref Unsafe.Add(ref c0, count > 1 ? paddedRow : 0), ref Unsafe.Add(ref c0, count > 2 ? 2 * paddedRow : 0),
+                    ref Unsafe.Add(ref c0, count > 3 ? 3 * paddedRow : 0), ref block, dimension, classes, ref g);
+            }
+            else
+            {
+                GradientsOverFeatures<T, TLanes>(
+                    ref x0, ref Unsafe.Add(ref x0, count > 1 ? d : 0), ref Unsafe.Add(ref x0, count > 2 ? 2 * d : 0),
+                    ref Unsafe.Add(ref x0, count > 3 ? 3 * d : 0), ref block, dimension, classes, ref g);
+            }
+
             PrefetchRows(ref Unsafe.Add(ref ahead, 3 * d), rowBytes);
             current = blockLength - current;
             currentCopy = copyLength - currentCopy;
@@ -253,6 +272,31 @@ internal static partial class SoftmaxPass
         }
 
         return sums;
+    }
+
+    /// <summary>
+    /// The scores of the block of <paramref name="count"/> rows from <paramref name="x0"/> (a row past them is the
+    /// first again): its rows copied to <paramref name="copy"/> first where <paramref name="copied"/>, else read in place.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScoresOfBlock<T, TLanes>(
+        ref T x0, int count, nuint d, ref double transposedWeights, ref double intercepts, int dimension, int classes,
+        ref double copy, nuint paddedRow, bool copied, ref double scores)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        if (copied)
+        {
+            CopyRows<T, TLanes>(ref x0, count, d, paddedRow, ref copy);
+            ScoresOverFeatures<double, DoubleElements>(
+                ref copy, ref Unsafe.Add(ref copy, count > 1 ? paddedRow : 0), ref Unsafe.Add(ref copy, count > 2 ? 2 * paddedRow : 0),
+                ref Unsafe.Add(ref copy, count > 3 ? 3 * paddedRow : 0), ref transposedWeights, ref intercepts, dimension, classes, ref scores);
+        }
+        else
+        {
+            ScoresOverFeatures<T, TLanes>(
+                ref x0, ref Unsafe.Add(ref x0, count > 1 ? d : 0), ref Unsafe.Add(ref x0, count > 2 ? 2 * d : 0),
+                ref Unsafe.Add(ref x0, count > 3 ? 3 * d : 0), ref transposedWeights, ref intercepts, dimension, classes, ref scores);
+        }
     }
 
     /// <summary>Copies <paramref name="count"/> rows of D elements, as doubles, to rows <paramref name="paddedRow"/> apart.</summary>
