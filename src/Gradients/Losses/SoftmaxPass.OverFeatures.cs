@@ -647,10 +647,9 @@ internal static partial class SoftmaxPass
     }
 
     /// <summary>
-    /// <see cref="FeatureScoresQuad512{T, TLanes}"/> for two classes (eight accumulators), at the start of a vector of
-    /// four classes: each row's two scores are stored as a whole vector (the two lanes past them are padding, masked
-    /// later), because the softmax loads that vector next, and a load wider than the store it reads from cannot take
-    /// its data from the store buffer (a failed store forward waits for the store to reach the cache).
+    /// <see cref="FeatureScoresQuad512{T, TLanes}"/> for two classes (eight accumulators). Either kernel stores each pair
+    /// of classes' four rows as one 512-bit vector, the way the softmax loads it next: a load wider than the store it
+    /// reads from cannot take its data from the store buffer (a failed store forward waits for the store to reach the cache).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FeatureScoresPair512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, nuint d, nuint full, ref double intercepts, ref double scores)
