@@ -220,7 +220,8 @@ internal static partial class SoftmaxPass
         // The first block's rows and scores; each step then does the next block's. A row past a short block is its
         // first row again (it gets weight 0, so its derivatives are 0).
         var copied = !rowCopies.IsEmpty;
-        ScoresOfBlock<T, TLanes>(ref x, Math.Min(4, rows), d, ref w, ref b, dimension, classes, ref copies, paddedRow, copied, ref e);
+        var none = default(PrefetchCursor);
+        ScoresOfBlock<T, TLanes>(ref x, Math.Min(4, rows), d, ref w, ref b, dimension, classes, ref copies, paddedRow, copied, ref e, ref none);
         nuint current = 0;
         nuint currentCopy = 0;
         for (var row = 0; row < rows; row += 4)
@@ -229,38 +230,37 @@ internal static partial class SoftmaxPass
             ref var x0 = ref Unsafe.Add(ref x, (nuint)row * d);
             ref var block = ref Unsafe.Add(ref e, current);
 
-            // The rows of the block after next (the next block's rows are read in this step), one row per stage of this
-            // step, and a touch of the pages further ahead (see PrefetchPages).
-            ref var ahead = ref Unsafe.Add(ref x0, 8 * d);
+            // The rows of the block after next (the next block's rows are read in this step), a share before the softmax
+            // and before each class group's products (see PrefetchCursor), and a touch of the pages further ahead (see
+            // PrefetchPages).
+            var prefetch = new PrefetchCursor(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref x0, 8 * d)), 4 * rowBytes, 1 + (2 * ClassGroups(classes)));
             PrefetchPages(ref x0, 4 * rowBytes);
-            PrefetchRows(ref ahead, rowBytes);
+            prefetch.Advance();
             BlockSoftmax<T, TLanes>(ref block, ref lanes, labels, row, classes, ref s, weighted, ref sums);
-            PrefetchRows(ref Unsafe.Add(ref ahead, d), rowBytes);
 
             var next = row + 4;
             if (next < rows)
             {
                 ScoresOfBlock<T, TLanes>(
                     ref Unsafe.Add(ref x0, 4 * d), Math.Min(4, rows - next), d, ref w, ref b, dimension, classes,
-                    ref Unsafe.Add(ref copies, copyLength - currentCopy), paddedRow, copied, ref Unsafe.Add(ref e, blockLength - current));
+                    ref Unsafe.Add(ref copies, copyLength - currentCopy), paddedRow, copied, ref Unsafe.Add(ref e, blockLength - current), ref prefetch);
             }
 
-            PrefetchRows(ref Unsafe.Add(ref ahead, 2 * d), rowBytes);
             if (copied)
             {
                 ref var c0 = ref Unsafe.Add(ref copies, currentCopy);
                 GradientsOverFeatures<double, DoubleElements>(
                     ref c0, ref Unsafe.Add(ref c0, count > 1 ? paddedRow : 0), ref Unsafe.Add(ref c0, count > 2 ? 2 * paddedRow : 0),
-                    ref Unsafe.Add(ref c0, count > 3 ? 3 * paddedRow : 0), ref block, dimension, classes, ref g);
+                    ref Unsafe.Add(ref c0, count > 3 ? 3 * paddedRow : 0), ref block, dimension, classes, ref g, ref prefetch);
             }
             else
             {
                 GradientsOverFeatures<T, TLanes>(
                     ref x0, ref Unsafe.Add(ref x0, count > 1 ? d : 0), ref Unsafe.Add(ref x0, count > 2 ? 2 * d : 0),
-                    ref Unsafe.Add(ref x0, count > 3 ? 3 * d : 0), ref block, dimension, classes, ref g);
+                    ref Unsafe.Add(ref x0, count > 3 ? 3 * d : 0), ref block, dimension, classes, ref g, ref prefetch);
             }
 
-            PrefetchRows(ref Unsafe.Add(ref ahead, 3 * d), rowBytes);
+            prefetch.Finish();
             current = blockLength - current;
             currentCopy = copyLength - currentCopy;
         }
@@ -281,7 +281,7 @@ internal static partial class SoftmaxPass
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void ScoresOfBlock<T, TLanes>(
         ref T x0, int count, nuint d, ref double transposedWeights, ref double intercepts, int dimension, int classes,
-        ref double copy, nuint paddedRow, bool copied, ref double scores)
+        ref double copy, nuint paddedRow, bool copied, ref double scores, ref PrefetchCursor prefetch)
         where TLanes : struct, IDoubleLanes<T>
     {
         if (copied)
@@ -289,13 +289,63 @@ internal static partial class SoftmaxPass
             CopyRows<T, TLanes>(ref x0, count, d, paddedRow, ref copy);
             ScoresOverFeatures<double, DoubleElements>(
                 ref copy, ref Unsafe.Add(ref copy, count > 1 ? paddedRow : 0), ref Unsafe.Add(ref copy, count > 2 ? 2 * paddedRow : 0),
-                ref Unsafe.Add(ref copy, count > 3 ? 3 * paddedRow : 0), ref transposedWeights, ref intercepts, dimension, classes, ref scores);
+                ref Unsafe.Add(ref copy, count > 3 ? 3 * paddedRow : 0), ref transposedWeights, ref intercepts, dimension, classes, ref scores, ref prefetch);
         }
         else
         {
             ScoresOverFeatures<T, TLanes>(
                 ref x0, ref Unsafe.Add(ref x0, count > 1 ? d : 0), ref Unsafe.Add(ref x0, count > 2 ? 2 * d : 0),
-                ref Unsafe.Add(ref x0, count > 3 ? 3 * d : 0), ref transposedWeights, ref intercepts, dimension, classes, ref scores);
+                ref Unsafe.Add(ref x0, count > 3 ? 3 * d : 0), ref transposedWeights, ref intercepts, dimension, classes, ref scores, ref prefetch);
+        }
+    }
+
+    /// <summary>The class groups each of the score and gradient kernels takes per block: four classes (or a last two) with 512-bit vectors, two without.</summary>
+    private static int ClassGroups(int classes) => Vector512.IsHardwareAccelerated ? (EvenClasses(classes) + 3) / 4 : EvenClasses(classes) / 2;
+
+    /// <summary>
+    /// Prefetches a run of bytes a share at a time (<see cref="Advance"/> before the softmax and before each class group's
+    /// products): the next block's lines, asked for in one burst, would hold every line-fill buffer at once while the
+    /// products' own misses wait; spread over the step, they go out at about the rate the step consumes lines.
+    /// </summary>
+    private unsafe struct PrefetchCursor
+    {
+        private nuint _next;
+        private readonly nuint _end;
+        private readonly nuint _share;
+
+        public PrefetchCursor(ref byte start, nuint bytes, int shares)
+        {
+            _next = (nuint)Unsafe.AsPointer(ref start);
+            _end = _next + bytes;
+            _share = ((bytes + (nuint)shares - 1) / (nuint)shares + 63) & ~(nuint)63;
+        }
+
+        /// <summary>Asks for the next share of lines.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Advance()
+        {
+            if (!Sse.IsSupported)
+            {
+                return;
+            }
+
+            var stop = Math.Min(_next + _share, _end);
+            for (var at = _next; at < stop; at += 64)
+            {
+                Sse.Prefetch0((void*)at);
+            }
+
+            _next = stop;
+        }
+
+        /// <summary>Asks for the lines not yet asked for.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Finish()
+        {
+            while (_next < _end)
+            {
+                Advance();
+            }
         }
     }
 
@@ -496,7 +546,8 @@ internal static partial class SoftmaxPass
     /// <paramref name="scores"/> (row r of class k at 4k + r).
     /// </summary>
     private static void ScoresOverFeatures<T, TLanes>(
-        ref T x0, ref T x1, ref T x2, ref T x3, ref double transposedWeights, ref double intercepts, int dimension, int classes, ref double scores)
+        ref T x0, ref T x1, ref T x2, ref T x3, ref double transposedWeights, ref double intercepts, int dimension, int classes, ref double scores,
+        ref PrefetchCursor prefetch)
         where TLanes : struct, IDoubleLanes<T>
     {
         var d = (nuint)dimension;
@@ -508,11 +559,13 @@ internal static partial class SoftmaxPass
             full = d & ~(nuint)7;
             for (; k + 4 <= even; k += 4)
             {
+                prefetch.Advance();
                 FeatureScoresQuad512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
             }
 
             if (k < even)
             {
+                prefetch.Advance();
                 FeatureScoresPair512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
             }
         }
@@ -521,6 +574,7 @@ internal static partial class SoftmaxPass
             full = d & ~(nuint)3;
             for (; k < even; k += 2)
             {
+                prefetch.Advance();
                 FeatureScoresPair256<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
             }
         }
@@ -552,7 +606,8 @@ internal static partial class SoftmaxPass
     /// derivatives class-major in <paramref name="derivatives"/> (row r of class k at 4k + r).
     /// </summary>
     private static void GradientsOverFeatures<T, TLanes>(
-        ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, int dimension, int classes, ref double transposedGradientSums)
+        ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, int dimension, int classes, ref double transposedGradientSums,
+        ref PrefetchCursor prefetch)
         where TLanes : struct, IDoubleLanes<T>
     {
         var d = (nuint)dimension;
@@ -564,11 +619,13 @@ internal static partial class SoftmaxPass
             full = d & ~(nuint)7;
             for (; k + 4 <= even; k += 4)
             {
+                prefetch.Advance();
                 FeatureGradientsQuad512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
             }
 
             if (k < even)
             {
+                prefetch.Advance();
                 FeatureGradientsPair512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
             }
         }
@@ -577,6 +634,7 @@ internal static partial class SoftmaxPass
             full = d & ~(nuint)3;
             for (; k < even; k += 2)
             {
+                prefetch.Advance();
                 FeatureGradientsPair256<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
             }
         }
