@@ -560,13 +560,13 @@ internal static partial class SoftmaxPass
             for (; k + 4 <= even; k += 4)
             {
                 prefetch.Advance();
-                FeatureScoresQuad512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
+                FeatureScoresQuad<T, TLanes, Vector512<double>, Lanes512>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
             }
 
             if (k < even)
             {
                 prefetch.Advance();
-                FeatureScoresPair512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
+                FeatureScoresPair<T, TLanes, Vector512<double>, Lanes512>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
             }
         }
         else
@@ -575,7 +575,7 @@ internal static partial class SoftmaxPass
             for (; k < even; k += 2)
             {
                 prefetch.Advance();
-                FeatureScoresPair256<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
+                FeatureScoresPair<T, TLanes, Vector256<double>, Lanes256>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
             }
         }
 
@@ -620,13 +620,13 @@ internal static partial class SoftmaxPass
             for (; k + 4 <= even; k += 4)
             {
                 prefetch.Advance();
-                FeatureGradientsQuad512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
+                FeatureGradientsQuad<T, TLanes, Vector512<double>, Lanes512>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
             }
 
             if (k < even)
             {
                 prefetch.Advance();
-                FeatureGradientsPair512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
+                FeatureGradientsPair<T, TLanes, Vector512<double>, Lanes512>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
             }
         }
         else
@@ -635,7 +635,7 @@ internal static partial class SoftmaxPass
             for (; k < even; k += 2)
             {
                 prefetch.Advance();
-                FeatureGradientsPair256<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
+                FeatureGradientsPair<T, TLanes, Vector256<double>, Lanes256>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
             }
         }
 
@@ -654,247 +654,6 @@ internal static partial class SoftmaxPass
                 sum = Math.FusedMultiplyAdd(f2, Unsafe.Add(ref dc, 2), sum);
                 g = Math.FusedMultiplyAdd(f3, Unsafe.Add(ref dc, 3), sum);
             }
-        }
-    }
-
-    /// <summary>
-    /// Four classes of four rows' scores over the first <paramref name="full"/> features: sixteen accumulators, each
-    /// vector of x loaded once for the four classes and each vector of a Wᵀ row once for the four rows.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FeatureScoresQuad512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, nuint d, nuint full, ref double intercepts, ref double scores)
-        where TLanes : struct, IDoubleLanes<T>
-    {
-        ref var w1 = ref Unsafe.Add(ref weights, d);
-        ref var w2 = ref Unsafe.Add(ref weights, 2 * d);
-        ref var w3 = ref Unsafe.Add(ref weights, 3 * d);
-        Vector512<double> a00 = default, a01 = default, a02 = default, a03 = default;
-        Vector512<double> a10 = default, a11 = default, a12 = default, a13 = default;
-        Vector512<double> a20 = default, a21 = default, a22 = default, a23 = default;
-        Vector512<double> a30 = default, a31 = default, a32 = default, a33 = default;
-        for (nuint j = 0; j < full; j += 8)
-        {
-            var f0 = LoadFeatures512<T, TLanes>(ref x0, j);
-            var f1 = LoadFeatures512<T, TLanes>(ref x1, j);
-            var f2 = LoadFeatures512<T, TLanes>(ref x2, j);
-            var f3 = LoadFeatures512<T, TLanes>(ref x3, j);
-            var w = Vector512.LoadUnsafe(ref weights, j);
-            a00 = Vector512.FusedMultiplyAdd(f0, w, a00);
-            a10 = Vector512.FusedMultiplyAdd(f1, w, a10);
-            a20 = Vector512.FusedMultiplyAdd(f2, w, a20);
-            a30 = Vector512.FusedMultiplyAdd(f3, w, a30);
-            w = Vector512.LoadUnsafe(ref w1, j);
-            a01 = Vector512.FusedMultiplyAdd(f0, w, a01);
-            a11 = Vector512.FusedMultiplyAdd(f1, w, a11);
-            a21 = Vector512.FusedMultiplyAdd(f2, w, a21);
-            a31 = Vector512.FusedMultiplyAdd(f3, w, a31);
-            w = Vector512.LoadUnsafe(ref w2, j);
-            a02 = Vector512.FusedMultiplyAdd(f0, w, a02);
-            a12 = Vector512.FusedMultiplyAdd(f1, w, a12);
-            a22 = Vector512.FusedMultiplyAdd(f2, w, a22);
-            a32 = Vector512.FusedMultiplyAdd(f3, w, a32);
-            w = Vector512.LoadUnsafe(ref w3, j);
-            a03 = Vector512.FusedMultiplyAdd(f0, w, a03);
-            a13 = Vector512.FusedMultiplyAdd(f1, w, a13);
-            a23 = Vector512.FusedMultiplyAdd(f2, w, a23);
-            a33 = Vector512.FusedMultiplyAdd(f3, w, a33);
-        }
-
-        (SumEach(a00, a10, a20, a30, a01, a11, a21, a31) + ClassPair(ref intercepts)).StoreUnsafe(ref scores);
-        (SumEach(a02, a12, a22, a32, a03, a13, a23, a33) + ClassPair(ref Unsafe.Add(ref intercepts, 2))).StoreUnsafe(ref scores, 8);
-    }
-
-    /// <summary>
-    /// <see cref="FeatureScoresQuad512{T, TLanes}"/> for two classes (eight accumulators). Either kernel stores each pair
-    /// of classes' four rows as one 512-bit vector, the way the softmax loads it next: a load wider than the store it
-    /// reads from cannot take its data from the store buffer (a failed store forward waits for the store to reach the cache).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FeatureScoresPair512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, nuint d, nuint full, ref double intercepts, ref double scores)
-        where TLanes : struct, IDoubleLanes<T>
-    {
-        ref var w1 = ref Unsafe.Add(ref weights, d);
-        Vector512<double> a00 = default, a01 = default, a10 = default, a11 = default;
-        Vector512<double> a20 = default, a21 = default, a30 = default, a31 = default;
-        for (nuint j = 0; j < full; j += 8)
-        {
-            var f0 = LoadFeatures512<T, TLanes>(ref x0, j);
-            var f1 = LoadFeatures512<T, TLanes>(ref x1, j);
-            var f2 = LoadFeatures512<T, TLanes>(ref x2, j);
-            var f3 = LoadFeatures512<T, TLanes>(ref x3, j);
-            var w = Vector512.LoadUnsafe(ref weights, j);
-            a00 = Vector512.FusedMultiplyAdd(f0, w, a00);
-            a10 = Vector512.FusedMultiplyAdd(f1, w, a10);
-            a20 = Vector512.FusedMultiplyAdd(f2, w, a20);
-            a30 = Vector512.FusedMultiplyAdd(f3, w, a30);
-            w = Vector512.LoadUnsafe(ref w1, j);
-            a01 = Vector512.FusedMultiplyAdd(f0, w, a01);
-            a11 = Vector512.FusedMultiplyAdd(f1, w, a11);
-            a21 = Vector512.FusedMultiplyAdd(f2, w, a21);
-            a31 = Vector512.FusedMultiplyAdd(f3, w, a31);
-        }
-
-        (SumEach(a00, a10, a20, a30, a01, a11, a21, a31) + ClassPair(ref intercepts)).StoreUnsafe(ref scores);
-    }
-
-    /// <summary><see cref="FeatureScoresPair512{T, TLanes}"/> with 256-bit vectors (eight accumulators, four x and two Wᵀ vectors: 14 of the 16 registers).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FeatureScoresPair256<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, nuint d, nuint full, ref double intercepts, ref double scores)
-        where TLanes : struct, IDoubleLanes<T>
-    {
-        ref var w1 = ref Unsafe.Add(ref weights, d);
-        Vector256<double> a00 = default, a01 = default, a10 = default, a11 = default;
-        Vector256<double> a20 = default, a21 = default, a30 = default, a31 = default;
-        for (nuint j = 0; j < full; j += 4)
-        {
-            var f0 = TLanes.Load256(ref x0, j);
-            var f1 = TLanes.Load256(ref x1, j);
-            var f2 = TLanes.Load256(ref x2, j);
-            var f3 = TLanes.Load256(ref x3, j);
-            var w = Vector256.LoadUnsafe(ref weights, j);
-            a00 = Vector256.FusedMultiplyAdd(f0, w, a00);
-            a10 = Vector256.FusedMultiplyAdd(f1, w, a10);
-            a20 = Vector256.FusedMultiplyAdd(f2, w, a20);
-            a30 = Vector256.FusedMultiplyAdd(f3, w, a30);
-            w = Vector256.LoadUnsafe(ref w1, j);
-            a01 = Vector256.FusedMultiplyAdd(f0, w, a01);
-            a11 = Vector256.FusedMultiplyAdd(f1, w, a11);
-            a21 = Vector256.FusedMultiplyAdd(f2, w, a21);
-            a31 = Vector256.FusedMultiplyAdd(f3, w, a31);
-        }
-
-        (SumEach(a00, a10, a20, a30) + Vector256.Create(intercepts)).StoreUnsafe(ref scores);
-        (SumEach(a01, a11, a21, a31) + Vector256.Create(Unsafe.Add(ref intercepts, 1))).StoreUnsafe(ref scores, 4);
-    }
-
-    /// <summary>
-    /// Four rows of Gᵀ gain Σ_r d[r, k]·x_r over the first <paramref name="full"/> features: the sixteen derivatives
-    /// broadcast in registers, each vector of x loaded once for the four classes, each vector of Gᵀ loaded and stored
-    /// once for the four rows (summed in row order, as the class-vectorized kernels do).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FeatureGradientsQuad512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, ref double gradientSums, nuint d, nuint full)
-        where TLanes : struct, IDoubleLanes<T>
-    {
-        var d00 = Vector512.Create(derivatives);
-        var d10 = Vector512.Create(Unsafe.Add(ref derivatives, 1));
-        var d20 = Vector512.Create(Unsafe.Add(ref derivatives, 2));
-        var d30 = Vector512.Create(Unsafe.Add(ref derivatives, 3));
-        var d01 = Vector512.Create(Unsafe.Add(ref derivatives, 4));
-        var d11 = Vector512.Create(Unsafe.Add(ref derivatives, 5));
-        var d21 = Vector512.Create(Unsafe.Add(ref derivatives, 6));
-        var d31 = Vector512.Create(Unsafe.Add(ref derivatives, 7));
-        var d02 = Vector512.Create(Unsafe.Add(ref derivatives, 8));
-        var d12 = Vector512.Create(Unsafe.Add(ref derivatives, 9));
-        var d22 = Vector512.Create(Unsafe.Add(ref derivatives, 10));
-        var d32 = Vector512.Create(Unsafe.Add(ref derivatives, 11));
-        var d03 = Vector512.Create(Unsafe.Add(ref derivatives, 12));
-        var d13 = Vector512.Create(Unsafe.Add(ref derivatives, 13));
-        var d23 = Vector512.Create(Unsafe.Add(ref derivatives, 14));
-        var d33 = Vector512.Create(Unsafe.Add(ref derivatives, 15));
-        ref var g1r = ref Unsafe.Add(ref gradientSums, d);
-        ref var g2r = ref Unsafe.Add(ref gradientSums, 2 * d);
-        ref var g3r = ref Unsafe.Add(ref gradientSums, 3 * d);
-        for (nuint j = 0; j < full; j += 8)
-        {
-            var f = LoadFeatures512<T, TLanes>(ref x0, j);
-            var g0 = Vector512.LoadUnsafe(ref gradientSums, j);
-            var g1 = Vector512.LoadUnsafe(ref g1r, j);
-            var g2 = Vector512.LoadUnsafe(ref g2r, j);
-            var g3 = Vector512.LoadUnsafe(ref g3r, j);
-            g0 = Vector512.FusedMultiplyAdd(f, d00, g0);
-            g1 = Vector512.FusedMultiplyAdd(f, d01, g1);
-            g2 = Vector512.FusedMultiplyAdd(f, d02, g2);
-            g3 = Vector512.FusedMultiplyAdd(f, d03, g3);
-            f = LoadFeatures512<T, TLanes>(ref x1, j);
-            g0 = Vector512.FusedMultiplyAdd(f, d10, g0);
-            g1 = Vector512.FusedMultiplyAdd(f, d11, g1);
-            g2 = Vector512.FusedMultiplyAdd(f, d12, g2);
-            g3 = Vector512.FusedMultiplyAdd(f, d13, g3);
-            f = LoadFeatures512<T, TLanes>(ref x2, j);
-            g0 = Vector512.FusedMultiplyAdd(f, d20, g0);
-            g1 = Vector512.FusedMultiplyAdd(f, d21, g1);
-            g2 = Vector512.FusedMultiplyAdd(f, d22, g2);
-            g3 = Vector512.FusedMultiplyAdd(f, d23, g3);
-            f = LoadFeatures512<T, TLanes>(ref x3, j);
-            g0 = Vector512.FusedMultiplyAdd(f, d30, g0);
-            g1 = Vector512.FusedMultiplyAdd(f, d31, g1);
-            g2 = Vector512.FusedMultiplyAdd(f, d32, g2);
-            g3 = Vector512.FusedMultiplyAdd(f, d33, g3);
-            g0.StoreUnsafe(ref gradientSums, j);
-            g1.StoreUnsafe(ref g1r, j);
-            g2.StoreUnsafe(ref g2r, j);
-            g3.StoreUnsafe(ref g3r, j);
-        }
-    }
-
-    /// <summary><see cref="FeatureGradientsQuad512{T, TLanes}"/> for two classes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FeatureGradientsPair512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, ref double gradientSums, nuint d, nuint full)
-        where TLanes : struct, IDoubleLanes<T>
-    {
-        var d00 = Vector512.Create(derivatives);
-        var d10 = Vector512.Create(Unsafe.Add(ref derivatives, 1));
-        var d20 = Vector512.Create(Unsafe.Add(ref derivatives, 2));
-        var d30 = Vector512.Create(Unsafe.Add(ref derivatives, 3));
-        var d01 = Vector512.Create(Unsafe.Add(ref derivatives, 4));
-        var d11 = Vector512.Create(Unsafe.Add(ref derivatives, 5));
-        var d21 = Vector512.Create(Unsafe.Add(ref derivatives, 6));
-        var d31 = Vector512.Create(Unsafe.Add(ref derivatives, 7));
-        ref var g1r = ref Unsafe.Add(ref gradientSums, d);
-        for (nuint j = 0; j < full; j += 8)
-        {
-            var g0 = Vector512.LoadUnsafe(ref gradientSums, j);
-            var g1 = Vector512.LoadUnsafe(ref g1r, j);
-            var f = LoadFeatures512<T, TLanes>(ref x0, j);
-            g0 = Vector512.FusedMultiplyAdd(f, d00, g0);
-            g1 = Vector512.FusedMultiplyAdd(f, d01, g1);
-            f = LoadFeatures512<T, TLanes>(ref x1, j);
-            g0 = Vector512.FusedMultiplyAdd(f, d10, g0);
-            g1 = Vector512.FusedMultiplyAdd(f, d11, g1);
-            f = LoadFeatures512<T, TLanes>(ref x2, j);
-            g0 = Vector512.FusedMultiplyAdd(f, d20, g0);
-            g1 = Vector512.FusedMultiplyAdd(f, d21, g1);
-            f = LoadFeatures512<T, TLanes>(ref x3, j);
-            g0 = Vector512.FusedMultiplyAdd(f, d30, g0);
-            g1 = Vector512.FusedMultiplyAdd(f, d31, g1);
-            g0.StoreUnsafe(ref gradientSums, j);
-            g1.StoreUnsafe(ref g1r, j);
-        }
-    }
-
-    /// <summary><see cref="FeatureGradientsPair512{T, TLanes}"/> with 256-bit vectors.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FeatureGradientsPair256<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, ref double gradientSums, nuint d, nuint full)
-        where TLanes : struct, IDoubleLanes<T>
-    {
-        var d00 = Vector256.Create(derivatives);
-        var d10 = Vector256.Create(Unsafe.Add(ref derivatives, 1));
-        var d20 = Vector256.Create(Unsafe.Add(ref derivatives, 2));
-        var d30 = Vector256.Create(Unsafe.Add(ref derivatives, 3));
-        var d01 = Vector256.Create(Unsafe.Add(ref derivatives, 4));
-        var d11 = Vector256.Create(Unsafe.Add(ref derivatives, 5));
-        var d21 = Vector256.Create(Unsafe.Add(ref derivatives, 6));
-        var d31 = Vector256.Create(Unsafe.Add(ref derivatives, 7));
-        ref var g1r = ref Unsafe.Add(ref gradientSums, d);
-        for (nuint j = 0; j < full; j += 4)
-        {
-            var g0 = Vector256.LoadUnsafe(ref gradientSums, j);
-            var g1 = Vector256.LoadUnsafe(ref g1r, j);
-            var f = TLanes.Load256(ref x0, j);
-            g0 = Vector256.FusedMultiplyAdd(f, d00, g0);
-            g1 = Vector256.FusedMultiplyAdd(f, d01, g1);
-            f = TLanes.Load256(ref x1, j);
-            g0 = Vector256.FusedMultiplyAdd(f, d10, g0);
-            g1 = Vector256.FusedMultiplyAdd(f, d11, g1);
-            f = TLanes.Load256(ref x2, j);
-            g0 = Vector256.FusedMultiplyAdd(f, d20, g0);
-            g1 = Vector256.FusedMultiplyAdd(f, d21, g1);
-            f = TLanes.Load256(ref x3, j);
-            g0 = Vector256.FusedMultiplyAdd(f, d30, g0);
-            g1 = Vector256.FusedMultiplyAdd(f, d31, g1);
-            g0.StoreUnsafe(ref gradientSums, j);
-            g1.StoreUnsafe(ref g1r, j);
         }
     }
 }
