@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -88,25 +89,112 @@ internal static partial class SoftmaxPass
         return ab.GetLower() + ab.GetUpper();
     }
 
+    /// <summary>
+    /// The sums of the lanes of eight vectors, as one vector [Σa, Σb, …, Σh]: a transposing tree of three levels, each
+    /// adding two shuffles of a pair of vectors (14 shuffles and 7 additions, against 20 and 14 for two 256-bit halves
+    /// reduced four vectors at a time).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Halves(Vector512<double> a) => a.GetLower() + a.GetUpper();
+    private static Vector512<double> SumEach(
+        Vector512<double> a, Vector512<double> b, Vector512<double> c, Vector512<double> d,
+        Vector512<double> e, Vector512<double> f, Vector512<double> g, Vector512<double> h)
+    {
+        // Within 128-bit blocks: [a₀+a₁, b₀+b₁ | a₂+a₃, b₂+b₃ | …].
+        var ab = Avx512F.UnpackLow(a, b) + Avx512F.UnpackHigh(a, b);
+        var cd = Avx512F.UnpackLow(c, d) + Avx512F.UnpackHigh(c, d);
+        var ef = Avx512F.UnpackLow(e, f) + Avx512F.UnpackHigh(e, f);
+        var gh = Avx512F.UnpackLow(g, h) + Avx512F.UnpackHigh(g, h);
+
+        // Blocks 0 + 1 and 2 + 3 of each pair: [ab, ab | cd, cd], then [ab | cd | ef | gh].
+        var abcd = Avx512F.Shuffle4x128(ab, cd, 0b10_00_10_00) + Avx512F.Shuffle4x128(ab, cd, 0b11_01_11_01);
+        var efgh = Avx512F.Shuffle4x128(ef, gh, 0b10_00_10_00) + Avx512F.Shuffle4x128(ef, gh, 0b11_01_11_01);
+        return Avx512F.Shuffle4x128(abcd, efgh, 0b10_00_10_00) + Avx512F.Shuffle4x128(abcd, efgh, 0b11_01_11_01);
+    }
+
+    /// <summary>[b_k, b_k, b_k, b_k, b_k+1, b_k+1, b_k+1, b_k+1]: two classes' intercepts for four rows each.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> ClassPair(ref double intercepts) =>
+        Vector512.Create(Vector256.Create(intercepts), Vector256.Create(Unsafe.Add(ref intercepts, 1)));
 
     /// <summary>
     /// One chunk of rows in this layout: overwrites its gradient sums (as Gᵀ) and intercept sums. A block's scores, and
     /// then its derivatives, are held class-major (row r of class k at 4k + r), so the softmax runs over the four rows at
-    /// once, one vector per class: the maximum, the exponentials and their sum are lane-wise, with no reduction across a
-    /// row's classes, no padded lane to mask, and one exponential per class and four rows (the row-major layout took
-    /// ⌈K/4⌉ per row, 12 per block at K = 10 against 10 here); only the label's score is read row by row. The intercept
-    /// sums gain each class's vector of derivatives in four lanes, summed across the lanes at the end of the chunk.
+    /// once, one vector per class (see <see cref="BlockSoftmax{T, TLanes}"/>). The blocks are software-pipelined: each
+    /// step takes the softmax of block b, then the scores of block b + 1, then the gradient sums of block b. The softmax
+    /// is a chain of dependent operations (maximum, exponential, sum, log, division) that the gradient products wait
+    /// for; with the next block's score products behind it, which do not depend on it, the core has independent work
+    /// to run while the chain completes. The scores of two blocks are held at once (two buffers, alternating).
     /// </summary>
     [SkipLocalsInit]
-    private static Sums ChunkOverFeatures<T, TLanes>(
+    private static unsafe Sums ChunkOverFeatures<T, TLanes>(
         ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<double> transposedWeights, ReadOnlySpan<double> paddedIntercepts,
         int dimension, int classes, ReadOnlySpan<T> sampleWeights, Span<double> gradientSums, Span<double> interceptSums)
         where TLanes : struct, IDoubleLanes<T>
     {
         gradientSums.Clear();
         interceptSums.Clear();
+        if (labels.IsEmpty)
+        {
+            return default;
+        }
+
+        // Wᵀ, Gᵀ and the rows of the two blocks in flight, in a pinned scratch where each starts on a 64-byte line (and
+        // each row too: the rows are padded to whole lines): a 512-bit load or store across two lines takes two
+        // accesses, and x (at whatever offset the caller's array has), Wᵀ and Gᵀ are read, and Gᵀ written, at the rate of
+        // the FMAs. Copying a block's rows costs one load and one store per 8 features, against six loads of each vector
+        // of x by the products; a float row is widened once there instead of at every load. The values and the order of
+        // every operation are the same as on the caller's arrays, so no bit depends on where they lie.
+        // Past MaxScratchLength (large D·K′, where Wᵀ and Gᵀ outgrow the caches anyway) the products read the caller's
+        // rows, Wᵀ and Gᵀ in place, with the same operations in the same order.
+        var even = EvenClasses(classes);
+        var length = even * dimension;
+        var stride = (length + 7L) & ~7L;
+        var paddedRow = (dimension + 7L) & ~7L;
+        var used = (2 * stride) + (8 * paddedRow) + 8;
+        if (used > MaxScratchLength)
+        {
+            return ChunkOverFeaturesCore<T, TLanes>(
+                features, labels, transposedWeights, paddedIntercepts, dimension, classes, sampleWeights, gradientSums, interceptSums, [], 0);
+        }
+
+        var scratch = ArrayPool<double>.Shared.Rent((int)used);
+        Sums sums;
+        fixed (double* pinned = scratch)
+        {
+            var skip = (int)(((64 - ((nuint)pinned & 63)) & 63) / sizeof(double));
+            var alignedWeights = scratch.AsSpan(skip, length);
+            var alignedSums = scratch.AsSpan(skip + (int)stride, length);
+            var rowCopies = scratch.AsSpan(skip + (int)(2 * stride), (int)(8 * paddedRow));
+            transposedWeights[..length].CopyTo(alignedWeights);
+            alignedSums.Clear();
+            sums = ChunkOverFeaturesCore<T, TLanes>(
+                features, labels, alignedWeights, paddedIntercepts, dimension, classes, sampleWeights, alignedSums, interceptSums, rowCopies, (nuint)paddedRow);
+            alignedSums.CopyTo(gradientSums);
+        }
+
+        ScratchBuffer.ReturnCleared(scratch, (int)used);
+        return sums;
+    }
+
+    /// <summary>
+    /// The most doubles <see cref="ChunkOverFeatures{T, TLanes}"/> copies Wᵀ, Gᵀ and the rows in flight into (8 MB; at
+    /// K′ = 10, D up to about 40,000).
+    /// </summary>
+    private const long MaxScratchLength = 1L << 20;
+
+    /// <summary>
+    /// <see cref="ChunkOverFeatures{T, TLanes}"/> over Wᵀ and Gᵀ (cleared), each block's rows copied to
+    /// <paramref name="rowCopies"/> (two blocks of four rows of <paramref name="paddedRow"/> doubles) before its products,
+    /// or read in place where <paramref name="rowCopies"/> is empty.
+    /// </summary>
+    [SkipLocalsInit]
+    private static Sums ChunkOverFeaturesCore<T, TLanes>(
+        ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<double> transposedWeights, ReadOnlySpan<double> paddedIntercepts,
+        int dimension, int classes, ReadOnlySpan<T> sampleWeights, Span<double> gradientSums, Span<double> interceptSums,
+        Span<double> rowCopies, nuint paddedRow)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        var sums = default(Sums);
         var rows = labels.Length;
         var d = (nuint)dimension;
         var even = EvenClasses(classes);
@@ -115,132 +203,66 @@ internal static partial class SoftmaxPass
         ref var b = ref MemoryMarshal.GetReference(paddedIntercepts);
         ref var g = ref MemoryMarshal.GetReference(gradientSums);
         ref var s = ref MemoryMarshal.GetReference(sampleWeights);
+        ref var copies = ref MemoryMarshal.GetReference(rowCopies);
         var weighted = !sampleWeights.IsEmpty;
 
-        // K′ ≤ 64 classes of four rows: 2 KB each. A padded class's derivatives stay 0.
-        Span<double> block = stackalloc double[4 * even];
+        // Two blocks of K′ ≤ 64 classes of four rows: 2 KB each. A padded class's derivatives stay 0.
+        var blockLength = (nuint)(4 * even);
+        Span<double> blocks = stackalloc double[8 * even];
         Span<double> interceptLanes = stackalloc double[4 * even];
-        block.Clear();
+        blocks.Clear();
         interceptLanes.Clear();
-        ref var e = ref MemoryMarshal.GetReference(block);
+        ref var e = ref MemoryMarshal.GetReference(blocks);
         ref var lanes = ref MemoryMarshal.GetReference(interceptLanes);
         var rowBytes = d * (nuint)Unsafe.SizeOf<T>();
-        var paired = Vector512.IsHardwareAccelerated ? (nuint)(classes & ~1) : 0;
-        var sums = default(Sums);
+        var copyLength = 4 * paddedRow;
+
+        // The first block's rows and scores; each step then does the next block's. A row past a short block is its
+        // first row again (it gets weight 0, so its derivatives are 0).
+        var copied = !rowCopies.IsEmpty;
+        var none = default(PrefetchCursor);
+        ScoresOfBlock<T, TLanes>(ref x, Math.Min(4, rows), d, ref w, ref b, dimension, classes, ref copies, paddedRow, copied, ref e, ref none);
+        nuint current = 0;
+        nuint currentCopy = 0;
         for (var row = 0; row < rows; row += 4)
         {
             var count = Math.Min(4, rows - row);
             ref var x0 = ref Unsafe.Add(ref x, (nuint)row * d);
-            ref var x1 = ref Unsafe.Add(ref x0, count > 1 ? d : 0);
-            ref var x2 = ref Unsafe.Add(ref x0, count > 2 ? 2 * d : 0);
-            ref var x3 = ref Unsafe.Add(ref x0, count > 3 ? 3 * d : 0);
+            ref var block = ref Unsafe.Add(ref e, current);
 
-            // The next block's rows, one row per stage of this one (see Chunk).
-            ref var next = ref Unsafe.Add(ref x0, 4 * d);
+            // The rows of the block after next (the next block's rows are read in this step), a share before the softmax
+            // and before each class group's products (see PrefetchCursor), and a touch of the pages further ahead (see
+            // PrefetchPages).
+            var prefetch = new PrefetchCursor(ref Unsafe.As<T, byte>(ref Unsafe.Add(ref x0, 8 * d)), 4 * rowBytes, 1 + (2 * ClassGroups(classes)));
             PrefetchPages(ref x0, 4 * rowBytes);
-            PrefetchRows(ref next, rowBytes);
-            ScoresOverFeatures<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref w, ref b, dimension, classes, ref e);
-            PrefetchRows(ref Unsafe.Add(ref next, d), rowBytes);
+            prefetch.Advance();
+            BlockSoftmax<T, TLanes>(ref block, ref lanes, labels, row, classes, ref s, weighted, ref sums);
 
-            // The rows' labels (an invalid one counts as class 0 and is reported after the pass) and weights; a row past
-            // a short block repeats the first row's x and gets weight 0, so its derivatives are 0.
-            var y0 = ClassOf(labels, row, classes, ref sums.HasInvalidLabel);
-            var y1 = ClassOf(labels, row + 1, classes, ref sums.HasInvalidLabel);
-            var y2 = ClassOf(labels, row + 2, classes, ref sums.HasInvalidLabel);
-            var y3 = ClassOf(labels, row + 3, classes, ref sums.HasInvalidLabel);
-            var weights4 = Vector256.Create(
-                RowWeight<T, TLanes>(ref s, weighted, row, rows),
-                RowWeight<T, TLanes>(ref s, weighted, row + 1, rows),
-                RowWeight<T, TLanes>(ref s, weighted, row + 2, rows),
-                RowWeight<T, TLanes>(ref s, weighted, row + 3, rows));
-            var labelScores = Vector256.Create(
-                Unsafe.Add(ref e, 4 * y0), Unsafe.Add(ref e, (4 * y1) + 1), Unsafe.Add(ref e, (4 * y2) + 2), Unsafe.Add(ref e, (4 * y3) + 3));
-
-            // Per row: e^(η − max) in place of the scores (each ≤ 1, so no finite η overflows), their sum z ∈ [1, K],
-            // then one vector log and one division for the four rows. With 512-bit vectors two classes at a time (the
-            // pairs of classes 0…2⌊K/2⌋ − 1, class-major, are whole 512-bit vectors), the last of an odd K alone.
-            var max = Vector256.LoadUnsafe(ref e);
-            var first = (nuint)1;
-            if (paired > 0)
+            var next = row + 4;
+            if (next < rows)
             {
-                var max8 = Vector512.LoadUnsafe(ref e);
-                for (nuint k = 2; k < paired; k += 2)
-                {
-                    max8 = Vector512.Max(max8, Vector512.LoadUnsafe(ref e, 4 * k));
-                }
-
-                max = Vector256.Max(max8.GetLower(), max8.GetUpper());
-                first = paired;
+                ScoresOfBlock<T, TLanes>(
+                    ref Unsafe.Add(ref x0, 4 * d), Math.Min(4, rows - next), d, ref w, ref b, dimension, classes,
+                    ref Unsafe.Add(ref copies, copyLength - currentCopy), paddedRow, copied, ref Unsafe.Add(ref e, blockLength - current), ref prefetch);
             }
 
-            for (var k = first; k < (nuint)classes; k++)
+            if (copied)
             {
-                max = Vector256.Max(max, Vector256.LoadUnsafe(ref e, 4 * k));
+                ref var c0 = ref Unsafe.Add(ref copies, currentCopy);
+                GradientsOverFeatures<double, DoubleElements>(
+                    ref c0, ref Unsafe.Add(ref c0, count > 1 ? paddedRow : 0), ref Unsafe.Add(ref c0, count > 2 ? 2 * paddedRow : 0),
+                    ref Unsafe.Add(ref c0, count > 3 ? 3 * paddedRow : 0), ref block, dimension, classes, ref g, ref prefetch);
+            }
+            else
+            {
+                GradientsOverFeatures<T, TLanes>(
+                    ref x0, ref Unsafe.Add(ref x0, count > 1 ? d : 0), ref Unsafe.Add(ref x0, count > 2 ? 2 * d : 0),
+                    ref Unsafe.Add(ref x0, count > 3 ? 3 * d : 0), ref block, dimension, classes, ref g, ref prefetch);
             }
 
-            var z = Vector256<double>.Zero;
-            if (paired > 0)
-            {
-                var shift = Vector512.Create(max, max);
-                var z8 = Vector512<double>.Zero;
-                for (nuint k = 0; k < paired; k += 2)
-                {
-                    var p = VectorMath.ExpOfNonPositive(Vector512.LoadUnsafe(ref e, 4 * k) - shift);
-                    z8 += p;
-                    p.StoreUnsafe(ref e, 4 * k);
-                }
-
-                z = z8.GetLower() + z8.GetUpper();
-            }
-
-            for (var k = paired; k < (nuint)classes; k++)
-            {
-                var p = VectorMath.ExpOfNonPositive(Vector256.LoadUnsafe(ref e, 4 * k) - max);
-                z += p;
-                p.StoreUnsafe(ref e, 4 * k);
-            }
-
-            // (max − η_y) + log z: the large terms cancel first, so a row whose label has the top score of 700 loses nothing.
-            var terms = weights4 * ((max - labelScores) + VectorMath.LogOfAtLeastOne(z));
-            for (var r = 0; r < count; r++)
-            {
-                sums.Loss += terms.GetElement(r);
-            }
-
-            // d = p·(weight/z) − weight·onehot(y), and the intercept sums' lanes gain it.
-            var scale = weights4 / z;
-            var labels4 = Vector256.Create((long)y0, y1, y2, y3);
-            if (paired > 0)
-            {
-                var scale8 = Vector512.Create(scale, scale);
-                var weights8 = Vector512.Create(weights4, weights4);
-                var labels8 = Vector512.Create(labels4, labels4);
-                var pairClasses = Vector512.Create(0L, 0L, 0L, 0L, 1L, 1L, 1L, 1L);
-                for (nuint k = 0; k < paired; k += 2)
-                {
-                    var isLabel = Vector512.Equals(labels8, pairClasses + Vector512.Create((long)k)).AsDouble();
-                    var derivative = (Vector512.LoadUnsafe(ref e, 4 * k) * scale8) - (weights8 & isLabel);
-                    derivative.StoreUnsafe(ref e, 4 * k);
-                    (Vector512.LoadUnsafe(ref lanes, 4 * k) + derivative).StoreUnsafe(ref lanes, 4 * k);
-                }
-            }
-
-            for (var k = paired; k < (nuint)classes; k++)
-            {
-                var isLabel = Vector256.Equals(labels4, Vector256.Create((long)k)).AsDouble();
-                var derivative = (Vector256.LoadUnsafe(ref e, 4 * k) * scale) - (weights4 & isLabel);
-                derivative.StoreUnsafe(ref e, 4 * k);
-                (Vector256.LoadUnsafe(ref lanes, 4 * k) + derivative).StoreUnsafe(ref lanes, 4 * k);
-            }
-
-            if (classes < even)
-            {
-                Vector256<double>.Zero.StoreUnsafe(ref e, 4 * (nuint)classes);
-            }
-
-            PrefetchRows(ref Unsafe.Add(ref next, 2 * d), rowBytes);
-            GradientsOverFeatures<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref e, dimension, classes, ref g);
-            PrefetchRows(ref Unsafe.Add(ref next, 3 * d), rowBytes);
+            prefetch.Finish();
+            current = blockLength - current;
+            currentCopy = copyLength - currentCopy;
         }
 
         for (var k = 0; k < classes; k++)
@@ -250,6 +272,224 @@ internal static partial class SoftmaxPass
         }
 
         return sums;
+    }
+
+    /// <summary>
+    /// The scores of the block of <paramref name="count"/> rows from <paramref name="x0"/> (a row past them is the
+    /// first again): its rows copied to <paramref name="copy"/> first where <paramref name="copied"/>, else read in place.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScoresOfBlock<T, TLanes>(
+        ref T x0, int count, nuint d, ref double transposedWeights, ref double intercepts, int dimension, int classes,
+        ref double copy, nuint paddedRow, bool copied, ref double scores, ref PrefetchCursor prefetch)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        if (copied)
+        {
+            CopyRows<T, TLanes>(ref x0, count, d, paddedRow, ref copy);
+            ScoresOverFeatures<double, DoubleElements>(
+                ref copy, ref Unsafe.Add(ref copy, count > 1 ? paddedRow : 0), ref Unsafe.Add(ref copy, count > 2 ? 2 * paddedRow : 0),
+                ref Unsafe.Add(ref copy, count > 3 ? 3 * paddedRow : 0), ref transposedWeights, ref intercepts, dimension, classes, ref scores, ref prefetch);
+        }
+        else
+        {
+            ScoresOverFeatures<T, TLanes>(
+                ref x0, ref Unsafe.Add(ref x0, count > 1 ? d : 0), ref Unsafe.Add(ref x0, count > 2 ? 2 * d : 0),
+                ref Unsafe.Add(ref x0, count > 3 ? 3 * d : 0), ref transposedWeights, ref intercepts, dimension, classes, ref scores, ref prefetch);
+        }
+    }
+
+    /// <summary>The class groups each of the score and gradient kernels takes per block: four classes (or a last two) with 512-bit vectors, two without.</summary>
+    private static int ClassGroups(int classes) => Vector512.IsHardwareAccelerated ? (EvenClasses(classes) + 3) / 4 : EvenClasses(classes) / 2;
+
+    /// <summary>
+    /// Prefetches a run of bytes a share at a time (<see cref="Advance"/> before the softmax and before each class group's
+    /// products): the next block's lines, asked for in one burst, would hold every line-fill buffer at once while the
+    /// products' own misses wait; spread over the step, they go out at about the rate the step consumes lines.
+    /// </summary>
+    private unsafe struct PrefetchCursor
+    {
+        private nuint _next;
+        private readonly nuint _end;
+        private readonly nuint _share;
+
+        public PrefetchCursor(ref byte start, nuint bytes, int shares)
+        {
+            _next = (nuint)Unsafe.AsPointer(ref start);
+            _end = _next + bytes;
+            _share = ((bytes + (nuint)shares - 1) / (nuint)shares + 63) & ~(nuint)63;
+        }
+
+        /// <summary>Asks for the next share of lines.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Advance()
+        {
+            if (!Sse.IsSupported)
+            {
+                return;
+            }
+
+            var stop = Math.Min(_next + _share, _end);
+            for (var at = _next; at < stop; at += 64)
+            {
+                Sse.Prefetch0((void*)at);
+            }
+
+            _next = stop;
+        }
+
+        /// <summary>Asks for the lines not yet asked for.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Finish()
+        {
+            while (_next < _end)
+            {
+                Advance();
+            }
+        }
+    }
+
+    /// <summary>Copies <paramref name="count"/> rows of D elements, as doubles, to rows <paramref name="paddedRow"/> apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRows<T, TLanes>(ref T source, int count, nuint d, nuint paddedRow, ref double destination)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        for (nuint r = 0; r < (nuint)count; r++)
+        {
+            ref var from = ref Unsafe.Add(ref source, r * d);
+            ref var to = ref Unsafe.Add(ref destination, r * paddedRow);
+            nuint j = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; j + 8 <= d; j += 8)
+                {
+                    LoadFeatures512<T, TLanes>(ref from, j).StoreUnsafe(ref to, j);
+                }
+            }
+
+            for (; j + 4 <= d; j += 4)
+            {
+                TLanes.Load256(ref from, j).StoreUnsafe(ref to, j);
+            }
+
+            for (; j < d; j++)
+            {
+                Unsafe.Add(ref to, j) = TLanes.Load(ref from, j);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The softmax of one block of four rows (rows <paramref name="row"/>…+3 of the chunk), in place: the scores
+    /// (class-major, row r of class k at 4k + r) become the derivatives d = weight·(softmax(η) − onehot(y)), the intercept
+    /// sums' lanes gain them, and the loss gains the rows' weighted terms. The maximum, the exponentials and their sum are
+    /// lane-wise, with no reduction across a row's classes, no padded lane to mask, and one exponential per class and four
+    /// rows; only the label's score is read row by row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BlockSoftmax<T, TLanes>(
+        ref double e, ref double lanes, ReadOnlySpan<int> labels, int row, int classes, ref T s, bool weighted, ref Sums sums)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        var rows = labels.Length;
+        var count = Math.Min(4, rows - row);
+        var paired = Vector512.IsHardwareAccelerated ? (nuint)(classes & ~1) : 0;
+
+        // The rows' labels (an invalid one counts as class 0 and is reported after the pass) and weights; a row past
+        // a short block repeats the first row's x and gets weight 0, so its derivatives are 0.
+        var y0 = ClassOf(labels, row, classes, ref sums.HasInvalidLabel);
+        var y1 = ClassOf(labels, row + 1, classes, ref sums.HasInvalidLabel);
+        var y2 = ClassOf(labels, row + 2, classes, ref sums.HasInvalidLabel);
+        var y3 = ClassOf(labels, row + 3, classes, ref sums.HasInvalidLabel);
+        var weights4 = Vector256.Create(
+            RowWeight<T, TLanes>(ref s, weighted, row, rows),
+            RowWeight<T, TLanes>(ref s, weighted, row + 1, rows),
+            RowWeight<T, TLanes>(ref s, weighted, row + 2, rows),
+            RowWeight<T, TLanes>(ref s, weighted, row + 3, rows));
+        var labelScores = Vector256.Create(
+            Unsafe.Add(ref e, 4 * y0), Unsafe.Add(ref e, (4 * y1) + 1), Unsafe.Add(ref e, (4 * y2) + 2), Unsafe.Add(ref e, (4 * y3) + 3));
+
+        // Per row: e^(η − max) in place of the scores (each ≤ 1, so no finite η overflows), their sum z ∈ [1, K],
+        // then one vector log and one division for the four rows. With 512-bit vectors two classes at a time (the
+        // pairs of classes 0…2⌊K/2⌋ − 1, class-major, are whole 512-bit vectors), the last of an odd K alone.
+        var max = Vector256.LoadUnsafe(ref e);
+        var first = (nuint)1;
+        if (paired > 0)
+        {
+            var max8 = Vector512.LoadUnsafe(ref e);
+            for (nuint k = 2; k < paired; k += 2)
+            {
+                max8 = Vector512.Max(max8, Vector512.LoadUnsafe(ref e, 4 * k));
+            }
+
+            max = Vector256.Max(max8.GetLower(), max8.GetUpper());
+            first = paired;
+        }
+
+        for (var k = first; k < (nuint)classes; k++)
+        {
+            max = Vector256.Max(max, Vector256.LoadUnsafe(ref e, 4 * k));
+        }
+
+        var z = Vector256<double>.Zero;
+        if (paired > 0)
+        {
+            var shift = Vector512.Create(max, max);
+            var z8 = Vector512<double>.Zero;
+            for (nuint k = 0; k < paired; k += 2)
+            {
+                var p = VectorMath.ExpOfNonPositive(Vector512.LoadUnsafe(ref e, 4 * k) - shift);
+                z8 += p;
+                p.StoreUnsafe(ref e, 4 * k);
+            }
+
+            z = z8.GetLower() + z8.GetUpper();
+        }
+
+        for (var k = paired; k < (nuint)classes; k++)
+        {
+            var p = VectorMath.ExpOfNonPositive(Vector256.LoadUnsafe(ref e, 4 * k) - max);
+            z += p;
+            p.StoreUnsafe(ref e, 4 * k);
+        }
+
+        // (max − η_y) + log z: the large terms cancel first, so a row whose label has the top score of 700 loses nothing.
+        var terms = weights4 * ((max - labelScores) + VectorMath.LogOfAtLeastOne(z));
+        for (var r = 0; r < count; r++)
+        {
+            sums.Loss += terms.GetElement(r);
+        }
+
+        // d = p·(weight/z) − weight·onehot(y), and the intercept sums' lanes gain it.
+        var scale = weights4 / z;
+        var labels4 = Vector256.Create((long)y0, y1, y2, y3);
+        if (paired > 0)
+        {
+            var scale8 = Vector512.Create(scale, scale);
+            var weights8 = Vector512.Create(weights4, weights4);
+            var labels8 = Vector512.Create(labels4, labels4);
+            var pairClasses = Vector512.Create(0L, 0L, 0L, 0L, 1L, 1L, 1L, 1L);
+            for (nuint k = 0; k < paired; k += 2)
+            {
+                var isLabel = Vector512.Equals(labels8, pairClasses + Vector512.Create((long)k)).AsDouble();
+                var derivative = (Vector512.LoadUnsafe(ref e, 4 * k) * scale8) - (weights8 & isLabel);
+                derivative.StoreUnsafe(ref e, 4 * k);
+                (Vector512.LoadUnsafe(ref lanes, 4 * k) + derivative).StoreUnsafe(ref lanes, 4 * k);
+            }
+        }
+
+        for (var k = paired; k < (nuint)classes; k++)
+        {
+            var isLabel = Vector256.Equals(labels4, Vector256.Create((long)k)).AsDouble();
+            var derivative = (Vector256.LoadUnsafe(ref e, 4 * k) * scale) - (weights4 & isLabel);
+            derivative.StoreUnsafe(ref e, 4 * k);
+            (Vector256.LoadUnsafe(ref lanes, 4 * k) + derivative).StoreUnsafe(ref lanes, 4 * k);
+        }
+
+        if (classes < EvenClasses(classes))
+        {
+            Vector256<double>.Zero.StoreUnsafe(ref e, 4 * (nuint)classes);
+        }
     }
 
     /// <summary>
@@ -306,7 +546,8 @@ internal static partial class SoftmaxPass
     /// <paramref name="scores"/> (row r of class k at 4k + r).
     /// </summary>
     private static void ScoresOverFeatures<T, TLanes>(
-        ref T x0, ref T x1, ref T x2, ref T x3, ref double transposedWeights, ref double intercepts, int dimension, int classes, ref double scores)
+        ref T x0, ref T x1, ref T x2, ref T x3, ref double transposedWeights, ref double intercepts, int dimension, int classes, ref double scores,
+        ref PrefetchCursor prefetch)
         where TLanes : struct, IDoubleLanes<T>
     {
         var d = (nuint)dimension;
@@ -318,12 +559,14 @@ internal static partial class SoftmaxPass
             full = d & ~(nuint)7;
             for (; k + 4 <= even; k += 4)
             {
-                FeatureScoresQuad512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
+                prefetch.Advance();
+                FeatureScoresQuad<T, TLanes, Vector512<double>, Lanes512>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
             }
 
             if (k < even)
             {
-                FeatureScoresPair512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
+                prefetch.Advance();
+                FeatureScoresPair<T, TLanes, Vector512<double>, Lanes512>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
             }
         }
         else
@@ -331,7 +574,8 @@ internal static partial class SoftmaxPass
             full = d & ~(nuint)3;
             for (; k < even; k += 2)
             {
-                FeatureScoresPair256<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
+                prefetch.Advance();
+                FeatureScoresPair<T, TLanes, Vector256<double>, Lanes256>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
             }
         }
 
@@ -362,7 +606,8 @@ internal static partial class SoftmaxPass
     /// derivatives class-major in <paramref name="derivatives"/> (row r of class k at 4k + r).
     /// </summary>
     private static void GradientsOverFeatures<T, TLanes>(
-        ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, int dimension, int classes, ref double transposedGradientSums)
+        ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, int dimension, int classes, ref double transposedGradientSums,
+        ref PrefetchCursor prefetch)
         where TLanes : struct, IDoubleLanes<T>
     {
         var d = (nuint)dimension;
@@ -374,12 +619,14 @@ internal static partial class SoftmaxPass
             full = d & ~(nuint)7;
             for (; k + 4 <= even; k += 4)
             {
-                FeatureGradientsQuad512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
+                prefetch.Advance();
+                FeatureGradientsQuad<T, TLanes, Vector512<double>, Lanes512>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
             }
 
             if (k < even)
             {
-                FeatureGradientsPair512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
+                prefetch.Advance();
+                FeatureGradientsPair<T, TLanes, Vector512<double>, Lanes512>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
             }
         }
         else
@@ -387,7 +634,8 @@ internal static partial class SoftmaxPass
             full = d & ~(nuint)3;
             for (; k < even; k += 2)
             {
-                FeatureGradientsPair256<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
+                prefetch.Advance();
+                FeatureGradientsPair<T, TLanes, Vector256<double>, Lanes256>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
             }
         }
 
@@ -406,235 +654,6 @@ internal static partial class SoftmaxPass
                 sum = Math.FusedMultiplyAdd(f2, Unsafe.Add(ref dc, 2), sum);
                 g = Math.FusedMultiplyAdd(f3, Unsafe.Add(ref dc, 3), sum);
             }
-        }
-    }
-
-    /// <summary>
-    /// Four classes of four rows' scores over the first <paramref name="full"/> features: sixteen accumulators, each
-    /// vector of x loaded once for the four classes and each vector of a Wᵀ row once for the four rows.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FeatureScoresQuad512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, nuint d, nuint full, ref double intercepts, ref double scores)
-        where TLanes : struct, IDoubleLanes<T>
-    {
-        ref var w1 = ref Unsafe.Add(ref weights, d);
-        ref var w2 = ref Unsafe.Add(ref weights, 2 * d);
-        ref var w3 = ref Unsafe.Add(ref weights, 3 * d);
-        Vector512<double> a00 = default, a01 = default, a02 = default, a03 = default;
-        Vector512<double> a10 = default, a11 = default, a12 = default, a13 = default;
-        Vector512<double> a20 = default, a21 = default, a22 = default, a23 = default;
-        Vector512<double> a30 = default, a31 = default, a32 = default, a33 = default;
-        for (nuint j = 0; j < full; j += 8)
-        {
-            var f0 = LoadFeatures512<T, TLanes>(ref x0, j);
-            var f1 = LoadFeatures512<T, TLanes>(ref x1, j);
-            var f2 = LoadFeatures512<T, TLanes>(ref x2, j);
-            var f3 = LoadFeatures512<T, TLanes>(ref x3, j);
-            var w = Vector512.LoadUnsafe(ref weights, j);
-            a00 = Vector512.FusedMultiplyAdd(f0, w, a00);
-            a10 = Vector512.FusedMultiplyAdd(f1, w, a10);
-            a20 = Vector512.FusedMultiplyAdd(f2, w, a20);
-            a30 = Vector512.FusedMultiplyAdd(f3, w, a30);
-            w = Vector512.LoadUnsafe(ref w1, j);
-            a01 = Vector512.FusedMultiplyAdd(f0, w, a01);
-            a11 = Vector512.FusedMultiplyAdd(f1, w, a11);
-            a21 = Vector512.FusedMultiplyAdd(f2, w, a21);
-            a31 = Vector512.FusedMultiplyAdd(f3, w, a31);
-            w = Vector512.LoadUnsafe(ref w2, j);
-            a02 = Vector512.FusedMultiplyAdd(f0, w, a02);
-            a12 = Vector512.FusedMultiplyAdd(f1, w, a12);
-            a22 = Vector512.FusedMultiplyAdd(f2, w, a22);
-            a32 = Vector512.FusedMultiplyAdd(f3, w, a32);
-            w = Vector512.LoadUnsafe(ref w3, j);
-            a03 = Vector512.FusedMultiplyAdd(f0, w, a03);
-            a13 = Vector512.FusedMultiplyAdd(f1, w, a13);
-            a23 = Vector512.FusedMultiplyAdd(f2, w, a23);
-            a33 = Vector512.FusedMultiplyAdd(f3, w, a33);
-        }
-
-        (SumEach(Halves(a00), Halves(a10), Halves(a20), Halves(a30)) + Vector256.Create(intercepts)).StoreUnsafe(ref scores);
-        (SumEach(Halves(a01), Halves(a11), Halves(a21), Halves(a31)) + Vector256.Create(Unsafe.Add(ref intercepts, 1))).StoreUnsafe(ref scores, 4);
-        (SumEach(Halves(a02), Halves(a12), Halves(a22), Halves(a32)) + Vector256.Create(Unsafe.Add(ref intercepts, 2))).StoreUnsafe(ref scores, 8);
-        (SumEach(Halves(a03), Halves(a13), Halves(a23), Halves(a33)) + Vector256.Create(Unsafe.Add(ref intercepts, 3))).StoreUnsafe(ref scores, 12);
-    }
-
-    /// <summary>
-    /// <see cref="FeatureScoresQuad512{T, TLanes}"/> for two classes (eight accumulators), at the start of a vector of
-    /// four classes: each row's two scores are stored as a whole vector (the two lanes past them are padding, masked
-    /// later), because the softmax loads that vector next, and a load wider than the store it reads from cannot take
-    /// its data from the store buffer (a failed store forward waits for the store to reach the cache).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FeatureScoresPair512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, nuint d, nuint full, ref double intercepts, ref double scores)
-        where TLanes : struct, IDoubleLanes<T>
-    {
-        ref var w1 = ref Unsafe.Add(ref weights, d);
-        Vector512<double> a00 = default, a01 = default, a10 = default, a11 = default;
-        Vector512<double> a20 = default, a21 = default, a30 = default, a31 = default;
-        for (nuint j = 0; j < full; j += 8)
-        {
-            var f0 = LoadFeatures512<T, TLanes>(ref x0, j);
-            var f1 = LoadFeatures512<T, TLanes>(ref x1, j);
-            var f2 = LoadFeatures512<T, TLanes>(ref x2, j);
-            var f3 = LoadFeatures512<T, TLanes>(ref x3, j);
-            var w = Vector512.LoadUnsafe(ref weights, j);
-            a00 = Vector512.FusedMultiplyAdd(f0, w, a00);
-            a10 = Vector512.FusedMultiplyAdd(f1, w, a10);
-            a20 = Vector512.FusedMultiplyAdd(f2, w, a20);
-            a30 = Vector512.FusedMultiplyAdd(f3, w, a30);
-            w = Vector512.LoadUnsafe(ref w1, j);
-            a01 = Vector512.FusedMultiplyAdd(f0, w, a01);
-            a11 = Vector512.FusedMultiplyAdd(f1, w, a11);
-            a21 = Vector512.FusedMultiplyAdd(f2, w, a21);
-            a31 = Vector512.FusedMultiplyAdd(f3, w, a31);
-        }
-
-        (SumEach(Halves(a00), Halves(a10), Halves(a20), Halves(a30)) + Vector256.Create(intercepts)).StoreUnsafe(ref scores);
-        (SumEach(Halves(a01), Halves(a11), Halves(a21), Halves(a31)) + Vector256.Create(Unsafe.Add(ref intercepts, 1))).StoreUnsafe(ref scores, 4);
-    }
-
-    /// <summary><see cref="FeatureScoresPair512{T, TLanes}"/> with 256-bit vectors (eight accumulators, four x and two Wᵀ vectors: 14 of the 16 registers).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FeatureScoresPair256<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, nuint d, nuint full, ref double intercepts, ref double scores)
-        where TLanes : struct, IDoubleLanes<T>
-    {
-        ref var w1 = ref Unsafe.Add(ref weights, d);
-        Vector256<double> a00 = default, a01 = default, a10 = default, a11 = default;
-        Vector256<double> a20 = default, a21 = default, a30 = default, a31 = default;
-        for (nuint j = 0; j < full; j += 4)
-        {
-            var f0 = TLanes.Load256(ref x0, j);
-            var f1 = TLanes.Load256(ref x1, j);
-            var f2 = TLanes.Load256(ref x2, j);
-            var f3 = TLanes.Load256(ref x3, j);
-            var w = Vector256.LoadUnsafe(ref weights, j);
-            a00 = Vector256.FusedMultiplyAdd(f0, w, a00);
-            a10 = Vector256.FusedMultiplyAdd(f1, w, a10);
-            a20 = Vector256.FusedMultiplyAdd(f2, w, a20);
-            a30 = Vector256.FusedMultiplyAdd(f3, w, a30);
-            w = Vector256.LoadUnsafe(ref w1, j);
-            a01 = Vector256.FusedMultiplyAdd(f0, w, a01);
-            a11 = Vector256.FusedMultiplyAdd(f1, w, a11);
-            a21 = Vector256.FusedMultiplyAdd(f2, w, a21);
-            a31 = Vector256.FusedMultiplyAdd(f3, w, a31);
-        }
-
-        (SumEach(a00, a10, a20, a30) + Vector256.Create(intercepts)).StoreUnsafe(ref scores);
-        (SumEach(a01, a11, a21, a31) + Vector256.Create(Unsafe.Add(ref intercepts, 1))).StoreUnsafe(ref scores, 4);
-    }
-
-    /// <summary>
-    /// Four rows of Gᵀ gain Σ_r d[r, k]·x_r over the first <paramref name="full"/> features: the sixteen derivatives
-    /// broadcast in registers, each vector of x loaded once for the four classes, each vector of Gᵀ loaded and stored
-    /// once for the four rows (summed in row order, as the class-vectorized kernels do).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FeatureGradientsQuad512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, ref double gradientSums, nuint d, nuint full)
-        where TLanes : struct, IDoubleLanes<T>
-    {
-        var d00 = Vector512.Create(derivatives);
-        var d10 = Vector512.Create(Unsafe.Add(ref derivatives, 1));
-        var d20 = Vector512.Create(Unsafe.Add(ref derivatives, 2));
-        var d30 = Vector512.Create(Unsafe.Add(ref derivatives, 3));
-        var d01 = Vector512.Create(Unsafe.Add(ref derivatives, 4));
-        var d11 = Vector512.Create(Unsafe.Add(ref derivatives, 5));
-        var d21 = Vector512.Create(Unsafe.Add(ref derivatives, 6));
-        var d31 = Vector512.Create(Unsafe.Add(ref derivatives, 7));
-        var d02 = Vector512.Create(Unsafe.Add(ref derivatives, 8));
-        var d12 = Vector512.Create(Unsafe.Add(ref derivatives, 9));
-        var d22 = Vector512.Create(Unsafe.Add(ref derivatives, 10));
-        var d32 = Vector512.Create(Unsafe.Add(ref derivatives, 11));
-        var d03 = Vector512.Create(Unsafe.Add(ref derivatives, 12));
-        var d13 = Vector512.Create(Unsafe.Add(ref derivatives, 13));
-        var d23 = Vector512.Create(Unsafe.Add(ref derivatives, 14));
-        var d33 = Vector512.Create(Unsafe.Add(ref derivatives, 15));
-        ref var g1 = ref Unsafe.Add(ref gradientSums, d);
-        ref var g2 = ref Unsafe.Add(ref gradientSums, 2 * d);
-        ref var g3 = ref Unsafe.Add(ref gradientSums, 3 * d);
-        for (nuint j = 0; j < full; j += 8)
-        {
-            var f0 = LoadFeatures512<T, TLanes>(ref x0, j);
-            var f1 = LoadFeatures512<T, TLanes>(ref x1, j);
-            var f2 = LoadFeatures512<T, TLanes>(ref x2, j);
-            var f3 = LoadFeatures512<T, TLanes>(ref x3, j);
-            var g = Vector512.FusedMultiplyAdd(f0, d00, Vector512.LoadUnsafe(ref gradientSums, j));
-            g = Vector512.FusedMultiplyAdd(f1, d10, g);
-            g = Vector512.FusedMultiplyAdd(f2, d20, g);
-            Vector512.FusedMultiplyAdd(f3, d30, g).StoreUnsafe(ref gradientSums, j);
-            g = Vector512.FusedMultiplyAdd(f0, d01, Vector512.LoadUnsafe(ref g1, j));
-            g = Vector512.FusedMultiplyAdd(f1, d11, g);
-            g = Vector512.FusedMultiplyAdd(f2, d21, g);
-            Vector512.FusedMultiplyAdd(f3, d31, g).StoreUnsafe(ref g1, j);
-            g = Vector512.FusedMultiplyAdd(f0, d02, Vector512.LoadUnsafe(ref g2, j));
-            g = Vector512.FusedMultiplyAdd(f1, d12, g);
-            g = Vector512.FusedMultiplyAdd(f2, d22, g);
-            Vector512.FusedMultiplyAdd(f3, d32, g).StoreUnsafe(ref g2, j);
-            g = Vector512.FusedMultiplyAdd(f0, d03, Vector512.LoadUnsafe(ref g3, j));
-            g = Vector512.FusedMultiplyAdd(f1, d13, g);
-            g = Vector512.FusedMultiplyAdd(f2, d23, g);
-            Vector512.FusedMultiplyAdd(f3, d33, g).StoreUnsafe(ref g3, j);
-        }
-    }
-
-    /// <summary><see cref="FeatureGradientsQuad512{T, TLanes}"/> for two classes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FeatureGradientsPair512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, ref double gradientSums, nuint d, nuint full)
-        where TLanes : struct, IDoubleLanes<T>
-    {
-        var d00 = Vector512.Create(derivatives);
-        var d10 = Vector512.Create(Unsafe.Add(ref derivatives, 1));
-        var d20 = Vector512.Create(Unsafe.Add(ref derivatives, 2));
-        var d30 = Vector512.Create(Unsafe.Add(ref derivatives, 3));
-        var d01 = Vector512.Create(Unsafe.Add(ref derivatives, 4));
-        var d11 = Vector512.Create(Unsafe.Add(ref derivatives, 5));
-        var d21 = Vector512.Create(Unsafe.Add(ref derivatives, 6));
-        var d31 = Vector512.Create(Unsafe.Add(ref derivatives, 7));
-        ref var g1 = ref Unsafe.Add(ref gradientSums, d);
-        for (nuint j = 0; j < full; j += 8)
-        {
-            var f0 = LoadFeatures512<T, TLanes>(ref x0, j);
-            var f1 = LoadFeatures512<T, TLanes>(ref x1, j);
-            var f2 = LoadFeatures512<T, TLanes>(ref x2, j);
-            var f3 = LoadFeatures512<T, TLanes>(ref x3, j);
-            var g = Vector512.FusedMultiplyAdd(f0, d00, Vector512.LoadUnsafe(ref gradientSums, j));
-            g = Vector512.FusedMultiplyAdd(f1, d10, g);
-            g = Vector512.FusedMultiplyAdd(f2, d20, g);
-            Vector512.FusedMultiplyAdd(f3, d30, g).StoreUnsafe(ref gradientSums, j);
-            g = Vector512.FusedMultiplyAdd(f0, d01, Vector512.LoadUnsafe(ref g1, j));
-            g = Vector512.FusedMultiplyAdd(f1, d11, g);
-            g = Vector512.FusedMultiplyAdd(f2, d21, g);
-            Vector512.FusedMultiplyAdd(f3, d31, g).StoreUnsafe(ref g1, j);
-        }
-    }
-
-    /// <summary><see cref="FeatureGradientsPair512{T, TLanes}"/> with 256-bit vectors.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FeatureGradientsPair256<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, ref double gradientSums, nuint d, nuint full)
-        where TLanes : struct, IDoubleLanes<T>
-    {
-        var d00 = Vector256.Create(derivatives);
-        var d10 = Vector256.Create(Unsafe.Add(ref derivatives, 1));
-        var d20 = Vector256.Create(Unsafe.Add(ref derivatives, 2));
-        var d30 = Vector256.Create(Unsafe.Add(ref derivatives, 3));
-        var d01 = Vector256.Create(Unsafe.Add(ref derivatives, 4));
-        var d11 = Vector256.Create(Unsafe.Add(ref derivatives, 5));
-        var d21 = Vector256.Create(Unsafe.Add(ref derivatives, 6));
-        var d31 = Vector256.Create(Unsafe.Add(ref derivatives, 7));
-        ref var g1 = ref Unsafe.Add(ref gradientSums, d);
-        for (nuint j = 0; j < full; j += 4)
-        {
-            var f0 = TLanes.Load256(ref x0, j);
-            var f1 = TLanes.Load256(ref x1, j);
-            var f2 = TLanes.Load256(ref x2, j);
-            var f3 = TLanes.Load256(ref x3, j);
-            var g = Vector256.FusedMultiplyAdd(f0, d00, Vector256.LoadUnsafe(ref gradientSums, j));
-            g = Vector256.FusedMultiplyAdd(f1, d10, g);
-            g = Vector256.FusedMultiplyAdd(f2, d20, g);
-            Vector256.FusedMultiplyAdd(f3, d30, g).StoreUnsafe(ref gradientSums, j);
-            g = Vector256.FusedMultiplyAdd(f0, d01, Vector256.LoadUnsafe(ref g1, j));
-            g = Vector256.FusedMultiplyAdd(f1, d11, g);
-            g = Vector256.FusedMultiplyAdd(f2, d21, g);
-            Vector256.FusedMultiplyAdd(f3, d31, g).StoreUnsafe(ref g1, j);
         }
     }
 }
