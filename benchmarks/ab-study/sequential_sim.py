@@ -1,6 +1,6 @@
 """Bootstrap study of the gate's sequential rule (AbSequentialPlan), issue 16.
 
-Noise model: every saved run on the thread clock (samples*/), each case's launch medians as log-ratios to the median
+Noise model: every saved run on the thread clock of the first four series (samples/, samples2/ … samples4/), each case's launch medians as log-ratios to the median
 of their side; a case's residuals are pooled over all runs (A/A and injected alike: the injection moves a side's
 median, not its spread). A simulated trial draws base and head launches from the case's residuals with replacement,
 head multiplied by (1 + e), and applies a design:
@@ -12,12 +12,12 @@ launches a side. Only cases with at least 100 residuals (the 13 of the studies' 
 Usage: python3 sequential_sim.py > sequential.txt   (about a minute)
 """
 import collections, glob, json, math, os, random, statistics
-from functools import lru_cache
+from mannwhitney import p_greater
 
 THRESHOLD, ALPHA = 0.05, 0.01
 here = os.path.dirname(os.path.abspath(__file__))
 residuals = collections.defaultdict(list)
-for path in sorted(glob.glob(os.path.join(here, 'samples*', '*.json'))):
+for path in sorted(p for d in ('samples', 'samples2', 'samples3', 'samples4') for p in glob.glob(os.path.join(here, d, '*.json'))):
     run = json.load(open(path))
     if run.get('Clock') != 'thread':
         continue
@@ -27,24 +27,6 @@ for path in sorted(glob.glob(os.path.join(here, 'samples*', '*.json'))):
             if len(xs) >= 3:
                 m = statistics.median(xs)
                 residuals[case['Name']].extend(math.log(x / m) for x in xs)
-
-
-@lru_cache(None)
-def count(m, n, k):  # arrangements of m + n values with Mann-Whitney U = k
-    if k < 0:
-        return 0
-    if m == 0 or n == 0:
-        return 1 if k == 0 else 0
-    return count(m - 1, n, k - n) + count(m, n - 1, k)
-
-
-@lru_cache(None)
-def tail(m, n, twice_u):  # exact P(U >= u)
-    return sum(count(m, n, k) for k in range(math.ceil(twice_u / 2), m * n + 1)) / math.comb(m + n, m)
-
-
-def p_greater(a, b):  # one-sided: b larger than a
-    return tail(len(a), len(b), sum(2 if y > x else 1 if y == x else 0 for x in a for y in b))
 
 
 def trial(r, e, looks, level, rng):

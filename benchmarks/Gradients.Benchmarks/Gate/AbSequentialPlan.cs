@@ -9,7 +9,7 @@ namespace Gradients.Benchmarks.Gate;
 /// 1 + <see cref="Threshold"/> — the evidence points to a regression that these launches cannot yet separate from
 /// the noise — gets <see cref="Step"/> more launches a side and another look over all its launches, and so on up to
 /// <see cref="MaxLaunches"/> a side. Every other case stops at once, so an unchanged benchmark costs what it did
-/// with one look (in the simulation below, 5.8 launches a side on average instead of 5).</para>
+/// with one look (in the simulation below, 6.5 launches a side on average instead of 5).</para>
 /// <para>Why: under load the launch medians of one side spread by ±10–30 % (the FD gradient at n = 1000: 2.07–3.03 ms
 /// over five base launches), and five launches a side at one look caught a real 25 % slowdown of such a case in
 /// 0 of 5 runs. More launches where the evidence is ambiguous is the only cure that costs nothing where it is not.</para>
@@ -18,9 +18,9 @@ namespace Gradients.Benchmarks.Gate;
 /// stays near α rather than the k·α of independent looks (Bonferroni bounds it by 3α for six looks). In a bootstrap
 /// of the launch medians of the 13 cases of the gate's studies (benchmarks/ab-study/sequential_sim.py →
 /// sequential.txt; α = 1 %, threshold 5 %), looks of 5, 10, … 30 launches a side at α/2 failed 1.6 % of the cases
-/// at a true 5 % slowdown (at most 3.3 % for one case; one look of 5 at α: 0.7 %) and 0.03 % of unchanged ones
-/// (one look: 0.05 %), with 5.8 launches a side on average for an unchanged case. Detection of a 25 % slowdown
-/// rose from 49 % to 95 % of the cases, of a 10 % one from 14 % to 61 %.</para>
+/// at a true 5 % slowdown (at most 3.5 % for one case; one look of 5 at α: 0.9 %) and 0.08 % of unchanged ones
+/// (one look: 0.07 %), with 6.5 launches a side on average for an unchanged case. Detection of a 25 % slowdown
+/// rose from 29 % to 85 % of the cases, of a 10 % one from 7.9 % to 39 %.</para>
 /// </remarks>
 public sealed record AbSequentialPlan
 {
