@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
 
 namespace Gradients.Benchmarks.Losses;
@@ -77,4 +79,68 @@ public class LinearModelLossBenchmarks
     /// <summary>SoftmaxCrossEntropy with K = 10, one thread.</summary>
     [Benchmark]
     public double SoftmaxLossAndGradient() => SoftmaxCrossEntropy.LossAndGradient<double>(_features, _classLabels, _softmaxWeights, _softmaxGradient);
+
+    /// <summary>
+    /// The softmax's arithmetic floor: the 2·N·D·K multiply-adds any softmax pass must do (the N×K scores XW, and
+    /// Xᵀ(P − Y)), issued as independent FMAs of the widest vectors on registers only — no memory, no exponentials, no
+    /// reductions. No implementation of the pass in double can take less time on this core, so the softmax's ratio to
+    /// the read-only pass cannot go below this row's.
+    /// </summary>
+    [Benchmark]
+    [Reference("the softmax's 2·N·D·K multiply-adds from registers (its arithmetic floor)")]
+    public double SoftmaxArithmeticFloor() => MultiplyAddFloor.Run((long)2 * Shape.Rows * Shape.Columns * Classes, _softmaxWeights);
+}
+
+/// <summary>A count of double multiply-adds at the core's peak rate: twelve independent FMA chains of the widest vectors.</summary>
+internal static class MultiplyAddFloor
+{
+    /// <summary>Issues at least <paramref name="multiplyAdds"/> scalar multiply-adds (rounded up to whole rounds of 12 vectors); returns a sum of the results.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static double Run(long multiplyAdds, double[] seed)
+    {
+        // MultiplyAddEstimate is one FMA where the core has them (a multiply and an add where it has not, as the kernels do).
+        // Twelve chains cover an FMA latency of 4 cycles on two ports with room to spare; x·a + b with a just below 1
+        // converges to b/(1 − a), so the values stay normal (no subnormal slow path) and cannot be folded away.
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var a = Vector512.Create(1 - (seed[0] * 1e-9));
+            var b = Vector512.Create(seed[1]);
+            Vector512<double> c0 = b, c1 = b, c2 = b, c3 = b, c4 = b, c5 = b, c6 = b, c7 = b, c8 = b, c9 = b, c10 = b, c11 = b;
+            for (var round = (multiplyAdds + (12 * 8) - 1) / (12 * 8); round > 0; round--)
+            {
+                (c0, c1, c2, c3) = (Vector512.MultiplyAddEstimate(c0, a, b), Vector512.MultiplyAddEstimate(c1, a, b), Vector512.MultiplyAddEstimate(c2, a, b), Vector512.MultiplyAddEstimate(c3, a, b));
+                (c4, c5, c6, c7) = (Vector512.MultiplyAddEstimate(c4, a, b), Vector512.MultiplyAddEstimate(c5, a, b), Vector512.MultiplyAddEstimate(c6, a, b), Vector512.MultiplyAddEstimate(c7, a, b));
+                (c8, c9, c10, c11) = (Vector512.MultiplyAddEstimate(c8, a, b), Vector512.MultiplyAddEstimate(c9, a, b), Vector512.MultiplyAddEstimate(c10, a, b), Vector512.MultiplyAddEstimate(c11, a, b));
+            }
+
+            return Vector512.Sum(((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)) + ((c8 + c9) + (c10 + c11)));
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var a = Vector256.Create(1 - (seed[0] * 1e-9));
+            var b = Vector256.Create(seed[1]);
+            Vector256<double> c0 = b, c1 = b, c2 = b, c3 = b, c4 = b, c5 = b, c6 = b, c7 = b, c8 = b, c9 = b, c10 = b, c11 = b;
+            for (var round = (multiplyAdds + (12 * 4) - 1) / (12 * 4); round > 0; round--)
+            {
+                (c0, c1, c2, c3) = (Vector256.MultiplyAddEstimate(c0, a, b), Vector256.MultiplyAddEstimate(c1, a, b), Vector256.MultiplyAddEstimate(c2, a, b), Vector256.MultiplyAddEstimate(c3, a, b));
+                (c4, c5, c6, c7) = (Vector256.MultiplyAddEstimate(c4, a, b), Vector256.MultiplyAddEstimate(c5, a, b), Vector256.MultiplyAddEstimate(c6, a, b), Vector256.MultiplyAddEstimate(c7, a, b));
+                (c8, c9, c10, c11) = (Vector256.MultiplyAddEstimate(c8, a, b), Vector256.MultiplyAddEstimate(c9, a, b), Vector256.MultiplyAddEstimate(c10, a, b), Vector256.MultiplyAddEstimate(c11, a, b));
+            }
+
+            return Vector256.Sum(((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)) + ((c8 + c9) + (c10 + c11)));
+        }
+
+        var a2 = Vector128.Create(1 - (seed[0] * 1e-9));
+        var b2 = Vector128.Create(seed[1]);
+        Vector128<double> d0 = b2, d1 = b2, d2 = b2, d3 = b2, d4 = b2, d5 = b2, d6 = b2, d7 = b2, d8 = b2, d9 = b2, d10 = b2, d11 = b2;
+        for (var round = (multiplyAdds + (12 * 2) - 1) / (12 * 2); round > 0; round--)
+        {
+            (d0, d1, d2, d3) = (Vector128.MultiplyAddEstimate(d0, a2, b2), Vector128.MultiplyAddEstimate(d1, a2, b2), Vector128.MultiplyAddEstimate(d2, a2, b2), Vector128.MultiplyAddEstimate(d3, a2, b2));
+            (d4, d5, d6, d7) = (Vector128.MultiplyAddEstimate(d4, a2, b2), Vector128.MultiplyAddEstimate(d5, a2, b2), Vector128.MultiplyAddEstimate(d6, a2, b2), Vector128.MultiplyAddEstimate(d7, a2, b2));
+            (d8, d9, d10, d11) = (Vector128.MultiplyAddEstimate(d8, a2, b2), Vector128.MultiplyAddEstimate(d9, a2, b2), Vector128.MultiplyAddEstimate(d10, a2, b2), Vector128.MultiplyAddEstimate(d11, a2, b2));
+        }
+
+        return Vector128.Sum(((d0 + d1) + (d2 + d3)) + ((d4 + d5) + (d6 + d7)) + ((d8 + d9) + (d10 + d11)));
+    }
 }
