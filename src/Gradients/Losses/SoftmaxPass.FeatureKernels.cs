@@ -6,11 +6,12 @@ namespace Gradients;
 /// <summary>
 /// The product kernels of the feature-vectorized layout, written once over the vector width: <see cref="Lanes512"/>
 /// (32 registers: four classes of four rows at a time) and <see cref="Lanes256"/> (16 registers: two classes). Each
-/// width struct inlines to the same instructions the width-specific kernels had.
+/// width struct inlines to the same instructions the width-specific kernels had. The class-vectorized kernels
+/// (<c>ScorePair</c>, <c>GradientPair</c> and their single-vector forms in SoftmaxPass.cs) use the same width structs.
 /// </summary>
 internal static partial class SoftmaxPass
 {
-    /// <summary>The operations the feature kernels need from a vector of doubles of one width.</summary>
+    /// <summary>The operations the product kernels of both layouts need from a vector of doubles of one width.</summary>
     private interface IFeatureLanes<TVector>
         where TVector : struct
     {
@@ -26,6 +27,8 @@ internal static partial class SoftmaxPass
             where TLanes : struct, IDoubleLanes<T>;
 
         static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
+
+        static abstract TVector Add(TVector a, TVector b);
 
         static abstract void Store(TVector value, ref double destination, nuint index);
 
@@ -56,6 +59,9 @@ internal static partial class SoftmaxPass
         public static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c) => Vector512.FusedMultiplyAdd(a, b, c);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<double> Add(Vector512<double> a, Vector512<double> b) => a + b;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Store(Vector512<double> value, ref double destination, nuint index) => value.StoreUnsafe(ref destination, index);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -82,6 +88,9 @@ internal static partial class SoftmaxPass
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) => Vector256.FusedMultiplyAdd(a, b, c);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> Add(Vector256<double> a, Vector256<double> b) => a + b;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Store(Vector256<double> value, ref double destination, nuint index) => value.StoreUnsafe(ref destination, index);

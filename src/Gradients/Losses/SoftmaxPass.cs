@@ -386,30 +386,13 @@ internal static partial class SoftmaxPass
 
             // η for four rows (a short block repeats its first row), two class vectors at a time: eight accumulators
             // in registers, each vector of W loaded once and each x broadcast once per two class vectors.
-            nuint v = 0;
             if (wide)
             {
-                for (; v + 4 <= vectors; v += 4)
-                {
-                    ScorePair512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref w, 4 * v), ref Unsafe.Add(ref b, 4 * v), d, rowStride, ref Unsafe.Add(ref e, 4 * v));
-                }
-
-                if (v < vectors)
-                {
-                    ScoreSingle512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref w, 4 * v), ref Unsafe.Add(ref b, 4 * v), d, rowStride, ref Unsafe.Add(ref e, 4 * v));
-                }
+                ScoresByClassVectors<T, TLanes, Vector512<double>, Lanes512>(ref x0, ref x1, ref x2, ref x3, ref w, ref b, d, rowStride, ref e, vectors);
             }
             else
             {
-                for (; v + 2 <= vectors; v += 2)
-                {
-                    ScorePair<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref w, 4 * v), ref Unsafe.Add(ref b, 4 * v), d, rowStride, ref Unsafe.Add(ref e, 4 * v));
-                }
-
-                if (v < vectors)
-                {
-                    ScoreSingle<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref w, 4 * v), ref Unsafe.Add(ref b, 4 * v), d, rowStride, ref Unsafe.Add(ref e, 4 * v));
-                }
+                ScoresByClassVectors<T, TLanes, Vector256<double>, Lanes256>(ref x0, ref x1, ref x2, ref x3, ref w, ref b, d, rowStride, ref e, vectors);
             }
 
             PrefetchRows(ref Unsafe.Add(ref next, d), rowBytes);
@@ -464,30 +447,13 @@ internal static partial class SoftmaxPass
 
             // The gradient sums gain x·dᵀ of the four rows, two class vectors at a time: the eight derivative vectors
             // in registers, each sum vector loaded and stored once per four rows.
-            v = 0;
             if (wide)
             {
-                for (; v + 4 <= vectors; v += 4)
-                {
-                    GradientPair512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref e, 4 * v), rowStride, d, ref Unsafe.Add(ref g, 4 * v), ref Unsafe.Add(ref gb, 4 * v));
-                }
-
-                if (v < vectors)
-                {
-                    GradientSingle512<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref e, 4 * v), rowStride, d, ref Unsafe.Add(ref g, 4 * v), ref Unsafe.Add(ref gb, 4 * v));
-                }
+                GradientsByClassVectors<T, TLanes, Vector512<double>, Lanes512>(ref x0, ref x1, ref x2, ref x3, ref e, rowStride, d, ref g, ref gb, vectors);
             }
             else
             {
-                for (; v + 2 <= vectors; v += 2)
-                {
-                    GradientPair<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref e, 4 * v), rowStride, d, ref Unsafe.Add(ref g, 4 * v), ref Unsafe.Add(ref gb, 4 * v));
-                }
-
-                if (v < vectors)
-                {
-                    GradientSingle<T, TLanes>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref e, 4 * v), rowStride, d, ref Unsafe.Add(ref g, 4 * v), ref Unsafe.Add(ref gb, 4 * v));
-                }
+                GradientsByClassVectors<T, TLanes, Vector256<double>, Lanes256>(ref x0, ref x1, ref x2, ref x3, ref e, rowStride, d, ref g, ref gb, vectors);
             }
 
             PrefetchRows(ref Unsafe.Add(ref next, 3 * d), rowBytes);
@@ -521,84 +487,139 @@ internal static partial class SoftmaxPass
     }
 
     /// <summary>
-    /// Two class vectors of four rows' scores: η[r, c] = b[c] + Σⱼ x_r[j]·W[j, c] for the eight lanes c from
-    /// <paramref name="weights"/>, written to <paramref name="scores"/> (row r at r·<paramref name="stride"/>).
+    /// The scores of four rows for the class vectors from <paramref name="weights"/>: two class vectors at a time
+    /// (<see cref="ScorePair{T, TLanes, TVector, TWidth}"/>), the last of an odd count alone. <paramref name="vectors"/>
+    /// counts groups of four classes (256-bit vectors); a vector of <typeparamref name="TWidth"/> holds Count/4 of them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ScorePair<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, ref double intercepts, nuint d, nuint stride, ref double scores)
+    private static void ScoresByClassVectors<T, TLanes, TVector, TWidth>(
+        ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, ref double intercepts, nuint d, nuint stride, ref double scores, nuint vectors)
         where TLanes : struct, IDoubleLanes<T>
+        where TVector : struct
+        where TWidth : struct, IFeatureLanes<TVector>
     {
-        var b0 = Vector256.LoadUnsafe(ref intercepts);
-        var b1 = Vector256.LoadUnsafe(ref intercepts, 4);
-        Vector256<double> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
-        for (nuint j = 0; j < d; j++)
+        var step = 2 * (TWidth.Count / 4);
+        nuint v = 0;
+        for (; v + step <= vectors; v += step)
         {
-            ref var wj = ref Unsafe.Add(ref weights, j * stride);
-            var w0 = Vector256.LoadUnsafe(ref wj);
-            var w1 = Vector256.LoadUnsafe(ref wj, 4);
-            var x = Vector256.Create(TLanes.Load(ref x0, j));
-            a00 = Vector256.FusedMultiplyAdd(x, w0, a00);
-            a01 = Vector256.FusedMultiplyAdd(x, w1, a01);
-            x = Vector256.Create(TLanes.Load(ref x1, j));
-            a10 = Vector256.FusedMultiplyAdd(x, w0, a10);
-            a11 = Vector256.FusedMultiplyAdd(x, w1, a11);
-            x = Vector256.Create(TLanes.Load(ref x2, j));
-            a20 = Vector256.FusedMultiplyAdd(x, w0, a20);
-            a21 = Vector256.FusedMultiplyAdd(x, w1, a21);
-            x = Vector256.Create(TLanes.Load(ref x3, j));
-            a30 = Vector256.FusedMultiplyAdd(x, w0, a30);
-            a31 = Vector256.FusedMultiplyAdd(x, w1, a31);
+            ScorePair<T, TLanes, TVector, TWidth>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref weights, 4 * v), ref Unsafe.Add(ref intercepts, 4 * v), d, stride, ref Unsafe.Add(ref scores, 4 * v));
         }
 
-        a00.StoreUnsafe(ref scores);
-        a01.StoreUnsafe(ref scores, 4);
-        a10.StoreUnsafe(ref scores, stride);
-        a11.StoreUnsafe(ref scores, stride + 4);
-        a20.StoreUnsafe(ref scores, 2 * stride);
-        a21.StoreUnsafe(ref scores, (2 * stride) + 4);
-        a30.StoreUnsafe(ref scores, 3 * stride);
-        a31.StoreUnsafe(ref scores, (3 * stride) + 4);
+        if (v < vectors)
+        {
+            ScoreSingle<T, TLanes, TVector, TWidth>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref weights, 4 * v), ref Unsafe.Add(ref intercepts, 4 * v), d, stride, ref Unsafe.Add(ref scores, 4 * v));
+        }
     }
 
     /// <summary>
-    /// <see cref="ScorePair{T, TLanes}"/> for one class vector (the last of an odd count); even and odd j in separate
-    /// accumulators, so eight FMA chains are in flight as in the pair kernel (four would wait on the FMA latency).
+    /// Two class vectors of four rows' scores: η[r, c] = b[c] + Σⱼ x_r[j]·W[j, c] for the 2·Count lanes c from
+    /// <paramref name="weights"/>, written to <paramref name="scores"/> (row r at r·<paramref name="stride"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ScoreSingle<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, ref double intercepts, nuint d, nuint stride, ref double scores)
+    private static void ScorePair<T, TLanes, TVector, TWidth>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, ref double intercepts, nuint d, nuint stride, ref double scores)
         where TLanes : struct, IDoubleLanes<T>
+        where TVector : struct
+        where TWidth : struct, IFeatureLanes<TVector>
     {
-        var b0 = Vector256.LoadUnsafe(ref intercepts);
-        Vector256<double> a0 = b0, a1 = b0, a2 = b0, a3 = b0;
-        Vector256<double> c0 = default, c1 = default, c2 = default, c3 = default;
+        var n = TWidth.Count;
+        var b0 = TWidth.Load(ref intercepts, 0);
+        var b1 = TWidth.Load(ref intercepts, n);
+        TVector a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+        for (nuint j = 0; j < d; j++)
+        {
+            ref var wj = ref Unsafe.Add(ref weights, j * stride);
+            var w0 = TWidth.Load(ref wj, 0);
+            var w1 = TWidth.Load(ref wj, n);
+            var x = TWidth.Broadcast(TLanes.Load(ref x0, j));
+            a00 = TWidth.MultiplyAdd(x, w0, a00);
+            a01 = TWidth.MultiplyAdd(x, w1, a01);
+            x = TWidth.Broadcast(TLanes.Load(ref x1, j));
+            a10 = TWidth.MultiplyAdd(x, w0, a10);
+            a11 = TWidth.MultiplyAdd(x, w1, a11);
+            x = TWidth.Broadcast(TLanes.Load(ref x2, j));
+            a20 = TWidth.MultiplyAdd(x, w0, a20);
+            a21 = TWidth.MultiplyAdd(x, w1, a21);
+            x = TWidth.Broadcast(TLanes.Load(ref x3, j));
+            a30 = TWidth.MultiplyAdd(x, w0, a30);
+            a31 = TWidth.MultiplyAdd(x, w1, a31);
+        }
+
+        TWidth.Store(a00, ref scores, 0);
+        TWidth.Store(a01, ref scores, n);
+        TWidth.Store(a10, ref scores, stride);
+        TWidth.Store(a11, ref scores, stride + n);
+        TWidth.Store(a20, ref scores, 2 * stride);
+        TWidth.Store(a21, ref scores, (2 * stride) + n);
+        TWidth.Store(a30, ref scores, 3 * stride);
+        TWidth.Store(a31, ref scores, (3 * stride) + n);
+    }
+
+    /// <summary>
+    /// <see cref="ScorePair{T, TLanes, TVector, TWidth}"/> for one class vector (the last of an odd count); even and odd j
+    /// in separate accumulators, so eight FMA chains are in flight as in the pair kernel (four would wait on the FMA latency).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ScoreSingle<T, TLanes, TVector, TWidth>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, ref double intercepts, nuint d, nuint stride, ref double scores)
+        where TLanes : struct, IDoubleLanes<T>
+        where TVector : struct
+        where TWidth : struct, IFeatureLanes<TVector>
+    {
+        var b0 = TWidth.Load(ref intercepts, 0);
+        TVector a0 = b0, a1 = b0, a2 = b0, a3 = b0;
+        TVector c0 = default, c1 = default, c2 = default, c3 = default;
         nuint j = 0;
         for (; j + 2 <= d; j += 2)
         {
-            var w0 = Vector256.LoadUnsafe(ref weights, j * stride);
-            var w1 = Vector256.LoadUnsafe(ref weights, (j + 1) * stride);
-            a0 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x0, j)), w0, a0);
-            a1 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x1, j)), w0, a1);
-            a2 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x2, j)), w0, a2);
-            a3 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x3, j)), w0, a3);
-            c0 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x0, j + 1)), w1, c0);
-            c1 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x1, j + 1)), w1, c1);
-            c2 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x2, j + 1)), w1, c2);
-            c3 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x3, j + 1)), w1, c3);
+            var w0 = TWidth.Load(ref weights, j * stride);
+            var w1 = TWidth.Load(ref weights, (j + 1) * stride);
+            a0 = TWidth.MultiplyAdd(TWidth.Broadcast(TLanes.Load(ref x0, j)), w0, a0);
+            a1 = TWidth.MultiplyAdd(TWidth.Broadcast(TLanes.Load(ref x1, j)), w0, a1);
+            a2 = TWidth.MultiplyAdd(TWidth.Broadcast(TLanes.Load(ref x2, j)), w0, a2);
+            a3 = TWidth.MultiplyAdd(TWidth.Broadcast(TLanes.Load(ref x3, j)), w0, a3);
+            c0 = TWidth.MultiplyAdd(TWidth.Broadcast(TLanes.Load(ref x0, j + 1)), w1, c0);
+            c1 = TWidth.MultiplyAdd(TWidth.Broadcast(TLanes.Load(ref x1, j + 1)), w1, c1);
+            c2 = TWidth.MultiplyAdd(TWidth.Broadcast(TLanes.Load(ref x2, j + 1)), w1, c2);
+            c3 = TWidth.MultiplyAdd(TWidth.Broadcast(TLanes.Load(ref x3, j + 1)), w1, c3);
         }
 
         if (j < d)
         {
-            var w0 = Vector256.LoadUnsafe(ref weights, j * stride);
-            a0 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x0, j)), w0, a0);
-            a1 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x1, j)), w0, a1);
-            a2 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x2, j)), w0, a2);
-            a3 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x3, j)), w0, a3);
+            var w0 = TWidth.Load(ref weights, j * stride);
+            a0 = TWidth.MultiplyAdd(TWidth.Broadcast(TLanes.Load(ref x0, j)), w0, a0);
+            a1 = TWidth.MultiplyAdd(TWidth.Broadcast(TLanes.Load(ref x1, j)), w0, a1);
+            a2 = TWidth.MultiplyAdd(TWidth.Broadcast(TLanes.Load(ref x2, j)), w0, a2);
+            a3 = TWidth.MultiplyAdd(TWidth.Broadcast(TLanes.Load(ref x3, j)), w0, a3);
         }
 
-        (a0 + c0).StoreUnsafe(ref scores);
-        (a1 + c1).StoreUnsafe(ref scores, stride);
-        (a2 + c2).StoreUnsafe(ref scores, 2 * stride);
-        (a3 + c3).StoreUnsafe(ref scores, 3 * stride);
+        TWidth.Store(TWidth.Add(a0, c0), ref scores, 0);
+        TWidth.Store(TWidth.Add(a1, c1), ref scores, stride);
+        TWidth.Store(TWidth.Add(a2, c2), ref scores, 2 * stride);
+        TWidth.Store(TWidth.Add(a3, c3), ref scores, 3 * stride);
+    }
+
+    /// <summary>
+    /// The gradient and intercept sums of four rows for the class vectors from <paramref name="gradientSums"/>: two class
+    /// vectors at a time (<see cref="GradientPair{T, TLanes, TVector, TWidth}"/>), the last of an odd count alone;
+    /// <paramref name="vectors"/> counts groups of four classes, as in <see cref="ScoresByClassVectors{T, TLanes, TVector, TWidth}"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void GradientsByClassVectors<T, TLanes, TVector, TWidth>(
+        ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, nuint stride, nuint d, ref double gradientSums, ref double interceptSums, nuint vectors)
+        where TLanes : struct, IDoubleLanes<T>
+        where TVector : struct
+        where TWidth : struct, IFeatureLanes<TVector>
+    {
+        var step = 2 * (TWidth.Count / 4);
+        nuint v = 0;
+        for (; v + step <= vectors; v += step)
+        {
+            GradientPair<T, TLanes, TVector, TWidth>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * v), stride, d, ref Unsafe.Add(ref gradientSums, 4 * v), ref Unsafe.Add(ref interceptSums, 4 * v));
+        }
+
+        if (v < vectors)
+        {
+            GradientSingle<T, TLanes, TVector, TWidth>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * v), stride, d, ref Unsafe.Add(ref gradientSums, 4 * v), ref Unsafe.Add(ref interceptSums, 4 * v));
+        }
     }
 
     /// <summary>
@@ -606,199 +627,63 @@ internal static partial class SoftmaxPass
     /// in <paramref name="derivatives"/>), and the intercept sums gain Σ_r d_r.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GradientPair<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, nuint stride, nuint d, ref double gradientSums, ref double interceptSums)
+    private static void GradientPair<T, TLanes, TVector, TWidth>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, nuint stride, nuint d, ref double gradientSums, ref double interceptSums)
         where TLanes : struct, IDoubleLanes<T>
+        where TVector : struct
+        where TWidth : struct, IFeatureLanes<TVector>
     {
-        var d00 = Vector256.LoadUnsafe(ref derivatives);
-        var d01 = Vector256.LoadUnsafe(ref derivatives, 4);
-        var d10 = Vector256.LoadUnsafe(ref derivatives, stride);
-        var d11 = Vector256.LoadUnsafe(ref derivatives, stride + 4);
-        var d20 = Vector256.LoadUnsafe(ref derivatives, 2 * stride);
-        var d21 = Vector256.LoadUnsafe(ref derivatives, (2 * stride) + 4);
-        var d30 = Vector256.LoadUnsafe(ref derivatives, 3 * stride);
-        var d31 = Vector256.LoadUnsafe(ref derivatives, (3 * stride) + 4);
-        (Vector256.LoadUnsafe(ref interceptSums) + ((d00 + d10) + (d20 + d30))).StoreUnsafe(ref interceptSums);
-        (Vector256.LoadUnsafe(ref interceptSums, 4) + ((d01 + d11) + (d21 + d31))).StoreUnsafe(ref interceptSums, 4);
+        var n = TWidth.Count;
+        var d00 = TWidth.Load(ref derivatives, 0);
+        var d01 = TWidth.Load(ref derivatives, n);
+        var d10 = TWidth.Load(ref derivatives, stride);
+        var d11 = TWidth.Load(ref derivatives, stride + n);
+        var d20 = TWidth.Load(ref derivatives, 2 * stride);
+        var d21 = TWidth.Load(ref derivatives, (2 * stride) + n);
+        var d30 = TWidth.Load(ref derivatives, 3 * stride);
+        var d31 = TWidth.Load(ref derivatives, (3 * stride) + n);
+        TWidth.Store(TWidth.Add(TWidth.Load(ref interceptSums, 0), TWidth.Add(TWidth.Add(d00, d10), TWidth.Add(d20, d30))), ref interceptSums, 0);
+        TWidth.Store(TWidth.Add(TWidth.Load(ref interceptSums, n), TWidth.Add(TWidth.Add(d01, d11), TWidth.Add(d21, d31))), ref interceptSums, n);
         for (nuint j = 0; j < d; j++)
         {
             ref var gj = ref Unsafe.Add(ref gradientSums, j * stride);
-            var g0 = Vector256.LoadUnsafe(ref gj);
-            var g1 = Vector256.LoadUnsafe(ref gj, 4);
-            var x = Vector256.Create(TLanes.Load(ref x0, j));
-            g0 = Vector256.FusedMultiplyAdd(x, d00, g0);
-            g1 = Vector256.FusedMultiplyAdd(x, d01, g1);
-            x = Vector256.Create(TLanes.Load(ref x1, j));
-            g0 = Vector256.FusedMultiplyAdd(x, d10, g0);
-            g1 = Vector256.FusedMultiplyAdd(x, d11, g1);
-            x = Vector256.Create(TLanes.Load(ref x2, j));
-            g0 = Vector256.FusedMultiplyAdd(x, d20, g0);
-            g1 = Vector256.FusedMultiplyAdd(x, d21, g1);
-            x = Vector256.Create(TLanes.Load(ref x3, j));
-            g0 = Vector256.FusedMultiplyAdd(x, d30, g0);
-            g1 = Vector256.FusedMultiplyAdd(x, d31, g1);
-            g0.StoreUnsafe(ref gj);
-            g1.StoreUnsafe(ref gj, 4);
+            var g0 = TWidth.Load(ref gj, 0);
+            var g1 = TWidth.Load(ref gj, n);
+            var x = TWidth.Broadcast(TLanes.Load(ref x0, j));
+            g0 = TWidth.MultiplyAdd(x, d00, g0);
+            g1 = TWidth.MultiplyAdd(x, d01, g1);
+            x = TWidth.Broadcast(TLanes.Load(ref x1, j));
+            g0 = TWidth.MultiplyAdd(x, d10, g0);
+            g1 = TWidth.MultiplyAdd(x, d11, g1);
+            x = TWidth.Broadcast(TLanes.Load(ref x2, j));
+            g0 = TWidth.MultiplyAdd(x, d20, g0);
+            g1 = TWidth.MultiplyAdd(x, d21, g1);
+            x = TWidth.Broadcast(TLanes.Load(ref x3, j));
+            g0 = TWidth.MultiplyAdd(x, d30, g0);
+            g1 = TWidth.MultiplyAdd(x, d31, g1);
+            TWidth.Store(g0, ref gj, 0);
+            TWidth.Store(g1, ref gj, n);
         }
     }
 
-    /// <summary><see cref="GradientPair{T, TLanes}"/> for one class vector (the last of an odd count).</summary>
+    /// <summary><see cref="GradientPair{T, TLanes, TVector, TWidth}"/> for one class vector (the last of an odd count).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GradientSingle<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, nuint stride, nuint d, ref double gradientSums, ref double interceptSums)
+    private static void GradientSingle<T, TLanes, TVector, TWidth>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, nuint stride, nuint d, ref double gradientSums, ref double interceptSums)
         where TLanes : struct, IDoubleLanes<T>
+        where TVector : struct
+        where TWidth : struct, IFeatureLanes<TVector>
     {
-        var d0 = Vector256.LoadUnsafe(ref derivatives);
-        var d1 = Vector256.LoadUnsafe(ref derivatives, stride);
-        var d2 = Vector256.LoadUnsafe(ref derivatives, 2 * stride);
-        var d3 = Vector256.LoadUnsafe(ref derivatives, 3 * stride);
-        (Vector256.LoadUnsafe(ref interceptSums) + ((d0 + d1) + (d2 + d3))).StoreUnsafe(ref interceptSums);
+        var d0 = TWidth.Load(ref derivatives, 0);
+        var d1 = TWidth.Load(ref derivatives, stride);
+        var d2 = TWidth.Load(ref derivatives, 2 * stride);
+        var d3 = TWidth.Load(ref derivatives, 3 * stride);
+        TWidth.Store(TWidth.Add(TWidth.Load(ref interceptSums, 0), TWidth.Add(TWidth.Add(d0, d1), TWidth.Add(d2, d3))), ref interceptSums, 0);
         for (nuint j = 0; j < d; j++)
         {
             ref var gj = ref Unsafe.Add(ref gradientSums, j * stride);
-            var g0 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x0, j)), d0, Vector256.LoadUnsafe(ref gj));
-            g0 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x1, j)), d1, g0);
-            g0 = Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x2, j)), d2, g0);
-            Vector256.FusedMultiplyAdd(Vector256.Create(TLanes.Load(ref x3, j)), d3, g0).StoreUnsafe(ref gj);
-        }
-    }
-
-    /// <summary>
-    /// 512-bit form: two class vectors (sixteen lanes) of four rows' scores: η[r, c] = b[c] + Σⱼ x_r[j]·W[j, c] for the eight lanes c from
-    /// <paramref name="weights"/>, written to <paramref name="scores"/> (row r at r·<paramref name="stride"/>).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ScorePair512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, ref double intercepts, nuint d, nuint stride, ref double scores)
-        where TLanes : struct, IDoubleLanes<T>
-    {
-        var b0 = Vector512.LoadUnsafe(ref intercepts);
-        var b1 = Vector512.LoadUnsafe(ref intercepts, 8);
-        Vector512<double> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
-        for (nuint j = 0; j < d; j++)
-        {
-            ref var wj = ref Unsafe.Add(ref weights, j * stride);
-            var w0 = Vector512.LoadUnsafe(ref wj);
-            var w1 = Vector512.LoadUnsafe(ref wj, 8);
-            var x = Vector512.Create(TLanes.Load(ref x0, j));
-            a00 = Vector512.FusedMultiplyAdd(x, w0, a00);
-            a01 = Vector512.FusedMultiplyAdd(x, w1, a01);
-            x = Vector512.Create(TLanes.Load(ref x1, j));
-            a10 = Vector512.FusedMultiplyAdd(x, w0, a10);
-            a11 = Vector512.FusedMultiplyAdd(x, w1, a11);
-            x = Vector512.Create(TLanes.Load(ref x2, j));
-            a20 = Vector512.FusedMultiplyAdd(x, w0, a20);
-            a21 = Vector512.FusedMultiplyAdd(x, w1, a21);
-            x = Vector512.Create(TLanes.Load(ref x3, j));
-            a30 = Vector512.FusedMultiplyAdd(x, w0, a30);
-            a31 = Vector512.FusedMultiplyAdd(x, w1, a31);
-        }
-
-        a00.StoreUnsafe(ref scores);
-        a01.StoreUnsafe(ref scores, 8);
-        a10.StoreUnsafe(ref scores, stride);
-        a11.StoreUnsafe(ref scores, stride + 8);
-        a20.StoreUnsafe(ref scores, 2 * stride);
-        a21.StoreUnsafe(ref scores, (2 * stride) + 8);
-        a30.StoreUnsafe(ref scores, 3 * stride);
-        a31.StoreUnsafe(ref scores, (3 * stride) + 8);
-    }
-
-    /// <summary>
-    /// <see cref="ScorePair512{T, TLanes}"/> for one class vector (the last of an odd count); even and odd j in separate
-    /// accumulators, so eight FMA chains are in flight as in the pair kernel (four would wait on the FMA latency).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ScoreSingle512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, ref double intercepts, nuint d, nuint stride, ref double scores)
-        where TLanes : struct, IDoubleLanes<T>
-    {
-        var b0 = Vector512.LoadUnsafe(ref intercepts);
-        Vector512<double> a0 = b0, a1 = b0, a2 = b0, a3 = b0;
-        Vector512<double> c0 = default, c1 = default, c2 = default, c3 = default;
-        nuint j = 0;
-        for (; j + 2 <= d; j += 2)
-        {
-            var w0 = Vector512.LoadUnsafe(ref weights, j * stride);
-            var w1 = Vector512.LoadUnsafe(ref weights, (j + 1) * stride);
-            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x0, j)), w0, a0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x1, j)), w0, a1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x2, j)), w0, a2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x3, j)), w0, a3);
-            c0 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x0, j + 1)), w1, c0);
-            c1 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x1, j + 1)), w1, c1);
-            c2 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x2, j + 1)), w1, c2);
-            c3 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x3, j + 1)), w1, c3);
-        }
-
-        if (j < d)
-        {
-            var w0 = Vector512.LoadUnsafe(ref weights, j * stride);
-            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x0, j)), w0, a0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x1, j)), w0, a1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x2, j)), w0, a2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x3, j)), w0, a3);
-        }
-
-        (a0 + c0).StoreUnsafe(ref scores);
-        (a1 + c1).StoreUnsafe(ref scores, stride);
-        (a2 + c2).StoreUnsafe(ref scores, 2 * stride);
-        (a3 + c3).StoreUnsafe(ref scores, 3 * stride);
-    }
-
-    /// <summary>
-    /// 512-bit form: two class vectors (sixteen lanes) of the gradient sums gain Σ_r x_r·d_rᵀ over four rows (row r's derivatives at r·<paramref name="stride"/>
-    /// in <paramref name="derivatives"/>), and the intercept sums gain Σ_r d_r.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GradientPair512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, nuint stride, nuint d, ref double gradientSums, ref double interceptSums)
-        where TLanes : struct, IDoubleLanes<T>
-    {
-        var d00 = Vector512.LoadUnsafe(ref derivatives);
-        var d01 = Vector512.LoadUnsafe(ref derivatives, 8);
-        var d10 = Vector512.LoadUnsafe(ref derivatives, stride);
-        var d11 = Vector512.LoadUnsafe(ref derivatives, stride + 8);
-        var d20 = Vector512.LoadUnsafe(ref derivatives, 2 * stride);
-        var d21 = Vector512.LoadUnsafe(ref derivatives, (2 * stride) + 8);
-        var d30 = Vector512.LoadUnsafe(ref derivatives, 3 * stride);
-        var d31 = Vector512.LoadUnsafe(ref derivatives, (3 * stride) + 8);
-        (Vector512.LoadUnsafe(ref interceptSums) + ((d00 + d10) + (d20 + d30))).StoreUnsafe(ref interceptSums);
-        (Vector512.LoadUnsafe(ref interceptSums, 8) + ((d01 + d11) + (d21 + d31))).StoreUnsafe(ref interceptSums, 8);
-        for (nuint j = 0; j < d; j++)
-        {
-            ref var gj = ref Unsafe.Add(ref gradientSums, j * stride);
-            var g0 = Vector512.LoadUnsafe(ref gj);
-            var g1 = Vector512.LoadUnsafe(ref gj, 8);
-            var x = Vector512.Create(TLanes.Load(ref x0, j));
-            g0 = Vector512.FusedMultiplyAdd(x, d00, g0);
-            g1 = Vector512.FusedMultiplyAdd(x, d01, g1);
-            x = Vector512.Create(TLanes.Load(ref x1, j));
-            g0 = Vector512.FusedMultiplyAdd(x, d10, g0);
-            g1 = Vector512.FusedMultiplyAdd(x, d11, g1);
-            x = Vector512.Create(TLanes.Load(ref x2, j));
-            g0 = Vector512.FusedMultiplyAdd(x, d20, g0);
-            g1 = Vector512.FusedMultiplyAdd(x, d21, g1);
-            x = Vector512.Create(TLanes.Load(ref x3, j));
-            g0 = Vector512.FusedMultiplyAdd(x, d30, g0);
-            g1 = Vector512.FusedMultiplyAdd(x, d31, g1);
-            g0.StoreUnsafe(ref gj);
-            g1.StoreUnsafe(ref gj, 8);
-        }
-    }
-
-    /// <summary><see cref="GradientPair512{T, TLanes}"/> for one class vector (the last of an odd count).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void GradientSingle512<T, TLanes>(ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, nuint stride, nuint d, ref double gradientSums, ref double interceptSums)
-        where TLanes : struct, IDoubleLanes<T>
-    {
-        var d0 = Vector512.LoadUnsafe(ref derivatives);
-        var d1 = Vector512.LoadUnsafe(ref derivatives, stride);
-        var d2 = Vector512.LoadUnsafe(ref derivatives, 2 * stride);
-        var d3 = Vector512.LoadUnsafe(ref derivatives, 3 * stride);
-        (Vector512.LoadUnsafe(ref interceptSums) + ((d0 + d1) + (d2 + d3))).StoreUnsafe(ref interceptSums);
-        for (nuint j = 0; j < d; j++)
-        {
-            ref var gj = ref Unsafe.Add(ref gradientSums, j * stride);
-            var g0 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x0, j)), d0, Vector512.LoadUnsafe(ref gj));
-            g0 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x1, j)), d1, g0);
-            g0 = Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x2, j)), d2, g0);
-            Vector512.FusedMultiplyAdd(Vector512.Create(TLanes.Load(ref x3, j)), d3, g0).StoreUnsafe(ref gj);
+            var g0 = TWidth.MultiplyAdd(TWidth.Broadcast(TLanes.Load(ref x0, j)), d0, TWidth.Load(ref gj, 0));
+            g0 = TWidth.MultiplyAdd(TWidth.Broadcast(TLanes.Load(ref x1, j)), d1, g0);
+            g0 = TWidth.MultiplyAdd(TWidth.Broadcast(TLanes.Load(ref x2, j)), d2, g0);
+            TWidth.Store(TWidth.MultiplyAdd(TWidth.Broadcast(TLanes.Load(ref x3, j)), d3, g0), ref gj, 0);
         }
     }
 
