@@ -95,52 +95,75 @@ public class LinearModelLossBenchmarks
 internal static class MultiplyAddFloor
 {
     /// <summary>Issues at least <paramref name="multiplyAdds"/> scalar multiply-adds (rounded up to whole rounds of 12 vectors); returns a sum of the results.</summary>
+    public static double Run(long multiplyAdds, double[] seed) =>
+        Vector512.IsHardwareAccelerated ? Run<Vector512<double>, Width512>(multiplyAdds, seed)
+        : Vector256.IsHardwareAccelerated ? Run<Vector256<double>, Width256>(multiplyAdds, seed)
+        : Run<Vector128<double>, Width128>(multiplyAdds, seed);
+
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static double Run(long multiplyAdds, double[] seed)
+    private static double Run<TVector, TWidth>(long multiplyAdds, double[] seed)
+        where TVector : struct
+        where TWidth : struct, IWidth<TVector>
     {
         // MultiplyAddEstimate is one FMA where the core has them (a multiply and an add where it has not, as the kernels do).
         // Twelve chains cover an FMA latency of 4 cycles on two ports with room to spare; x·a + b with a just below 1
         // converges to b/(1 − a), so the values stay normal (no subnormal slow path) and cannot be folded away.
-        if (Vector512.IsHardwareAccelerated)
+        var a = TWidth.Create(1 - (seed[0] * 1e-9));
+        var b = TWidth.Create(seed[1]);
+        TVector c0 = b, c1 = b, c2 = b, c3 = b, c4 = b, c5 = b, c6 = b, c7 = b, c8 = b, c9 = b, c10 = b, c11 = b;
+        var perRound = 12 * TWidth.Count;
+        for (var round = (multiplyAdds + perRound - 1) / perRound; round > 0; round--)
         {
-            var a = Vector512.Create(1 - (seed[0] * 1e-9));
-            var b = Vector512.Create(seed[1]);
-            Vector512<double> c0 = b, c1 = b, c2 = b, c3 = b, c4 = b, c5 = b, c6 = b, c7 = b, c8 = b, c9 = b, c10 = b, c11 = b;
-            for (var round = (multiplyAdds + (12 * 8) - 1) / (12 * 8); round > 0; round--)
-            {
-                (c0, c1, c2, c3) = (Vector512.MultiplyAddEstimate(c0, a, b), Vector512.MultiplyAddEstimate(c1, a, b), Vector512.MultiplyAddEstimate(c2, a, b), Vector512.MultiplyAddEstimate(c3, a, b));
-                (c4, c5, c6, c7) = (Vector512.MultiplyAddEstimate(c4, a, b), Vector512.MultiplyAddEstimate(c5, a, b), Vector512.MultiplyAddEstimate(c6, a, b), Vector512.MultiplyAddEstimate(c7, a, b));
-                (c8, c9, c10, c11) = (Vector512.MultiplyAddEstimate(c8, a, b), Vector512.MultiplyAddEstimate(c9, a, b), Vector512.MultiplyAddEstimate(c10, a, b), Vector512.MultiplyAddEstimate(c11, a, b));
-            }
-
-            return Vector512.Sum(((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)) + ((c8 + c9) + (c10 + c11)));
+            (c0, c1, c2, c3) = (TWidth.MultiplyAdd(c0, a, b), TWidth.MultiplyAdd(c1, a, b), TWidth.MultiplyAdd(c2, a, b), TWidth.MultiplyAdd(c3, a, b));
+            (c4, c5, c6, c7) = (TWidth.MultiplyAdd(c4, a, b), TWidth.MultiplyAdd(c5, a, b), TWidth.MultiplyAdd(c6, a, b), TWidth.MultiplyAdd(c7, a, b));
+            (c8, c9, c10, c11) = (TWidth.MultiplyAdd(c8, a, b), TWidth.MultiplyAdd(c9, a, b), TWidth.MultiplyAdd(c10, a, b), TWidth.MultiplyAdd(c11, a, b));
         }
 
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var a = Vector256.Create(1 - (seed[0] * 1e-9));
-            var b = Vector256.Create(seed[1]);
-            Vector256<double> c0 = b, c1 = b, c2 = b, c3 = b, c4 = b, c5 = b, c6 = b, c7 = b, c8 = b, c9 = b, c10 = b, c11 = b;
-            for (var round = (multiplyAdds + (12 * 4) - 1) / (12 * 4); round > 0; round--)
-            {
-                (c0, c1, c2, c3) = (Vector256.MultiplyAddEstimate(c0, a, b), Vector256.MultiplyAddEstimate(c1, a, b), Vector256.MultiplyAddEstimate(c2, a, b), Vector256.MultiplyAddEstimate(c3, a, b));
-                (c4, c5, c6, c7) = (Vector256.MultiplyAddEstimate(c4, a, b), Vector256.MultiplyAddEstimate(c5, a, b), Vector256.MultiplyAddEstimate(c6, a, b), Vector256.MultiplyAddEstimate(c7, a, b));
-                (c8, c9, c10, c11) = (Vector256.MultiplyAddEstimate(c8, a, b), Vector256.MultiplyAddEstimate(c9, a, b), Vector256.MultiplyAddEstimate(c10, a, b), Vector256.MultiplyAddEstimate(c11, a, b));
-            }
+        return TWidth.Sum(c0) + TWidth.Sum(c1) + TWidth.Sum(c2) + TWidth.Sum(c3) + TWidth.Sum(c4) + TWidth.Sum(c5)
+            + TWidth.Sum(c6) + TWidth.Sum(c7) + TWidth.Sum(c8) + TWidth.Sum(c9) + TWidth.Sum(c10) + TWidth.Sum(c11);
+    }
 
-            return Vector256.Sum(((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7)) + ((c8 + c9) + (c10 + c11)));
-        }
+    private interface IWidth<TVector>
+    {
+        static abstract int Count { get; }
 
-        var a2 = Vector128.Create(1 - (seed[0] * 1e-9));
-        var b2 = Vector128.Create(seed[1]);
-        Vector128<double> d0 = b2, d1 = b2, d2 = b2, d3 = b2, d4 = b2, d5 = b2, d6 = b2, d7 = b2, d8 = b2, d9 = b2, d10 = b2, d11 = b2;
-        for (var round = (multiplyAdds + (12 * 2) - 1) / (12 * 2); round > 0; round--)
-        {
-            (d0, d1, d2, d3) = (Vector128.MultiplyAddEstimate(d0, a2, b2), Vector128.MultiplyAddEstimate(d1, a2, b2), Vector128.MultiplyAddEstimate(d2, a2, b2), Vector128.MultiplyAddEstimate(d3, a2, b2));
-            (d4, d5, d6, d7) = (Vector128.MultiplyAddEstimate(d4, a2, b2), Vector128.MultiplyAddEstimate(d5, a2, b2), Vector128.MultiplyAddEstimate(d6, a2, b2), Vector128.MultiplyAddEstimate(d7, a2, b2));
-            (d8, d9, d10, d11) = (Vector128.MultiplyAddEstimate(d8, a2, b2), Vector128.MultiplyAddEstimate(d9, a2, b2), Vector128.MultiplyAddEstimate(d10, a2, b2), Vector128.MultiplyAddEstimate(d11, a2, b2));
-        }
+        static abstract TVector Create(double value);
 
-        return Vector128.Sum(((d0 + d1) + (d2 + d3)) + ((d4 + d5) + (d6 + d7)) + ((d8 + d9) + (d10 + d11)));
+        static abstract TVector MultiplyAdd(TVector x, TVector a, TVector b);
+
+        static abstract double Sum(TVector x);
+    }
+
+    private readonly struct Width512 : IWidth<Vector512<double>>
+    {
+        public static int Count => 8;
+
+        public static Vector512<double> Create(double value) => Vector512.Create(value);
+
+        public static Vector512<double> MultiplyAdd(Vector512<double> x, Vector512<double> a, Vector512<double> b) => Vector512.MultiplyAddEstimate(x, a, b);
+
+        public static double Sum(Vector512<double> x) => Vector512.Sum(x);
+    }
+
+    private readonly struct Width256 : IWidth<Vector256<double>>
+    {
+        public static int Count => 4;
+
+        public static Vector256<double> Create(double value) => Vector256.Create(value);
+
+        public static Vector256<double> MultiplyAdd(Vector256<double> x, Vector256<double> a, Vector256<double> b) => Vector256.MultiplyAddEstimate(x, a, b);
+
+        public static double Sum(Vector256<double> x) => Vector256.Sum(x);
+    }
+
+    private readonly struct Width128 : IWidth<Vector128<double>>
+    {
+        public static int Count => 2;
+
+        public static Vector128<double> Create(double value) => Vector128.Create(value);
+
+        public static Vector128<double> MultiplyAdd(Vector128<double> x, Vector128<double> a, Vector128<double> b) => Vector128.MultiplyAddEstimate(x, a, b);
+
+        public static double Sum(Vector128<double> x) => Vector128.Sum(x);
     }
 }
