@@ -50,9 +50,11 @@ internal static partial class FusedPass
         var invalid = Vector256<double>.Zero;
 
         // Prefetch distances: whole blocks, at least 4 KB ahead into L1 (at D = 16, 4 KB measured a little faster than
-        // 2 KB) and at least 16 KB ahead into L2. Into L1 alone the lines in flight are bounded by L1's fill buffers;
-        // the second hint, further ahead, has the line in L2 by then: at (2,000,000 × 16) 1.27–1.31× the read-only pass
-        // without it, 1.17–1.19× with it (four alternating runs, thread CPU time, AVX-512; 8 KB and 12 KB measured the same).
+        // 2 KB) and at least 16 KB ahead into L2. With the L1 hints alone the lines in flight are bounded by L1's fill
+        // buffers; the second hint, further ahead, has most lines in L2 by then. At (2,000,000 × 16), in a harness timing
+        // each call against a 512-bit read-only pass in the same process: 1.27–1.31× without it, 1.17–1.19× with it
+        // (four alternating runs; 8 and 12 KB ahead into L2 measured the same, the L2 hint alone 1.21–1.28×); at
+        // (100,000 × 128) no change. See docs/benchmarks.md.
         var blockFloats = 8 * d;
         var ahead = ((1024 + blockFloats - 1) / blockFloats) * blockFloats;
         var aheadL2 = ((4096 + blockFloats - 1) / blockFloats) * blockFloats;
