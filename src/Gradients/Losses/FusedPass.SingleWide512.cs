@@ -16,7 +16,7 @@ internal static partial class FusedPass
     /// of two phases keeps the memory stream going while the gradient terms are computed: the two-phase kernel it
     /// replaced (η of a group of rows, then its gradient terms from L1) measured 1.41–1.52× a 512-bit read-only pass at
     /// (100,000 × 128), this one 1.18–1.21× (thread CPU time, alternating runs). Software prefetch: each row's line
-    /// at least 4 KB (whole blocks) ahead.
+    /// at least 4 KB (whole blocks) ahead into L1 and at least 16 KB ahead into L2.
     /// </summary>
     [SkipLocalsInit]
     private static ChunkSums SingleWide512<TLoss, TWeighting>(
@@ -49,13 +49,21 @@ internal static partial class FusedPass
         var residualSum = Vector256<double>.Zero;
         var invalid = Vector256<double>.Zero;
 
-        // Prefetch distance: whole blocks, at least 4 KB ahead (at D = 16, 4 KB measured a little faster than 2 KB).
+        // Prefetch distances: whole blocks, at least 4 KB ahead into L1 (at D = 16, 4 KB measured a little faster than
+        // 2 KB) and at least 16 KB ahead into L2. With the L1 hints alone the lines in flight are bounded by L1's fill
+        // buffers; the second hint, further ahead, has most lines in L2 by then. At (2,000,000 × 16), in a harness timing
+        // each call against a 512-bit read-only pass in the same process: 1.27–1.31× without it, 1.17–1.19× with it
+        // (four alternating runs; 8 and 12 KB ahead into L2 measured the same, the L2 hint alone 1.21–1.28×); at
+        // (100,000 × 128) no change. See docs/benchmarks.md.
         var blockFloats = 8 * d;
         var ahead = ((1024 + blockFloats - 1) / blockFloats) * blockFloats;
+        var aheadL2 = ((4096 + blockFloats - 1) / blockFloats) * blockFloats;
 
         // The previous block's rows are 8·D floats before the current block's: `back` reaches them from the current
         // rows (unsigned wrap-around). The first block has no previous one: its residuals are zero and it adds
         // 0·x of its own rows (exact zeros, for finite X).
+        Span<float> blockResiduals = stackalloc float[8];
+        ref var rf = ref MemoryMarshal.GetReference(blockResiduals);
         var blocks = (nuint)rows / 8;
         nuint back = 0;
         Vector512<float> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
@@ -74,6 +82,7 @@ internal static partial class FusedPass
             for (nuint j = 0; j < fullEnd; j += Lanes)
             {
                 Prefetch8(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + ahead);
+                Prefetch8ToL2(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + aheadL2);
                 var wl = Vector512.LoadUnsafe(ref wd, j);
                 var wu = Vector512.LoadUnsafe(ref wd, j + 8);
                 a0 = DotStep(ref x0, j, wl, wu, a0);
@@ -104,14 +113,16 @@ internal static partial class FusedPass
                 AddWidened(terms, ref g, last);
             }
 
-            var etaA = TransposeAdd4(Halves(a0), Halves(a1), Halves(a2), Halves(a3));
-            var etaB = TransposeAdd4(Halves(a4), Halves(a5), Halves(a6), Halves(a7));
-            var rA = FourRows<float, SingleElements, TLoss, TWeighting>(loss, etaA + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, at, ref lossSums, ref invalid);
-            var rB = FourRows<float, SingleElements, TLoss, TWeighting>(loss, etaB + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, at + 4, ref lossSums, ref invalid);
+            var eta = SumEach8(a0, a1, a2, a3, a4, a5, a6, a7);
+            var rA = FourRows<float, SingleElements, TLoss, TWeighting>(loss, eta.GetLower() + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, at, ref lossSums, ref invalid);
+            var rB = FourRows<float, SingleElements, TLoss, TWeighting>(loss, eta.GetUpper() + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, at + 4, ref lossSums, ref invalid);
             residualSum += rA + rB;
-            var r = Vector256.Create(Avx.ConvertToVector128Single(rA), Avx.ConvertToVector128Single(rB));
-            (s0, s1, s2, s3) = (Vector512.Create(r.GetElement(0)), Vector512.Create(r.GetElement(1)), Vector512.Create(r.GetElement(2)), Vector512.Create(r.GetElement(3)));
-            (s4, s5, s6, s7) = (Vector512.Create(r.GetElement(4)), Vector512.Create(r.GetElement(5)), Vector512.Create(r.GetElement(6)), Vector512.Create(r.GetElement(7)));
+
+            // The residuals in float go through memory: a broadcast from memory is a load, one from a register a shuffle.
+            Avx.ConvertToVector128Single(rA).StoreUnsafe(ref rf);
+            Avx.ConvertToVector128Single(rB).StoreUnsafe(ref rf, 4);
+            (s0, s1, s2, s3) = (Vector512.Create(rf), Vector512.Create(Unsafe.Add(ref rf, 1)), Vector512.Create(Unsafe.Add(ref rf, 2)), Vector512.Create(Unsafe.Add(ref rf, 3)));
+            (s4, s5, s6, s7) = (Vector512.Create(Unsafe.Add(ref rf, 4)), Vector512.Create(Unsafe.Add(ref rf, 5)), Vector512.Create(Unsafe.Add(ref rf, 6)), Vector512.Create(Unsafe.Add(ref rf, 7)));
             back = unchecked(0 - blockFloats);
         }
 
@@ -162,9 +173,33 @@ internal static partial class FusedPass
         return sum + ((Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref x, column + 8)) * upper) & upperMask);
     }
 
-    /// <summary>The two 256-bit halves of <paramref name="sum"/> added.</summary>
+    /// <summary>
+    /// The sums of the lanes of eight vectors, as one vector [Σa₀, Σa₁, …, Σa₇]: a transposing tree of three levels, each
+    /// adding a blend of a pair of vectors (any vector port) to one shuffle of it (port 5 on Intel): 7 shuffles, 7 blends
+    /// and 7 additions, against about 18 shuffles for the eight 256-bit halves and two four-vector transposes.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Halves(Vector512<double> sum) => sum.GetLower() + sum.GetUpper();
+    private static Vector512<double> SumEach8(
+        Vector512<double> a0, Vector512<double> a1, Vector512<double> a2, Vector512<double> a3,
+        Vector512<double> a4, Vector512<double> a5, Vector512<double> a6, Vector512<double> a7)
+    {
+        // The pairing puts row i's sum in lane i: level 1 sends its first vector to lanes 0…3, level 2 its first
+        // vector's halves to lanes 0, 1 and 4, 5, level 3 its first vector to the even lanes.
+        var upper = Vector512.Create(0L, 0L, 0L, 0L, -1L, -1L, -1L, -1L).AsDouble();
+        var p04 = Vector512.ConditionalSelect(upper, a4, a0) + Avx512F.Shuffle4x128(a0, a4, 0b01_00_11_10);
+        var p26 = Vector512.ConditionalSelect(upper, a6, a2) + Avx512F.Shuffle4x128(a2, a6, 0b01_00_11_10);
+        var p15 = Vector512.ConditionalSelect(upper, a5, a1) + Avx512F.Shuffle4x128(a1, a5, 0b01_00_11_10);
+        var p37 = Vector512.ConditionalSelect(upper, a7, a3) + Avx512F.Shuffle4x128(a3, a7, 0b01_00_11_10);
+
+        // [x₀ x₁ x₂ x₃ | y₀ y₁ y₂ y₃] and [z… | t…] to [x₀+x₂ x₁+x₃ z₂+z₀ z₃+z₁ | y… t…].
+        var pairs = Vector512.Create(0L, 0L, -1L, -1L, 0L, 0L, -1L, -1L).AsDouble();
+        var crossed = Vector512.Create(2L, 3L, 8L, 9L, 6L, 7L, 12L, 13L);
+        var q0246 = Vector512.ConditionalSelect(pairs, p26, p04) + Avx512F.PermuteVar8x64x2(p04, crossed, p26);
+        var q1357 = Vector512.ConditionalSelect(pairs, p37, p15) + Avx512F.PermuteVar8x64x2(p15, crossed, p37);
+
+        var odd = Vector512.Create(0L, -1L, 0L, -1L, 0L, -1L, 0L, -1L).AsDouble();
+        return Vector512.ConditionalSelect(odd, q1357, q0246) + Avx512F.Shuffle(q0246, q1357, 0b01_01_01_01);
+    }
 
     /// <summary>Sixteen float block sums widened (exactly) and added to the double gradient sums from <paramref name="column"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -172,6 +207,20 @@ internal static partial class FusedPass
     {
         (Vector512.LoadUnsafe(ref g, column) + Avx512F.ConvertToVector512Double(terms.GetLower())).StoreUnsafe(ref g, column);
         (Vector512.LoadUnsafe(ref g, column + 8) + Avx512F.ConvertToVector512Double(terms.GetUpper())).StoreUnsafe(ref g, column + 8);
+    }
+
+    /// <summary><see cref="Prefetch8"/> into L2 (<c>prefetcht1</c>), for a line further ahead.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Prefetch8ToL2(ref float x0, ref float x1, ref float x2, ref float x3, ref float x4, ref float x5, ref float x6, ref float x7, nuint offset)
+    {
+        Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x0, offset)));
+        Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x1, offset)));
+        Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x2, offset)));
+        Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x3, offset)));
+        Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x4, offset)));
+        Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x5, offset)));
+        Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x6, offset)));
+        Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x7, offset)));
     }
 
     /// <summary>
