@@ -18,13 +18,15 @@ namespace Gradients;
 /// registers, take two classes). With 256-bit vectors the count is 640 against 768, and measured no
 /// faster than the class-vectorized kernels (docs/benchmarks.md); with 512-bit ones 15–25 % faster at K = 10.
 /// The softmax between the two products runs over a block's four rows at once (see <see cref="ChunkOverFeatures{T, TLanes}"/>).
-/// The thresholds are set, not tuned: D ≥ 32 keeps a dot product at four or more 512-bit vectors; beyond K = 64 the
-/// class padding is at most a tenth.
+/// D ≥ 8 is measured (docs/benchmarks.md, "Softmax at small D"): from D = 8 on, this layout was faster than the
+/// class-vectorized one at every D and K ≤ 64 tried, with or without AVX-512 (at 20,000 rows, K = 10: D = 8 63 → 38 ns
+/// per row, D = 16 70 → 44, D = 24 81 → 49), once the last D mod 8 features were vectorized too (before that, D = 15 and
+/// D = 31 were slower than the class layout); at D = 7 the two were alike. Beyond K = 64 the class padding is at most a tenth.
 /// </summary>
 internal static partial class SoftmaxPass
 {
-    /// <summary>The least D for the feature-vectorized layout: four 512-bit vectors per dot product.</summary>
-    private const int MinDimensionOverFeatures = 32;
+    /// <summary>The least D for the feature-vectorized layout: one whole 512-bit vector per dot product (measured, see the class remarks).</summary>
+    private const int MinDimensionOverFeatures = 8;
 
     /// <summary>
     /// The most classes for the feature-vectorized layout; beyond, the classes fill vectors with little padding and
@@ -579,24 +581,15 @@ internal static partial class SoftmaxPass
             }
         }
 
-        // The last D mod 8 (or 4) features, one at a time.
+        // The last D mod 8 (or 4) features, one at a time: a class's four scores (class-major, one vector) gain the
+        // feature's four values times the class's weight in one FMA, the same single rounding per score as one at a time.
         for (var j = full; j < d; j++)
         {
-            var f0 = TLanes.Load(ref x0, j);
-            var f1 = TLanes.Load(ref x1, j);
-            var f2 = TLanes.Load(ref x2, j);
-            var f3 = TLanes.Load(ref x3, j);
+            var f = Vector256.Create(TLanes.Load(ref x0, j), TLanes.Load(ref x1, j), TLanes.Load(ref x2, j), TLanes.Load(ref x3, j));
             for (nuint c = 0; c < (nuint)classes; c++)
             {
-                var w = Unsafe.Add(ref transposedWeights, (c * d) + j);
-                ref var s0 = ref Unsafe.Add(ref scores, 4 * c);
-                s0 = Math.FusedMultiplyAdd(f0, w, s0);
-                ref var s1 = ref Unsafe.Add(ref s0, 1);
-                s1 = Math.FusedMultiplyAdd(f1, w, s1);
-                ref var s2 = ref Unsafe.Add(ref s0, 2);
-                s2 = Math.FusedMultiplyAdd(f2, w, s2);
-                ref var s3 = ref Unsafe.Add(ref s0, 3);
-                s3 = Math.FusedMultiplyAdd(f3, w, s3);
+                ref var s = ref Unsafe.Add(ref scores, 4 * c);
+                Vector256.FusedMultiplyAdd(f, Vector256.Create(Unsafe.Add(ref transposedWeights, (c * d) + j)), Vector256.LoadUnsafe(ref s)).StoreUnsafe(ref s);
             }
         }
     }
@@ -639,21 +632,30 @@ internal static partial class SoftmaxPass
             }
         }
 
-        for (var j = full; j < d; j++)
+        // The last D mod 8 (or 4) features, four at a time along a row of Gᵀ (D ≥ 8 > 4, so a vector ending at D stays
+        // inside the rows): each sum gains the four rows' terms in row order, one FMA each, as one at a time would. A
+        // vector that would reach past D ends at D instead, and keeps its lanes below `from` (done already) as they were.
+        for (var from = full; from < d;)
         {
-            var f0 = TLanes.Load(ref x0, j);
-            var f1 = TLanes.Load(ref x1, j);
-            var f2 = TLanes.Load(ref x2, j);
-            var f3 = TLanes.Load(ref x3, j);
+            var at = Math.Min(from, d - 4);
+            var keep = Vector256.LessThan(Vector256.Create(0L, 1L, 2L, 3L), Vector256.Create((long)(from - at))).AsDouble();
+            var f0 = TLanes.Load256(ref x0, at);
+            var f1 = TLanes.Load256(ref x1, at);
+            var f2 = TLanes.Load256(ref x2, at);
+            var f3 = TLanes.Load256(ref x3, at);
             for (nuint c = 0; c < (nuint)classes; c++)
             {
-                ref var g = ref Unsafe.Add(ref transposedGradientSums, (c * d) + j);
+                ref var g = ref Unsafe.Add(ref transposedGradientSums, (c * d) + at);
                 ref var dc = ref Unsafe.Add(ref derivatives, 4 * c);
-                var sum = Math.FusedMultiplyAdd(f0, dc, g);
-                sum = Math.FusedMultiplyAdd(f1, Unsafe.Add(ref dc, 1), sum);
-                sum = Math.FusedMultiplyAdd(f2, Unsafe.Add(ref dc, 2), sum);
-                g = Math.FusedMultiplyAdd(f3, Unsafe.Add(ref dc, 3), sum);
+                var before = Vector256.LoadUnsafe(ref g);
+                var sum = Vector256.FusedMultiplyAdd(f0, Vector256.Create(dc), before);
+                sum = Vector256.FusedMultiplyAdd(f1, Vector256.Create(Unsafe.Add(ref dc, 1)), sum);
+                sum = Vector256.FusedMultiplyAdd(f2, Vector256.Create(Unsafe.Add(ref dc, 2)), sum);
+                sum = Vector256.FusedMultiplyAdd(f3, Vector256.Create(Unsafe.Add(ref dc, 3)), sum);
+                Vector256.ConditionalSelect(keep, before, sum).StoreUnsafe(ref g);
             }
+
+            from = at + 4;
         }
     }
 }
