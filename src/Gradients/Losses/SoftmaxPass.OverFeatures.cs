@@ -18,7 +18,7 @@ namespace Gradients;
 /// registers, take two classes). With 256-bit vectors the count is 640 against 768, and measured no
 /// faster than the class-vectorized kernels (docs/benchmarks.md); with 512-bit ones 15–25 % faster at K = 10.
 /// The softmax between the two products runs over a block's four rows at once (see <see cref="ChunkOverFeatures{T, TLanes}"/>).
-/// D ≥ 8 is measured (docs/benchmarks.md, "Softmax at small D"): from D = 8 on, this layout was faster than the
+/// D ≥ 8 is measured (docs/benchmarks.md, "Softmax: its arithmetic floor, and the feature layout from D = 8"): from D = 8 on, this layout was faster than the
 /// class-vectorized one at every D and K ≤ 64 tried, with or without AVX-512 (at 20,000 rows, K = 10: D = 8 63 → 38 ns
 /// per row, D = 16 70 → 44, D = 24 81 → 49), once the last D mod 8 features were vectorized too (before that, D = 15 and
 /// D = 31 were slower than the class layout); at D = 7 the two were alike. Beyond K = 64 the class padding is at most a tenth.
