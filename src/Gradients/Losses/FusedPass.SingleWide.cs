@@ -13,7 +13,9 @@ internal static partial class FusedPass
     /// gradient terms of the previous block (whose residuals the end of the previous sweep produced, whose rows are
     /// still in L1), summed in float over its eight rows and folded into the double sums. 512-bit vectors where
     /// AVX-512 is available (<see cref="SingleWide512{TLoss, TWeighting}"/>), 256-bit ones otherwise
-    /// (<see cref="SingleWide256{TLoss, TWeighting}"/>); the leftover rows (fewer than eight) in double.
+    /// (<see cref="SingleWide256{TLoss, TWeighting}"/>); the leftover rows (fewer than eight) in double. Without
+    /// accelerated 256-bit vectors, <see cref="SingleWide128{TLoss, TWeighting}"/> (blocks of four rows) from
+    /// <see cref="Chunk{T, TLanes, TLoss, TWeighting}"/>.
     /// </summary>
     /// <remarks>
     /// <para>

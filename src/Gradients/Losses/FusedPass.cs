@@ -123,6 +123,13 @@ internal static partial class FusedPass
                 gradientSums, ref Unsafe.As<T, float>(ref residuals), writeResiduals, loss, ref Unsafe.As<T, float>(ref sampleWeights));
         }
 
+        if (typeof(TLanes) == typeof(SingleElements) && SingleWide128Applies(dimension, rows))
+        {
+            return SingleWide128<TLoss, TWeighting>(
+                ref Unsafe.As<T, float>(ref features), ref Unsafe.As<T, float>(ref targets), ref Unsafe.As<T, float>(ref weights), dimension, rows, bias,
+                gradientSums, ref Unsafe.As<T, float>(ref residuals), writeResiduals, loss, ref Unsafe.As<T, float>(ref sampleWeights));
+        }
+
         if (TLanes.IsVectorizable && Vector256.IsHardwareAccelerated)
         {
             if (dimension <= SmallDimensionLimit && System.Runtime.Intrinsics.X86.Avx2.IsSupported)

@@ -101,15 +101,17 @@ public sealed class MeanSquaredErrorAccuracyTests
         // With AVX2, a full chunk of float data (rows·D ≥ 65,536) runs the float kernels: D = 5…16 the register kernel
         // (every row end: masked and whole quads, one and two vectors of eight), 17…512 the wide one (every column
         // remainder of eight); N one full chunk plus a remainder of 0, 3 and 13 rows (the last chunk goes to the other
-        // kernels, and the float kernels' own leftover rows run too). Tolerance: the error model of the remarks with
+        // kernels, and the float kernels' own leftover rows run too). Without AVX2 (Vector128 only) D ≥ 16 runs the
+        // 128-bit wide float kernel. Tolerance: the error model of the remarks with
         // (D + N + 4)·2⁻⁵³ for the double sums at this N, plus SingleBlockTolerance.
         var random = new Random(12);
         foreach (var d in new[] { 5, 7, 8, 9, 11, 12, 13, 15, 16, 17, 23, 24, 31, 33, 128, 129, 512 })
         {
             var chunkRows = (Math.Max(16, (65_536 + d - 1) / d) + 3) & ~3;
-            foreach (var extra in new[] { 0, 3, 13 })
+            // The smallest full chunk, (65,536 / D) rows rounded up, is a single chunk whose row count need not be a
+            // multiple of four: the leftover rows inside the wide float kernels (blocks of four rows with 128-bit vectors).
+            foreach (var n in new[] { chunkRows, chunkRows + 3, chunkRows + 13, (65_536 + d - 1) / d })
             {
-                var n = chunkRows + extra;
                 var (x, y, w) = Data(random, n, d);
                 var (xs, ys, ws) = (Generators.ToSingle(x), Generators.ToSingle(y), Generators.ToSingle(w));
                 var intercept = (float)(random.NextDouble() - 0.5);
