@@ -82,7 +82,7 @@ internal static partial class FusedPass
             for (nuint j = 0; j < fullEnd; j += Lanes)
             {
                 Prefetch8(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + ahead);
-                Prefetch8ToL2(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + aheadL2);
+                Prefetch8(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + aheadL2, intoL2: true);
                 var wl = Vector512.LoadUnsafe(ref wd, j);
                 var wu = Vector512.LoadUnsafe(ref wd, j + 8);
                 a0 = DotStep(ref x0, j, wl, wu, a0);
@@ -209,35 +209,37 @@ internal static partial class FusedPass
         (Vector512.LoadUnsafe(ref g, column + 8) + Avx512F.ConvertToVector512Double(terms.GetUpper())).StoreUnsafe(ref g, column + 8);
     }
 
-    /// <summary><see cref="Prefetch8"/> into L2 (<c>prefetcht1</c>), for a line further ahead.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Prefetch8ToL2(ref float x0, ref float x1, ref float x2, ref float x3, ref float x4, ref float x5, ref float x6, ref float x7, nuint offset)
-    {
-        Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x0, offset)));
-        Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x1, offset)));
-        Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x2, offset)));
-        Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x3, offset)));
-        Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x4, offset)));
-        Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x5, offset)));
-        Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x6, offset)));
-        Sse.Prefetch1(Unsafe.AsPointer(ref Unsafe.Add(ref x7, offset)));
-    }
-
     /// <summary>
-    /// Prefetches the line <paramref name="offset"/> floats past each of eight rows. The address is a hint only: a
-    /// prefetch never faults, past the end of X or after the collector moved it.
+    /// Prefetches the line <paramref name="offset"/> floats past each of eight rows, into L1 (<c>prefetcht0</c>) or, for
+    /// a line further ahead, into L2 (<c>prefetcht1</c>; <paramref name="intoL2"/> is a constant at every call, so the
+    /// choice is made when the kernel is compiled). The address is a hint only: a prefetch never faults, past the end of
+    /// X or after the collector moved it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Prefetch8(ref float x0, ref float x1, ref float x2, ref float x3, ref float x4, ref float x5, ref float x6, ref float x7, nuint offset)
+    private static void Prefetch8(ref float x0, ref float x1, ref float x2, ref float x3, ref float x4, ref float x5, ref float x6, ref float x7, nuint offset, bool intoL2 = false)
     {
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x0, offset)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x1, offset)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x2, offset)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x3, offset)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x4, offset)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x5, offset)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x6, offset)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x7, offset)));
+        PrefetchLine(ref Unsafe.Add(ref x0, offset), intoL2);
+        PrefetchLine(ref Unsafe.Add(ref x1, offset), intoL2);
+        PrefetchLine(ref Unsafe.Add(ref x2, offset), intoL2);
+        PrefetchLine(ref Unsafe.Add(ref x3, offset), intoL2);
+        PrefetchLine(ref Unsafe.Add(ref x4, offset), intoL2);
+        PrefetchLine(ref Unsafe.Add(ref x5, offset), intoL2);
+        PrefetchLine(ref Unsafe.Add(ref x6, offset), intoL2);
+        PrefetchLine(ref Unsafe.Add(ref x7, offset), intoL2);
+    }
+
+    /// <summary>One prefetch hint for the line of <paramref name="x"/>, into L1 or L2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchLine(ref float x, bool intoL2)
+    {
+        if (intoL2)
+        {
+            Sse.Prefetch1(Unsafe.AsPointer(ref x));
+        }
+        else
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref x));
+        }
     }
 
     /// <summary>
