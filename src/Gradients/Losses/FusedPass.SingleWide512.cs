@@ -50,12 +50,13 @@ internal static partial class FusedPass
         var invalid = Vector256<double>.Zero;
 
         // Prefetch distances: 2 KB ahead into L1 (512 floats, not rounded to whole blocks) and at least 16 KB (whole
-        // blocks) ahead into L2. With the L1 hints alone the lines in flight are bounded by L1's fill buffers; the second
-        // hint, further ahead, has most lines in L2 by then (at (2,000,000 × 16) 1.27–1.31× a 512-bit read-only pass
-        // without it, 1.17–1.19× with it). The L1 hint was whole blocks and at least 4 KB ahead until the harness timed
-        // each call against a read-only pass in the same process with the distances switched between calls: at
-        // (100,000 × 128), where a block is 4 KB, 1.44–1.47× with the hint a block ahead and 1.19–1.24× with it 0.5–2.5 KB
-        // ahead (a row later in the same block, or the next block's first rows); at D = 16 1 to 4 KB measured the same.
+        // blocks) ahead into L2. With the L1 hints alone the lines in flight are bounded by L1's fill buffers; the
+        // second hint, further ahead, has most lines in L2 by then (at (2,000,000 × 16) 1.27–1.31× a 512-bit read-only
+        // pass without it, 1.17–1.19× with it). The L1 hint was whole blocks and at least 4 KB ahead until a harness
+        // timed each call against a read-only pass in the same process, the distances switched between calls: at
+        // (100,000 × 128), where a block is 4 KB, 1.44–1.47× with the hint a block ahead and 1.19–1.24× with it
+        // 0.5–2.5 KB ahead (a row later in the same block, or the next block's first rows); at D = 16 1 to 4 KB
+        // measured the same. By `ab-launch` (38 alternating rounds, loaded VM) 1.30 → 1.23× at (100,000 × 128).
         // See docs/benchmarks.md.
         var blockFloats = 8 * d;
         const nuint ahead = 512;
