@@ -16,7 +16,7 @@ internal static partial class FusedPass
     /// of two phases keeps the memory stream going while the gradient terms are computed: the two-phase kernel it
     /// replaced (η of a group of rows, then its gradient terms from L1) measured 1.41–1.52× a 512-bit read-only pass at
     /// (100,000 × 128), this one 1.18–1.21× (thread CPU time, alternating runs). Software prefetch: each row's line
-    /// at least 4 KB (whole blocks) ahead into L1 and at least 16 KB ahead into L2.
+    /// 2 KB ahead into L1 and at least 16 KB (whole blocks) ahead into L2.
     /// </summary>
     [SkipLocalsInit]
     private static ChunkSums SingleWide512<TLoss, TWeighting>(
@@ -49,14 +49,17 @@ internal static partial class FusedPass
         var residualSum = Vector256<double>.Zero;
         var invalid = Vector256<double>.Zero;
 
-        // Prefetch distances: whole blocks, at least 4 KB ahead into L1 (at D = 16, 4 KB measured a little faster than
-        // 2 KB) and at least 16 KB ahead into L2. With the L1 hints alone the lines in flight are bounded by L1's fill
-        // buffers; the second hint, further ahead, has most lines in L2 by then. At (2,000,000 × 16), in a harness timing
-        // each call against a 512-bit read-only pass in the same process: 1.27–1.31× without it, 1.17–1.19× with it
-        // (four alternating runs; 8 and 12 KB ahead into L2 measured the same, the L2 hint alone 1.21–1.28×); at
-        // (100,000 × 128) no change. See docs/benchmarks.md.
+        // Prefetch distances: 2 KB ahead into L1 (512 floats, not rounded to whole blocks) and at least 16 KB (whole
+        // blocks) ahead into L2. With the L1 hints alone the lines in flight are bounded by L1's fill buffers; the
+        // second hint, further ahead, has most lines in L2 by then (at (2,000,000 × 16) 1.27–1.31× a 512-bit read-only
+        // pass without it, 1.17–1.19× with it). The L1 hint was whole blocks and at least 4 KB ahead until a harness
+        // timed each call against a read-only pass in the same process, the distances switched between calls: at
+        // (100,000 × 128), where a block is 4 KB, 1.44–1.47× with the hint a block ahead and 1.19–1.24× with it
+        // 0.5–2.5 KB ahead (a row later in the same block, or the next block's first rows); at D = 16 1 to 4 KB
+        // measured the same. By `ab-launch` (38 alternating rounds, loaded VM) 1.30 → 1.23× at (100,000 × 128).
+        // See docs/benchmarks.md.
         var blockFloats = 8 * d;
-        var ahead = ((1024 + blockFloats - 1) / blockFloats) * blockFloats;
+        const nuint ahead = 512;
         var aheadL2 = ((4096 + blockFloats - 1) / blockFloats) * blockFloats;
 
         // The previous block's rows are 8·D floats before the current block's: `back` reaches them from the current
