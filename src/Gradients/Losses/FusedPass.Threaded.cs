@@ -14,8 +14,8 @@ internal static partial class FusedPass
     /// </summary>
     /// <remarks>
     /// Bookkeeping per call, none of it allocated once warm: the calling thread's own
-    /// <see cref="ChunkWork{T, TLanes, TLoss, TWeighting}"/> (a span cannot cross threads, so the pinned inputs travel as pointers in
-    /// it; reused from call to call, see <see cref="ChunkWork{T, TLanes, TLoss, TWeighting}.Rent"/>) and a pooled buffer of
+    /// <see cref="ChunkScheduler{TJob}"/> (a span cannot cross threads, so the pinned inputs travel as pointers in its
+    /// <see cref="ChunkJob{T, TLanes, TLoss, TWeighting}"/>; reused from call to call) and a pooled buffer of
     /// chunkCount × (D + 3) doubles from <see cref="ArrayPool{T}.Shared"/>.
     /// </remarks>
     private static unsafe ChunkSums RunThreaded<T, TLanes, TLoss, TWeighting>(
@@ -34,13 +34,23 @@ internal static partial class FusedPass
             {
                 fixed (byte* x = &Bytes(features), y = &Bytes(targets), w = &Bytes(weights), e = &Bytes((ReadOnlySpan<T>)residuals), s = &Bytes(sampleWeights))
                 {
-                    var work = ChunkWork<T, TLanes, TLoss, TWeighting>.Rent(
-                        x, y, w, e, s, loss, !residuals.IsEmpty, targets.Length, dimension, features.Length, bias,
-                        partialsPointer, chunkRows, chunkCount);
-                    work.QueueWorkers(threads - 1);
-
-                    work.ComputeChunks();
-                    work.WaitForAllChunks();
+                    var job = new ChunkJob<T, TLanes, TLoss, TWeighting>
+                    {
+                        Features = x,
+                        Targets = y,
+                        Weights = w,
+                        Residuals = e,
+                        SampleWeights = s,
+                        Loss = loss,
+                        WriteResiduals = !residuals.IsEmpty,
+                        Rows = targets.Length,
+                        Dimension = dimension,
+                        Length = features.Length,
+                        Bias = bias,
+                        Partials = partialsPointer,
+                        ChunkRows = chunkRows,
+                    };
+                    ChunkScheduler<ChunkJob<T, TLanes, TLoss, TWeighting>>.Run(job, chunkCount, threads);
                 }
             }
 
@@ -67,167 +77,56 @@ internal static partial class FusedPass
     private static ref byte Bytes<T>(ReadOnlySpan<T> span) => ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(span));
 
     /// <summary>
-    /// One threaded pass: the pinned inputs, the chunk claim word and the completion count.
+    /// One threaded pass's pinned inputs and its chunk kernel, for <see cref="ChunkScheduler{TJob}"/>: chunk c's D
+    /// gradient sums, Σℓ, Σd and the invalid-label flag go to slot c of <c>Partials</c>.
     /// </summary>
-    /// <remarks>
-    /// <para>
-    /// Each calling thread keeps one instance and reuses it for its next pass, so a threaded call allocates nothing
-    /// once warm. A queued worker may start late — after its pass has ended, even during the thread's next pass on
-    /// the same instance — so a worker reads no input field until it holds a valid claim:
-    /// </para>
-    /// <list type="bullet">
-    /// <item><description>The claim word packs the pass's chunk count (high 32 bits) with the next chunk index (low
-    /// 32 bits); <see cref="Rent"/> publishes it with one interlocked exchange after writing every other field. One
-    /// interlocked increment thus yields an index and the count it belongs to, atomically.</description></item>
-    /// <item><description>index &lt; count is a chunk of the current pass, and that pass cannot end (nor the next
-    /// <see cref="Rent"/> overwrite the fields) before the chunk is counted done. index ≥ count means no work is
-    /// left: the worker returns, having read nothing else.</description></item>
-    /// </list>
-    /// <para>A late worker therefore either finds no chunk, or helps with the pass that is running; it never reads
-    /// freed memory or another pass's half-written inputs.</para>
-    /// </remarks>
-    private sealed unsafe class ChunkWork<T, TLanes, TLoss, TWeighting> : IThreadPoolWorkItem
+    private readonly unsafe struct ChunkJob<T, TLanes, TLoss, TWeighting> : IChunkJob
         where TLanes : struct, IDoubleLanes<T>
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
     {
-        [ThreadStatic]
-        private static ChunkWork<T, TLanes, TLoss, TWeighting>? _ofThisThread;
+        public required void* Features { get; init; }
 
-        private void* _features;
-        private void* _targets;
-        private void* _weights;
-        private void* _residuals;
-        private void* _sampleWeights;
-        private TLoss _loss;
-        private bool _writeResiduals;
-        private int _rows;
-        private int _dimension;
-        private int _length;
-        private double _bias;
-        private double* _partials;
-        private int _chunkRows;
-        private int _chunkCount;
-        private long _claim;
-        private int _doneChunks;
-        private int _queuedWorkers;
+        public required void* Targets { get; init; }
 
-        private ChunkWork()
+        public required void* Weights { get; init; }
+
+        public required void* Residuals { get; init; }
+
+        public required void* SampleWeights { get; init; }
+
+        public required TLoss Loss { get; init; }
+
+        public required bool WriteResiduals { get; init; }
+
+        public required int Rows { get; init; }
+
+        public required int Dimension { get; init; }
+
+        /// <summary>Elements of X (each chunk may read to its end).</summary>
+        public required int Length { get; init; }
+
+        public required double Bias { get; init; }
+
+        public required double* Partials { get; init; }
+
+        public required int ChunkRows { get; init; }
+
+        public void Compute(int chunk)
         {
-        }
-
-        /// <summary>The calling thread's instance (created on its first threaded pass), set up for one pass.</summary>
-        public static ChunkWork<T, TLanes, TLoss, TWeighting> Rent(
-            void* features, void* targets, void* weights, void* residuals, void* sampleWeights, TLoss loss, bool writeResiduals, int rows, int dimension,
-            int length, double bias, double* partials, int chunkRows, int chunkCount)
-        {
-            var work = _ofThisThread ??= new ChunkWork<T, TLanes, TLoss, TWeighting>();
-            work._features = features;
-            work._targets = targets;
-            work._weights = weights;
-            work._residuals = residuals;
-            work._sampleWeights = sampleWeights;
-            work._loss = loss;
-            work._writeResiduals = writeResiduals;
-            work._rows = rows;
-            work._dimension = dimension;
-            work._length = length;
-            work._bias = bias;
-            work._partials = partials;
-            work._chunkRows = chunkRows;
-            work._chunkCount = chunkCount;
-            work._doneChunks = 0;
-
-            // Opens the pass. The exchange is a full fence: whoever claims a chunk of it sees every field above.
-            Interlocked.Exchange(ref work._claim, (long)chunkCount << 32);
-            return work;
-        }
-
-        /// <summary>
-        /// Makes sure <paramref name="workers"/> workers are queued for the pass just opened. Workers queued for an
-        /// earlier pass that have not started yet count: when they start they claim this pass's chunks. So a loaded
-        /// thread pool, slow to start workers, never holds more than <paramref name="workers"/> items of this
-        /// instance, however many passes the caller runs meanwhile (and its queue does not grow).
-        /// </summary>
-        public void QueueWorkers(int workers)
-        {
-            for (var queued = Volatile.Read(ref _queuedWorkers); queued < workers; queued++)
-            {
-                Interlocked.Increment(ref _queuedWorkers);
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-            }
-        }
-
-        /// <summary>The thread-pool entry: no longer queued; computes chunks of the pass that is open, if any.</summary>
-        public void Execute()
-        {
-            Interlocked.Decrement(ref _queuedWorkers);
-            ComputeChunks();
-        }
-
-        /// <summary>Claims and computes chunks until none is left.</summary>
-        public void ComputeChunks()
-        {
-            while (true)
-            {
-                var claim = Interlocked.Increment(ref _claim) - 1;
-                var chunk = (int)(claim & uint.MaxValue);
-                var chunkCount = (int)(claim >> 32);
-                if (chunk >= chunkCount)
-                {
-                    return;
-                }
-
-                // A valid claim: the fields are this pass's and stay so until the chunk is counted done.
-                var slot = _dimension + SlotExtras;
-                var first = chunk * _chunkRows;
-                var count = Math.Min(_chunkRows, _rows - first);
-                var offset = (nuint)first * (nuint)_dimension;
-                var partial = new Span<double>(_partials + ((nint)chunk * slot), _dimension);
-                var sums = Chunk<T, TLanes, TLoss, TWeighting>(
-                    ref Unsafe.Add(ref Unsafe.AsRef<T>(_features), offset), ref Unsafe.Add(ref Unsafe.AsRef<T>(_targets), first),
-                    ref Unsafe.AsRef<T>(_weights), _dimension, count, (nuint)_length - offset, _bias, partial,
-                    ref Unsafe.Add(ref Unsafe.AsRef<T>(_residuals), _writeResiduals ? first : 0), _writeResiduals,
-                    _loss, ref Unsafe.Add(ref Unsafe.AsRef<T>(_sampleWeights), TWeighting.IsWeighted ? first : 0));
-                _partials[((nint)chunk * slot) + _dimension] = sums.LossSum;
-                _partials[((nint)chunk * slot) + _dimension + 1] = sums.DerivativeSum;
-                _partials[((nint)chunk * slot) + _dimension + 2] = sums.HasInvalidLabel ? 1.0 : 0.0;
-
-                if (Interlocked.Increment(ref _doneChunks) == chunkCount)
-                {
-                    lock (this)
-                    {
-                        Monitor.PulseAll(this);
-                    }
-                }
-            }
-        }
-
-        /// <summary>Blocks until every chunk is computed (the last one may still run on a worker).</summary>
-        public void WaitForAllChunks()
-        {
-            if (Volatile.Read(ref _doneChunks) == _chunkCount)
-            {
-                return;
-            }
-
-            var spinner = default(SpinWait);
-            while (!spinner.NextSpinWillYield)
-            {
-                spinner.SpinOnce();
-                if (Volatile.Read(ref _doneChunks) == _chunkCount)
-                {
-                    return;
-                }
-            }
-
-            lock (this)
-            {
-                while (Volatile.Read(ref _doneChunks) != _chunkCount)
-                {
-                    Monitor.Wait(this);
-                }
-            }
+            var slot = Dimension + SlotExtras;
+            var first = chunk * ChunkRows;
+            var count = Math.Min(ChunkRows, Rows - first);
+            var offset = (nuint)first * (nuint)Dimension;
+            var at = Partials + ((nint)chunk * slot);
+            var sums = Chunk<T, TLanes, TLoss, TWeighting>(
+                ref Unsafe.Add(ref Unsafe.AsRef<T>(Features), offset), ref Unsafe.Add(ref Unsafe.AsRef<T>(Targets), first),
+                ref Unsafe.AsRef<T>(Weights), Dimension, count, (nuint)Length - offset, Bias, new Span<double>(at, Dimension),
+                ref Unsafe.Add(ref Unsafe.AsRef<T>(Residuals), WriteResiduals ? first : 0), WriteResiduals,
+                Loss, ref Unsafe.Add(ref Unsafe.AsRef<T>(SampleWeights), TWeighting.IsWeighted ? first : 0));
+            at[Dimension] = sums.LossSum;
+            at[Dimension + 1] = sums.DerivativeSum;
+            at[Dimension + 2] = sums.HasInvalidLabel ? 1.0 : 0.0;
         }
     }
 }

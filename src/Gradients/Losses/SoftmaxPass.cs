@@ -121,9 +121,9 @@ internal static partial class SoftmaxPass
 
     /// <summary>
     /// The threaded driver, as <see cref="FusedPass"/>'s: the calling thread and up to <paramref name="threads"/> − 1
-    /// thread-pool workers claim chunks from a shared counter; each chunk's sums go to its own slot of a pooled buffer,
-    /// folded in chunk order afterwards. The calling thread's work item is reused from call to call, so a warm call
-    /// allocates nothing.
+    /// thread-pool workers claim chunks (<see cref="ChunkScheduler{TJob}"/>); each chunk's sums go to its own slot of a
+    /// pooled buffer, folded in chunk order afterwards. The calling thread's scheduler is reused from call to call, so a
+    /// warm call allocates nothing.
     /// </summary>
     private static unsafe Sums RunThreaded<T, TLanes>(
         ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<double> paddedWeights, ReadOnlySpan<double> paddedIntercepts,
@@ -142,10 +142,21 @@ internal static partial class SoftmaxPass
             {
                 fixed (int* y = labels)
                 {
-                    var work = ChunkWork<T, TLanes>.Rent(x, y, w, b, s, labels.Length, dimension, classes, sampleWeights.IsEmpty ? 0 : sampleWeights.Length, partialsPointer, chunkRows, chunkCount);
-                    work.QueueWorkers(threads - 1);
-                    work.ComputeChunks();
-                    work.WaitForAllChunks();
+                    var job = new ChunkJob<T, TLanes>
+                    {
+                        Features = x,
+                        Labels = y,
+                        Weights = w,
+                        Intercepts = b,
+                        SampleWeights = s,
+                        Rows = labels.Length,
+                        Dimension = dimension,
+                        Classes = classes,
+                        SampleWeightCount = sampleWeights.IsEmpty ? 0 : sampleWeights.Length,
+                        Partials = partialsPointer,
+                        ChunkRows = chunkRows,
+                    };
+                    ChunkScheduler<ChunkJob<T, TLanes>>.Run(job, chunkCount, threads);
                 }
             }
         }
@@ -168,147 +179,55 @@ internal static partial class SoftmaxPass
     }
 
     /// <summary>
-    /// One threaded pass: the pinned inputs, the chunk claim word and the completion count — the protocol of
-    /// <see cref="FusedPass"/>'s work item (see its remarks): the claim word packs the pass's chunk count with the next
-    /// chunk index, published last by one interlocked exchange, so a worker that starts late reads no input unless it
-    /// holds a chunk of the pass that is running.
+    /// One threaded pass's pinned inputs and its chunk kernel, for <see cref="ChunkScheduler{TJob}"/>: chunk c's D×Kp
+    /// gradient sums, Kp intercept sums, Σℓ and the invalid-label flag go to slot c of <c>Partials</c>.
     /// </summary>
-    private sealed unsafe class ChunkWork<T, TLanes> : IThreadPoolWorkItem
+    private readonly unsafe struct ChunkJob<T, TLanes> : IChunkJob
         where TLanes : struct, IDoubleLanes<T>
     {
-        [ThreadStatic]
-        private static ChunkWork<T, TLanes>? _ofThisThread;
+        public required void* Features { get; init; }
 
-        private void* _features;
-        private int* _labels;
-        private double* _weights;
-        private double* _intercepts;
-        private void* _sampleWeights;
-        private int _rows;
-        private int _dimension;
-        private int _classes;
-        private int _sampleWeightCount;
-        private double* _partials;
-        private int _chunkRows;
-        private int _chunkCount;
-        private long _claim;
-        private int _doneChunks;
-        private int _queuedWorkers;
+        public required int* Labels { get; init; }
 
-        private ChunkWork()
+        public required double* Weights { get; init; }
+
+        public required double* Intercepts { get; init; }
+
+        public required void* SampleWeights { get; init; }
+
+        public required int Rows { get; init; }
+
+        public required int Dimension { get; init; }
+
+        public required int Classes { get; init; }
+
+        /// <summary>N with sample weights, else 0.</summary>
+        public required int SampleWeightCount { get; init; }
+
+        public required double* Partials { get; init; }
+
+        public required int ChunkRows { get; init; }
+
+        public void Compute(int chunk)
         {
-        }
-
-        /// <summary>The calling thread's instance (created on its first threaded pass), set up for one pass.</summary>
-        public static ChunkWork<T, TLanes> Rent(
-            void* features, int* labels, double* weights, double* intercepts, void* sampleWeights, int rows, int dimension, int classes,
-            int sampleWeightCount, double* partials, int chunkRows, int chunkCount)
-        {
-            var work = _ofThisThread ??= new ChunkWork<T, TLanes>();
-            work._features = features;
-            work._labels = labels;
-            work._weights = weights;
-            work._intercepts = intercepts;
-            work._sampleWeights = sampleWeights;
-            work._rows = rows;
-            work._dimension = dimension;
-            work._classes = classes;
-            work._sampleWeightCount = sampleWeightCount;
-            work._partials = partials;
-            work._chunkRows = chunkRows;
-            work._chunkCount = chunkCount;
-            work._doneChunks = 0;
-
-            // Opens the pass. The exchange is a full fence: whoever claims a chunk of it sees every field above.
-            Interlocked.Exchange(ref work._claim, (long)chunkCount << 32);
-            return work;
-        }
-
-        /// <summary>Makes sure <paramref name="workers"/> workers are queued for the pass just opened (queued ones that have not started count).</summary>
-        public void QueueWorkers(int workers)
-        {
-            for (var queued = Volatile.Read(ref _queuedWorkers); queued < workers; queued++)
-            {
-                Interlocked.Increment(ref _queuedWorkers);
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
-            }
-        }
-
-        /// <summary>The thread-pool entry: no longer queued; computes chunks of the pass that is open, if any.</summary>
-        public void Execute()
-        {
-            Interlocked.Decrement(ref _queuedWorkers);
-            ComputeChunks();
-        }
-
-        /// <summary>Claims and computes chunks until none is left.</summary>
-        public void ComputeChunks()
-        {
-            while (true)
-            {
-                var claim = Interlocked.Increment(ref _claim) - 1;
-                var chunk = (int)(claim & uint.MaxValue);
-                var chunkCount = (int)(claim >> 32);
-                if (chunk >= chunkCount)
-                {
-                    return;
-                }
-
-                // A valid claim: the fields are this pass's and stay so until the chunk is counted done.
-                var kp = PaddedClasses(_classes);
-                var gradientLength = _dimension * kp;
-                var slot = gradientLength + kp + SlotExtras;
-                var first = chunk * _chunkRows;
-                var count = Math.Min(_chunkRows, _rows - first);
-                var at = _partials + ((nint)chunk * slot);
-                var sums = Chunk<T, TLanes>(
-                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref Unsafe.AsRef<T>(_features), (nint)first * _dimension), count * _dimension),
-                    new ReadOnlySpan<int>(_labels + first, count),
-                    new ReadOnlySpan<double>(_weights, gradientLength),
-                    new ReadOnlySpan<double>(_intercepts, kp),
-                    _dimension,
-                    _classes,
-                    _sampleWeightCount == 0 ? [] : MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref Unsafe.AsRef<T>(_sampleWeights), first), count),
-                    new Span<double>(at, gradientLength),
-                    new Span<double>(at + gradientLength, kp));
-                at[gradientLength + kp] = sums.Loss;
-                at[gradientLength + kp + 1] = sums.HasInvalidLabel ? 1.0 : 0.0;
-
-                if (Interlocked.Increment(ref _doneChunks) == chunkCount)
-                {
-                    lock (this)
-                    {
-                        Monitor.PulseAll(this);
-                    }
-                }
-            }
-        }
-
-        /// <summary>Blocks until every chunk is computed (the last one may still run on a worker).</summary>
-        public void WaitForAllChunks()
-        {
-            if (Volatile.Read(ref _doneChunks) == _chunkCount)
-            {
-                return;
-            }
-
-            var spinner = default(SpinWait);
-            while (!spinner.NextSpinWillYield)
-            {
-                spinner.SpinOnce();
-                if (Volatile.Read(ref _doneChunks) == _chunkCount)
-                {
-                    return;
-                }
-            }
-
-            lock (this)
-            {
-                while (Volatile.Read(ref _doneChunks) != _chunkCount)
-                {
-                    Monitor.Wait(this);
-                }
-            }
+            var kp = PaddedClasses(Classes);
+            var gradientLength = Dimension * kp;
+            var slot = gradientLength + kp + SlotExtras;
+            var first = chunk * ChunkRows;
+            var count = Math.Min(ChunkRows, Rows - first);
+            var at = Partials + ((nint)chunk * slot);
+            var sums = Chunk<T, TLanes>(
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref Unsafe.AsRef<T>(Features), (nint)first * Dimension), count * Dimension),
+                new ReadOnlySpan<int>(Labels + first, count),
+                new ReadOnlySpan<double>(Weights, gradientLength),
+                new ReadOnlySpan<double>(Intercepts, kp),
+                Dimension,
+                Classes,
+                SampleWeightCount == 0 ? [] : MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref Unsafe.AsRef<T>(SampleWeights), first), count),
+                new Span<double>(at, gradientLength),
+                new Span<double>(at + gradientLength, kp));
+            at[gradientLength + kp] = sums.Loss;
+            at[gradientLength + kp + 1] = sums.HasInvalidLabel ? 1.0 : 0.0;
         }
     }
 
