@@ -7,7 +7,8 @@ using System.Runtime.Intrinsics.X86;
 namespace Gradients;
 
 /// <summary>
-/// The layout vectorized over the features, for D ≥ <see cref="MinDimensionOverFeatures"/> and few classes: W is held
+/// The layout vectorized over the features, for D ≥ <see cref="MinDimensionOverFeatures"/> and up to 64 classes (and
+/// from D = 4 for fewer, see <see cref="IsOverFeatures{T, TLanes}"/>): W is held
 /// transposed (Wᵀ, K′×D with K′ = 2⌈K/2⌉, a padded class's row 0), each row's K scores are dot products over D
 /// (vectors of x times vectors of a Wᵀ row, reduced once per row and class, four rows of a class into one vector), and
 /// the gradient sums are held as Gᵀ
@@ -21,12 +22,26 @@ namespace Gradients;
 /// D ≥ 8 is measured (docs/benchmarks.md, "Softmax: its arithmetic floor, and the feature layout from D = 8"): from D = 8 on, this layout was faster than the
 /// class-vectorized one at every D and K ≤ 64 tried, with or without AVX-512 (at 20,000 rows, K = 10: D = 8 63 → 38 ns
 /// per row, D = 16 70 → 44, D = 24 81 → 49), once the last D mod 8 features were vectorized too (before that, D = 15 and
-/// D = 31 were slower than the class layout); at D = 7 the two were alike. Beyond K = 64 the class padding is at most a tenth.
+/// D = 31 were slower than the class layout). Below D = 8 every feature is in the tails, and the layout is faster for
+/// few classes only: from D = 4 with D·K ≤ 60 (docs/benchmarks.md, "Softmax: the feature layout below D = 8"; at 20,000
+/// rows, D = 4: K = 3 36 → 27 ns per row, K = 10 58 → 45). Beyond K = 64 the class padding is at most a tenth.
 /// </summary>
 internal static partial class SoftmaxPass
 {
-    /// <summary>The least D for the feature-vectorized layout: one whole 512-bit vector per dot product (measured, see the class remarks).</summary>
+    /// <summary>The least D for the feature-vectorized layout with up to <see cref="MaxClassesOverFeatures"/> classes: one whole 512-bit vector per dot product (measured, see the class remarks).</summary>
     private const int MinDimensionOverFeatures = 8;
+
+    /// <summary>
+    /// The least D for the feature-vectorized layout with few classes: every feature is then in the tails, and the
+    /// gradient sums' tail takes four features of a row of Gᵀ at a time, which needs D ≥ 4 to stay inside the row.
+    /// </summary>
+    private const int MinDimensionOverFeaturesForFewClasses = 4;
+
+    /// <summary>
+    /// The most D·K for the feature-vectorized layout below <see cref="MinDimensionOverFeatures"/> (measured: at D = 4…7
+    /// it was faster with K = 2, 3 and 5 everywhere, and with K = 10 up to D = 6; alike at D·K = 48…70; slower from K = 20).
+    /// </summary>
+    private const int MaxProductOverFeaturesForFewClasses = 60;
 
     /// <summary>
     /// The most classes for the feature-vectorized layout; beyond, the classes fill vectors with little padding and
@@ -40,8 +55,9 @@ internal static partial class SoftmaxPass
     /// </summary>
     internal static bool IsOverFeatures<T, TLanes>(int dimension, int classes)
         where TLanes : struct, IDoubleLanes<T> =>
-        TLanes.IsVectorizable && Vector256.IsHardwareAccelerated && Avx.IsSupported
-        && dimension >= MinDimensionOverFeatures && classes <= MaxClassesOverFeatures;
+        TLanes.IsVectorizable && Vector256.IsHardwareAccelerated && Avx.IsSupported && classes <= MaxClassesOverFeatures
+        && (dimension >= MinDimensionOverFeatures
+            || (dimension >= MinDimensionOverFeaturesForFewClasses && dimension * classes <= MaxProductOverFeaturesForFewClasses));
 
     /// <summary>K′ = 2⌈K/2⌉: the rows of Wᵀ and Gᵀ (the class kernels take two or four classes).</summary>
     private static int EvenClasses(int classes) => (classes + 1) & ~1;
@@ -632,7 +648,7 @@ internal static partial class SoftmaxPass
             }
         }
 
-        // The last D mod 8 (or 4) features, four at a time along a row of Gᵀ (D ≥ 8 > 4, so a vector ending at D stays
+        // The last D mod 8 (or 4) features, four at a time along a row of Gᵀ (D ≥ 4, so a vector ending at D stays
         // inside the rows): each sum gains the four rows' terms in row order, one FMA each, as one at a time would. A
         // vector that would reach past D ends at D instead, and keeps its lanes below `from` (done already) as they were.
         for (var from = full; from < d;)
