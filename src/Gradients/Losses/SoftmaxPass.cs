@@ -13,7 +13,7 @@ namespace Gradients;
 /// are −∞ or their derivatives 0, so they weigh nothing), W is copied once per call into that padded layout in
 /// double, and rows go four at a time through register-blocked products (four rows × two class vectors of
 /// accumulators), so each vector of W and of the gradient sums is loaded once per four rows and each x once per
-/// two class vectors. From D = 32 with up to 64 classes the products run vectorized over the features instead
+/// two class vectors. From D = 8 with up to 64 classes (from D = 4 with D·K ≤ 60) the products run vectorized over the features instead
 /// (SoftmaxPass.OverFeatures.cs: Wᵀ, dot products over D, Gᵀ), which issues no FMA on padding.
 /// </summary>
 /// <remarks>Chunks and their fold order follow <see cref="FusedPass.ChunkRows"/> (a function of N and D only), so

@@ -136,15 +136,17 @@ public sealed class SoftmaxCrossEntropyTests
     }
 
     /// <summary>
-    /// In the feature-vectorized layout (D ≥ 32) the labels are read four rows at a time: a bad label in the short last
-    /// block, or in the middle of a full one, is still named with its index and value.
+    /// In the feature-vectorized layout (D ≥ 8, or D ≥ 4 with D·K ≤ 60) the labels are read four rows at a time: a bad
+    /// label in the short last block, or in the middle of a full one, is still named with its index and value.
     /// </summary>
     [Theory]
-    [InlineData(5, 3)]
-    [InlineData(2, -1)]
-    public void A_label_outside_the_classes_is_named_in_the_feature_vectorized_layout(int index, int bad)
+    [InlineData(5, 3, 32)]
+    [InlineData(2, -1, 32)]
+    [InlineData(5, 3, 4)]
+    [InlineData(0, 7, 4)]
+    public void A_label_outside_the_classes_is_named_in_the_feature_vectorized_layout(int index, int bad, int dimension)
     {
-        const int D = 32;
+        var D = dimension;
         const int K = 3;
         var x = Enumerable.Range(0, 6 * D).Select(i => (i % 7) * 0.1).ToArray();
         var y = new[] { 0, 1, 2, 0, 1, 2 };
