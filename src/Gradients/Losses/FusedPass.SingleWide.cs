@@ -108,10 +108,7 @@ internal static partial class FusedPass
         where TWeighting : struct, IRowWeighting
     {
         const int Lanes = 8;
-        var fullEnd = d & ~(nuint)(Lanes - 1);
-        var last = d - Lanes;
-        var hasTail = fullEnd != d;
-        var counted = Lanes - (int)(d - fullEnd);
+        var (fullEnd, last, hasTail, counted) = SplitColumns(d, Lanes);
         var lowerTail = Vector256.GreaterThanOrEqual(Vector256.Create(0L, 1L, 2L, 3L), Vector256.Create((long)counted)).AsDouble();
         var upperTail = Vector256.GreaterThanOrEqual(Vector256.Create(4L, 5L, 6L, 7L), Vector256.Create((long)counted)).AsDouble();
         for (; row < rows; row++)

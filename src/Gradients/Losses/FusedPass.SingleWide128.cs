@@ -51,10 +51,7 @@ internal static partial class FusedPass
     {
         const int Lanes = 4;
         var d = (nuint)dimension;
-        var fullEnd = d & ~(nuint)(Lanes - 1);
-        var last = d - Lanes;
-        var hasTail = fullEnd != d;
-        var counted = Lanes - (int)(d - fullEnd);
+        var (fullEnd, last, hasTail, counted) = SplitColumns(d, Lanes);
         var floatTail = Vector128.GreaterThanOrEqual(Vector128.Create(0, 1, 2, 3), Vector128.Create(counted)).AsSingle();
         var lowerTail = Vector128.GreaterThanOrEqual(Vector128.Create(0L, 1L), Vector128.Create((long)counted)).AsDouble();
         var upperTail = Vector128.GreaterThanOrEqual(Vector128.Create(2L, 3L), Vector128.Create((long)counted)).AsDouble();

@@ -25,10 +25,7 @@ internal static partial class FusedPass
     {
         const int Lanes = 8;
         var d = (nuint)dimension;
-        var fullEnd = d & ~(nuint)(Lanes - 1);
-        var last = d - Lanes;
-        var hasTail = fullEnd != d;
-        var counted = Lanes - (int)(d - fullEnd);
+        var (fullEnd, last, hasTail, counted) = SplitColumns(d, Lanes);
         var floatTail = Vector256.GreaterThanOrEqual(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(counted)).AsSingle();
         var lowerTail = Vector256.GreaterThanOrEqual(Vector256.Create(0L, 1L, 2L, 3L), Vector256.Create((long)counted)).AsDouble();
         var upperTail = Vector256.GreaterThanOrEqual(Vector256.Create(4L, 5L, 6L, 7L), Vector256.Create((long)counted)).AsDouble();

@@ -30,10 +30,7 @@ internal static partial class FusedPass
 
         // Columns come in vectors of sixteen floats; the remainder is one overlapping vector ending at D whose lanes
         // below fullEnd (counted already) are masked off, in float for the gradient terms and in double for η.
-        var fullEnd = d & ~(nuint)(Lanes - 1);
-        var last = d - Lanes;
-        var hasTail = fullEnd != d;
-        var counted = Lanes - (int)(d - fullEnd);
+        var (fullEnd, last, hasTail, counted) = SplitColumns(d, Lanes);
         var floatTail = Vector512.GreaterThanOrEqual(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(counted)).AsSingle();
         var lowerTail = Vector512.GreaterThanOrEqual(Vector512.Create(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L), Vector512.Create((long)counted)).AsDouble();
         var upperTail = Vector512.GreaterThanOrEqual(Vector512.Create(8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L), Vector512.Create((long)counted)).AsDouble();

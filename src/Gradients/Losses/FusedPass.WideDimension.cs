@@ -22,10 +22,8 @@ internal static partial class FusedPass
     {
         const int Lanes = 4;
         var d = (nuint)dimension;
-        var fullEnd = d & ~(nuint)(Lanes - 1);
-        var last = d - Lanes;
-        var hasTail = fullEnd != d;
-        var tailMask = Vector256.GreaterThanOrEqual(Vector256.Create(0L, 1L, 2L, 3L), Vector256.Create((long)(Lanes - (int)(d - fullEnd)))).AsDouble();
+        var (fullEnd, last, hasTail, counted) = SplitColumns(d, Lanes);
+        var tailMask = Vector256.GreaterThanOrEqual(Vector256.Create(0L, 1L, 2L, 3L), Vector256.Create((long)counted)).AsDouble();
 
         gradientSums.Clear();
         ref var g = ref MemoryMarshal.GetReference(gradientSums);

@@ -25,10 +25,8 @@ internal static partial class FusedPass
     {
         const int Lanes = 2;
         var d = (nuint)dimension;
-        var fullEnd = d & ~(nuint)(Lanes - 1);
-        var last = d - Lanes;
-        var hasTail = fullEnd != d;
-        var tailMask = Vector128.GreaterThanOrEqual(Vector128.Create(0L, 1L), Vector128.Create((long)(Lanes - (int)(d - fullEnd)))).AsDouble();
+        var (fullEnd, last, hasTail, counted) = SplitColumns(d, Lanes);
+        var tailMask = Vector128.GreaterThanOrEqual(Vector128.Create(0L, 1L), Vector128.Create((long)counted)).AsDouble();
 
         gradientSums.Clear();
         ref var g = ref MemoryMarshal.GetReference(gradientSums);

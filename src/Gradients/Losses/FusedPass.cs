@@ -74,6 +74,17 @@ internal static partial class FusedPass
         return (chunkRows + 3) & ~3;
     }
 
+    /// <summary>
+    /// How the wide kernels split a row of D ≥ <paramref name="lanes"/> columns into vectors of <paramref name="lanes"/>:
+    /// whole vectors up to <c>FullEnd</c>, then, where <c>HasTail</c>, one overlapping vector from <c>Last</c> = D − lanes
+    /// that ends at D, whose first <c>Counted</c> lanes (below <c>FullEnd</c>) the kernel masks off as counted already.
+    /// </summary>
+    internal static (nuint FullEnd, nuint Last, bool HasTail, int Counted) SplitColumns(nuint d, int lanes)
+    {
+        var fullEnd = d & ~(nuint)(lanes - 1);
+        return (fullEnd, d - (nuint)lanes, fullEnd != d, lanes - (int)(d - fullEnd));
+    }
+
     /// <summary>The number of chunks of <paramref name="chunkRows"/> rows that cover N rows (at most <see cref="MaxChunks"/>).</summary>
     /// <remarks>In long: N + chunkRows − 1 overflows int when N is near int.MaxValue, which made the count negative and the pass empty.</remarks>
     internal static int ChunkCount(int rows, int chunkRows) => (int)((rows + (long)chunkRows - 1) / chunkRows);
