@@ -38,6 +38,9 @@ internal static partial class SoftmaxPass
         /// </summary>
         static abstract void StoreClassPair(
             TVector a0, TVector a1, TVector a2, TVector a3, TVector c0, TVector c1, TVector c2, TVector c3, ref double intercepts, ref double scores);
+
+        /// <summary>Stores [Σa₀, Σa₁, Σa₂, Σa₃] + b_k at <paramref name="scores"/>: one class's four rows.</summary>
+        static abstract void StoreClass(TVector a0, TVector a1, TVector a2, TVector a3, double intercept, ref double scores);
     }
 
     /// <summary>512-bit vectors; a class pair's eight sums in one vector by a transposing tree.</summary>
@@ -69,6 +72,11 @@ internal static partial class SoftmaxPass
             Vector512<double> a0, Vector512<double> a1, Vector512<double> a2, Vector512<double> a3,
             Vector512<double> c0, Vector512<double> c1, Vector512<double> c2, Vector512<double> c3, ref double intercepts, ref double scores) =>
             (SumEach(a0, a1, a2, a3, c0, c1, c2, c3) + ClassPair(ref intercepts)).StoreUnsafe(ref scores);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void StoreClass(Vector512<double> a0, Vector512<double> a1, Vector512<double> a2, Vector512<double> a3, double intercept, ref double scores) =>
+            (SumEach(a0.GetLower() + a0.GetUpper(), a1.GetLower() + a1.GetUpper(), a2.GetLower() + a2.GetUpper(), a3.GetLower() + a3.GetUpper())
+                + Vector256.Create(intercept)).StoreUnsafe(ref scores);
     }
 
     /// <summary>256-bit vectors; each class's four sums in one vector.</summary>
@@ -103,6 +111,10 @@ internal static partial class SoftmaxPass
             (SumEach(a0, a1, a2, a3) + Vector256.Create(intercepts)).StoreUnsafe(ref scores);
             (SumEach(c0, c1, c2, c3) + Vector256.Create(Unsafe.Add(ref intercepts, 1))).StoreUnsafe(ref scores, 4);
         }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void StoreClass(Vector256<double> a0, Vector256<double> a1, Vector256<double> a2, Vector256<double> a3, double intercept, ref double scores) =>
+            (SumEach(a0, a1, a2, a3) + Vector256.Create(intercept)).StoreUnsafe(ref scores);
     }
 
     /// <summary>
@@ -190,6 +202,48 @@ internal static partial class SoftmaxPass
         }
 
         TWidth.StoreClassPair(a00, a10, a20, a30, a01, a11, a21, a31, ref intercepts, ref scores);
+    }
+
+    /// <summary>
+    /// <see cref="FeatureScoresQuad{T, TLanes, TVector, TWidth}"/> for one class (an odd class count's first): each
+    /// row's products in two accumulators, even and odd vectors of features, so eight FMA chains are in flight as in
+    /// the pair kernel (four would wait on the FMA latency).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FeatureScoresSingle<T, TLanes, TVector, TWidth>(
+        ref T x0, ref T x1, ref T x2, ref T x3, ref double weights, nuint full, double intercept, ref double scores)
+        where TLanes : struct, IDoubleLanes<T>
+        where TVector : struct
+        where TWidth : struct, IFeatureLanes<TVector>
+    {
+        TVector a0 = default, a1 = default, a2 = default, a3 = default;
+        TVector c0 = default, c1 = default, c2 = default, c3 = default;
+        var n = TWidth.Count;
+        nuint j = 0;
+        for (; j + (2 * n) <= full; j += 2 * n)
+        {
+            var w = TWidth.Load(ref weights, j);
+            a0 = TWidth.MultiplyAdd(TWidth.LoadFeatures<T, TLanes>(ref x0, j), w, a0);
+            a1 = TWidth.MultiplyAdd(TWidth.LoadFeatures<T, TLanes>(ref x1, j), w, a1);
+            a2 = TWidth.MultiplyAdd(TWidth.LoadFeatures<T, TLanes>(ref x2, j), w, a2);
+            a3 = TWidth.MultiplyAdd(TWidth.LoadFeatures<T, TLanes>(ref x3, j), w, a3);
+            w = TWidth.Load(ref weights, j + n);
+            c0 = TWidth.MultiplyAdd(TWidth.LoadFeatures<T, TLanes>(ref x0, j + n), w, c0);
+            c1 = TWidth.MultiplyAdd(TWidth.LoadFeatures<T, TLanes>(ref x1, j + n), w, c1);
+            c2 = TWidth.MultiplyAdd(TWidth.LoadFeatures<T, TLanes>(ref x2, j + n), w, c2);
+            c3 = TWidth.MultiplyAdd(TWidth.LoadFeatures<T, TLanes>(ref x3, j + n), w, c3);
+        }
+
+        if (j < full)
+        {
+            var w = TWidth.Load(ref weights, j);
+            a0 = TWidth.MultiplyAdd(TWidth.LoadFeatures<T, TLanes>(ref x0, j), w, a0);
+            a1 = TWidth.MultiplyAdd(TWidth.LoadFeatures<T, TLanes>(ref x1, j), w, a1);
+            a2 = TWidth.MultiplyAdd(TWidth.LoadFeatures<T, TLanes>(ref x2, j), w, a2);
+            a3 = TWidth.MultiplyAdd(TWidth.LoadFeatures<T, TLanes>(ref x3, j), w, a3);
+        }
+
+        TWidth.StoreClass(TWidth.Add(a0, c0), TWidth.Add(a1, c1), TWidth.Add(a2, c2), TWidth.Add(a3, c3), intercept, ref scores);
     }
 
     /// <summary>
@@ -292,6 +346,27 @@ internal static partial class SoftmaxPass
             g1 = TWidth.MultiplyAdd(f, d31, g1);
             TWidth.Store(g0, ref gradientSums, j);
             TWidth.Store(g1, ref g1r, j);
+        }
+    }
+
+    /// <summary><see cref="FeatureGradientsQuad{T, TLanes, TVector, TWidth}"/> for one class (an odd class count's first).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FeatureGradientsSingle<T, TLanes, TVector, TWidth>(
+        ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, ref double gradientSums, nuint full)
+        where TLanes : struct, IDoubleLanes<T>
+        where TVector : struct
+        where TWidth : struct, IFeatureLanes<TVector>
+    {
+        var d0 = TWidth.Broadcast(derivatives);
+        var d1 = TWidth.Broadcast(Unsafe.Add(ref derivatives, 1));
+        var d2 = TWidth.Broadcast(Unsafe.Add(ref derivatives, 2));
+        var d3 = TWidth.Broadcast(Unsafe.Add(ref derivatives, 3));
+        for (nuint j = 0; j < full; j += TWidth.Count)
+        {
+            var g = TWidth.MultiplyAdd(TWidth.LoadFeatures<T, TLanes>(ref x0, j), d0, TWidth.Load(ref gradientSums, j));
+            g = TWidth.MultiplyAdd(TWidth.LoadFeatures<T, TLanes>(ref x1, j), d1, g);
+            g = TWidth.MultiplyAdd(TWidth.LoadFeatures<T, TLanes>(ref x2, j), d2, g);
+            TWidth.Store(TWidth.MultiplyAdd(TWidth.LoadFeatures<T, TLanes>(ref x3, j), d3, g), ref gradientSums, j);
         }
     }
 }

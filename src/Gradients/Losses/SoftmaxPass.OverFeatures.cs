@@ -283,6 +283,7 @@ internal static partial class SoftmaxPass
             currentCopy = copyLength - currentCopy;
         }
 
+        ReferenceClassSums(gradientSums, dimension, classes);
         for (var k = 0; k < classes; k++)
         {
             var lane = Vector256.LoadUnsafe(ref lanes, 4 * (nuint)k);
@@ -290,6 +291,23 @@ internal static partial class SoftmaxPass
         }
 
         return sums;
+    }
+
+    /// <summary>
+    /// Row 0 of Gᵀ, class 0's gradient sums, which the products skip: Σᵢ dᵢ₀·xᵢ = −Σ_{k&gt;0} Σᵢ dᵢₖ·xᵢ, because each row's
+    /// derivatives sum to 0 (Σₖ softmax(η)ₖ = 1 = Σₖ onehot(y)ₖ). Formed per chunk, 0 − row 1 − row 2 − … in class order,
+    /// so it is the same for any thread count and in the accumulator. Error: each row's computed derivatives sum to
+    /// sᵢ·O(K·u) instead of 0 (u = 2⁻⁵³; each p = e·(s/z) is rounded twice, and z and e^(η − max) carry a few ulps each),
+    /// so row 0 is off by about K·u·Σᵢ sᵢ·|xᵢ| beyond the K − 1 sums' own rounding errors, against u·Σᵢ sᵢ·|dᵢ₀·xᵢ| for a
+    /// sum formed directly: the same order of size wherever class 0's derivatives are not tiny.
+    /// </summary>
+    private static void ReferenceClassSums(Span<double> transposedGradientSums, int dimension, int classes)
+    {
+        var reference = transposedGradientSums[..dimension];
+        for (var k = 1; k < classes; k++)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Subtract(reference, transposedGradientSums.Slice(k * dimension, dimension), reference);
+        }
     }
 
     /// <summary>
@@ -317,8 +335,16 @@ internal static partial class SoftmaxPass
         }
     }
 
-    /// <summary>The class groups each of the score and gradient kernels takes per block: four classes (or a last two) with 512-bit vectors, two without.</summary>
-    private static int ClassGroups(int classes) => Vector512.IsHardwareAccelerated ? (EvenClasses(classes) + 3) / 4 : EvenClasses(classes) / 2;
+    /// <summary>
+    /// The class groups each of the score and gradient kernels takes per block of the classes 1…K−1: one class if they
+    /// are odd, then four (or a last two) with 512-bit vectors, two without.
+    /// </summary>
+    private static int ClassGroups(int classes)
+    {
+        var computed = classes - 1;
+        var paired = computed & ~1;
+        return (computed & 1) + (Vector512.IsHardwareAccelerated ? (paired + 3) / 4 : paired / 2);
+    }
 
     /// <summary>
     /// Prefetches a run of bytes a share at a time (<see cref="Advance"/> before the softmax and before each class group's
@@ -560,8 +586,10 @@ internal static partial class SoftmaxPass
         index >= rows ? 0.0 : weighted ? TLanes.Load(ref sampleWeights, (nuint)index) : 1.0;
 
     /// <summary>
-    /// Four rows' scores η[r, k] = b[k] + Σⱼ x_r[j]·Wᵀ[k, j] for k &lt; K′, written class-major to
-    /// <paramref name="scores"/> (row r of class k at 4k + r).
+    /// Four rows' scores relative to class 0, η[r, k] = b[k] + Σⱼ x_r[j]·Wᵀ[k, j] for 0 &lt; k &lt; K with the weights and
+    /// intercepts relative to class 0 (see <see cref="PadWeights{T, TLanes}"/>), and η[r, 0] = 0, written class-major
+    /// to <paramref name="scores"/> (row r of class k at 4k + r). The classes 1…K−1 go one at a time if their count is
+    /// odd, then four (or two) at a time.
     /// </summary>
     private static void ScoresOverFeatures<T, TLanes>(
         ref T x0, ref T x1, ref T x2, ref T x3, ref double transposedWeights, ref double intercepts, int dimension, int classes, ref double scores,
@@ -569,19 +597,27 @@ internal static partial class SoftmaxPass
         where TLanes : struct, IDoubleLanes<T>
     {
         var d = (nuint)dimension;
-        var even = (nuint)EvenClasses(classes);
-        nuint k = 0;
+        var end = (nuint)classes;
+        Vector256<double>.Zero.StoreUnsafe(ref scores);
+        nuint k = 1;
         nuint full;
         if (Vector512.IsHardwareAccelerated)
         {
             full = d & ~(nuint)7;
-            for (; k + 4 <= even; k += 4)
+            if (((end - k) & 1) != 0)
+            {
+                prefetch.Advance();
+                FeatureScoresSingle<T, TLanes, Vector512<double>, Lanes512>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), full, Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
+                k++;
+            }
+
+            for (; k + 4 <= end; k += 4)
             {
                 prefetch.Advance();
                 FeatureScoresQuad<T, TLanes, Vector512<double>, Lanes512>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
             }
 
-            if (k < even)
+            if (k < end)
             {
                 prefetch.Advance();
                 FeatureScoresPair<T, TLanes, Vector512<double>, Lanes512>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
@@ -590,7 +626,14 @@ internal static partial class SoftmaxPass
         else
         {
             full = d & ~(nuint)3;
-            for (; k < even; k += 2)
+            if (((end - k) & 1) != 0)
+            {
+                prefetch.Advance();
+                FeatureScoresSingle<T, TLanes, Vector256<double>, Lanes256>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), full, Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
+                k++;
+            }
+
+            for (; k < end; k += 2)
             {
                 prefetch.Advance();
                 FeatureScoresPair<T, TLanes, Vector256<double>, Lanes256>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref transposedWeights, k * d), d, full, ref Unsafe.Add(ref intercepts, k), ref Unsafe.Add(ref scores, 4 * k));
@@ -602,7 +645,7 @@ internal static partial class SoftmaxPass
         for (var j = full; j < d; j++)
         {
             var f = Vector256.Create(TLanes.Load(ref x0, j), TLanes.Load(ref x1, j), TLanes.Load(ref x2, j), TLanes.Load(ref x3, j));
-            for (nuint c = 0; c < (nuint)classes; c++)
+            for (nuint c = 1; c < end; c++)
             {
                 ref var s = ref Unsafe.Add(ref scores, 4 * c);
                 Vector256.FusedMultiplyAdd(f, Vector256.Create(Unsafe.Add(ref transposedWeights, (c * d) + j)), Vector256.LoadUnsafe(ref s)).StoreUnsafe(ref s);
@@ -611,8 +654,8 @@ internal static partial class SoftmaxPass
     }
 
     /// <summary>
-    /// Gᵀ[k, ·] gains Σ_r d[r, k]·x_r for k &lt; K′ (the derivatives of a padded class are 0) over four rows, the
-    /// derivatives class-major in <paramref name="derivatives"/> (row r of class k at 4k + r).
+    /// Gᵀ[k, ·] gains Σ_r d[r, k]·x_r for 0 &lt; k &lt; K over four rows, the derivatives class-major in
+    /// <paramref name="derivatives"/> (row r of class k at 4k + r); row 0 is left to <see cref="ReferenceClassSums"/>.
     /// </summary>
     private static void GradientsOverFeatures<T, TLanes>(
         ref T x0, ref T x1, ref T x2, ref T x3, ref double derivatives, int dimension, int classes, ref double transposedGradientSums,
@@ -620,19 +663,26 @@ internal static partial class SoftmaxPass
         where TLanes : struct, IDoubleLanes<T>
     {
         var d = (nuint)dimension;
-        var even = (nuint)EvenClasses(classes);
-        nuint k = 0;
+        var end = (nuint)classes;
+        nuint k = 1;
         nuint full;
         if (Vector512.IsHardwareAccelerated)
         {
             full = d & ~(nuint)7;
-            for (; k + 4 <= even; k += 4)
+            if (((end - k) & 1) != 0)
+            {
+                prefetch.Advance();
+                FeatureGradientsSingle<T, TLanes, Vector512<double>, Lanes512>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), full);
+                k++;
+            }
+
+            for (; k + 4 <= end; k += 4)
             {
                 prefetch.Advance();
                 FeatureGradientsQuad<T, TLanes, Vector512<double>, Lanes512>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
             }
 
-            if (k < even)
+            if (k < end)
             {
                 prefetch.Advance();
                 FeatureGradientsPair<T, TLanes, Vector512<double>, Lanes512>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
@@ -641,7 +691,14 @@ internal static partial class SoftmaxPass
         else
         {
             full = d & ~(nuint)3;
-            for (; k < even; k += 2)
+            if (((end - k) & 1) != 0)
+            {
+                prefetch.Advance();
+                FeatureGradientsSingle<T, TLanes, Vector256<double>, Lanes256>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), full);
+                k++;
+            }
+
+            for (; k < end; k += 2)
             {
                 prefetch.Advance();
                 FeatureGradientsPair<T, TLanes, Vector256<double>, Lanes256>(ref x0, ref x1, ref x2, ref x3, ref Unsafe.Add(ref derivatives, 4 * k), ref Unsafe.Add(ref transposedGradientSums, k * d), d, full);
@@ -659,7 +716,7 @@ internal static partial class SoftmaxPass
             var f1 = TLanes.Load256(ref x1, at);
             var f2 = TLanes.Load256(ref x2, at);
             var f3 = TLanes.Load256(ref x3, at);
-            for (nuint c = 0; c < (nuint)classes; c++)
+            for (nuint c = 1; c < end; c++)
             {
                 ref var g = ref Unsafe.Add(ref transposedGradientSums, (c * d) + at);
                 ref var dc = ref Unsafe.Add(ref derivatives, 4 * c);

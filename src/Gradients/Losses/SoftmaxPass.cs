@@ -77,8 +77,11 @@ internal static partial class SoftmaxPass
 
     /// <summary>
     /// Copies W (D×K, row-major) and b (K, or empty for none) into the padded double layout of the pass (D×Kp and
-    /// Kp, the padding 0; or Wᵀ, K′×D, in the first K′·D of the D×Kp when the pass runs
-    /// <see cref="IsOverFeatures{T, TLanes}">over the features</see>) and returns ‖W‖², summed in row-major order.
+    /// Kp, the padding 0) and returns ‖W‖², summed in row-major order. When the pass runs
+    /// <see cref="IsOverFeatures{T, TLanes}">over the features</see>, the first K′·D hold instead the weights relative to
+    /// class 0, (W − w₀1ᵀ)ᵀ (row 0 all 0, row k wₖ − w₀), and the intercepts are bₖ − b₀: softmax(η) is the same for
+    /// η − η₀, so class 0's score is 0 and costs no products (see the remarks of <see cref="ChunkOverFeatures{T, TLanes}"/>).
+    /// Each difference is rounded once, to half an ulp of itself (of a float pair in double, usually exact).
     /// </summary>
     internal static double PadWeights<T, TLanes>(
         ReadOnlySpan<T> weights, ReadOnlySpan<T> intercepts, int dimension, int classes, Span<double> paddedWeights, Span<double> paddedIntercepts)
@@ -92,17 +95,26 @@ internal static partial class SoftmaxPass
         var norm = 0.0;
         for (var j = 0; j < dimension; j++)
         {
+            var reference = TLanes.Load(ref w, (nuint)(j * classes));
             for (var k = 0; k < classes; k++)
             {
                 var value = TLanes.Load(ref w, (nuint)((j * classes) + k));
-                paddedWeights[overFeatures ? (k * dimension) + j : (j * kp) + k] = value;
                 norm += value * value;
+                if (!overFeatures)
+                {
+                    paddedWeights[(j * kp) + k] = value;
+                }
+                else if (k > 0)
+                {
+                    paddedWeights[(k * dimension) + j] = value - reference;
+                }
             }
         }
 
+        ref var b = ref MemoryMarshal.GetReference(intercepts);
         for (var k = 0; k < intercepts.Length; k++)
         {
-            paddedIntercepts[k] = TLanes.Load(ref MemoryMarshal.GetReference(intercepts), (nuint)k);
+            paddedIntercepts[k] = overFeatures ? TLanes.Load(ref b, (nuint)k) - TLanes.Load(ref b, 0) : TLanes.Load(ref b, (nuint)k);
         }
 
         return norm;

@@ -210,6 +210,9 @@ public sealed class SoftmaxCrossEntropyAccumulatorTests
     /// exact sum, so two differ by at most twice that. The normaliser S carries its own relative 2(N + 1)u; results
     /// then divide by S (u), add 2λW (2u·|2λW|), and round once to the output (u in double). |dᵢₖ| and |ℓᵢ| come from
     /// a plain double softmax here: their own relative error (≈ 10⁻¹⁵) moves the bound by far less than its size.
+    /// Class 0's gradient sums are formed (in the feature-vectorized layout) as 0 − Σ_{k&gt;0} of the others' per chunk,
+    /// so they are a sum of N·(K − 1) terms sᵢxᵢⱼdᵢₖ, k &gt; 0, in a split-dependent association: within
+    /// 2(N·K + 1)·u·Σ|terms| of each other. Class 0's terms here are both kinds, so the bound holds whichever layout ran.
     /// </remarks>
     private static (double Loss, double[] Intercept, double[] Gradient) Bounds(Problem p, double[] gradient, double loss, double[] intercept)
     {
@@ -234,22 +237,30 @@ public sealed class SoftmaxCrossEntropyAccumulatorTests
             var s = p.S?[i] ?? 1.0;
             weightSum += s;
             lossTerms += s * Math.Abs(max + Math.Log(z) - eta[p.Y[i]]);
+            var others = 0.0;
             for (var c = 0; c < k; c++)
             {
                 var derivative = Math.Abs((Math.Exp(eta[c] - max) / z) - (c == p.Y[i] ? 1.0 : 0.0));
                 interceptTerms[c] += s * derivative;
+                others += c > 0 ? derivative : 0.0;
                 for (var j = 0; j < d; j++)
                 {
                     gradientTerms[(j * k) + c] += s * Math.Abs(p.X[(i * d) + j]) * derivative;
                 }
             }
+
+            for (var j = 0; j < d; j++)
+            {
+                gradientTerms[j * k] += s * Math.Abs(p.X[(i * d) + j]) * others;
+            }
         }
 
         var sumError = 2 * (n + 1) * U;
+        var referenceSumError = 2 * ((n * k) + 1) * U;
         var scaling = sumError + (4 * U);
         var lossBound = (sumError * lossTerms / weightSum) + (scaling * Math.Abs(loss));
         var interceptBound = interceptTerms.Select((t, c) => (sumError * t / weightSum) + (scaling * Math.Abs(intercept[c]))).ToArray();
-        var gradientBound = gradientTerms.Select((t, j) => (sumError * t / weightSum) + (scaling * (Math.Abs(gradient[j]) + Math.Abs(4 * p.L2 * p.W[j])))).ToArray();
+        var gradientBound = gradientTerms.Select((t, j) => ((j % k == 0 ? referenceSumError : sumError) * t / weightSum) + (scaling * (Math.Abs(gradient[j]) + Math.Abs(4 * p.L2 * p.W[j])))).ToArray();
         return (lossBound, interceptBound, gradientBound);
     }
 
