@@ -81,14 +81,15 @@ public class LinearModelLossBenchmarks
     public double SoftmaxLossAndGradient() => SoftmaxCrossEntropy.LossAndGradient<double>(_features, _classLabels, _softmaxWeights, _softmaxGradient);
 
     /// <summary>
-    /// The softmax's arithmetic floor: the 2·N·D·K multiply-adds any softmax pass must do (the N×K scores XW, and
-    /// Xᵀ(P − Y)), issued as independent FMAs of the widest vectors on registers only — no memory, no exponentials, no
-    /// reductions. No implementation of the pass in double can take less time on this core, so the softmax's ratio to
-    /// the read-only pass cannot go below this row's.
+    /// The softmax's arithmetic floor: the 2·N·D·(K − 1) multiply-adds any softmax pass must do (the N×(K − 1) scores
+    /// relative to one class, X(W − w₀1ᵀ), and the K − 1 columns of Xᵀ(P − Y) whose sum gives the last), issued as
+    /// independent FMAs of the widest vectors on registers only — no memory, no exponentials, no reductions. No
+    /// implementation of the pass in double can take less time on this core, so the softmax's ratio to the read-only
+    /// pass cannot go below this row's.
     /// </summary>
     [Benchmark]
-    [Reference("the softmax's 2·N·D·K multiply-adds from registers (its arithmetic floor)")]
-    public double SoftmaxArithmeticFloor() => MultiplyAddFloor.Run((long)2 * Shape.Rows * Shape.Columns * Classes, _softmaxWeights);
+    [Reference("the softmax's 2·N·D·(K − 1) multiply-adds from registers (its arithmetic floor)")]
+    public double SoftmaxArithmeticFloor() => MultiplyAddFloor.Run((long)2 * Shape.Rows * Shape.Columns * (Classes - 1), _softmaxWeights);
 }
 
 /// <summary>A count of double multiply-adds at the core's peak rate: twelve independent FMA chains of the widest vectors.</summary>

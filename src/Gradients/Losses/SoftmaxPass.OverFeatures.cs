@@ -9,14 +9,24 @@ namespace Gradients;
 /// <summary>
 /// The layout vectorized over the features, for D ≥ <see cref="MinDimensionOverFeatures"/> and up to 64 classes (and
 /// from D = 4 for fewer, see <see cref="IsOverFeatures{T, TLanes}"/>): W is held
-/// transposed (Wᵀ, K′×D with K′ = 2⌈K/2⌉, a padded class's row 0), each row's K scores are dot products over D
+/// transposed (Wᵀ, K′×D with K′ = 2⌈K/2⌉), each row's scores are dot products over D
 /// (vectors of x times vectors of a Wᵀ row, reduced once per row and class, four rows of a class into one vector), and
 /// the gradient sums are held as Gᵀ
-/// (K′×D) gaining dₖ·x, a vector of x at a time. At K = 10 and D = 128 this issues K·D/8 + K·D/8 = 320 vector FMAs
-/// per row with 512-bit vectors, against 512 with the classes padded to 16 lanes; there is no padding lane to waste.
-/// Rows go four at a time (as in the class-vectorized kernels), and the classes two or four at a time, so each vector
+/// (K′×D) gaining dₖ·x, a vector of x at a time.
+/// <para>
+/// The scores are taken relative to class 0: softmax(η) = softmax(η − η₀·1), so with weights wₖ − w₀ and intercepts
+/// bₖ − b₀ (<see cref="PadWeights{T, TLanes}"/>) class 0's score is 0 and needs no products, and the loss
+/// lse(η) − η_y is the same for the shifted scores. Each row's derivatives sum to 0, so class 0's gradient sums are
+/// minus the sum of the others' (<see cref="ReferenceClassSums"/>) and need no products either: K − 1 classes of
+/// products instead of K. At K = 10 and D = 128 this issues 2·(K − 1)·D/8 = 288 vector FMAs per row with 512-bit
+/// vectors (320 with all K classes, 512 with the classes padded to 16 lanes); there is no padding lane to waste.
+/// Measured (docs/benchmarks.md, "Softmax: scores relative to class 0"): 6 % less time at K = 10, D = 128 with X in
+/// L2, 4 % from memory; 11–16 % at K = 3.
+/// </para>
+/// Rows go four at a time (as in the class-vectorized kernels), and the classes two or four at a time (the first one
+/// alone when K − 1 is odd), so each vector
 /// of x loaded serves two or four classes and each vector of Wᵀ and Gᵀ four rows (the 256-bit kernels, with 16
-/// registers, take two classes). With 256-bit vectors the count is 640 against 768, and measured no
+/// registers, take two classes). With 256-bit vectors and all K classes the count was 640 against 768, and measured no
 /// faster than the class-vectorized kernels (docs/benchmarks.md); with 512-bit ones 15–25 % faster at K = 10.
 /// The softmax between the two products runs over a block's four rows at once (see <see cref="ChunkOverFeatures{T, TLanes}"/>).
 /// D ≥ 8 is measured (docs/benchmarks.md, "Softmax: its arithmetic floor, and the feature layout from D = 8"): from D = 8 on, this layout was faster than the

@@ -14,7 +14,8 @@ namespace Gradients;
 /// double, and rows go four at a time through register-blocked products (four rows × two class vectors of
 /// accumulators), so each vector of W and of the gradient sums is loaded once per four rows and each x once per
 /// two class vectors. From D = 8 with up to 64 classes (from D = 4 with D·K ≤ 60) the products run vectorized over the features instead
-/// (SoftmaxPass.OverFeatures.cs: Wᵀ, dot products over D, Gᵀ), which issues no FMA on padding.
+/// (SoftmaxPass.OverFeatures.cs: Wᵀ, dot products over D, Gᵀ), which issues no FMA on padding, and none for class 0
+/// (the scores there are relative to class 0's).
 /// </summary>
 /// <remarks>Chunks and their fold order follow <see cref="FusedPass.ChunkRows"/> (a function of N and D only), so
 /// the result is bit-identical for any thread count.</remarks>
@@ -80,7 +81,7 @@ internal static partial class SoftmaxPass
     /// Kp, the padding 0) and returns ‖W‖², summed in row-major order. When the pass runs
     /// <see cref="IsOverFeatures{T, TLanes}">over the features</see>, the first K′·D hold instead the weights relative to
     /// class 0, (W − w₀1ᵀ)ᵀ (row 0 all 0, row k wₖ − w₀), and the intercepts are bₖ − b₀: softmax(η) is the same for
-    /// η − η₀, so class 0's score is 0 and costs no products (see the remarks of <see cref="ChunkOverFeatures{T, TLanes}"/>).
+    /// η − η₀, so class 0's score is 0 and costs no products (see SoftmaxPass.OverFeatures.cs).
     /// Each difference is rounded once, to half an ulp of itself (of a float pair in double, usually exact).
     /// </summary>
     internal static double PadWeights<T, TLanes>(
