@@ -18,6 +18,17 @@ public sealed class NonFiniteLinearPredictorTests
         var softmax = new double[2];
         Assert.Equal(2000.0, SoftmaxCrossEntropy.LossAndGradient<double>([1.0], [1], [1000.0, -1000.0], softmax));
         Assert.Equal([1.0, -1.0], softmax);
+
+        // The same at D = 8, where the pass runs vectorized over the features with the scores relative to class 0's
+        // (−2000 and 0 here) and class 0's gradient as minus class 1's.
+        var x = new double[8];
+        x[0] = 1.0;
+        var w = new double[16];
+        (w[0], w[1]) = (1000.0, -1000.0);
+        var wide = new double[16];
+        Assert.Equal(2000.0, SoftmaxCrossEntropy.LossAndGradient<double>(x, [1], w, wide));
+        Assert.Equal([1.0, -1.0], wide[..2]);
+        Assert.All(wide[2..], v => Assert.Equal(0.0, v));
     }
 
     [Fact]
