@@ -24,6 +24,13 @@ namespace Gradients;
 /// row chunks added in order: bit-identical for any <see cref="LinearModelLossOptions.MaxDegreeOfParallelism"/>.
 /// </para>
 /// <para>
+/// Where the pass runs vectorized over the features (D ≥ 8 with K ≤ 64, or D ≥ 4 with D·K ≤ 60, on x64 with AVX),
+/// the scores are formed relative to class 0's, with weights wₖ − w₀ and intercepts bₖ − b₀ (the softmax and the loss
+/// do not change when every score moves by the same amount), and class 0's gradient as minus the sum of the other
+/// classes' (each row's derivatives sum to 0): products for K − 1 classes instead of K. There two finite scores
+/// further apart than double's range (about 1.8·10³⁰⁸) give NaN, as a score of +∞ does everywhere.
+/// </para>
+/// <para>
 /// A label outside 0…K−1 is reported after the pass that met it, as an <see cref="ArgumentException"/> naming
 /// its index and value. Sample weights sᵢ ≥ 0 make the loss and gradient weighted means (divided by Σ sᵢ).
 /// </para>
