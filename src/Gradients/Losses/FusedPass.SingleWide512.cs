@@ -16,7 +16,7 @@ internal static partial class FusedPass
     /// of two phases keeps the memory stream going while the gradient terms are computed: the two-phase kernel it
     /// replaced (η of a group of rows, then its gradient terms from L1) measured 1.41–1.52× a 512-bit read-only pass at
     /// (100,000 × 128), this one 1.18–1.21× (thread CPU time, alternating runs). Software prefetch: each row's line
-    /// 2 KB ahead into L1 and at least 16 KB (whole blocks) ahead into L2.
+    /// 2 KB ahead into L1 and at least 16 KB (whole blocks) ahead into L2 (from D = 32 for every second row only).
     /// </summary>
     [SkipLocalsInit]
     private static ChunkSums SingleWide512<TLoss, TWeighting>(
@@ -59,6 +59,15 @@ internal static partial class FusedPass
         const nuint ahead = 512;
         var aheadL2 = ((4096 + blockFloats - 1) / blockFloats) * blockFloats;
 
+        // From D = 32 (rows of at least two lines) the L2 hint goes to rows 0, 2, 4 and 6 only. Against the hint on
+        // every row, switched between calls in one process (thread CPU time, 51 MB of X): the kernel 2–5 % faster at
+        // D = 128 (five processes), 4–8 % at 64, 6–8 % at 512, within ±3 % at 32 and 256; at D = 16, where a block's
+        // rows are eight consecutive lines, 6–10 % slower, so below 32 every row keeps its hint. Rows 0–3 only (+11 %)
+        // or every row on every second column step (+26 %) were slower at D = 128. Why the even rows, not measured.
+        // By `ab-launch` at (100,000 × 128) 1.12 → 1.08× the read-only pass (22 alternating rounds). See
+        // docs/benchmarks.md.
+        var hintEveryRow = d < 32;
+
         // The previous block's rows are 8·D floats before the current block's: `back` reaches them from the current
         // rows (unsigned wrap-around). The first block has no previous one: its residuals are zero and it adds
         // 0·x of its own rows (exact zeros, for finite X).
@@ -82,7 +91,15 @@ internal static partial class FusedPass
             for (nuint j = 0; j < fullEnd; j += Lanes)
             {
                 Prefetch8(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + ahead);
-                Prefetch8(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + aheadL2, intoL2: true);
+                if (hintEveryRow)
+                {
+                    Prefetch8(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + aheadL2, intoL2: true);
+                }
+                else
+                {
+                    PrefetchEvenRowsIntoL2(ref x0, ref x2, ref x4, ref x6, j + aheadL2);
+                }
+
                 var wl = Vector512.LoadUnsafe(ref wd, j);
                 var wu = Vector512.LoadUnsafe(ref wd, j + 8);
                 a0 = DotStep(ref x0, j, wl, wu, a0);
@@ -226,6 +243,16 @@ internal static partial class FusedPass
         PrefetchLine(ref Unsafe.Add(ref x5, offset), intoL2);
         PrefetchLine(ref Unsafe.Add(ref x6, offset), intoL2);
         PrefetchLine(ref Unsafe.Add(ref x7, offset), intoL2);
+    }
+
+    /// <summary>The L2 hint (<c>prefetcht1</c>) for the line <paramref name="offset"/> floats past rows 0, 2, 4 and 6 of a block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchEvenRowsIntoL2(ref float x0, ref float x2, ref float x4, ref float x6, nuint offset)
+    {
+        PrefetchLine(ref Unsafe.Add(ref x0, offset), intoL2: true);
+        PrefetchLine(ref Unsafe.Add(ref x2, offset), intoL2: true);
+        PrefetchLine(ref Unsafe.Add(ref x4, offset), intoL2: true);
+        PrefetchLine(ref Unsafe.Add(ref x6, offset), intoL2: true);
     }
 
     /// <summary>One prefetch hint for the line of <paramref name="x"/>, into L1 or L2.</summary>
