@@ -202,9 +202,9 @@ public sealed partial class SoftmaxCrossEntropyAccumulator<T>
             for (var i = 0; i < sampleWeights.Length; i++)
             {
                 var s = double.CreateTruncating(sampleWeights[i]);
-                if (!(s >= 0.0 && double.IsFinite(s)))
+                if (!LinearModelLoss.IsValidSampleWeight(s))
                 {
-                    ThrowHelper.ThrowArgument($"'sampleWeights[{i}]' is {s}; sample weights must be finite and zero or positive.", nameof(sampleWeights));
+                    LinearModelLoss.ThrowInvalidSampleWeight(i, s);
                 }
 
                 weightSum += s;
