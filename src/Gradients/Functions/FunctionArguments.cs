@@ -24,4 +24,17 @@ internal static class FunctionArguments
 
         ThrowHelper.ThrowIfOverlapping(x, hessian, nameof(x), nameof(hessian));
     }
+
+    /// <summary>Throws naming <paramref name="paramName"/>, the index and the value when a constructor's data holds NaN or ±∞.</summary>
+    public static void ThrowIfNotFinite<T>(ReadOnlySpan<T> values, string paramName)
+        where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!T.IsFinite(values[i]))
+            {
+                ThrowHelper.ThrowArgument($"'{paramName}[{i}]' is {values[i]} (length {values.Length}); the function's data must be finite.", paramName);
+            }
+        }
+    }
 }

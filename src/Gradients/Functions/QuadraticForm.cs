@@ -20,15 +20,21 @@ public readonly partial struct QuadraticForm<T> : ITwiceDifferentiableFunction<T
     private readonly T _constant;
 
     /// <summary>Creates f(x) = ½xᵀAx + bᵀx + c.</summary>
-    /// <param name="matrix">A, row-major n×n (n = <paramref name="linear"/>.Length).</param>
-    /// <param name="linear">b, of length n ≥ 1.</param>
-    /// <param name="constant">c.</param>
-    /// <exception cref="ArgumentException"><paramref name="linear"/> is empty or <paramref name="matrix"/> is not n×n.</exception>
+    /// <param name="matrix">A, row-major n×n (n = <paramref name="linear"/>.Length), finite.</param>
+    /// <param name="linear">b, of length n ≥ 1, finite.</param>
+    /// <param name="constant">c, finite.</param>
+    /// <exception cref="ArgumentException"><paramref name="linear"/> is empty, <paramref name="matrix"/> is not n×n, or an entry of A, b or c is NaN or infinite (which would make every value NaN or infinite).</exception>
     public QuadraticForm(ReadOnlySpan<T> matrix, ReadOnlySpan<T> linear, T constant)
     {
         ThrowHelper.ThrowIfEmpty(linear.Length, nameof(linear));
         var n = linear.Length;
         ThrowHelper.ThrowIfNotMatrix(matrix.Length, n, n, nameof(matrix), "n", "n (the length of 'linear')");
+        FunctionArguments.ThrowIfNotFinite(matrix, nameof(matrix));
+        FunctionArguments.ThrowIfNotFinite(linear, nameof(linear));
+        if (!T.IsFinite(constant))
+        {
+            ThrowHelper.ThrowArgument($"'{nameof(constant)}' is {constant}; it must be finite.", nameof(constant));
+        }
 
         var half = T.One / (T.One + T.One);
         _symmetric = new T[n * n];

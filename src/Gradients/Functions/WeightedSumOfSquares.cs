@@ -18,11 +18,12 @@ public readonly partial struct WeightedSumOfSquares<T> : ITwiceDifferentiableFun
     private readonly T[] _weights;
 
     /// <summary>Creates f(x) = Σ aᵢxᵢ² with the weights aᵢ copied from <paramref name="weights"/>.</summary>
-    /// <param name="weights">The weights a, one per coordinate; must not be empty.</param>
-    /// <exception cref="ArgumentException"><paramref name="weights"/> is empty.</exception>
+    /// <param name="weights">The weights a, one per coordinate, finite; must not be empty.</param>
+    /// <exception cref="ArgumentException"><paramref name="weights"/> is empty or holds a NaN or infinite weight (which would make every value NaN or infinite).</exception>
     public WeightedSumOfSquares(ReadOnlySpan<T> weights)
     {
         ThrowHelper.ThrowIfEmpty(weights.Length, nameof(weights));
+        FunctionArguments.ThrowIfNotFinite(weights, nameof(weights));
         _weights = weights.ToArray();
     }
 

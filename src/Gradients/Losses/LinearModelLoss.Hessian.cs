@@ -47,8 +47,27 @@ internal static partial class LinearModelLoss
         var exponent = largest == 0.0 ? 0 : Math.ILogB(largest);
 
         options.Validate(nameof(options));
-        var normaliser = sampleWeights.IsEmpty ? targets.Length : SumOfSampleWeights(sampleWeights);
+        var largestWeight = 0.0;
+        var sum = sampleWeights.IsEmpty ? targets.Length : SumOfSampleWeights(sampleWeights, out largestWeight);
+        sampleWeights = ScaledSampleWeights(sampleWeights, largestWeight, sum, out var normaliser, out var rentedWeights);
+        try
+        {
+            HessianVectorProduct(features, targets, weights, intercept, direction, exponent, directionIntercept, product, out productIntercept, sampleWeights, normaliser, options, loss, curvatureScale);
+        }
+        finally
+        {
+            ReturnScaledSampleWeights(rentedWeights, sampleWeights.Length);
+        }
+    }
 
+    /// <summary>The pass of a validated call: v scaled by 2⁻<paramref name="exponent"/>, the sample weights summing to <paramref name="normaliser"/>.</summary>
+    private static void HessianVectorProduct<T, TLoss>(
+        ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept,
+        ReadOnlySpan<T> direction, int exponent, T directionIntercept, Span<T> product, out T productIntercept,
+        ReadOnlySpan<T> sampleWeights, double normaliser, LinearModelLossOptions options, TLoss loss, double curvatureScale)
+        where T : IFloatingPointIeee754<T>
+        where TLoss : struct, IPointwiseLoss
+    {
         var d = weights.Length;
         var stack = default(ScratchBuffer<double>);
         var sums = ScratchBuffer.Take(ref stack, d, out var rented);

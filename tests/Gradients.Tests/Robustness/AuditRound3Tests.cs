@@ -220,4 +220,67 @@ public sealed class AuditRound3Tests
 
         _ = LogisticLoss.LossAndGradient<double>(features, targets, weights, 0.0, weighted, out _, [2.2250738585072014E-308, 1.0, 0.0], default);
     }
+
+    public static TheoryData<string> WeightedEntryPoints => new() { "mse", "logistic", "poisson", "huber", "softmax", "hessian" };
+
+    private static double WeightedCall(string entryPoint, double[] sampleWeights, double[] gradient)
+    {
+        // Rows whose losses are large (η up to 36, residuals up to 1e5): sᵢℓᵢ with sᵢ = 1.5·2¹⁰²⁰ passes double's range.
+        double[] features = [1, 2, 3, 4, 5, 6];
+        double[] targets = [1, 0, 1];
+        double[] weights = [5, -2.5];
+        switch (entryPoint)
+        {
+            case "mse":
+                return MeanSquaredError.LossAndGradient<double>(features, targets, [1e5, 0], 0.5, gradient, out _, [], sampleWeights, default);
+            case "logistic":
+                return LogisticLoss.LossAndGradient<double>(features, targets, weights, 0.5, gradient, out _, sampleWeights, default);
+            case "poisson":
+                return PoissonLoss.LossAndGradient<double>(features, targets, [2, 1], 0.5, gradient, out _, sampleWeights, default);
+            case "huber":
+                return HuberLoss.LossAndGradient<double>(features, targets, [1e5, 0], 0.5, gradient, out _, sampleWeights, new HuberLossOptions { Delta = 1e200 });
+            case "softmax":
+                var softmaxGradient = new double[4];
+                var loss = SoftmaxCrossEntropy.LossAndGradient<double>(features, [1, 0, 1], [50, -50, 1, 0.2], [0.5, 0], softmaxGradient, new double[2], sampleWeights, default);
+                softmaxGradient.AsSpan(0, 2).CopyTo(gradient);
+                return loss;
+            default:
+                LogisticLoss.HessianVectorProduct<double>(features, targets, weights, 0.5, [1e5, 3], 1, gradient, out var productIntercept, sampleWeights, default);
+                return productIntercept;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(WeightedEntryPoints))]
+    public void Sample_weights_of_any_normal_scale_give_the_result_of_the_same_weights_near_one(string entryPoint)
+    {
+        // The weighted mean does not depend on a common factor. Weights of 1.5·2¹⁰²⁰ made Σ sᵢℓᵢ overflow: the mean
+        // squared error and the softmax loss were ∞ for 1.2·10¹¹ and 202. The one-shot calls now scale weights whose
+        // largest lies outside [2⁻¹²⁸, 2¹²⁸] by a power of two (exact) into [1, 2): the same bits as the weights
+        // (0.5, 1, 1.5) themselves, also for weights of 2⁻¹⁰⁰⁰ (whose products could lose digits).
+        double[] reference = [0.5, 1.0, 1.5];
+        var expectedGradient = new double[2];
+        var expected = WeightedCall(entryPoint, reference, expectedGradient);
+        Assert.True(double.IsFinite(expected), $"the reference {expected}");
+        foreach (var k in new[] { 1020, 200, -200, -1000 })
+        {
+            var gradient = new double[2];
+            var value = WeightedCall(entryPoint, reference.Select(s => Math.ScaleB(s, k)).ToArray(), gradient);
+            Assert.Equal(expected, value);
+            Assert.Equal(expectedGradient, gradient);
+        }
+    }
+
+    [Fact]
+    public void Non_finite_data_of_a_built_in_function_is_rejected_at_construction()
+    {
+        // A NaN or infinite weight made every value of the weighted sum of squares NaN or ±∞, silently; likewise A, b or
+        // c of the quadratic form.
+        Assert.Equal("weights", Assert.Throws<ArgumentException>(() => new WeightedSumOfSquares<double>([1.0, double.NaN])).ParamName);
+        Assert.Equal("weights", Assert.Throws<ArgumentException>(() => new WeightedSumOfSquares<float>([float.PositiveInfinity])).ParamName);
+        Assert.Equal("matrix", Assert.Throws<ArgumentException>(() => new QuadraticForm<double>([1, double.NaN, 0, 1], [0, 0], 0)).ParamName);
+        Assert.Equal("linear", Assert.Throws<ArgumentException>(() => new QuadraticForm<double>([1, 0, 0, 1], [0, double.NegativeInfinity], 0)).ParamName);
+        Assert.Equal("constant", Assert.Throws<ArgumentException>(() => new QuadraticForm<Half>([Half.One], [Half.One], Half.PositiveInfinity)).ParamName);
+        Assert.Contains("weights[1]", Assert.Throws<ArgumentException>(() => new WeightedSumOfSquares<double>([1.0, double.NaN])).Message, StringComparison.Ordinal);
+    }
 }
