@@ -283,4 +283,27 @@ public sealed class AuditRound3Tests
         Assert.Equal("constant", Assert.Throws<ArgumentException>(() => new QuadraticForm<Half>([Half.One], [Half.One], Half.PositiveInfinity)).ParamName);
         Assert.Contains("weights[1]", Assert.Throws<ArgumentException>(() => new WeightedSumOfSquares<double>([1.0, double.NaN])).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_subnormal_huber_delta_is_rejected_naming_options_and_the_value()
+    {
+        // δ = 5·10⁻³²⁴ was accepted: every clipped derivative ±δ times x kept a bit or none, so the gradient was
+        // (5·10⁻³²⁴, 5·10⁻³²⁴) for data whose true gradient differs between the coordinates. The rule is now δ ≥ 2⁻¹⁰²²
+        // (finite, positive, normal), in the options of every entry point and in an accumulator's bytes.
+        double[] features = [1, 2, 3, 4, 5, 6];
+        double[] targets = [1, 0, 1];
+        double[] weights = [0.5, -0.25];
+        foreach (var delta in new[] { double.Epsilon, 1e-310, Math.BitDecrement(2.2250738585072014E-308) })
+        {
+            var options = new HuberLossOptions { Delta = delta };
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => HuberLoss.LossAndGradient<double>(features, targets, weights, new double[2], options));
+            Assert.Equal("options", e.ParamName);
+            Assert.Contains("subnormal", e.Message, StringComparison.Ordinal);
+            Assert.Equal("options", Assert.Throws<ArgumentOutOfRangeException>(() => LinearModelLossAccumulator<double>.ForHuberLoss(weights, 0.0, options)).ParamName);
+            Assert.Equal("options", Assert.Throws<ArgumentOutOfRangeException>(() => HuberLoss.HessianVectorProduct<double>(features, targets, weights, 0.0, [1.0, 0.0], 0.0, new double[2], out _, [], options)).ParamName);
+        }
+
+        // The smallest normal δ is accepted.
+        _ = HuberLoss.LossAndGradient<double>(features, targets, weights, new double[2], new HuberLossOptions { Delta = 2.2250738585072014E-308 });
+    }
 }
