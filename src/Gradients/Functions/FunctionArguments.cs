@@ -37,4 +37,26 @@ internal static class FunctionArguments
             }
         }
     }
+
+    /// <summary>
+    /// The binary exponent k of the largest |xᵢ| (x·2⁻ᵏ has its largest element in [1, 2)), or null when x is zero or
+    /// holds a NaN or ±∞: the scale of the second, rescaled evaluation of a function whose direct one overflowed.
+    /// </summary>
+    public static int? ScalingExponent<T>(ReadOnlySpan<T> x)
+        where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        var largest = T.Zero;
+        foreach (var value in x)
+        {
+            if (!T.IsFinite(value))
+            {
+                return null;
+            }
+
+            largest = T.Max(largest, T.Abs(value));
+        }
+
+        return T.IsZero(largest) ? null : T.ILogB(largest);
+    }
 }
+

@@ -306,4 +306,33 @@ public sealed class AuditRound3Tests
         // The smallest normal δ is accepted.
         _ = HuberLoss.LossAndGradient<double>(features, targets, weights, new double[2], new HuberLossOptions { Delta = 2.2250738585072014E-308 });
     }
+
+    [Fact]
+    public void Built_in_functions_whose_terms_overflow_and_cancel_give_the_representable_value()
+    {
+        // a = (1, −0.5) at x = (2⁵¹², 2⁵¹²): the terms 2¹⁰²⁴ = ∞ and −2¹⁰²³ summed to ∞, but f = 2¹⁰²³ exactly. The direct
+        // sum is kept when finite; otherwise f is recomputed on x·2⁻ᵏ and scaled by 2²ᵏ (exact here).
+        var sum = new WeightedSumOfSquares<double>([1.0, -0.5]);
+        double[] x = [Math.ScaleB(1.0, 512), Math.ScaleB(1.0, 512)];
+        Assert.Equal(Math.ScaleB(1.0, 1023), sum.Evaluate(x));
+        var gradient = new double[2];
+        Assert.Equal(Math.ScaleB(1.0, 1023), sum.EvaluateWithGradient(x, gradient));
+        Assert.Equal([Math.ScaleB(1.0, 513), -Math.ScaleB(1.0, 512)], gradient);
+
+        // S = 2¹⁰⁰⁰·[[1, −1], [−1, 1]] at x = (2³⁰, 2³⁰): Sx = 2¹⁰³⁰ − 2¹⁰³⁰ = ∞ − ∞ = NaN in value and gradient, but
+        // Sx = 0, so f = bᵀx + c = 3·2³⁰ + 3 and ∇f = b exactly.
+        var big = Math.ScaleB(1.0, 1000);
+        var form = new QuadraticForm<double>([big, -big, -big, big], [1.0, 2.0], 3.0);
+        double[] point = [Math.ScaleB(1.0, 30), Math.ScaleB(1.0, 30)];
+        Assert.Equal((3 * Math.ScaleB(1.0, 30)) + 3, form.Evaluate(point));
+        var formGradient = new double[2];
+        Assert.Equal((3 * Math.ScaleB(1.0, 30)) + 3, form.EvaluateWithGradient(point, formGradient));
+        Assert.Equal([1.0, 2.0], formGradient);
+
+        // A value truly beyond the range stays +∞, and NaN in x stays NaN.
+        Assert.Equal(double.PositiveInfinity, new WeightedSumOfSquares<double>([1.0, 1.0]).Evaluate(x));
+        Assert.True(double.IsNaN(sum.Evaluate([double.NaN, 1.0])));
+        var floatForm = new QuadraticForm<float>([1e30f, -1e30f, -1e30f, 1e30f], [1f, 2f], 3f);
+        Assert.Equal((3 * 1e10f) + 3f, floatForm.Evaluate([1e10f, 1e10f]));
+    }
 }
