@@ -219,6 +219,24 @@ public sealed class AuditRound3Tests
         Assert.Equal(plainIntercept, interceptGradient);
 
         _ = LogisticLoss.LossAndGradient<double>(features, targets, weights, 0.0, weighted, out _, [2.2250738585072014E-308, 1.0, 0.0], default);
+
+        // Float weights below 2⁻¹²⁸ take the scaled copy too (float subnormals, exact when scaled up): the smallest
+        // float subnormal ε times (1, 1, 2) gives the bits of the weights (1, 1, 2), for the losses and the softmax.
+        var epsilon = float.Epsilon;
+        float[] singleFeatures = [1, 2, 3, 4, 5, 6];
+        float[] singleTargets = [1, 0, 1];
+        var tinyGradient = new float[2];
+        var plainGradient = new float[2];
+        Assert.Equal(
+            LogisticLoss.LossAndGradient<float>(singleFeatures, singleTargets, [0.5f, -0.25f], 0.1f, plainGradient, out _, [1f, 1f, 2f], default),
+            LogisticLoss.LossAndGradient<float>(singleFeatures, singleTargets, [0.5f, -0.25f], 0.1f, tinyGradient, out _, [epsilon, epsilon, 2 * epsilon], default));
+        Assert.Equal(plainGradient, tinyGradient);
+        var tinySoftmax = new float[4];
+        var plainSoftmax = new float[4];
+        Assert.Equal(
+            SoftmaxCrossEntropy.LossAndGradient<float>(singleFeatures, [1, 0, 1], [1f, 2f, 3f, 4f], [], plainSoftmax, [], [1f, 1f, 2f], default),
+            SoftmaxCrossEntropy.LossAndGradient<float>(singleFeatures, [1, 0, 1], [1f, 2f, 3f, 4f], [], tinySoftmax, [], [epsilon, epsilon, 2 * epsilon], default));
+        Assert.Equal(plainSoftmax, tinySoftmax);
     }
 
     public static TheoryData<string> WeightedEntryPoints => new() { "mse", "logistic", "poisson", "huber", "softmax", "hessian" };
