@@ -27,7 +27,10 @@ public static partial class Directional
     /// <typeparam name="T">The floating-point type.</typeparam>
     /// <param name="gradient">∇f at the point, of length n ≥ 1.</param>
     /// <param name="direction">The direction d, of length n; any finite non-zero vector (it is normalized here).</param>
-    /// <returns>The rate of change of f per unit distance along d.</returns>
+    /// <returns>
+    /// The rate of change of f per unit distance along d. A NaN or infinite element of <paramref name="gradient"/> gives
+    /// the IEEE result (NaN, or ±∞), as <see cref="MaximalRate{T}(ReadOnlySpan{T})"/> does; the steepest directions reject it.
+    /// </returns>
     /// <exception cref="ArgumentException">
     /// <paramref name="gradient"/> is empty, the lengths differ, or <paramref name="direction"/> is zero or not finite.
     /// </exception>
@@ -47,7 +50,7 @@ public static partial class Directional
     /// <typeparam name="T">The floating-point type.</typeparam>
     /// <param name="gradient">∇f at the point, of length n ≥ 1.</param>
     /// <param name="directions">The k directions, row-major k×n (k = <paramref name="rates"/>.Length); each finite and non-zero.</param>
-    /// <param name="rates">Receives the k rates; must not overlap the inputs.</param>
+    /// <param name="rates">Receives the k rates (NaN or ±∞ where a NaN or infinite element of <paramref name="gradient"/> reaches, the IEEE result); must not overlap the inputs.</param>
     /// <exception cref="ArgumentException">
     /// <paramref name="gradient"/> is empty, <paramref name="directions"/> is not k×n, an output overlaps an input,
     /// or a direction is zero or not finite (the message names its row).

@@ -39,12 +39,13 @@ internal static class DifferenceQuotient
     /// <summary>
     /// (a − b)·<paramref name="numerator"/>/<paramref name="span"/> with the factor numerator/span precomputed in
     /// <paramref name="factor"/>: as <see cref="Times{T}"/> while the factor is finite (the common case, unchanged to
-    /// the bit); when the factor itself overflows (a huge direction, ‖v‖/2τ beyond the range), the quotient over the
-    /// span is formed first and multiplied by the numerator, so a representable result stays finite.
+    /// the bit); when the factor itself overflows (a huge direction, ‖v‖/2τ beyond the range) or is subnormal (a tiny
+    /// direction, whose factor has lost digits), the quotient over the span is formed first and multiplied by the
+    /// numerator, so a representable result stays finite and keeps its digits.
     /// </summary>
     public static T TimesRatio<T>(T a, T b, T factor, T numerator, T span)
         where T : IFloatingPointIeee754<T> =>
-        T.IsFinite(factor) ? Times(a, b, factor) : Of(a, b, span) * numerator;
+        T.IsNormal(factor) ? Times(a, b, factor) : Of(a, b, span) * numerator;
 
     /// <summary>The scale 2⁻⁴ of the second attempt.</summary>
     public static T Down<T>()

@@ -541,9 +541,9 @@ public static partial class FiniteDifference
             var plus = scratch.Slice(n, n);
             var minus = scratch.Slice(2 * n, n);
             var tau = StepFactors<T>.CubeRoot * T.Max(AlongLine(x, v, norm), T.One);
-            Move(x, v, tau / norm, point);
+            Move(x, v, tau, norm, point);
             _ = function.EvaluateWithGradient(point, plus);
-            Move(x, v, -tau / norm, point);
+            Move(x, v, -tau, norm, point);
             _ = function.EvaluateWithGradient(point, minus);
             var scale = norm / (tau + tau);
             for (var i = 0; i < n; i++)
@@ -581,8 +581,8 @@ public static partial class FiniteDifference
             var minusBase = scratch.Slice(n, n);
             var factor = StepSize.SecondDerivativeFactor<T>();
             var tau = factor * T.Max(AlongLine(x, v, norm), T.One);
-            Move(x, v, tau / norm, plusBase);
-            Move(x, v, -tau / norm, minusBase);
+            Move(x, v, tau, norm, plusBase);
+            Move(x, v, -tau, norm, minusBase);
             var scale = norm / (tau + tau);
             for (var i = 0; i < n; i++)
             {
@@ -668,17 +668,22 @@ public static partial class FiniteDifference
         return sum;
     }
 
-    /// <summary>x + scale·v into <paramref name="destination"/>; a point that leaves the finite range (|x| near the type's maximum) is rejected.</summary>
-    private static void Move<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> v, T scale, Span<T> destination)
+    /// <summary>
+    /// x + offset·u with u = v/‖v‖ into <paramref name="destination"/>; a point that leaves the finite range (|x| near the
+    /// type's maximum) is rejected. Each uᵢ = vᵢ/‖v‖ is formed first (|uᵢ| ≤ 1): offset/‖v‖ overflows for a tiny v
+    /// (‖v‖ = 10⁻³²⁰ in double, 10⁻⁷ in Half) and loses digits when it is subnormal for a huge one.
+    /// </summary>
+    private static void Move<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> v, T offset, T norm, Span<T> destination)
         where T : IFloatingPointIeee754<T>
     {
         for (var i = 0; i < x.Length; i++)
         {
-            var moved = x[i] + (scale * v[i]);
+            var step = offset * (v[i] / norm);
+            var moved = x[i] + step;
             if (!T.IsFinite(moved))
             {
                 ThrowHelper.ThrowArgument(
-                    $"The Hessian-vector stencil moves x[{i}] = {x[i]} by {scale * v[i]} to {moved}, which is not finite; x is too close to the largest finite value of {typeof(T).Name}.",
+                    $"The Hessian-vector stencil moves x[{i}] = {x[i]} by {step} to {moved}, which is not finite; x is too close to the largest finite value of {typeof(T).Name}.",
                     nameof(x));
             }
 

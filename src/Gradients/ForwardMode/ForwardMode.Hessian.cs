@@ -67,15 +67,42 @@ public static partial class ForwardMode
     {
         ThrowIfNull(function);
         ValidateHessianVectorArguments(x, v, product);
+
+        // H·v is linear in v: the tangents carry v·2⁻ᵉ with the largest |vᵢ|·2⁻ᵉ in [1, 2) and the product is scaled
+        // back by 2ᵉ. Scaling by a power of two is exact, so the result is the unscaled one to the bit wherever that
+        // did not overflow or underflow; a huge v (10³⁰⁸) no longer overflows in the tangents' intermediate products
+        // (∂(2x·v)/∂x = 2v) when H·v itself is representable.
+        var exponent = LargestExponent(v);
         var chunkSize = LargestChunkSize<T>();
         if (chunkSize > 1)
         {
-            ChunkedHessianVectorProduct(ref function, x, v, product, chunkSize);
+            ChunkedHessianVectorProduct(ref function, x, v, exponent, product, chunkSize);
         }
         else
         {
-            ScalarHessianVectorProduct(ref function, x, v, product);
+            ScalarHessianVectorProduct(ref function, x, v, exponent, product);
         }
+
+        if (exponent != 0)
+        {
+            foreach (ref var entry in product)
+            {
+                entry = T.ScaleB(entry, exponent);
+            }
+        }
+    }
+
+    /// <summary>The binary exponent e of the largest |vᵢ| (0 for a zero v): v·2⁻ᵉ has its largest element in [1, 2).</summary>
+    private static int LargestExponent<T>(ReadOnlySpan<T> v)
+        where T : IFloatingPointIeee754<T>
+    {
+        var largest = T.Zero;
+        foreach (var element in v)
+        {
+            largest = T.Max(largest, T.Abs(element));
+        }
+
+        return T.IsZero(largest) ? 0 : T.ILogB(largest);
     }
 
     private static void HessianCore<T, TFunction>(ref TFunction function, ReadOnlySpan<T> x, Span<T> hessian, int chunkSize)
@@ -201,7 +228,7 @@ public static partial class ForwardMode
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ChunkedHessianVectorProduct<T, TFunction>(ref TFunction function, ReadOnlySpan<T> x, ReadOnlySpan<T> v, Span<T> product, int size)
+    private static void ChunkedHessianVectorProduct<T, TFunction>(ref TFunction function, ReadOnlySpan<T> x, ReadOnlySpan<T> v, int exponent, Span<T> product, int size)
         where T : IFloatingPointIeee754<T>
         where TFunction : IGenericScalarFunction
     {
@@ -212,7 +239,7 @@ public static partial class ForwardMode
         {
             for (var i = 0; i < n; i++)
             {
-                point[i] = new Dual<DualChunk<T>>(new DualChunk<T>(x[i]), new DualChunk<T>(v[i]));
+                point[i] = new Dual<DualChunk<T>>(new DualChunk<T>(x[i]), new DualChunk<T>(T.ScaleB(v[i], -exponent)));
             }
 
             for (var start = 0; start < n; start += size)
@@ -220,14 +247,14 @@ public static partial class ForwardMode
                 var count = Math.Min(size, n - start);
                 for (var k = 0; k < count; k++)
                 {
-                    point[start + k] = new Dual<DualChunk<T>>(DualChunk<T>.Seed(x[start + k], k), new DualChunk<T>(v[start + k]));
+                    point[start + k] = new Dual<DualChunk<T>>(DualChunk<T>.Seed(x[start + k], k), new DualChunk<T>(T.ScaleB(v[start + k], -exponent)));
                 }
 
                 var directional = function.Evaluate<Dual<DualChunk<T>>>(point).Tangent;
                 for (var k = 0; k < count; k++)
                 {
                     product[start + k] = directional.Tangent(k);
-                    point[start + k] = new Dual<DualChunk<T>>(new DualChunk<T>(x[start + k]), new DualChunk<T>(v[start + k]));
+                    point[start + k] = new Dual<DualChunk<T>>(new DualChunk<T>(x[start + k]), new DualChunk<T>(T.ScaleB(v[start + k], -exponent)));
                 }
             }
         }
@@ -240,7 +267,7 @@ public static partial class ForwardMode
     /// <summary>n evaluations with <c>Dual&lt;Dual&lt;T&gt;&gt;</c>: inner tangent v, outer tangent eᵢ.</summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ScalarHessianVectorProduct<T, TFunction>(ref TFunction function, ReadOnlySpan<T> x, ReadOnlySpan<T> v, Span<T> product)
+    private static void ScalarHessianVectorProduct<T, TFunction>(ref TFunction function, ReadOnlySpan<T> x, ReadOnlySpan<T> v, int exponent, Span<T> product)
         where T : IFloatingPointIeee754<T>
         where TFunction : IGenericScalarFunction
     {
@@ -251,14 +278,14 @@ public static partial class ForwardMode
         {
             for (var k = 0; k < n; k++)
             {
-                point[k] = new Dual<Dual<T>>(new Dual<T>(x[k], v[k]));
+                point[k] = new Dual<Dual<T>>(new Dual<T>(x[k], T.ScaleB(v[k], -exponent)));
             }
 
             for (var i = 0; i < n; i++)
             {
-                point[i] = new Dual<Dual<T>>(new Dual<T>(x[i], v[i]), new Dual<T>(T.One));
+                point[i] = new Dual<Dual<T>>(new Dual<T>(x[i], T.ScaleB(v[i], -exponent)), new Dual<T>(T.One));
                 product[i] = function.Evaluate<Dual<Dual<T>>>(point).Tangent.Tangent;
-                point[i] = new Dual<Dual<T>>(new Dual<T>(x[i], v[i]));
+                point[i] = new Dual<Dual<T>>(new Dual<T>(x[i], T.ScaleB(v[i], -exponent)));
             }
         }
         finally

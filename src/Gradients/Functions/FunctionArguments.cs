@@ -24,4 +24,39 @@ internal static class FunctionArguments
 
         ThrowHelper.ThrowIfOverlapping(x, hessian, nameof(x), nameof(hessian));
     }
+
+    /// <summary>Throws naming <paramref name="paramName"/>, the index and the value when a constructor's data holds NaN or ±∞.</summary>
+    public static void ThrowIfNotFinite<T>(ReadOnlySpan<T> values, string paramName)
+        where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!T.IsFinite(values[i]))
+            {
+                ThrowHelper.ThrowArgument($"'{paramName}[{i}]' is {values[i]} (length {values.Length}); the function's data must be finite.", paramName);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The binary exponent k of the largest |xᵢ| (x·2⁻ᵏ has its largest element in [1, 2)), or null when x is zero or
+    /// holds a NaN or ±∞: the scale of the second, rescaled evaluation of a function whose direct one overflowed.
+    /// </summary>
+    public static int? ScalingExponent<T>(ReadOnlySpan<T> x)
+        where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        var largest = T.Zero;
+        foreach (var value in x)
+        {
+            if (!T.IsFinite(value))
+            {
+                return null;
+            }
+
+            largest = T.Max(largest, T.Abs(value));
+        }
+
+        return T.IsZero(largest) ? null : T.ILogB(largest);
+    }
 }
+

@@ -20,15 +20,21 @@ public readonly partial struct QuadraticForm<T> : ITwiceDifferentiableFunction<T
     private readonly T _constant;
 
     /// <summary>Creates f(x) = ½xᵀAx + bᵀx + c.</summary>
-    /// <param name="matrix">A, row-major n×n (n = <paramref name="linear"/>.Length).</param>
-    /// <param name="linear">b, of length n ≥ 1.</param>
-    /// <param name="constant">c.</param>
-    /// <exception cref="ArgumentException"><paramref name="linear"/> is empty or <paramref name="matrix"/> is not n×n.</exception>
+    /// <param name="matrix">A, row-major n×n (n = <paramref name="linear"/>.Length), finite.</param>
+    /// <param name="linear">b, of length n ≥ 1, finite.</param>
+    /// <param name="constant">c, finite.</param>
+    /// <exception cref="ArgumentException"><paramref name="linear"/> is empty, <paramref name="matrix"/> is not n×n, or an entry of A, b or c is NaN or infinite (which would make every value NaN or infinite).</exception>
     public QuadraticForm(ReadOnlySpan<T> matrix, ReadOnlySpan<T> linear, T constant)
     {
         ThrowHelper.ThrowIfEmpty(linear.Length, nameof(linear));
         var n = linear.Length;
         ThrowHelper.ThrowIfNotMatrix(matrix.Length, n, n, nameof(matrix), "n", "n (the length of 'linear')");
+        FunctionArguments.ThrowIfNotFinite(matrix, nameof(matrix));
+        FunctionArguments.ThrowIfNotFinite(linear, nameof(linear));
+        if (!T.IsFinite(constant))
+        {
+            ThrowHelper.ThrowArgument($"'{nameof(constant)}' is {constant}; it must be finite.", nameof(constant));
+        }
 
         var half = T.One / (T.One + T.One);
         _symmetric = new T[n * n];
@@ -84,7 +90,62 @@ public readonly partial struct QuadraticForm<T> : ITwiceDifferentiableFunction<T
         }
 
         sum.Add(_constant);
-        return sum.Value;
+        var value = sum.Value;
+        return T.IsFinite(value) ? value : Rescaled(x, value, []);
+    }
+
+    private static bool AllFinite(ReadOnlySpan<T> values)
+    {
+        foreach (var value in values)
+        {
+            if (!T.IsFinite(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// f once more on x′ = x·2⁻ᵏ (largest element in [1, 2)) for a direct value (or gradient) that overflowed:
+    /// f = 2²ᵏ·½x′ᵀSx′ + 2ᵏ·bᵀx′ + c and ∇f = 2ᵏ·Sx′ + b. Products Sᵢⱼxⱼ can overflow and cancel (∞ − ∞ = NaN)
+    /// where f and ∇f are representable (S = 10³⁰⁰·[[1, −1], [−1, 1]] at x = (10¹⁰, 10¹⁰): f = 0, ∇f = 0). A value
+    /// beyond the range stays ±∞; a NaN x stays NaN. The gradient, when wanted, is rewritten whole.
+    /// </summary>
+    private T Rescaled(ReadOnlySpan<T> x, T direct, Span<T> gradient)
+    {
+        if (FunctionArguments.ScalingExponent(x) is not { } k)
+        {
+            return direct;
+        }
+
+        ReadOnlySpan<T> linear = _linear;
+        ReadOnlySpan<T> symmetric = _symmetric;
+        var n = linear.Length;
+        var stack = default(ScratchBuffer<T>);
+        var scaled = ScratchBuffer.Take(ref stack, n, out var rented);
+        for (var i = 0; i < n; i++)
+        {
+            scaled[i] = T.ScaleB(x[i], -k);
+        }
+
+        var half = T.One / (T.One + T.One);
+        var quadratic = default(WideSum<T>);
+        var linearPart = default(WideSum<T>);
+        for (var i = 0; i < n; i++)
+        {
+            var row = WideSum<T>.Dot(symmetric.Slice(i * n, n), scaled);
+            quadratic.Add(scaled[i] * (half * row));
+            linearPart.Add(scaled[i] * linear[i]);
+            if (!gradient.IsEmpty)
+            {
+                gradient[i] = T.ScaleB(row, k) + linear[i];
+            }
+        }
+
+        ScratchBuffer.Return(rented);
+        return T.ScaleB(quadratic.Value, 2 * k) + T.ScaleB(linearPart.Value, k) + _constant;
     }
 
     /// <inheritdoc/>
@@ -106,7 +167,16 @@ public readonly partial struct QuadraticForm<T> : ITwiceDifferentiableFunction<T
         }
 
         sum.Add(_constant);
-        return sum.Value;
+        var value = sum.Value;
+        var gradientFinite = AllFinite(gradient);
+        if (T.IsFinite(value) && gradientFinite)
+        {
+            return value;
+        }
+
+        // Only the part that overflowed is replaced: a finite direct value or gradient keeps its bits.
+        var rescaled = Rescaled(x, value, gradientFinite ? [] : gradient);
+        return T.IsFinite(value) ? value : rescaled;
     }
 
     /// <inheritdoc/>

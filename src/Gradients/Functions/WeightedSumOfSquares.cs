@@ -18,11 +18,12 @@ public readonly partial struct WeightedSumOfSquares<T> : ITwiceDifferentiableFun
     private readonly T[] _weights;
 
     /// <summary>Creates f(x) = Σ aᵢxᵢ² with the weights aᵢ copied from <paramref name="weights"/>.</summary>
-    /// <param name="weights">The weights a, one per coordinate; must not be empty.</param>
-    /// <exception cref="ArgumentException"><paramref name="weights"/> is empty.</exception>
+    /// <param name="weights">The weights a, one per coordinate, finite; must not be empty.</param>
+    /// <exception cref="ArgumentException"><paramref name="weights"/> is empty or holds a NaN or infinite weight (which would make every value NaN or infinite).</exception>
     public WeightedSumOfSquares(ReadOnlySpan<T> weights)
     {
         ThrowHelper.ThrowIfEmpty(weights.Length, nameof(weights));
+        FunctionArguments.ThrowIfNotFinite(weights, nameof(weights));
         _weights = weights.ToArray();
     }
 
@@ -51,7 +52,30 @@ public readonly partial struct WeightedSumOfSquares<T> : ITwiceDifferentiableFun
             sum.Add(WideSum<T>.Dot(chunk, xChunk));
         }
 
-        return sum.Value;
+        var value = sum.Value;
+        return T.IsFinite(value) ? value : Rescaled(weights, x, value);
+    }
+
+    /// <summary>
+    /// Σ aᵢxᵢ² once more, on x·2⁻ᵏ (largest element in [1, 2)), times 2²ᵏ — for a direct value that overflowed:
+    /// with weights of both signs the terms can overflow (∞ − ∞ = NaN) while their sum is representable
+    /// (a = (1, −1) at x = (10²⁰⁰, 10²⁰⁰) is 0). A value beyond the range stays ±∞; a NaN x stays NaN.
+    /// </summary>
+    private static T Rescaled(ReadOnlySpan<T> weights, ReadOnlySpan<T> x, T direct)
+    {
+        if (FunctionArguments.ScalingExponent(x) is not { } k)
+        {
+            return direct;
+        }
+
+        var sum = default(WideSum<T>);
+        for (var i = 0; i < x.Length; i++)
+        {
+            var scaled = T.ScaleB(x[i], -k);
+            sum.Add(weights[i] * scaled * scaled);
+        }
+
+        return T.ScaleB(sum.Value, 2 * k);
     }
 
     /// <inheritdoc/>
@@ -65,7 +89,7 @@ public readonly partial struct WeightedSumOfSquares<T> : ITwiceDifferentiableFun
         TensorPrimitives.Multiply(weights, x, gradient);
         var value = WideSum<T>.Dot(gradient, x); // in double for Half, whose own sum of 5000 ones stalls at 2048
         TensorPrimitives.Add(gradient, gradient, gradient);
-        return value;
+        return T.IsFinite(value) ? value : Rescaled(weights, x, value);
     }
 
     /// <inheritdoc/>

@@ -98,9 +98,9 @@ public sealed partial class LinearModelLossAccumulator<T>
     {
         options.Validate(nameof(options));
         ReadHeader(source, out var kind, out var delta);
-        if (kind == LinearModelLossKind.Huber && !(delta > 0.0 && double.IsFinite(delta)))
+        if (kind == LinearModelLossKind.Huber && !HuberLossOptions.IsValidDelta(delta))
         {
-            ThrowHelper.ThrowArgument($"'{nameof(source)}' holds a Huber state of δ = {delta}; δ must be finite and positive.", nameof(source));
+            ThrowHelper.ThrowArgument($"'{nameof(source)}' holds a Huber state of δ = {delta}; δ must be finite and positive, and not subnormal.", nameof(source));
         }
 
         var accumulator = new LinearModelLossAccumulator<T>(kind, weights, intercept, kind == LinearModelLossKind.Huber ? delta : 0.0, options.L2Penalty, options.Threads);

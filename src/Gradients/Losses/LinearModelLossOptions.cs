@@ -42,7 +42,7 @@ public readonly record struct HuberLossOptions
 {
     private readonly double _delta;
 
-    /// <summary>The threshold δ &gt; 0, finite, where the loss turns from quadratic to linear (default 1).</summary>
+    /// <summary>The threshold δ &gt; 0, finite and not subnormal (at least 2⁻¹⁰²²), where the loss turns from quadratic to linear (default 1).</summary>
     public double Delta
     {
         get => _delta == 0.0 ? 1.0 : _delta;
@@ -55,16 +55,23 @@ public readonly record struct HuberLossOptions
     /// <summary>The most threads one call may use (see <see cref="LinearModelLossOptions.MaxDegreeOfParallelism"/>).</summary>
     public int MaxDegreeOfParallelism { get; init; }
 
+    /// <summary>Whether δ is a finite normal positive number (the rule of <see cref="Delta"/>, also for a state's bytes).</summary>
+    internal static bool IsValidDelta(double delta) => delta >= LinearModelLoss.SmallestSampleWeight && delta <= double.MaxValue;
+
     /// <summary>The penalty and threading as the shared options.</summary>
     internal LinearModelLossOptions Common => new() { L2Penalty = L2Penalty, MaxDegreeOfParallelism = MaxDegreeOfParallelism };
 
     /// <summary>Throws when a value is out of range.</summary>
     internal void Validate(string paramName)
     {
-        // An explicit δ = 0 is stored as NaN so that it is rejected here rather than read as the default.
-        if (!(Delta > 0.0 && double.IsFinite(Delta)))
+        // An explicit δ = 0 is stored as NaN so that it is rejected here rather than read as the default. A subnormal
+        // δ (5·10⁻³²⁴) is rejected too: the clipped derivatives ±δ times x kept a bit or none (a gradient of
+        // (5·10⁻³²⁴, 5·10⁻³²⁴) whatever the data).
+        if (!IsValidDelta(Delta))
         {
-            ThrowHelper.ThrowArgumentOutOfRange(paramName, _delta, $"options.{nameof(Delta)} must be finite and positive; it is {(double.IsNaN(_delta) ? "0 or NaN" : _delta)}.");
+            ThrowHelper.ThrowArgumentOutOfRange(
+                paramName, _delta,
+                $"options.{nameof(Delta)} must be finite and positive, and not subnormal (at least 2⁻¹⁰²² = {LinearModelLoss.SmallestSampleWeight}); it is {(double.IsNaN(_delta) ? "0 or NaN" : _delta)}.");
         }
 
         Common.Validate(paramName);

@@ -127,7 +127,7 @@ public static partial class LogisticLoss
     /// <param name="sampleWeights">Empty (every row weighs 1), or length N: finite weights ≥ 0 with a positive sum.</param>
     /// <param name="options">Ridge penalty and threading.</param>
     /// <returns>The loss Σ sᵢℓᵢ / Σ sᵢ + λ‖w‖²; NaN if the data hold a NaN.</returns>
-    /// <exception cref="ArgumentException">A length does not match N and D, N or D is zero, <paramref name="gradient"/> overlaps an input, a sample weight is negative or not finite, or they sum to zero, or a label is not 0 or 1 (the message names the first such index and its value).</exception>
+    /// <exception cref="ArgumentException">A length does not match N and D, N or D is zero, <paramref name="gradient"/> overlaps an input, a sample weight is negative, not finite or subnormal, or they sum to zero, or a label is not 0 or 1 (the message names the first such index and its value).</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public static T LossAndGradient<T>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept,

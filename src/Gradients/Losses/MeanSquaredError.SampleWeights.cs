@@ -19,7 +19,7 @@ public static partial class MeanSquaredError
     /// <param name="sampleWeights">Empty (every row weighs 1: the unweighted loss), or length N: finite weights ≥ 0 with a positive sum.</param>
     /// <param name="options">Ridge penalty and threading.</param>
     /// <returns>The loss; NaN if the data hold a NaN.</returns>
-    /// <exception cref="ArgumentException">A length does not match N and D, N or D is zero, an output overlaps an input or the other output, or a sample weight is negative or not finite, or they sum to zero.</exception>
+    /// <exception cref="ArgumentException">A length does not match N and D, N or D is zero, an output overlaps an input or the other output, or a sample weight is negative, not finite or subnormal, or they sum to zero.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public static T LossAndGradient<T>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, T intercept,

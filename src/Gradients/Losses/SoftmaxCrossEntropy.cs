@@ -149,8 +149,31 @@ public static partial class SoftmaxCrossEntropy
         }
 
         options.Validate(nameof(options));
-        var normaliser = sampleWeights.IsEmpty ? rows : LinearModelLoss.SumOfSampleWeights(sampleWeights);
+        var largest = 0.0;
+        var sum = sampleWeights.IsEmpty ? rows : LinearModelLoss.SumOfSampleWeights(sampleWeights, out largest);
+        sampleWeights = LinearModelLoss.ScaledSampleWeights(sampleWeights, largest, sum, out var normaliser, out var rented);
+        if (rented is null)
+        {
+            return Evaluate(features, labels, weights, intercepts, gradient, hasGradient, interceptGradient, sampleWeights, dimension, classes, normaliser, options);
+        }
 
+        try
+        {
+            return Evaluate(features, labels, weights, intercepts, gradient, hasGradient, interceptGradient, sampleWeights, dimension, classes, normaliser, options);
+        }
+        finally
+        {
+            LinearModelLoss.ReturnScaledSampleWeights(rented, sampleWeights.Length);
+        }
+    }
+
+    /// <summary>Dispatches a validated call on the element type (sample weights already in range, summed to <paramref name="normaliser"/>).</summary>
+    private static T Evaluate<T>(
+        ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<T> weights, ReadOnlySpan<T> intercepts,
+        Span<T> gradient, bool hasGradient, Span<T> interceptGradient, ReadOnlySpan<T> sampleWeights,
+        int dimension, int classes, double normaliser, LinearModelLossOptions options)
+        where T : IFloatingPointIeee754<T>
+    {
         if (typeof(T) == typeof(double))
         {
             return T.CreateTruncating(Evaluate<double, DoubleElements>(

@@ -153,8 +153,8 @@ public sealed partial class SoftmaxCrossEntropyAccumulator<T>
     /// <summary>Accumulates a batch of rows with sample weights (one fused pass over it; no allocation).</summary>
     /// <param name="features">The batch's rows, row-major: labels.Length × D elements.</param>
     /// <param name="labels">The batch's class labels, each in 0…K−1; may be empty.</param>
-    /// <param name="sampleWeights">Empty (every row weighs 1), or one finite weight ≥ 0 per row.</param>
-    /// <exception cref="ArgumentException"><paramref name="features"/> is not labels.Length × D long, <paramref name="sampleWeights"/> has another length or a weight that is negative or not finite, a label is outside 0…K−1 (the message names its index in the batch and its value), or the row count would exceed <see cref="long.MaxValue"/>. The state is unchanged.</exception>
+    /// <param name="sampleWeights">Empty (every row weighs 1), or one finite weight ≥ 0 per row (0 or at least 2⁻¹⁰²²: subnormal weights are rejected).</param>
+    /// <exception cref="ArgumentException"><paramref name="features"/> is not labels.Length × D long, <paramref name="sampleWeights"/> has another length or a weight that is negative, not finite or subnormal, a label is outside 0…K−1 (the message names its index in the batch and its value), or the row count would exceed <see cref="long.MaxValue"/>. The state is unchanged.</exception>
     public void Add(ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<T> sampleWeights)
     {
         AccumulatorBatch.Validate(features.Length, labels.Length, Dimension, sampleWeights.Length, "labels.Length (N)");
@@ -169,10 +169,10 @@ public sealed partial class SoftmaxCrossEntropyAccumulator<T>
     /// </summary>
     /// <param name="features">X of the whole data set, row-major: labels.Length × D elements.</param>
     /// <param name="labels">y of the whole data set (N).</param>
-    /// <param name="sampleWeights">Empty (every row weighs 1), or one finite weight ≥ 0 per row of the data set.</param>
+    /// <param name="sampleWeights">Empty (every row weighs 1), or one finite weight ≥ 0 per row (0 or at least 2⁻¹⁰²²: subnormal weights are rejected) of the data set.</param>
     /// <param name="start">The first row to add.</param>
     /// <param name="count">How many rows to add.</param>
-    /// <exception cref="ArgumentException"><paramref name="features"/> is not labels.Length × D long, <paramref name="sampleWeights"/> has another length or (among the rows added) a weight that is negative or not finite, a label is outside 0…K−1 (the message names its index in the range), or the row count would exceed <see cref="long.MaxValue"/>. The state is unchanged.</exception>
+    /// <exception cref="ArgumentException"><paramref name="features"/> is not labels.Length × D long, <paramref name="sampleWeights"/> has another length or (among the rows added) a weight that is negative, not finite or subnormal, a label is outside 0…K−1 (the message names its index in the range), or the row count would exceed <see cref="long.MaxValue"/>. The state is unchanged.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="start"/> or <paramref name="count"/> is negative, or the range passes the last row.</exception>
     public void Add(ReadOnlySpan<T> features, ReadOnlySpan<int> labels, ReadOnlySpan<T> sampleWeights, int start, int count)
     {
@@ -202,9 +202,9 @@ public sealed partial class SoftmaxCrossEntropyAccumulator<T>
             for (var i = 0; i < sampleWeights.Length; i++)
             {
                 var s = double.CreateTruncating(sampleWeights[i]);
-                if (!(s >= 0.0 && double.IsFinite(s)))
+                if (!LinearModelLoss.IsValidSampleWeight(s))
                 {
-                    ThrowHelper.ThrowArgument($"'sampleWeights[{i}]' is {s}; sample weights must be finite and zero or positive.", nameof(sampleWeights));
+                    LinearModelLoss.ThrowInvalidSampleWeight(i, s);
                 }
 
                 weightSum += s;
