@@ -32,7 +32,11 @@ internal static partial class FusedPass
         // below fullEnd (counted already) are masked off, in float for the gradient terms and in double for η. A
         // remainder of one to eight columns is one vector of eight floats ending at D (`shortTail`: one conversion,
         // one double FMA per row for η and eight-lane float chains for the gradient terms), whose first `counted` − 8
-        // lanes are masked: the sixteen-lane vector's lower half would be all counted columns, masked whole.
+        // lanes are masked: the sixteen-lane vector's lower half would be all counted columns, masked whole. Kernel
+        // time against the sixteen-lane remainder, both builds alternating in one process (51 MB of X, thread CPU
+        // time): D = 17, 20, 24 −19 to −24 %, 40 −11 to −14 %, 72 −5 to −7 %, 136 −3 to −4 %; at D = 24 1.74–1.80 →
+        // 1.31–1.41× the 512-bit read-only pass. Nine to fifteen columns keep the sixteen-lane vector: an eight-float
+        // step and a masked one would convert as many floats. See docs/benchmarks.md.
         var (fullEnd, last, hasTail, counted) = SplitColumns(d, Lanes);
         var shortTail = hasTail && counted >= 8;
         var last8 = d - 8;
@@ -120,36 +124,39 @@ internal static partial class FusedPass
                 AddWidened(terms, ref g, j);
             }
 
-            if (shortTail)
+            if (hasTail)
             {
-                // Lane t of the eight-float vector is column D − 8 + t, the lane the sixteen-lane vector's upper half
-                // gave it, so η's sums and the gradient terms are the ones that vector computed.
-                var wt = Vector512.LoadUnsafe(ref wd, last8);
-                a0 = DotStepMasked8(ref x0, last8, wt, upperTail, a0);
-                a1 = DotStepMasked8(ref x1, last8, wt, upperTail, a1);
-                a2 = DotStepMasked8(ref x2, last8, wt, upperTail, a2);
-                a3 = DotStepMasked8(ref x3, last8, wt, upperTail, a3);
-                a4 = DotStepMasked8(ref x4, last8, wt, upperTail, a4);
-                a5 = DotStepMasked8(ref x5, last8, wt, upperTail, a5);
-                a6 = DotStepMasked8(ref x6, last8, wt, upperTail, a6);
-                a7 = DotStepMasked8(ref x7, last8, wt, upperTail, a7);
-                var terms = FloatBlock8(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last8 + back) & floatTail8;
-                AddWidened8(terms, ref g, last8);
-            }
-            else if (hasTail)
-            {
-                var wl = Vector512.LoadUnsafe(ref wd, last);
-                var wu = Vector512.LoadUnsafe(ref wd, last + 8);
-                a0 = DotStepMasked(ref x0, last, wl, wu, lowerTail, upperTail, a0);
-                a1 = DotStepMasked(ref x1, last, wl, wu, lowerTail, upperTail, a1);
-                a2 = DotStepMasked(ref x2, last, wl, wu, lowerTail, upperTail, a2);
-                a3 = DotStepMasked(ref x3, last, wl, wu, lowerTail, upperTail, a3);
-                a4 = DotStepMasked(ref x4, last, wl, wu, lowerTail, upperTail, a4);
-                a5 = DotStepMasked(ref x5, last, wl, wu, lowerTail, upperTail, a5);
-                a6 = DotStepMasked(ref x6, last, wl, wu, lowerTail, upperTail, a6);
-                a7 = DotStepMasked(ref x7, last, wl, wu, lowerTail, upperTail, a7);
-                var terms = FloatBlock512(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last + back) & floatTail;
-                AddWidened(terms, ref g, last);
+                if (shortTail)
+                {
+                    // Lane t of the eight-float vector is column D − 8 + t, the lane the sixteen-lane vector's upper half
+                    // gave it, so η's sums and the gradient terms are the ones that vector computed.
+                    var wt = Vector512.LoadUnsafe(ref wd, last8);
+                    a0 = DotStepMasked8(ref x0, last8, wt, upperTail, a0);
+                    a1 = DotStepMasked8(ref x1, last8, wt, upperTail, a1);
+                    a2 = DotStepMasked8(ref x2, last8, wt, upperTail, a2);
+                    a3 = DotStepMasked8(ref x3, last8, wt, upperTail, a3);
+                    a4 = DotStepMasked8(ref x4, last8, wt, upperTail, a4);
+                    a5 = DotStepMasked8(ref x5, last8, wt, upperTail, a5);
+                    a6 = DotStepMasked8(ref x6, last8, wt, upperTail, a6);
+                    a7 = DotStepMasked8(ref x7, last8, wt, upperTail, a7);
+                    var terms = FloatBlock8(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last8 + back) & floatTail8;
+                    AddWidened8(terms, ref g, last8);
+                }
+                else
+                {
+                    var wl = Vector512.LoadUnsafe(ref wd, last);
+                    var wu = Vector512.LoadUnsafe(ref wd, last + 8);
+                    a0 = DotStepMasked(ref x0, last, wl, wu, lowerTail, upperTail, a0);
+                    a1 = DotStepMasked(ref x1, last, wl, wu, lowerTail, upperTail, a1);
+                    a2 = DotStepMasked(ref x2, last, wl, wu, lowerTail, upperTail, a2);
+                    a3 = DotStepMasked(ref x3, last, wl, wu, lowerTail, upperTail, a3);
+                    a4 = DotStepMasked(ref x4, last, wl, wu, lowerTail, upperTail, a4);
+                    a5 = DotStepMasked(ref x5, last, wl, wu, lowerTail, upperTail, a5);
+                    a6 = DotStepMasked(ref x6, last, wl, wu, lowerTail, upperTail, a6);
+                    a7 = DotStepMasked(ref x7, last, wl, wu, lowerTail, upperTail, a7);
+                    var terms = FloatBlock512(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last + back) & floatTail;
+                    AddWidened(terms, ref g, last);
+                }
             }
 
             var eta = SumEach8(a0, a1, a2, a3, a4, a5, a6, a7);
@@ -182,15 +189,18 @@ internal static partial class FusedPass
                 AddWidened(terms, ref g, j);
             }
 
-            if (shortTail)
+            if (hasTail)
             {
-                var terms = FloatBlock8(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last8) & floatTail8;
-                AddWidened8(terms, ref g, last8);
-            }
-            else if (hasTail)
-            {
-                var terms = FloatBlock512(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last) & floatTail;
-                AddWidened(terms, ref g, last);
+                if (shortTail)
+                {
+                    var terms = FloatBlock8(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last8) & floatTail8;
+                    AddWidened8(terms, ref g, last8);
+                }
+                else
+                {
+                    var terms = FloatBlock512(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last) & floatTail;
+                    AddWidened(terms, ref g, last);
+                }
             }
         }
 
