@@ -34,9 +34,9 @@ internal static partial class FusedPass
         // one double FMA per row for η and eight-lane float chains for the gradient terms), whose first `counted` − 8
         // lanes are masked: the sixteen-lane vector's lower half would be all counted columns, masked whole. Kernel
         // time against the sixteen-lane remainder, both builds alternating in one process (51 MB of X, thread CPU
-        // time): D = 17, 20, 24 −19 to −24 %, 40 −11 to −14 %, 72 −5 to −7 %, 136 −3 to −4 %; at D = 24 1.74–1.80 →
-        // 1.31–1.41× the 512-bit read-only pass. Nine to fifteen columns keep the sixteen-lane vector: an eight-float
-        // step and a masked one would convert as many floats. See docs/benchmarks.md.
+        // time): D = 17, 20, 24 −19 to −23 %, 40 −11 to −14 %, 72 −5 to −7 %, 136 −3 to −4 %; D = 16, 48 and 128 (no
+        // remainder) unchanged. Nine to fifteen columns keep the sixteen-lane vector: an eight-float step and a masked
+        // one would convert as many floats. See docs/benchmarks.md.
         var (fullEnd, last, hasTail, counted) = SplitColumns(d, Lanes);
         var shortTail = hasTail && counted >= 8;
         var last8 = d - 8;
