@@ -139,8 +139,9 @@ public sealed class MeanSquaredErrorAccuracyTests
     public void Full_float_chunks_with_every_column_remainder_match_the_reference_with_and_without_intercept_and_sample_weights(int first, int lastD)
     {
         // The wide float kernels (full chunks, D ≥ 16) walk a row in vectors of sixteen floats (eight without AVX-512)
-        // and finish a remainder of one to eight columns with an eight-float step ending at D, nine to fifteen with an
-        // overlapping sixteen-float vector, both with the lanes counted already masked off. N = two full chunks and five
+        // and finish a remainder of at most half a vector with a half-width step ending at D (one to eight columns, or
+        // one to four), a longer one with an overlapping full vector, both with the lanes counted already masked off
+        // (without AVX2, the 128-bit kernel's own remainders: vectors of four). N = two full chunks and five
         // rows (the last chunk goes to the other kernels; a chunk's rows past its last block of eight run one by one).
         // Sample weights are multiples of 1/4 in [0, 2] (zeros included), so Σs is exact in double.
         //
