@@ -16,19 +16,45 @@ internal static partial class FusedPass
     /// spill). Against the two-phase kernel it replaced, with AVX-512 off at (100,000 × 128): 1.21–1.31× a 256-bit
     /// read-only pass against 1.41–1.46× (thread CPU time, alternating runs on a loaded machine).
     /// </summary>
-    [SkipLocalsInit]
     private static ChunkSums SingleWide256<TLoss, TWeighting>(
         ref float features, ref float targets, ref float weights, int dimension, int rows, double bias,
         Span<double> gradientSums, ref float residuals, bool writeResiduals, TLoss loss, ref float sampleWeights)
         where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting =>
+        (dimension % 8) switch
+        {
+            0 => SingleWide256<TLoss, TWeighting, NoColumnTail>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+            <= 4 => SingleWide256<TLoss, TWeighting, ShortColumnTail>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+            _ => SingleWide256<TLoss, TWeighting, OverlappingColumnTail>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+        };
+
+    /// <summary>
+    /// <see cref="SingleWide256{TLoss, TWeighting}"/> for one way of finishing a row (<typeparamref name="TTail"/>: no
+    /// remainder of eight, one to four columns, five to seven), each compiled on its own: with the remainder a run-time
+    /// choice inside one kernel, D = 16 and 24 (no remainder) measured 1–4 % slower than before the four-column step
+    /// existed (AVX-512 off, both builds in one process).
+    /// </summary>
+    [SkipLocalsInit]
+    private static ChunkSums SingleWide256<TLoss, TWeighting, TTail>(
+        ref float features, ref float targets, ref float weights, int dimension, int rows, double bias,
+        Span<double> gradientSums, ref float residuals, bool writeResiduals, TLoss loss, ref float sampleWeights)
+        where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
+        where TTail : struct, IColumnTail
     {
         const int Lanes = 8;
         var d = (nuint)dimension;
-        var (fullEnd, last, hasTail, counted) = SplitColumns(d, Lanes);
+        // A remainder of one to four columns is one vector of four floats ending at D (ShortColumnTail), the lanes counted
+        // already masked: the overlapping eight-lane vector's lower half would be all counted columns (as in
+        // SingleWide512 with eight floats for sixteen). Kernel time, AVX-512 off, against the eight-lane remainder, both
+        // builds alternating in one process (51 MB of X, thread CPU time): D = 17, 20 −10 to −13 %, 28 −7 to −11 %, 36,
+        // 44, 68 −3 to −6 %; D = 21 (five columns) unchanged. See docs/benchmarks.md.
+        var (fullEnd, last, _, counted) = SplitColumns(d, Lanes);
+        var last4 = d - 4;
         var floatTail = Vector256.GreaterThanOrEqual(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(counted)).AsSingle();
         var lowerTail = Vector256.GreaterThanOrEqual(Vector256.Create(0L, 1L, 2L, 3L), Vector256.Create((long)counted)).AsDouble();
         var upperTail = Vector256.GreaterThanOrEqual(Vector256.Create(4L, 5L, 6L, 7L), Vector256.Create((long)counted)).AsDouble();
+        var floatTail4 = floatTail.GetUpper();
 
         Span<double> widened = stackalloc double[dimension];
         TensorPrimitives.ConvertChecked<float, double>(MemoryMarshal.CreateReadOnlySpan(ref weights, dimension), widened);
@@ -84,20 +110,38 @@ internal static partial class FusedPass
                 AddWidened256(terms, ref g, j);
             }
 
-            if (hasTail)
+            if (TTail.HasTail)
             {
-                var wl = Vector256.LoadUnsafe(ref wd, last);
-                var wu = Vector256.LoadUnsafe(ref wd, last + 4);
-                a0 = DotStepMasked256(ref x0, last, wl, wu, lowerTail, upperTail, a0);
-                a1 = DotStepMasked256(ref x1, last, wl, wu, lowerTail, upperTail, a1);
-                a2 = DotStepMasked256(ref x2, last, wl, wu, lowerTail, upperTail, a2);
-                a3 = DotStepMasked256(ref x3, last, wl, wu, lowerTail, upperTail, a3);
-                a4 = DotStepMasked256(ref x4, last, wl, wu, lowerTail, upperTail, a4);
-                a5 = DotStepMasked256(ref x5, last, wl, wu, lowerTail, upperTail, a5);
-                a6 = DotStepMasked256(ref x6, last, wl, wu, lowerTail, upperTail, a6);
-                a7 = DotStepMasked256(ref x7, last, wl, wu, lowerTail, upperTail, a7);
-                var terms = FloatBlockFromMemory(ref rf, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last + back) & floatTail;
-                AddWidened256(terms, ref g, last);
+                if (TTail.IsShort)
+                {
+                    // Lane t is column D − 4 + t, the lane the eight-lane vector's upper half gave it: the same sums.
+                    var wt = Vector256.LoadUnsafe(ref wd, last4);
+                    a0 += (SingleElements.Load256(ref x0, last4) * wt) & upperTail;
+                    a1 += (SingleElements.Load256(ref x1, last4) * wt) & upperTail;
+                    a2 += (SingleElements.Load256(ref x2, last4) * wt) & upperTail;
+                    a3 += (SingleElements.Load256(ref x3, last4) * wt) & upperTail;
+                    a4 += (SingleElements.Load256(ref x4, last4) * wt) & upperTail;
+                    a5 += (SingleElements.Load256(ref x5, last4) * wt) & upperTail;
+                    a6 += (SingleElements.Load256(ref x6, last4) * wt) & upperTail;
+                    a7 += (SingleElements.Load256(ref x7, last4) * wt) & upperTail;
+                    var terms = FloatBlockFromMemory4(ref rf, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last4 + back) & floatTail4;
+                    AddWidened4(terms, ref g, last4);
+                }
+                else
+                {
+                    var wl = Vector256.LoadUnsafe(ref wd, last);
+                    var wu = Vector256.LoadUnsafe(ref wd, last + 4);
+                    a0 = DotStepMasked256(ref x0, last, wl, wu, lowerTail, upperTail, a0);
+                    a1 = DotStepMasked256(ref x1, last, wl, wu, lowerTail, upperTail, a1);
+                    a2 = DotStepMasked256(ref x2, last, wl, wu, lowerTail, upperTail, a2);
+                    a3 = DotStepMasked256(ref x3, last, wl, wu, lowerTail, upperTail, a3);
+                    a4 = DotStepMasked256(ref x4, last, wl, wu, lowerTail, upperTail, a4);
+                    a5 = DotStepMasked256(ref x5, last, wl, wu, lowerTail, upperTail, a5);
+                    a6 = DotStepMasked256(ref x6, last, wl, wu, lowerTail, upperTail, a6);
+                    a7 = DotStepMasked256(ref x7, last, wl, wu, lowerTail, upperTail, a7);
+                    var terms = FloatBlockFromMemory(ref rf, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last + back) & floatTail;
+                    AddWidened256(terms, ref g, last);
+                }
             }
 
             var etaA = TransposeAdd4(a0, a1, a2, a3);
@@ -125,10 +169,18 @@ internal static partial class FusedPass
                 AddWidened256(terms, ref g, j);
             }
 
-            if (hasTail)
+            if (TTail.HasTail)
             {
-                var terms = FloatBlockFromMemory(ref rf, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last) & floatTail;
-                AddWidened256(terms, ref g, last);
+                if (TTail.IsShort)
+                {
+                    var terms = FloatBlockFromMemory4(ref rf, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last4) & floatTail4;
+                    AddWidened4(terms, ref g, last4);
+                }
+                else
+                {
+                    var terms = FloatBlockFromMemory(ref rf, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last) & floatTail;
+                    AddWidened256(terms, ref g, last);
+                }
             }
         }
 
@@ -179,5 +231,60 @@ internal static partial class FusedPass
         a = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref r, 6)), Vector256.LoadUnsafe(ref x6, column), a);
         b = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref r, 7)), Vector256.LoadUnsafe(ref x7, column), b);
         return a + b;
+    }
+
+    /// <summary>Four float block sums widened (exactly) and added to the double gradient sums from <paramref name="column"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddWidened4(Vector128<float> terms, ref double g, nuint column) =>
+        (Vector256.LoadUnsafe(ref g, column) + Avx.ConvertToVector256Double(terms)).StoreUnsafe(ref g, column);
+
+    /// <summary><see cref="FloatBlockFromMemory"/> over four lanes: the same two chains per lane, so the same sums and bound.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> FloatBlockFromMemory4(
+        ref float r, ref float x0, ref float x1, ref float x2, ref float x3, ref float x4, ref float x5, ref float x6, ref float x7, nuint column)
+    {
+        var a = Vector128.Create(r) * Vector128.LoadUnsafe(ref x0, column);
+        var b = Vector128.Create(Unsafe.Add(ref r, 1)) * Vector128.LoadUnsafe(ref x1, column);
+        a = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref r, 2)), Vector128.LoadUnsafe(ref x2, column), a);
+        b = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref r, 3)), Vector128.LoadUnsafe(ref x3, column), b);
+        a = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref r, 4)), Vector128.LoadUnsafe(ref x4, column), a);
+        b = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref r, 5)), Vector128.LoadUnsafe(ref x5, column), b);
+        a = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref r, 6)), Vector128.LoadUnsafe(ref x6, column), a);
+        b = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref r, 7)), Vector128.LoadUnsafe(ref x7, column), b);
+        return a + b;
+    }
+
+    /// <summary>How a wide float kernel finishes a row (a type argument, so each way compiles to a kernel of its own).</summary>
+    private interface IColumnTail
+    {
+        /// <summary>Whether D leaves a remainder after the whole vectors.</summary>
+        static abstract bool HasTail { get; }
+
+        /// <summary>Whether the remainder is one half-width step (a vector of half the lanes ending at D).</summary>
+        static abstract bool IsShort { get; }
+    }
+
+    /// <summary>D is a whole number of vectors.</summary>
+    private readonly struct NoColumnTail : IColumnTail
+    {
+        public static bool HasTail => false;
+
+        public static bool IsShort => false;
+    }
+
+    /// <summary>A remainder of at most half a vector: one half-width step ending at D.</summary>
+    private readonly struct ShortColumnTail : IColumnTail
+    {
+        public static bool HasTail => true;
+
+        public static bool IsShort => true;
+    }
+
+    /// <summary>A remainder of more than half a vector: one overlapping full-width vector ending at D.</summary>
+    private readonly struct OverlappingColumnTail : IColumnTail
+    {
+        public static bool HasTail => true;
+
+        public static bool IsShort => false;
     }
 }

@@ -29,11 +29,21 @@ internal static partial class FusedPass
         var d = (nuint)dimension;
 
         // Columns come in vectors of sixteen floats; the remainder is one overlapping vector ending at D whose lanes
-        // below fullEnd (counted already) are masked off, in float for the gradient terms and in double for η.
+        // below fullEnd (counted already) are masked off, in float for the gradient terms and in double for η. A
+        // remainder of one to eight columns is one vector of eight floats ending at D (`shortTail`: one conversion,
+        // one double FMA per row for η and eight-lane float chains for the gradient terms), whose first `counted` − 8
+        // lanes are masked: the sixteen-lane vector's lower half would be all counted columns, masked whole. Kernel
+        // time against the sixteen-lane remainder, both builds alternating in one process (51 MB of X, thread CPU
+        // time): D = 17, 20, 24 −19 to −23 %, 40 −11 to −14 %, 72 −5 to −7 %, 136 −3 to −4 %; D = 16, 48 and 128 (no
+        // remainder) unchanged. Nine to fifteen columns keep the sixteen-lane vector: an eight-float step and a masked
+        // one would convert as many floats. See docs/benchmarks.md.
         var (fullEnd, last, hasTail, counted) = SplitColumns(d, Lanes);
+        var shortTail = hasTail && counted >= 8;
+        var last8 = d - 8;
         var floatTail = Vector512.GreaterThanOrEqual(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(counted)).AsSingle();
         var lowerTail = Vector512.GreaterThanOrEqual(Vector512.Create(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L), Vector512.Create((long)counted)).AsDouble();
         var upperTail = Vector512.GreaterThanOrEqual(Vector512.Create(8L, 9L, 10L, 11L, 12L, 13L, 14L, 15L), Vector512.Create((long)counted)).AsDouble();
+        var floatTail8 = floatTail.GetUpper();
 
         Span<double> widened = stackalloc double[dimension];
         TensorPrimitives.ConvertChecked<float, double>(MemoryMarshal.CreateReadOnlySpan(ref weights, dimension), widened);
@@ -116,18 +126,37 @@ internal static partial class FusedPass
 
             if (hasTail)
             {
-                var wl = Vector512.LoadUnsafe(ref wd, last);
-                var wu = Vector512.LoadUnsafe(ref wd, last + 8);
-                a0 = DotStepMasked(ref x0, last, wl, wu, lowerTail, upperTail, a0);
-                a1 = DotStepMasked(ref x1, last, wl, wu, lowerTail, upperTail, a1);
-                a2 = DotStepMasked(ref x2, last, wl, wu, lowerTail, upperTail, a2);
-                a3 = DotStepMasked(ref x3, last, wl, wu, lowerTail, upperTail, a3);
-                a4 = DotStepMasked(ref x4, last, wl, wu, lowerTail, upperTail, a4);
-                a5 = DotStepMasked(ref x5, last, wl, wu, lowerTail, upperTail, a5);
-                a6 = DotStepMasked(ref x6, last, wl, wu, lowerTail, upperTail, a6);
-                a7 = DotStepMasked(ref x7, last, wl, wu, lowerTail, upperTail, a7);
-                var terms = FloatBlock512(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last + back) & floatTail;
-                AddWidened(terms, ref g, last);
+                if (shortTail)
+                {
+                    // Lane t of the eight-float vector is column D − 8 + t, the lane the sixteen-lane vector's upper half
+                    // gave it, so η's sums and the gradient terms are the ones that vector computed.
+                    var wt = Vector512.LoadUnsafe(ref wd, last8);
+                    a0 = DotStepMasked8(ref x0, last8, wt, upperTail, a0);
+                    a1 = DotStepMasked8(ref x1, last8, wt, upperTail, a1);
+                    a2 = DotStepMasked8(ref x2, last8, wt, upperTail, a2);
+                    a3 = DotStepMasked8(ref x3, last8, wt, upperTail, a3);
+                    a4 = DotStepMasked8(ref x4, last8, wt, upperTail, a4);
+                    a5 = DotStepMasked8(ref x5, last8, wt, upperTail, a5);
+                    a6 = DotStepMasked8(ref x6, last8, wt, upperTail, a6);
+                    a7 = DotStepMasked8(ref x7, last8, wt, upperTail, a7);
+                    var terms = FloatBlock8(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last8 + back) & floatTail8;
+                    AddWidened8(terms, ref g, last8);
+                }
+                else
+                {
+                    var wl = Vector512.LoadUnsafe(ref wd, last);
+                    var wu = Vector512.LoadUnsafe(ref wd, last + 8);
+                    a0 = DotStepMasked(ref x0, last, wl, wu, lowerTail, upperTail, a0);
+                    a1 = DotStepMasked(ref x1, last, wl, wu, lowerTail, upperTail, a1);
+                    a2 = DotStepMasked(ref x2, last, wl, wu, lowerTail, upperTail, a2);
+                    a3 = DotStepMasked(ref x3, last, wl, wu, lowerTail, upperTail, a3);
+                    a4 = DotStepMasked(ref x4, last, wl, wu, lowerTail, upperTail, a4);
+                    a5 = DotStepMasked(ref x5, last, wl, wu, lowerTail, upperTail, a5);
+                    a6 = DotStepMasked(ref x6, last, wl, wu, lowerTail, upperTail, a6);
+                    a7 = DotStepMasked(ref x7, last, wl, wu, lowerTail, upperTail, a7);
+                    var terms = FloatBlock512(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last + back) & floatTail;
+                    AddWidened(terms, ref g, last);
+                }
             }
 
             var eta = SumEach8(a0, a1, a2, a3, a4, a5, a6, a7);
@@ -162,8 +191,16 @@ internal static partial class FusedPass
 
             if (hasTail)
             {
-                var terms = FloatBlock512(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last) & floatTail;
-                AddWidened(terms, ref g, last);
+                if (shortTail)
+                {
+                    var terms = FloatBlock8(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last8) & floatTail8;
+                    AddWidened8(terms, ref g, last8);
+                }
+                else
+                {
+                    var terms = FloatBlock512(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last) & floatTail;
+                    AddWidened(terms, ref g, last);
+                }
             }
         }
 
@@ -189,6 +226,15 @@ internal static partial class FusedPass
         sum += (Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref x, column)) * lower) & lowerMask;
         return sum + ((Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref x, column + 8)) * upper) & upperMask);
     }
+
+    /// <summary>
+    /// The products of a row's eight floats from <paramref name="column"/> and their widened weights, the lanes counted
+    /// already masked off, added to <paramref name="sum"/> in double (the upper half of <see cref="DotStepMasked"/>:
+    /// each product is exact in double, so the sums are the ones the sixteen-lane step gives).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> DotStepMasked8(ref float x, nuint column, Vector512<double> weights, Vector512<double> mask, Vector512<double> sum) =>
+        sum + ((Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref x, column)) * weights) & mask);
 
     /// <summary>
     /// The sums of the lanes of eight vectors, as one vector [Σa₀, Σa₁, …, Σa₇]: a transposing tree of three levels, each
@@ -225,6 +271,11 @@ internal static partial class FusedPass
         (Vector512.LoadUnsafe(ref g, column) + Avx512F.ConvertToVector512Double(terms.GetLower())).StoreUnsafe(ref g, column);
         (Vector512.LoadUnsafe(ref g, column + 8) + Avx512F.ConvertToVector512Double(terms.GetUpper())).StoreUnsafe(ref g, column + 8);
     }
+
+    /// <summary>Eight float block sums widened (exactly) and added to the double gradient sums from <paramref name="column"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddWidened8(Vector256<float> terms, ref double g, nuint column) =>
+        (Vector512.LoadUnsafe(ref g, column) + Avx512F.ConvertToVector512Double(terms)).StoreUnsafe(ref g, column);
 
     /// <summary>
     /// Prefetches the line <paramref name="offset"/> floats past each of eight rows, into L1 (<c>prefetcht0</c>) or, for
@@ -287,6 +338,27 @@ internal static partial class FusedPass
         b = Vector512.FusedMultiplyAdd(s5, Vector512.LoadUnsafe(ref x5, column), b);
         a = Vector512.FusedMultiplyAdd(s6, Vector512.LoadUnsafe(ref x6, column), a);
         b = Vector512.FusedMultiplyAdd(s7, Vector512.LoadUnsafe(ref x7, column), b);
+        return a + b;
+    }
+
+    /// <summary>
+    /// <see cref="FloatBlock512"/> over eight lanes (<paramref name="column"/> to <paramref name="column"/> + 7): the same
+    /// two chains per lane, so the same sums lane by lane and the same error bound.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> FloatBlock8(
+        Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3,
+        Vector512<float> s4, Vector512<float> s5, Vector512<float> s6, Vector512<float> s7,
+        ref float x0, ref float x1, ref float x2, ref float x3, ref float x4, ref float x5, ref float x6, ref float x7, nuint column)
+    {
+        var a = s0.GetLower() * Vector256.LoadUnsafe(ref x0, column);
+        var b = s1.GetLower() * Vector256.LoadUnsafe(ref x1, column);
+        a = Vector256.FusedMultiplyAdd(s2.GetLower(), Vector256.LoadUnsafe(ref x2, column), a);
+        b = Vector256.FusedMultiplyAdd(s3.GetLower(), Vector256.LoadUnsafe(ref x3, column), b);
+        a = Vector256.FusedMultiplyAdd(s4.GetLower(), Vector256.LoadUnsafe(ref x4, column), a);
+        b = Vector256.FusedMultiplyAdd(s5.GetLower(), Vector256.LoadUnsafe(ref x5, column), b);
+        a = Vector256.FusedMultiplyAdd(s6.GetLower(), Vector256.LoadUnsafe(ref x6, column), a);
+        b = Vector256.FusedMultiplyAdd(s7.GetLower(), Vector256.LoadUnsafe(ref x7, column), b);
         return a + b;
     }
 }

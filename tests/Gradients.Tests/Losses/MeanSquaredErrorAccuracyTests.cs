@@ -133,6 +133,71 @@ public sealed class MeanSquaredErrorAccuracyTests
         }
     }
 
+    [Theory]
+    [InlineData(17, 32)] // every column remainder of sixteen (and of eight) once past the first vector, and none at 32
+    [InlineData(129, 144)] // the same remainders after eight whole vectors of sixteen
+    public void Full_float_chunks_with_every_column_remainder_match_the_reference_with_and_without_intercept_and_sample_weights(int first, int lastD)
+    {
+        // The wide float kernels (full chunks, D ≥ 16) walk a row in vectors of sixteen floats (eight without AVX-512)
+        // and finish a remainder of at most half a vector with a half-width step ending at D (one to eight columns, or
+        // one to four), a longer one with an overlapping full vector, both with the lanes counted already masked off
+        // (without AVX2, the 128-bit kernel's own remainders: vectors of four). N = two full chunks and five
+        // rows (the last chunk goes to the other kernels; a chunk's rows past its last block of eight run one by one).
+        // Sample weights are multiples of 1/4 in [0, 2] (zeros included), so Σs is exact in double.
+        //
+        // Error bound (the remarks above, with the weights): η is D exact products summed in double, plus b and −y, so r
+        // has at most D + 2 roundings; s·r one more, r² or s·r·xⱼ one more, the sums over N rows N − 1 more, the final
+        // scaling two: (D + N + 6)·2⁻⁵³ relative to LossScale and GradientScaleⱼ (weighted by s and divided by Σs, so
+        // still ≥ every |term|·2/Σs). The gradient adds the float block sums' 6.01·2⁻²⁴·GradientScaleⱼ (each s·r rounded
+        // to float once, then at most five roundings in its block's chains), and each output its rounding to float,
+        // 2⁻²⁴ relative.
+        var random = new Random(first);
+        for (var d = first; d <= lastD; d++)
+        {
+            var chunkRows = (Math.Max(16, (65_536 + d - 1) / d) + 3) & ~3;
+            var n = (2 * chunkRows) + 5;
+            var (x, y, w) = Data(random, n, d);
+            var (xs, ys, ws) = (Generators.ToSingle(x), Generators.ToSingle(y), Generators.ToSingle(w));
+            var sampleWeights = new float[n];
+            for (var i = 0; i < n; i++)
+            {
+                sampleWeights[i] = random.Next(9) / 4f;
+            }
+
+            foreach (var (intercept, weighted) in new[] { (0f, false), ((float)(random.NextDouble() - 0.5), false), (0f, true), ((float)(random.NextDouble() - 0.5), true) })
+            {
+                var label = $"float N={n} D={d} b={intercept} {(weighted ? "weighted" : "unweighted")}";
+                var s = weighted ? sampleWeights : [];
+                var gradient = new float[d];
+                var residuals = new float[n];
+                var loss = MeanSquaredError.LossAndGradient<float>(xs, ys, ws, intercept, gradient, out var interceptGradient, residuals, s, default);
+                var reference = HighPrecision.MeanSquaredError(Widen(xs), Widen(ys), Widen(ws), intercept, 0.0, Widen(s));
+                var tolerance = (d + n + 6) * Math.Pow(2, -53);
+                AssertClose(reference, loss, Widen(gradient), Math.Pow(2, -24), label, tolerance, SingleBlockTolerance);
+
+                // The intercept gradient, 2·Σsᵢrᵢ/Σs, is a double sum rounded once to float: off by at most
+                // tolerance·(2/Σs)·Σsᵢmᵢ (mᵢ the row's magnitude, as in LossScale = Σsᵢmᵢ²/Σs), and by Cauchy–Schwarz
+                // Σsᵢmᵢ ≤ Σs·√LossScale. Each residual is r in double (D + 2 roundings of terms of at most
+                // Σ|xw| + |b| + |y|) rounded to float.
+                Assert.True(
+                    Math.Abs(interceptGradient - reference.InterceptGradient) <= (2 * tolerance * Math.Sqrt(reference.LossScale)) + (Math.Pow(2, -24) * Math.Abs(reference.InterceptGradient)),
+                    $"{label}: intercept gradient {interceptGradient:R}, reference {reference.InterceptGradient:R}");
+                for (var i = 0; i < n; i++)
+                {
+                    var magnitude = Math.Abs((double)intercept) + Math.Abs((double)ys[i]);
+                    for (var j = 0; j < d; j++)
+                    {
+                        magnitude += Math.Abs((double)xs[(i * d) + j] * ws[j]);
+                    }
+
+                    Assert.True(
+                        Math.Abs(residuals[i] - reference.Residuals[i]) <= ((d + 2) * Math.Pow(2, -53) * magnitude) + (Math.Pow(2, -24) * Math.Abs(reference.Residuals[i])),
+                        $"{label}: residual {i} {residuals[i]:R}, reference {reference.Residuals[i]:R}");
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Intercept_ridge_and_residuals_match_the_reference()
     {

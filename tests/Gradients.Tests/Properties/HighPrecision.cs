@@ -19,9 +19,15 @@ public static class HighPrecision
     public sealed record MeanSquaredErrorResult(
         double Loss, double[] Gradient, double InterceptGradient, double[] Residuals, double LossScale, double[] GradientScale);
 
-    /// <summary>The MSE loss, gradient and residuals of the affine model Xw + b, in double-double.</summary>
+    /// <summary>
+    /// The MSE loss, gradient and residuals of the affine model Xw + b, in double-double; with
+    /// <paramref name="sampleWeights"/> (length N) the weighted loss Σsᵢrᵢ²/Σsᵢ + λ‖w‖², its gradients 2·Σsᵢrᵢxᵢ/Σsᵢ + 2λw
+    /// and 2·Σsᵢrᵢ/Σsᵢ, and the scales weighted the same way (the residuals stay unweighted). Σsᵢ is summed in
+    /// double-double and rounded once (exact for weights whose sum is a double, such as multiples of 1/4).
+    /// </summary>
     public static MeanSquaredErrorResult MeanSquaredError(
-        ReadOnlySpan<double> features, ReadOnlySpan<double> targets, ReadOnlySpan<double> weights, double intercept = 0.0, double l2Penalty = 0.0)
+        ReadOnlySpan<double> features, ReadOnlySpan<double> targets, ReadOnlySpan<double> weights, double intercept = 0.0, double l2Penalty = 0.0,
+        ReadOnlySpan<double> sampleWeights = default)
     {
         var n = targets.Length;
         var d = weights.Length;
@@ -30,14 +36,22 @@ public static class HighPrecision
             throw new ArgumentException($"features has {features.Length} elements, expected {n}×{d}.", nameof(features));
         }
 
+        if (!sampleWeights.IsEmpty && sampleWeights.Length != n)
+        {
+            throw new ArgumentException($"sampleWeights has {sampleWeights.Length} elements, expected {n} (or none).", nameof(sampleWeights));
+        }
+
         var squares = DoubleDouble.Zero;
         var residualSum = DoubleDouble.Zero;
         var gradient = new DoubleDouble[d];
         var residuals = new double[n];
         var lossScale = 0.0;
         var gradientScale = new double[d];
+        var weightSum = DoubleDouble.Zero;
         for (var i = 0; i < n; i++)
         {
+            var s = sampleWeights.IsEmpty ? 1.0 : sampleWeights[i];
+            weightSum += new DoubleDouble(s);
             var row = features.Slice(i * d, d);
             var r = new DoubleDouble(intercept) - new DoubleDouble(targets[i]);
             var magnitude = Math.Abs(intercept) + Math.Abs(targets[i]);
@@ -48,14 +62,15 @@ public static class HighPrecision
             }
 
             residuals[i] = r.Value;
-            squares += r * r;
-            residualSum += r;
+            var weighted = r * new DoubleDouble(s);
+            squares += weighted * r;
+            residualSum += weighted;
             magnitude += Math.Abs(r.Value);
-            lossScale += magnitude * magnitude;
+            lossScale += s * magnitude * magnitude;
             for (var j = 0; j < d; j++)
             {
-                gradient[j] += r * new DoubleDouble(row[j]);
-                gradientScale[j] += magnitude * Math.Abs(row[j]);
+                gradient[j] += weighted * new DoubleDouble(row[j]);
+                gradientScale[j] += s * magnitude * Math.Abs(row[j]);
             }
         }
 
@@ -65,16 +80,17 @@ public static class HighPrecision
             norm += DoubleDouble.Product(weights[j], weights[j]);
         }
 
-        var loss = (squares / n) + (new DoubleDouble(l2Penalty) * norm);
+        var total = weightSum.Value; // N without sample weights
+        var loss = (squares / total) + (new DoubleDouble(l2Penalty) * norm);
         var result = new double[d];
         for (var j = 0; j < d; j++)
         {
-            result[j] = ((gradient[j] * new DoubleDouble(2.0) / n) + DoubleDouble.Product(2.0 * l2Penalty, weights[j])).Value;
-            gradientScale[j] = (2.0 * gradientScale[j] / n) + (2.0 * Math.Abs(l2Penalty * weights[j]));
+            result[j] = ((gradient[j] * new DoubleDouble(2.0) / total) + DoubleDouble.Product(2.0 * l2Penalty, weights[j])).Value;
+            gradientScale[j] = (2.0 * gradientScale[j] / total) + (2.0 * Math.Abs(l2Penalty * weights[j]));
         }
 
         return new MeanSquaredErrorResult(
-            loss.Value, result, (residualSum * new DoubleDouble(2.0) / n).Value, residuals, (lossScale / n) + Math.Abs(l2Penalty * norm.Value), gradientScale);
+            loss.Value, result, (residualSum * new DoubleDouble(2.0) / total).Value, residuals, (lossScale / total) + Math.Abs(l2Penalty * norm.Value), gradientScale);
     }
 
     /// <summary>An unevaluated sum Hi + Lo with |Lo| ≤ ulp(Hi)/2.</summary>
