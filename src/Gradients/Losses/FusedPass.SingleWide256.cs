@@ -116,14 +116,14 @@ internal static partial class FusedPass
                 {
                     // Lane t is column D − 4 + t, the lane the eight-lane vector's upper half gave it: the same sums.
                     var wt = Vector256.LoadUnsafe(ref wd, last4);
-                    a0 += (SingleElements.Load256(ref x0, last4) * wt) & upperTail;
-                    a1 += (SingleElements.Load256(ref x1, last4) * wt) & upperTail;
-                    a2 += (SingleElements.Load256(ref x2, last4) * wt) & upperTail;
-                    a3 += (SingleElements.Load256(ref x3, last4) * wt) & upperTail;
-                    a4 += (SingleElements.Load256(ref x4, last4) * wt) & upperTail;
-                    a5 += (SingleElements.Load256(ref x5, last4) * wt) & upperTail;
-                    a6 += (SingleElements.Load256(ref x6, last4) * wt) & upperTail;
-                    a7 += (SingleElements.Load256(ref x7, last4) * wt) & upperTail;
+                    a0 = DotStepMasked4(ref x0, last4, wt, upperTail, a0);
+                    a1 = DotStepMasked4(ref x1, last4, wt, upperTail, a1);
+                    a2 = DotStepMasked4(ref x2, last4, wt, upperTail, a2);
+                    a3 = DotStepMasked4(ref x3, last4, wt, upperTail, a3);
+                    a4 = DotStepMasked4(ref x4, last4, wt, upperTail, a4);
+                    a5 = DotStepMasked4(ref x5, last4, wt, upperTail, a5);
+                    a6 = DotStepMasked4(ref x6, last4, wt, upperTail, a6);
+                    a7 = DotStepMasked4(ref x7, last4, wt, upperTail, a7);
                     var terms = FloatBlockFromMemory4(ref rf, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, last4 + back) & floatTail4;
                     AddWidened4(terms, ref g, last4);
                 }
@@ -205,6 +205,15 @@ internal static partial class FusedPass
         sum += (SingleElements.Load256(ref x, column) * lower) & lowerMask;
         return sum + ((SingleElements.Load256(ref x, column + 4) * upper) & upperMask);
     }
+
+    /// <summary>
+    /// The products of the row's four floats at <paramref name="column"/> (the last four, a short remainder) and their
+    /// widened weights added to <paramref name="sum"/>, the lanes counted already masked off (as SingleWide512's
+    /// <c>DotStepMasked8</c>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> DotStepMasked4(ref float x, nuint column, Vector256<double> weights, Vector256<double> mask, Vector256<double> sum) =>
+        sum + ((SingleElements.Load256(ref x, column) * weights) & mask);
 
     /// <summary>Eight float block sums widened (exactly) and added to the double gradient sums from <paramref name="column"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
