@@ -51,6 +51,28 @@ internal static partial class FusedPass
             : SingleWide256<TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
 
     /// <summary>
+    /// Whether the wide float kernels (<see cref="SingleWide512{TLoss, TWeighting}"/>,
+    /// <see cref="SingleWide256{TLoss, TWeighting}"/>) give the L2 hint (<c>prefetcht1</c>, at least 16 KB ahead) to every
+    /// row of a block, or only to rows 0, 2, 4 and 6. Only hints change with it, never a result.
+    /// </summary>
+    /// <remarks>
+    /// On Intel, from D = 32 (rows of at least two lines), the even rows: against the hint on every row, switched between
+    /// calls in one process (thread CPU time, 51 MB of X, Intel Xeon VM, 512-bit kernel), 2–5 % faster at D = 128 (five
+    /// processes), 4–8 % at 64, 6–8 % at 512, within ±3 % at 32 and 256; at D = 16, where a block's rows are eight
+    /// consecutive lines, 6–10 % slower, so below 32 every row keeps its hint. Rows 0–3 only (+11 %) or every row on every
+    /// second column step (+26 %) were slower at D = 128. By `ab-launch` at (100,000 × 128) 1.12 → 1.08× the read-only
+    /// pass (22 alternating rounds). On an AMD EPYC (Zen 4) VM the even rows were the 512-bit kernel's largest cost: with
+    /// the hint on every row it took 0.38–0.43 of the time at D = 128 (2.3–2.6 → 1.03–1.13× the read-only pass), 0.50 at
+    /// 64, 0.56 at 32, 0.43 at 256 and 0.94 at 512 (both patterns in one process, thread CPU time; by `ab-launch` at
+    /// (100,000 × 128) 2.74 → 1.18×, four alternating rounds). So every processor but Intel's hints every row. The 256-bit
+    /// kernel had no L2 hint: on the same AMD VM with AVX-512 off, at (100,000 × 128) 4.27× the 256-bit read-only pass
+    /// without it and 1.33× with it on every row (`ab-launch`, three rounds); it follows the same rule, its Intel case
+    /// not measured. Why the even rows suit Intel's prefetchers, not measured. See docs/benchmarks.md.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool L2HintOnEveryRow(nuint dimension) => dimension < 32 || !ProcessorVendor.IsIntel;
+
+    /// <summary>
     /// The end of a wide float kernel after its blocks: the chunk again in the scalar kernel if a gradient sum is not
     /// finite (see the remarks of <see cref="SingleWide{TLoss, TWeighting}"/>); otherwise the block sums of the loss
     /// and the residuals folded, and the leftover rows from <paramref name="row"/> one at a time.

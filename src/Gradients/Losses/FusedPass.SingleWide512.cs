@@ -70,17 +70,7 @@ internal static partial class FusedPass
         const nuint ahead = 512;
         var aheadL2 = ((4096 + blockFloats - 1) / blockFloats) * blockFloats;
 
-        // On Intel from D = 32 (rows of at least two lines) the L2 hint goes to rows 0, 2, 4 and 6 only. Against the
-        // hint on every row, switched between calls in one process (thread CPU time, 51 MB of X, Intel Xeon VM): the
-        // kernel 2–5 % faster at D = 128 (five processes), 4–8 % at 64, 6–8 % at 512, within ±3 % at 32 and 256; at
-        // D = 16, where a block's rows are eight consecutive lines, 6–10 % slower, so below 32 every row keeps its
-        // hint. Rows 0–3 only (+11 %) or every row on every second column step (+26 %) were slower at D = 128. By
-        // `ab-launch` at (100,000 × 128) 1.12 → 1.08× the read-only pass (22 alternating rounds). On an AMD EPYC
-        // (Zen 4) VM the same pattern was the kernel's largest cost: with the hint on every row the kernel took
-        // 0.38–0.43 of the time at D = 128 (2.3–2.6 → 1.03–1.13× the read-only pass), 0.50 at 64, 0.56 at 32, 0.43
-        // at 256 and 0.94 at 512 (both patterns in one process, thread CPU time), so every processor but Intel's
-        // hints every row. Why the even rows suit Intel's prefetchers, not measured. See docs/benchmarks.md.
-        var hintEveryRow = d < 32 || !ProcessorVendor.IsIntel;
+        var hintEveryRow = L2HintOnEveryRow(d);
 
         // The previous block's rows are 8·D floats before the current block's: `back` reaches them from the current
         // rows (unsigned wrap-around). The first block has no previous one: its residuals are zero and it adds
