@@ -65,9 +65,17 @@ internal static partial class FusedPass
         var sums = default(ChunkSums);
         var invalid = false;
 
-        // Each row's line at least 1 K floats (4 KB), whole blocks, ahead, once per sixteen columns (a line); x86 only.
+        // Each row's line at least 1 K floats (4 KB), whole blocks, ahead into L1, once per sixteen columns (a line);
+        // x86 only. From D = 64 also at least 4 K floats (16 KB) ahead into L2, on every row. On an AMD EPYC (Zen 4) VM
+        // with AVX2 off, against the L1 hint alone: at (100,000 × 128) 3.56 → 2.31× the 128-bit read-only pass
+        // (`ab-launch`, three alternating rounds); in one process per case (thread CPU time, two rounds) D = 64
+        // 2.45–2.59 → 2.33–2.41, but D = 32 2.27–2.36 → 2.57–2.58 and D = 16 2.07–2.65 → 2.52–3.10, confirmed at
+        // (2,000,000 × 16) by `ab-launch` (1.98 → 2.31, five rounds): rows of one or two lines keep the L1 hint only.
+        // Not measured on Intel. See docs/benchmarks.md.
         var blockFloats = 4 * d;
         var ahead = ((1024 + blockFloats - 1) / blockFloats) * blockFloats;
+        var aheadL2 = ((4096 + blockFloats - 1) / blockFloats) * blockFloats;
+        var hintIntoL2 = d >= 64;
 
         // The previous block's residuals in float (zero before the first block, whose sweep adds 0·x of its own rows)
         // and its rows 4·D floats before the current block's (`back`, unsigned wrap-around).
@@ -91,6 +99,10 @@ internal static partial class FusedPass
                 if ((j & 12) == 0)
                 {
                     Prefetch4(ref x0, ref x1, ref x2, ref x3, j + ahead);
+                    if (hintIntoL2)
+                    {
+                        Prefetch4(ref x0, ref x1, ref x2, ref x3, j + aheadL2, intoL2: true);
+                    }
                 }
 
                 var wl = Vector128.LoadUnsafe(ref wd, j);
@@ -226,18 +238,21 @@ internal static partial class FusedPass
         (Vector128.LoadUnsafe(ref g, column + 2) + Vector128.WidenUpper(terms)).StoreUnsafe(ref g, column + 2);
     }
 
-    /// <summary>Asks for the line at <paramref name="offset"/> floats into each of four rows (L1; x86 only, a hint that never faults).</summary>
+    /// <summary>
+    /// Asks for the line at <paramref name="offset"/> floats into each of four rows, into L1 or, with
+    /// <paramref name="intoL2"/> (a constant at every call), into L2 (x86 only, a hint that never faults).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Prefetch4(ref float x0, ref float x1, ref float x2, ref float x3, nuint offset)
+    private static void Prefetch4(ref float x0, ref float x1, ref float x2, ref float x3, nuint offset, bool intoL2 = false)
     {
         if (!Sse.IsSupported)
         {
             return;
         }
 
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x0, offset)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x1, offset)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x2, offset)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref x3, offset)));
+        PrefetchLine(ref Unsafe.Add(ref x0, offset), intoL2);
+        PrefetchLine(ref Unsafe.Add(ref x1, offset), intoL2);
+        PrefetchLine(ref Unsafe.Add(ref x2, offset), intoL2);
+        PrefetchLine(ref Unsafe.Add(ref x3, offset), intoL2);
     }
 }
