@@ -62,12 +62,12 @@ internal static partial class FusedPass
     /// consecutive lines, 6–10 % slower, so below 32 every row keeps its hint. Rows 0–3 only (+11 %) or every row on every
     /// second column step (+26 %) were slower at D = 128. By `ab-launch` at (100,000 × 128) 1.12 → 1.08× the read-only
     /// pass (22 alternating rounds). On an AMD EPYC (Zen 4) VM the even rows were the 512-bit kernel's largest cost: with
-    /// the hint on every row it took 0.38–0.43 of the time at D = 128 (2.3–2.6 → 1.03–1.13× the read-only pass), 0.50 at
+    /// the hint on every row it took 0.40–0.48 of the time at D = 128 (2.4–2.6 → 1.03–1.15× the read-only pass), 0.50 at
     /// 64, 0.56 at 32, 0.43 at 256 and 0.94 at 512 (both patterns in one process, thread CPU time; by `ab-launch` at
     /// (100,000 × 128) 2.74 → 1.18×, four alternating rounds). So every processor but Intel's hints every row. The 256-bit
-    /// kernel had no L2 hint: on the same AMD VM with AVX-512 off, at (100,000 × 128) 4.27× the 256-bit read-only pass
-    /// without it and 1.33× with it on every row (`ab-launch`, three rounds); it follows the same rule, its Intel case
-    /// not measured. Why the even rows suit Intel's prefetchers, not measured. See docs/benchmarks.md.
+    /// kernel had no L2 hint: on the same AMD VM with AVX-512 off, at (100,000 × 128) 3.82× the 256-bit read-only pass
+    /// without it and 1.45× with it on every row, and at (2,000,000 × 16) 1.76 → 1.39× (`ab-launch`, three alternating
+    /// rounds); it follows the same rule, its Intel case not measured. Why the even rows suit Intel's prefetchers, not measured. See docs/benchmarks.md.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool L2HintOnEveryRow(nuint dimension) => dimension < 32 || !ProcessorVendor.IsIntel;
