@@ -16,7 +16,7 @@ internal readonly struct NoPrefetch : IPrefetchChoice
     public static bool IsEnabled => false;
 }
 
-/// <summary>The kernel asks for each block's successor 4 KB ahead.</summary>
+/// <summary>The kernel asks for X <see cref="FusedPass.PrefetchDistance"/> bytes ahead (and into L2 further ahead).</summary>
 internal readonly struct WithPrefetch : IPrefetchChoice
 {
     public static bool IsEnabled => true;

@@ -178,7 +178,7 @@ internal static partial class FusedPass
         for (var row = blocks * 4; row < (nuint)rows; row++)
         {
             ref var x = ref Unsafe.Add(ref features, row * d);
-            var a = DotRow128<float, SingleElements>(ref x, ref weights, pairEnd, pairLast, pairEnd != d, pairMask);
+            var a = DotRow128<float, SingleElements>(ref x, ref weights, pairEnd, pairLast, pairEnd != d, pairMask, prefetch: false);
             sums.LossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector128.Sum(a) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r);
             sums.DerivativeSum += r;
 

@@ -33,7 +33,7 @@ internal static partial class FusedPass
         var sums = default(ChunkSums);
         var invalid = false;
 
-        // Each block of four rows asks for the one 4 KB ahead (see PrefetchDistance).
+        // Each row's dot product asks for its lines 4 KB ahead as it reads them (see PrefetchDistance and DotRow256).
         var blockBytes = 4 * d * (nuint)Unsafe.SizeOf<T>();
         var prefetch = Prefetches<T>(rows, d, blockBytes);
         nuint row = 0;
@@ -43,17 +43,13 @@ internal static partial class FusedPass
             ref var x1 = ref Unsafe.Add(ref x0, d);
             ref var x2 = ref Unsafe.Add(ref x1, d);
             ref var x3 = ref Unsafe.Add(ref x2, d);
-            if (prefetch)
-            {
-                PrefetchAhead(ref x0, blockBytes);
-            }
 
             // Row by row, not four rows interleaved: one sequential stream keeps the hardware prefetchers
             // trained (four interleaved 1 KB streams at D = 128 ran 2–3× slower from memory).
-            var a0 = DotRow128<T, TLanes>(ref x0, ref weights, fullEnd, last, hasTail, tailMask);
-            var a1 = DotRow128<T, TLanes>(ref x1, ref weights, fullEnd, last, hasTail, tailMask);
-            var a2 = DotRow128<T, TLanes>(ref x2, ref weights, fullEnd, last, hasTail, tailMask);
-            var a3 = DotRow128<T, TLanes>(ref x3, ref weights, fullEnd, last, hasTail, tailMask);
+            var a0 = DotRow128<T, TLanes>(ref x0, ref weights, fullEnd, last, hasTail, tailMask, prefetch);
+            var a1 = DotRow128<T, TLanes>(ref x1, ref weights, fullEnd, last, hasTail, tailMask, prefetch);
+            var a2 = DotRow128<T, TLanes>(ref x2, ref weights, fullEnd, last, hasTail, tailMask, prefetch);
+            var a3 = DotRow128<T, TLanes>(ref x3, ref weights, fullEnd, last, hasTail, tailMask, prefetch);
 
             var l0 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a0) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r0);
             var l1 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a1) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 1, ref invalid, out var r1);
@@ -84,7 +80,7 @@ internal static partial class FusedPass
         for (; row < (nuint)rows; row++)
         {
             ref var x = ref Unsafe.Add(ref features, row * d);
-            var a = DotRow128<T, TLanes>(ref x, ref weights, fullEnd, last, hasTail, tailMask);
+            var a = DotRow128<T, TLanes>(ref x, ref weights, fullEnd, last, hasTail, tailMask, prefetch: false);
             sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r);
             sums.DerivativeSum += r;
 
@@ -104,10 +100,13 @@ internal static partial class FusedPass
         return sums;
     }
 
-    /// <summary>x·w over one row as a vector of partial sums: four accumulators (four FMA chains in flight), the
-    /// column remainder as one overlapping vector ending at D with the already-counted lanes masked off.</summary>
+    /// <summary>
+    /// x·w over one row as a vector of partial sums: four accumulators (four FMA chains in flight), the column remainder
+    /// as one overlapping vector ending at D with the already-counted lanes masked off; with
+    /// <paramref name="prefetch"/>, the hints of <see cref="DotRow256{T, TLanes}"/> per step of eight columns.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<double> DotRow128<T, TLanes>(ref T x, ref T weights, nuint fullEnd, nuint last, bool hasTail, Vector128<double> tailMask)
+    private static Vector128<double> DotRow128<T, TLanes>(ref T x, ref T weights, nuint fullEnd, nuint last, bool hasTail, Vector128<double> tailMask, bool prefetch)
         where TLanes : struct, IDoubleLanes<T>
     {
         const int Lanes = 2;
@@ -116,10 +115,20 @@ internal static partial class FusedPass
         var quadEnd = fullEnd & ~(nuint)((4 * Lanes) - 1);
         for (; j < quadEnd; j += 4 * Lanes)
         {
+            if (prefetch)
+            {
+                PrefetchAhead(ref Unsafe.Add(ref x, j), 4 * Lanes * (nuint)Unsafe.SizeOf<T>());
+            }
+
             a = Vector128.MultiplyAddEstimate(TLanes.Load128(ref x, j), TLanes.Load128(ref weights, j), a);
             b = Vector128.MultiplyAddEstimate(TLanes.Load128(ref x, j + Lanes), TLanes.Load128(ref weights, j + Lanes), b);
             c = Vector128.MultiplyAddEstimate(TLanes.Load128(ref x, j + (2 * Lanes)), TLanes.Load128(ref weights, j + (2 * Lanes)), c);
             e = Vector128.MultiplyAddEstimate(TLanes.Load128(ref x, j + (3 * Lanes)), TLanes.Load128(ref weights, j + (3 * Lanes)), e);
+        }
+
+        if (prefetch && j < fullEnd + (hasTail ? (nuint)Lanes : 0))
+        {
+            PrefetchAhead(ref Unsafe.Add(ref x, j), (fullEnd - j + (hasTail ? (nuint)Lanes : 0)) * (nuint)Unsafe.SizeOf<T>());
         }
 
         for (; j < fullEnd; j += Lanes)
