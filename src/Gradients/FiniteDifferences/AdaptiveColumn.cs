@@ -25,8 +25,8 @@ namespace Gradients;
 /// </remarks>
 internal static class AdaptiveColumn
 {
-    /// <summary>Elements of T of scratch per output: center, plus, minus, two tableau rows of 4, best and fallback (value, error, step), two flags and a row count, and the convergence check's flag and two counts.</summary>
-    internal const int ScratchPerOutput = 23;
+    /// <summary>Elements of T of scratch per output: center, plus, minus, two tableau rows of 4, best and fallback (value, error, step), two flags and a row count, the convergence check's flag and two counts, and the asymptotic-range state (last change, rate flag, last row value, pairs in range, jump flag).</summary>
+    internal const int ScratchPerOutput = 28;
 
     /// <summary>
     /// Differentiates all outputs of <paramref name="function"/> along coordinate <paramref name="index"/> of
@@ -152,6 +152,7 @@ internal static class AdaptiveColumn
         var ratio = T.CreateTruncating(AdaptiveStencil.Ratio);
         var searchRatio = T.CreateTruncating(AdaptiveStencil.SearchRatio);
         var gentleStart = AdaptiveStencil.GentleStart<T>();
+        var inputRounding = epsilon * T.Max(T.Abs(line.Origin), T.One); // AdaptiveStencil's rounding of the argument
 
         var plus = w.Plus;
         var minus = w.Minus;
@@ -176,6 +177,16 @@ internal static class AdaptiveColumn
 
         var rowCounts = w.RowCounts;
         rowCounts.Clear();
+        var previousDelta = w.PreviousDelta;
+        var rateConfirmed = w.RateConfirmed;
+        var previousRowValue = w.PreviousRowValue;
+        var trustedPairs = w.TrustedPairs;
+        var jumpStart = w.JumpStart;
+        previousDelta.Fill(T.NaN);
+        rateConfirmed.Clear();
+        previousRowValue.Fill(T.NaN);
+        trustedPairs.Clear();
+        jumpStart.Clear();
         var reopened = w.Reopened;
         var reopenings = w.Reopenings;
         var rowsSinceReopen = w.RowsSinceReopen;
@@ -184,6 +195,7 @@ internal static class AdaptiveColumn
         rowsSinceReopen.Clear();
         Unsafe.SkipInit(out TableauRow<T> steps); // the steps of the last rows, newest last
         var sawNonFinite = false;
+        var shiftedRows = 0;
         var h = step;
         for (var k = 0; k < AdaptiveStencil.MaxRows && h > T.Zero; k++)
         {
@@ -205,6 +217,11 @@ internal static class AdaptiveColumn
 
                     rowCounts.Clear();
                     previousAsymptotic.Clear();
+                    previousDelta.Fill(T.NaN);
+                    rateConfirmed.Clear();
+                    previousRowValue.Fill(T.NaN);
+                    trustedPairs.Clear();
+                    jumpStart.Clear();
                     h /= searchRatio;
                     continue;
                 }
@@ -225,11 +242,21 @@ internal static class AdaptiveColumn
 
                     rowCounts.Clear();
                     previousAsymptotic.Clear();
+                    previousDelta.Fill(T.NaN);
+                    rateConfirmed.Clear();
+                    previousRowValue.Fill(T.NaN);
+                    trustedPairs.Clear();
+                    jumpStart.Clear();
                     h /= searchRatio;
                     continue;
                 }
 
                 applied = T.Abs(delta);
+            }
+
+            if (shiftedRows > 0 && !(applied < steps[TableauRow<T>.Length - 1]))
+            {
+                break; // AdaptiveStencil's: the grid of x left no smaller step
             }
 
             var active = false;
@@ -252,6 +279,11 @@ internal static class AdaptiveColumn
                     outcome.FailedValue = T.IsFinite(valuePlus) ? valueMinus : valuePlus;
                     rowCounts[i] = T.Zero;
                     previousAsymptotic[i] = T.Zero;
+                    previousDelta[i] = T.NaN;
+                    rateConfirmed[i] = T.Zero;
+                    previousRowValue[i] = T.NaN;
+                    trustedPairs[i] = T.Zero;
+                    jumpStart[i] = T.Zero;
                     active = true;
                     settled = false;
                     continue;
@@ -280,24 +312,48 @@ internal static class AdaptiveColumn
                 var rowValue = T.NaN;
                 var rowError = T.PositiveInfinity;
                 var asymptotic = false;
+                var onRate = true;
                 var settling = false;
+                var delta = T.NaN;
                 if (rows > 0)
                 {
-                    var change = T.Abs(quotient - previous[i]);
+                    delta = quotient - previous[i];
+                    var change = T.Abs(delta);
                     settling = change <= half * T.Abs(quotient);
                     asymptotic = change <= tenth * T.Abs(quotient) || change <= sixteen * noise;
+                    // AdaptiveStencil's rate test, until it first passes.
+                    if (rateConfirmed[i] == T.Zero && asymptotic && change > sixteen * (noise + (inputRounding * T.Abs(quotient) / applied)) && T.IsFinite(previousDelta[i]))
+                    {
+                        onRate = !(change > two * AdaptiveStencil.ExpectedShrink(applied, steps[TableauRow<T>.Length - 1], steps[TableauRow<T>.Length - 2], central) * T.Abs(previousDelta[i]));
+                        rateConfirmed[i] = onRate ? T.One : T.Zero;
+                    }
+
+                    // AdaptiveStencil's cross-row term for entries that rest on rows not known to be in the range.
+                    var pairsInRange = asymptotic && onRate ? int.CreateTruncating(trustedPairs[i]) + 1 : 0;
                     for (var j = 0; j <= columns; j++)
                     {
                         var entry = current[(j * m) + i];
                         var error = j == 0
                             ? change
                             : T.Max(T.Abs(entry - current[((j - 1) * m) + i]), T.Abs(entry - previous[((j - 1) * m) + i]));
+                        if ((j > pairsInRange || (jumpStart[i] != T.Zero && j == rows)) && T.IsFinite(previousRowValue[i]))
+                        {
+                            error = T.Max(error, T.Abs(entry - previousRowValue[i]));
+                        }
+
                         error += two * noise;
                         if (error < rowError)
                         {
                             rowError = error;
                             rowValue = entry;
                         }
+                    }
+
+                    // AdaptiveStencil's cross-row check: a finer entry contradicting the converged value widens its estimate.
+                    var contradiction = T.Abs(rowValue - best[i]) - rowError;
+                    if (contradiction > bestError[i])
+                    {
+                        bestError[i] = contradiction;
                     }
 
                     if (rowError < fallbackError[i])
@@ -308,9 +364,11 @@ internal static class AdaptiveColumn
                     }
                 }
 
-                var rowConverged = asymptotic && previousAsymptotic[i] != T.Zero &&
+                var inRange = asymptotic && onRate;
+                trustedPairs[i] = inRange ? trustedPairs[i] + T.One : T.Zero;
+                var rowConverged = inRange && previousAsymptotic[i] != T.Zero &&
                                    (rowError <= tolerance * T.Abs(rowValue) || rowError <= sixteen * noise);
-                previousAsymptotic[i] = asymptotic ? T.One : T.Zero;
+                previousAsymptotic[i] = inRange ? T.One : T.Zero;
                 var converged = T.IsFinite(bestError[i]);
                 var isReopened = reopened[i] != T.Zero;
                 if (rowConverged)
@@ -336,7 +394,7 @@ internal static class AdaptiveColumn
                 else if (converged)
                 {
                     // AdaptiveStencil's convergence check: a finer quotient jumping away from a converged value.
-                    if (rows > 0 && !asymptotic && !isReopened)
+                    if (rows > 0 && !inRange && !isReopened)
                     {
                         bestError[i] = T.Max(bestError[i], T.Abs(quotient - best[i]));
                         if (reopenings[i] >= T.CreateTruncating(AdaptiveStencil.MaxReopenings))
@@ -366,7 +424,11 @@ internal static class AdaptiveColumn
                 }
 
                 reopened[i] = isReopened ? T.One : T.Zero;
-                rowCounts[i] = T.CreateTruncating(rows + 1);
+                var jumped = rows > 0 && !inRange; // a jump starts a new tableau, as in AdaptiveStencil
+                jumpStart[i] = jumped ? T.One : jumpStart[i];
+                rowCounts[i] = jumped ? T.One : T.CreateTruncating(rows + 1);
+                previousDelta[i] = delta;
+                previousRowValue[i] = rowValue;
                 if (done[i] == T.Zero)
                 {
                     active = true;
@@ -384,6 +446,7 @@ internal static class AdaptiveColumn
             }
 
             steps[TableauRow<T>.Length - 1] = applied;
+            shiftedRows++;
             if (!active)
             {
                 break;
@@ -496,6 +559,21 @@ internal ref struct ColumnWorkspace<T>
     /// <summary>Per output, the rows since the search reopened.</summary>
     public readonly Span<T> RowsSinceReopen => Part(22, 1);
 
+    /// <summary>Per output, the last row's change of the quotient, signed (NaN after a restart), for the rate test.</summary>
+    public readonly Span<T> PreviousDelta => Part(23, 1);
+
+    /// <summary>Per output, 1 once a change has passed the rate test (the test is then off until a restart).</summary>
+    public readonly Span<T> RateConfirmed => Part(24, 1);
+
+    /// <summary>Per output, the last row's best entry (NaN after a restart), for the cross-row term and check.</summary>
+    public readonly Span<T> PreviousRowValue => Part(25, 1);
+
+    /// <summary>Per output, the consecutive row pairs in the asymptotic range ending at the last row (a small integer held as T).</summary>
+    public readonly Span<T> TrustedPairs => Part(26, 1);
+
+    /// <summary>Per output, 1 when its tableau's first row ended a jump.</summary>
+    public readonly Span<T> JumpStart => Part(27, 1);
+
     private readonly Span<T> Part(int offset, int count) => _scratch.Slice(offset * Rows, count * Rows);
 }
 
@@ -520,6 +598,9 @@ internal ref struct ColumnLine<T, TFunction>
         _lower = lower;
         _upper = upper;
     }
+
+    /// <summary>The coordinate's value at the origin of the line.</summary>
+    public readonly T Origin => _origin;
 
     /// <summary>Evaluates F at offset <paramref name="offset"/> (clamped into the box) into <paramref name="values"/>; returns the offset applied.</summary>
     public T Evaluate(T offset, Span<T> values)

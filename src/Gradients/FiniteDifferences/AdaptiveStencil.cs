@@ -22,12 +22,22 @@ namespace Gradients;
 /// tableau removes the j-th term by Neville's rule for the steps actually used (so the sequence need not be
 /// exactly geometric). Four columns (up to O(h⁸) central).</para>
 /// <para><b>Error estimate</b> (of the value returned): dfridr's max(|Tₖⱼ − Tₖ,ⱼ₋₁|, |Tₖⱼ − Tₖ₋₁,ⱼ₋₁|) plus twice the
-/// round-off ε·(|f₊| + |f₋|)/|Δ| of the quotient. An entry counts as converged only when the raw quotients of its
-/// row and the row before changed by at most a tenth (or by round-off only) and its estimate is below ε^¼ of the
-/// value or the round-off; the search stops when the best estimate is at the level of the round-off or the
-/// next row is worse by more than <see cref="Safe"/> (dfridr's SAFE). When no entry converged, the entry with the
-/// smallest estimate is returned with that estimate, which is then large: the caller can tell a failure from a
-/// success.</para>
+/// round-off ε·(|f₊| + |f₋|)/|Δ| of the quotient. An entry counts as converged only when its row is in the asymptotic
+/// range and its estimate is below ε^¼ of the value or the round-off; the search stops when the best estimate is at
+/// the level of the round-off or the next row is worse by more than <see cref="Safe"/> (dfridr's SAFE). When no entry
+/// converged, the entry with the smallest estimate is returned with that estimate, which is then large: the caller can
+/// tell a failure from a success.</para>
+/// <para><b>The asymptotic range.</b> dfridr's differences measure an entry's error only when every row it
+/// extrapolates across has an error c·hᵖ plus smaller terms; f varying on a scale far below the first step (log-sum-exp
+/// or softplus at |x| ≈ 10²…10⁴) breaks that on the way down, and estimates came back up to 86× (double) and 3000×
+/// (float) below the error. A
+/// row is in the range when its quotient changed by at most a tenth from the row before (or by round-off only) and,
+/// until a change first passes it, by at most twice what the leading term predicts from the change before
+/// (<see cref="ExpectedShrink"/>), unless the rounding of f's argument, ε·max(|x|, 1)·|q|/h, can explain it. A row
+/// outside the range starts a new tableau; an entry of such a row, or one that reaches back to the first row after a
+/// jump (the edge of the range), must also agree with the last row's best entry; and a finer row that
+/// disagrees with the converged value by more than its own estimate widens that value's estimate to the disagreement
+/// less that estimate.</para>
 /// <para><b>Convergence check.</b> A converged value followed by a finer quotient that jumps (relative change above a
 /// tenth and beyond the round-off) is contradicted, since truncation only shrinks with h: what a periodic f aliasing
 /// with the sequence looks like. The value's estimate grows to cover the jump and the search goes on once, for at
@@ -189,11 +199,22 @@ internal static class AdaptiveStencil
         // the median; in double it would cost 2 evaluations for no digit).
         var gentleStart = GentleStart<T>();
 
+        // The rounding of the argument: f computing x/s or x − c from x carries ε·|x|·|f′| of error into every value,
+        // ε·|x|·|q|/h into a quotient. The round-off model above (ε|f|/h) leaves it out; the rate test must not take
+        // it for truncation.
+        var inputRounding = epsilon * line.InputScale;
+
         Unsafe.SkipInit(out TableauRow<T> previous);
         Unsafe.SkipInit(out TableauRow<T> current);
         Unsafe.SkipInit(out TableauRow<T> steps); // the steps of the last rows, newest last
         var rows = 0;
+        var shiftedRows = 0; // rows that reached the tableau (their steps are in the history)
         var previousAsymptotic = false;
+        var previousDelta = T.NaN; // q(hₖ₋₁) − q(hₖ₋₂) when the last two rows were consecutive, for the rate test
+        var rateConfirmed = false; // a change has shrunk at the leading term's rate: the rate test is off
+        var previousRowValue = T.NaN; // the last row's best entry, for the cross-row check
+        var trustedPairs = 0; // consecutive row pairs in the asymptotic range, ending at the last row
+        var jumpStart = false; // the tableau's first row ended a jump (it restarted the tableau)
         var sawNonFinite = false;
 
         var bestValue = T.NaN;
@@ -238,6 +259,11 @@ internal static class AdaptiveStencil
 
                     rows = 0;
                     previousAsymptotic = false;
+                    previousDelta = T.NaN;
+                    rateConfirmed = false;
+                    previousRowValue = T.NaN;
+                    trustedPairs = 0;
+                    jumpStart = false;
                     h /= searchRatio;
                     continue;
                 }
@@ -268,6 +294,11 @@ internal static class AdaptiveStencil
 
                     rows = 0;
                     previousAsymptotic = false;
+                    previousDelta = T.NaN;
+                    rateConfirmed = false;
+                    previousRowValue = T.NaN;
+                    trustedPairs = 0;
+                    jumpStart = false;
                     h /= searchRatio;
                     continue;
                 }
@@ -276,6 +307,11 @@ internal static class AdaptiveStencil
                 quotient = T.IsFinite(difference) ? difference / delta : (value / delta) - (f0 / delta);
                 noise = epsilon * ((T.Abs(value) + T.Abs(f0)) / T.Abs(delta));
                 applied = T.Abs(delta);
+            }
+
+            if (shiftedRows > 0 && !(applied < steps[TableauRow<T>.Length - 1]))
+            {
+                break; // the grid of x left no smaller step: the same quotient again, nothing finer to learn
             }
 
             // Neville: column j removes the h^(j·p) term (p = 2 central, 1 one-sided) for the steps actually used.
@@ -291,24 +327,61 @@ internal static class AdaptiveStencil
             var rowValue = T.NaN;
             var rowError = T.PositiveInfinity;
             var asymptotic = false;
+            var onRate = true;
             var settling = false;
             var measured = rows > 0;
+            var rowDelta = T.NaN;
             if (measured)
             {
-                var change = T.Abs(quotient - previous[0]);
+                rowDelta = quotient - previous[0];
+                var change = T.Abs(rowDelta);
                 settling = change <= half * T.Abs(quotient);
                 asymptotic = change <= tenth * T.Abs(quotient) || change <= sixteen * noise;
+                // The rate test, until it first passes: where the quotient approaches its limit from one side (the
+                // change goes the way the last one went, as truncation c·hᵖ does) its changes must shrink as hᵖ does, and
+                // one over twice that is not in the asymptotic range yet (a relative change below a tenth is no proof
+                // when f′ is large beside the part of f that varies: softplus(x − c) + x at x = 2363). It decides where
+                // the tableau starts and when it may first converge. A change against the last one is round-off, beyond
+                // the model when f rounds its argument (sin(x/10) at 29000 in float), and is left to the checks below;
+                // so is everything once the rate has been seen.
+                if (!rateConfirmed && asymptotic && change > sixteen * (noise + (inputRounding * T.Abs(quotient) / applied)) &&
+                    T.IsFinite(previousDelta))
+                {
+                    onRate = !(change > two * ExpectedShrink(applied, steps[TableauRow<T>.Length - 1], steps[TableauRow<T>.Length - 2], central) * T.Abs(previousDelta));
+                    rateConfirmed = onRate;
+                }
+
+                // Column j rests on rows k−j…k. dfridr's differences estimate its error only where those rows are in the
+                // asymptotic range: all j pairs passed, and none is the first row after a jump (the tests judge a pair,
+                // and that row is the edge of the range). Elsewhere the entry must also agree with the last row's best
+                // entry: an error shared by the whole tableau moves its entries together, so only the next row sees it
+                // (log-sum-exp at x = 77 on a sigmoid tail: estimate 5.5e-9, error 9.6e-8 without it).
+                var pairsInRange = asymptotic && onRate ? trustedPairs + 1 : 0;
                 for (var j = 0; j <= columns; j++)
                 {
                     var error = j == 0
                         ? change
                         : T.Max(T.Abs(current[j] - current[j - 1]), T.Abs(current[j] - previous[j - 1]));
+                    if ((j > pairsInRange || (jumpStart && j == rows)) && T.IsFinite(previousRowValue))
+                    {
+                        error = T.Max(error, T.Abs(current[j] - previousRowValue));
+                    }
+
                     error += two * noise;
                     if (error < rowError)
                     {
                         rowError = error;
                         rowValue = current[j];
                     }
+                }
+
+                // A finer row that disagrees with the converged value by more than its own estimate bounds that value's
+                // error from below (if its estimate holds): the value's estimate grows to |v − vₖ| − eₖ. It only widens;
+                // the finer row replaces the value only by converging with a smaller estimate.
+                var contradiction = T.Abs(rowValue - bestValue) - rowError;
+                if (contradiction > bestError)
+                {
+                    bestError = contradiction;
                 }
 
                 if (rowError < fallbackError)
@@ -319,11 +392,15 @@ internal static class AdaptiveStencil
                 }
             }
 
-            var rowConverged = asymptotic && previousAsymptotic &&
+            var inRange = asymptotic && onRate;
+            trustedPairs = inRange ? trustedPairs + 1 : 0;
+            var rowConverged = inRange && previousAsymptotic &&
                                (rowError <= tolerance * T.Abs(rowValue) || rowError <= sixteen * noise);
-            previousAsymptotic = asymptotic;
+            previousAsymptotic = inRange;
 
-            // Shift the row and the step history.
+            // Shift the row and the step history. A row that jumped from the one before (outside the asymptotic range)
+            // starts a new tableau: extrapolating across a row outside the range leaves that row's error in every entry
+            // built on it, and after a search step (ratio 8) those entries barely move, so their estimates miss it.
             previous = current;
             for (var j = 0; j < TableauRow<T>.Length - 1; j++)
             {
@@ -331,7 +408,12 @@ internal static class AdaptiveStencil
             }
 
             steps[TableauRow<T>.Length - 1] = applied;
-            rows++;
+            shiftedRows++;
+            var jumped = measured && !inRange;
+            jumpStart |= jumped;
+            rows = jumped ? 1 : rows + 1;
+            previousDelta = rowDelta;
+            previousRowValue = rowValue;
 
             if (rowConverged)
             {
@@ -355,7 +437,7 @@ internal static class AdaptiveStencil
             }
             else if (converged)
             {
-                if (measured && !asymptotic && !reopened)
+                if (measured && !inRange && !reopened)
                 {
                     // The convergence check: a finer quotient that jumps away from a converged value contradicts it
                     // (truncation only shrinks with h, and noise within the model keeps a row asymptotic). It is what
@@ -384,7 +466,7 @@ internal static class AdaptiveStencil
             }
 
             // The usual ratio once the quotients settle; the search ratio while they still jump around.
-            h /= (converged && !reopened) || settling || (rows == 1 && gentleStart) ? ratio : searchRatio;
+            h /= (converged && !reopened) || settling || (!measured && gentleStart) ? ratio : searchRatio;
         }
 
         if (!converged)
@@ -419,6 +501,19 @@ internal static class AdaptiveStencil
         outcome.ErrorEstimate = bestError;
         outcome.Step = bestStep;
         return StencilStatus.Ok;
+    }
+
+    /// <summary>
+    /// The ratio |q(hₖ) − q(hₖ₋₁)| / |q(hₖ₋₁) − q(hₖ₋₂)| of successive changes of the quotient when its error is
+    /// c·hᵖ (p = 2 central, 1 one-sided): (hₖ₋₁ᵖ − hₖᵖ)/(hₖ₋₂ᵖ − hₖ₋₁ᵖ), in ratios to hₖ₋₁ so no power overflows
+    /// (1/2.1² ≈ 0.23 at the usual ratio, 0.012 after a search step).
+    /// </summary>
+    internal static T ExpectedShrink<T>(T step, T previousStep, T stepBefore, bool central)
+        where T : IFloatingPointIeee754<T>
+    {
+        var finer = step / previousStep;
+        var coarser = stepBefore / previousStep;
+        return central ? (T.One - (finer * finer)) / ((coarser * coarser) - T.One) : (T.One - finer) / (coarser - T.One);
     }
 }
 

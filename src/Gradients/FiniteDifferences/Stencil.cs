@@ -16,6 +16,9 @@ internal interface IStencilLine<T>
     /// after the point was rounded (and clamped into the box); difference quotients divide by that offset.
     /// </summary>
     T Evaluate(T offset, out T appliedOffset);
+
+    /// <summary>The size of the coordinates the line moves, max(|x|, 1): with ε it bounds the rounding of f's argument.</summary>
+    T InputScale { get; }
 }
 
 /// <summary>Which side(s) of x a stencil uses.</summary>

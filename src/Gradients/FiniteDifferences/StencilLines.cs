@@ -25,6 +25,8 @@ internal ref struct CoordinateLine<T, TFunction> : IStencilLine<T>
         _upper = upper;
     }
 
+    public readonly T InputScale => T.Max(T.Abs(_origin), T.One);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public T Evaluate(T offset, out T appliedOffset)
     {
@@ -59,14 +61,20 @@ internal ref struct DirectionLine<T, TFunction> : IStencilLine<T>
         _point = point;
         _lower = lower;
         _upper = upper;
-        for (var i = 1; i < unit.Length; i++)
+        InputScale = T.One;
+        for (var i = 0; i < unit.Length; i++)
         {
             if (T.Abs(unit[i]) > T.Abs(unit[_widest]))
             {
                 _widest = i;
             }
+
+            InputScale = T.Max(InputScale, T.Abs(origin[i]));
         }
     }
+
+    /// <summary>max(maxᵢ |xᵢ|, 1): every coordinate the line moves is rounded.</summary>
+    public T InputScale { get; }
 
     public T Evaluate(T offset, out T appliedOffset)
     {
@@ -112,6 +120,8 @@ internal readonly struct ScalarLine<T> : IStencilLine<T>
         _lower = lower;
         _upper = upper;
     }
+
+    public T InputScale => T.Max(T.Abs(_origin), T.One);
 
     public T Evaluate(T offset, out T appliedOffset)
     {
