@@ -324,7 +324,8 @@ internal static class AdaptiveColumn
                     // AdaptiveStencil's rate test, until it first passes.
                     if (rateConfirmed[i] == T.Zero && asymptotic && change > sixteen * (noise + (inputRounding * T.Abs(quotient) / applied)) && T.IsFinite(previousDelta[i]))
                     {
-                        onRate = !(change > two * AdaptiveStencil.ExpectedShrink(applied, steps[TableauRow<T>.Length - 1], steps[TableauRow<T>.Length - 2], central) * T.Abs(previousDelta[i]));
+                        var expected = AdaptiveStencil.ExpectedShrink(applied, steps[TableauRow<T>.Length - 1], steps[TableauRow<T>.Length - 2], central) * T.Abs(previousDelta[i]);
+                        onRate = !(change > two * expected) && !(change < expected / T.CreateTruncating(8));
                         rateConfirmed[i] = onRate ? T.One : T.Zero;
                     }
 

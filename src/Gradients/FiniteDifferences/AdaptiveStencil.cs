@@ -32,8 +32,8 @@ namespace Gradients;
 /// or softplus at |x| ≈ 10²…10⁴) breaks that on the way down, and estimates came back up to 86× (double) and 3000×
 /// (float) below the error. A
 /// row is in the range when its quotient changed by at most a tenth from the row before (or by round-off only) and,
-/// until a change first passes it, by at most twice what the leading term predicts from the change before
-/// (<see cref="ExpectedShrink"/>), unless the rounding of f's argument, ε·max(|x|, 1)·|q|/h, can explain it. A row
+/// until a change first passes it, by between an eighth of and twice what the leading term predicts from the change
+/// before (<see cref="ExpectedShrink"/>), unless the rounding of f's argument, ε·max(|x|, 1)·|q|/h, can explain it. A row
 /// outside the range starts a new tableau; an entry of such a row, or one that reaches back to the first row after a
 /// jump (the edge of the range), must also agree with the last row's best entry; and a finer row that
 /// disagrees with the converged value by more than its own estimate widens that value's estimate to the disagreement
@@ -337,17 +337,18 @@ internal static class AdaptiveStencil
                 var change = T.Abs(rowDelta);
                 settling = change <= half * T.Abs(quotient);
                 asymptotic = change <= tenth * T.Abs(quotient) || change <= sixteen * noise;
-                // The rate test, until it first passes: where the quotient approaches its limit from one side (the
-                // change goes the way the last one went, as truncation c·hᵖ does) its changes must shrink as hᵖ does, and
-                // one over twice that is not in the asymptotic range yet (a relative change below a tenth is no proof
-                // when f′ is large beside the part of f that varies: softplus(x − c) + x at x = 2363). It decides where
-                // the tableau starts and when it may first converge. A change against the last one is round-off, beyond
-                // the model when f rounds its argument (sin(x/10) at 29000 in float), and is left to the checks below;
-                // so is everything once the rate has been seen.
+                // The rate test, until it first passes: in the asymptotic range the changes shrink as the leading term
+                // c·hᵖ does; one over twice that is not there yet (a relative change below a tenth is no proof when f′ is
+                // large beside the part of f that varies: softplus(x − c) + x at x = 2363), and neither is one below an
+                // eighth of it (two terms cancelling: the one-sided quotient of sin at −6.24 is flat between h = 0.09 and
+                // 0.04 and wrong by 7e-4 at both). It decides where the tableau starts and when it may first converge.
+                // A change the rounding of f's argument can explain (sin(x/10) at 29000 in float) is not tested, and
+                // once the rate has been seen round-off is left to the checks below.
                 if (!rateConfirmed && asymptotic && change > sixteen * (noise + (inputRounding * T.Abs(quotient) / applied)) &&
                     T.IsFinite(previousDelta))
                 {
-                    onRate = !(change > two * ExpectedShrink(applied, steps[TableauRow<T>.Length - 1], steps[TableauRow<T>.Length - 2], central) * T.Abs(previousDelta));
+                    var expected = ExpectedShrink(applied, steps[TableauRow<T>.Length - 1], steps[TableauRow<T>.Length - 2], central) * T.Abs(previousDelta);
+                    onRate = !(change > two * expected) && !(change < expected / T.CreateTruncating(8));
                     rateConfirmed = onRate;
                 }
 
