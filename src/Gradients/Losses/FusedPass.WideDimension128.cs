@@ -33,9 +33,10 @@ internal static partial class FusedPass
         var sums = default(ChunkSums);
         var invalid = false;
 
-        // Each row's dot product asks for its lines 4 KB ahead as it reads them (see PrefetchDistance and DotRow256).
+        // Each row's dot product asks for its lines 4 KB ahead as it reads them (see PrefetchDistance and DotRow256), on
+        // Intel's processors only (HintsTheNarrowKernel).
         var blockBytes = 4 * d * (nuint)Unsafe.SizeOf<T>();
-        var prefetch = Prefetches<T>(rows, d, blockBytes);
+        var prefetch = HintsTheNarrowKernel && Prefetches<T>(rows, d, blockBytes);
         nuint row = 0;
         for (; row + 4 <= (nuint)rows; row += 4)
         {
@@ -99,6 +100,20 @@ internal static partial class FusedPass
         sums.HasInvalidLabel |= invalid;
         return sums;
     }
+
+    /// <summary>
+    /// Whether <see cref="Wide128"/> gives software prefetch hints: on Intel's processors, where they were measured to
+    /// help (docs/benchmarks.md), not elsewhere.
+    /// </summary>
+    /// <remarks>
+    /// On an AMD EPYC (Zen 4) VM with <c>DOTNET_EnableAVX2=0</c> the hints were this kernel's largest cost: MSE double
+    /// over the 128-bit read-only pass, five alternating <c>ab-launch</c> rounds (thread CPU time, medians), at
+    /// (2,000,000 × 16) 1.76 (1.36–2.70) with the L1 and L2 hints, 1.19 (1.14–1.32) without any; at (100,000 × 128)
+    /// 1.37 (1.27–1.61) → 1.17 (1.04–1.29). L1 hints alone were in between (1.16–1.28 and 1.31–1.50, three rounds). The
+    /// 256-bit kernels on the same VM (AVX-512 off) measured the same with and without hints (three rounds each), so
+    /// they keep them. On Arm64 no kernel hints (<see cref="Prefetches{T}"/> needs SSE).
+    /// </remarks>
+    private static readonly bool HintsTheNarrowKernel = ProcessorVendor.IsIntel;
 
     /// <summary>
     /// x·w over one row as a vector of partial sums: four accumulators (four FMA chains in flight), the column remainder
