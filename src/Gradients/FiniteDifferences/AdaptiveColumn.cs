@@ -25,8 +25,8 @@ namespace Gradients;
 /// </remarks>
 internal static class AdaptiveColumn
 {
-    /// <summary>Elements of T of scratch per output: center, plus, minus, two tableau rows of 4, best and fallback (value, error, step), two flags and a row count, the convergence check's flag and two counts, and the asymptotic-range state (last change, rate flag, last row value, pairs in range, jump flag).</summary>
-    internal const int ScratchPerOutput = 28;
+    /// <summary>Elements of T of scratch per output: center, plus, minus, two tableau rows of 4, best and fallback (value, error, step), a flag and a row count, the convergence check's flag and two counts, and the asymptotic-range state (last change, rate flag, last row value, pairs in range, jump flag).</summary>
+    internal const int ScratchPerOutput = 27;
 
     /// <summary>
     /// Differentiates all outputs of <paramref name="function"/> along coordinate <paramref name="index"/> of
@@ -164,7 +164,6 @@ internal static class AdaptiveColumn
         var fallback = w.Fallback;
         var fallbackError = w.FallbackErrors;
         var fallbackStep = w.FallbackSteps;
-        var previousAsymptotic = w.PreviousAsymptotic;
         var done = w.Done;
         best.Fill(T.NaN);
         bestError.Fill(T.PositiveInfinity);
@@ -172,7 +171,6 @@ internal static class AdaptiveColumn
         fallback.Fill(T.NaN);
         fallbackError.Fill(T.PositiveInfinity);
         fallbackStep.Clear();
-        previousAsymptotic.Clear();
         done.Clear();
 
         var rowCounts = w.RowCounts;
@@ -216,7 +214,6 @@ internal static class AdaptiveColumn
                     }
 
                     rowCounts.Clear();
-                    previousAsymptotic.Clear();
                     previousDelta.Fill(T.NaN);
                     rateConfirmed.Clear();
                     previousRowValue.Fill(T.NaN);
@@ -241,7 +238,6 @@ internal static class AdaptiveColumn
                     }
 
                     rowCounts.Clear();
-                    previousAsymptotic.Clear();
                     previousDelta.Fill(T.NaN);
                     rateConfirmed.Clear();
                     previousRowValue.Fill(T.NaN);
@@ -278,7 +274,6 @@ internal static class AdaptiveColumn
                     outcome.FailedOffset = T.IsFinite(valuePlus) ? -h : sign * h;
                     outcome.FailedValue = T.IsFinite(valuePlus) ? valueMinus : valuePlus;
                     rowCounts[i] = T.Zero;
-                    previousAsymptotic[i] = T.Zero;
                     previousDelta[i] = T.NaN;
                     rateConfirmed[i] = T.Zero;
                     previousRowValue[i] = T.NaN;
@@ -366,10 +361,9 @@ internal static class AdaptiveColumn
                 }
 
                 var inRange = asymptotic && onRate;
-                trustedPairs[i] = inRange ? trustedPairs[i] + T.One : T.Zero;
-                var rowConverged = inRange && previousAsymptotic[i] != T.Zero &&
+                var rowConverged = inRange && trustedPairs[i] != T.Zero &&
                                    (rowError <= tolerance * T.Abs(rowValue) || rowError <= sixteen * noise);
-                previousAsymptotic[i] = inRange ? T.One : T.Zero;
+                trustedPairs[i] = inRange ? trustedPairs[i] + T.One : T.Zero;
                 var converged = T.IsFinite(bestError[i]);
                 var isReopened = reopened[i] != T.Zero;
                 if (rowConverged)
@@ -542,38 +536,35 @@ internal ref struct ColumnWorkspace<T>
 
     public readonly Span<T> FallbackSteps => Part(16, 1);
 
-    /// <summary>Per output, 1 when its last row was in the asymptotic range (a flag held as T to share the scratch).</summary>
-    public readonly Span<T> PreviousAsymptotic => Part(17, 1);
-
     /// <summary>Per output, 1 once its tableau is finished.</summary>
-    public readonly Span<T> Done => Part(18, 1);
+    public readonly Span<T> Done => Part(17, 1);
 
     /// <summary>Per output, the rows of its tableau since its last restart (a small integer held as T).</summary>
-    public readonly Span<T> RowCounts => Part(19, 1);
+    public readonly Span<T> RowCounts => Part(18, 1);
 
     /// <summary>Per output, 1 while a search reopened by a contradicted convergence has found no new best (<see cref="AdaptiveStencil"/>'s check).</summary>
-    public readonly Span<T> Reopened => Part(20, 1);
+    public readonly Span<T> Reopened => Part(19, 1);
 
     /// <summary>Per output, the contradicted convergences so far.</summary>
-    public readonly Span<T> Reopenings => Part(21, 1);
+    public readonly Span<T> Reopenings => Part(20, 1);
 
     /// <summary>Per output, the rows since the search reopened.</summary>
-    public readonly Span<T> RowsSinceReopen => Part(22, 1);
+    public readonly Span<T> RowsSinceReopen => Part(21, 1);
 
     /// <summary>Per output, the last row's change of the quotient, signed (NaN after a restart), for the rate test.</summary>
-    public readonly Span<T> PreviousDelta => Part(23, 1);
+    public readonly Span<T> PreviousDelta => Part(22, 1);
 
     /// <summary>Per output, 1 once a change has passed the rate test (the test is then off until a restart).</summary>
-    public readonly Span<T> RateConfirmed => Part(24, 1);
+    public readonly Span<T> RateConfirmed => Part(23, 1);
 
     /// <summary>Per output, the last row's best entry (NaN after a restart), for the cross-row term and check.</summary>
-    public readonly Span<T> PreviousRowValue => Part(25, 1);
+    public readonly Span<T> PreviousRowValue => Part(24, 1);
 
     /// <summary>Per output, the consecutive row pairs in the asymptotic range ending at the last row (a small integer held as T).</summary>
-    public readonly Span<T> TrustedPairs => Part(26, 1);
+    public readonly Span<T> TrustedPairs => Part(25, 1);
 
     /// <summary>Per output, 1 when its tableau's first row ended a jump.</summary>
-    public readonly Span<T> JumpStart => Part(27, 1);
+    public readonly Span<T> JumpStart => Part(26, 1);
 
     private readonly Span<T> Part(int offset, int count) => _scratch.Slice(offset * Rows, count * Rows);
 }

@@ -209,7 +209,6 @@ internal static class AdaptiveStencil
         Unsafe.SkipInit(out TableauRow<T> steps); // the steps of the last rows, newest last
         var rows = 0;
         var shiftedRows = 0; // rows that reached the tableau (their steps are in the history)
-        var previousAsymptotic = false;
         var previousDelta = T.NaN; // q(hₖ₋₁) − q(hₖ₋₂) when the last two rows were consecutive, for the rate test
         var rateConfirmed = false; // a change has shrunk at the leading term's rate: the rate test is off
         var previousRowValue = T.NaN; // the last row's best entry, for the cross-row check
@@ -258,7 +257,6 @@ internal static class AdaptiveStencil
                     }
 
                     rows = 0;
-                    previousAsymptotic = false;
                     previousDelta = T.NaN;
                     rateConfirmed = false;
                     previousRowValue = T.NaN;
@@ -293,7 +291,6 @@ internal static class AdaptiveStencil
                     }
 
                     rows = 0;
-                    previousAsymptotic = false;
                     previousDelta = T.NaN;
                     rateConfirmed = false;
                     previousRowValue = T.NaN;
@@ -394,10 +391,9 @@ internal static class AdaptiveStencil
             }
 
             var inRange = asymptotic && onRate;
-            trustedPairs = inRange ? trustedPairs + 1 : 0;
-            var rowConverged = inRange && previousAsymptotic &&
+            var rowConverged = inRange && trustedPairs > 0 &&
                                (rowError <= tolerance * T.Abs(rowValue) || rowError <= sixteen * noise);
-            previousAsymptotic = inRange;
+            trustedPairs = inRange ? trustedPairs + 1 : 0;
 
             // Shift the row and the step history. A row that jumped from the one before (outside the asymptotic range)
             // starts a new tableau: extrapolating across a row outside the range leaves that row's error in every entry
