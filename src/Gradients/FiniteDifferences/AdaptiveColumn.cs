@@ -152,7 +152,7 @@ internal static class AdaptiveColumn
         var ratio = T.CreateTruncating(AdaptiveStencil.Ratio);
         var searchRatio = T.CreateTruncating(AdaptiveStencil.SearchRatio);
         var gentleStart = AdaptiveStencil.GentleStart<T>();
-        var inputRounding = epsilon * T.Max(T.Abs(line.Origin), T.One); // AdaptiveStencil's rounding of the argument
+        var inputRounding = epsilon * line.InputScale; // AdaptiveStencil's rounding of the argument
 
         var plus = w.Plus;
         var minus = w.Minus;
@@ -180,11 +180,7 @@ internal static class AdaptiveColumn
         var previousRowValue = w.PreviousRowValue;
         var trustedPairs = w.TrustedPairs;
         var jumpStart = w.JumpStart;
-        previousDelta.Fill(T.NaN);
-        rateConfirmed.Clear();
-        previousRowValue.Fill(T.NaN);
-        trustedPairs.Clear();
-        jumpStart.Clear();
+        w.ClearRangeState();
         var reopened = w.Reopened;
         var reopenings = w.Reopenings;
         var rowsSinceReopen = w.RowsSinceReopen;
@@ -214,11 +210,7 @@ internal static class AdaptiveColumn
                     }
 
                     rowCounts.Clear();
-                    previousDelta.Fill(T.NaN);
-                    rateConfirmed.Clear();
-                    previousRowValue.Fill(T.NaN);
-                    trustedPairs.Clear();
-                    jumpStart.Clear();
+                    w.ClearRangeState();
                     h /= searchRatio;
                     continue;
                 }
@@ -238,11 +230,7 @@ internal static class AdaptiveColumn
                     }
 
                     rowCounts.Clear();
-                    previousDelta.Fill(T.NaN);
-                    rateConfirmed.Clear();
-                    previousRowValue.Fill(T.NaN);
-                    trustedPairs.Clear();
-                    jumpStart.Clear();
+                    w.ClearRangeState();
                     h /= searchRatio;
                     continue;
                 }
@@ -317,10 +305,10 @@ internal static class AdaptiveColumn
                     settling = change <= half * T.Abs(quotient);
                     asymptotic = change <= tenth * T.Abs(quotient) || change <= sixteen * noise;
                     // AdaptiveStencil's rate test, until it first passes.
-                    if (rateConfirmed[i] == T.Zero && asymptotic && change > sixteen * (noise + (inputRounding * T.Abs(quotient) / applied)) && T.IsFinite(previousDelta[i]))
+                    if (rateConfirmed[i] == T.Zero && asymptotic &&
+                        AdaptiveStencil.RateApplies(change, noise, inputRounding * T.Abs(quotient) / applied, previousDelta[i]))
                     {
-                        var expected = AdaptiveStencil.ExpectedShrink(applied, steps[TableauRow<T>.Length - 1], steps[TableauRow<T>.Length - 2], central) * T.Abs(previousDelta[i]);
-                        onRate = !(change > two * expected) && !(change < expected / T.CreateTruncating(8));
+                        onRate = AdaptiveStencil.ShrinksAtRate(change, previousDelta[i], applied, steps[TableauRow<T>.Length - 1], steps[TableauRow<T>.Length - 2], central);
                         rateConfirmed[i] = onRate ? T.One : T.Zero;
                     }
 
@@ -566,6 +554,16 @@ internal ref struct ColumnWorkspace<T>
     /// <summary>Per output, 1 when its tableau's first row ended a jump.</summary>
     public readonly Span<T> JumpStart => Part(26, 1);
 
+    /// <summary>Forgets every output's asymptotic-range state (at the start, and when every tableau restarts).</summary>
+    public readonly void ClearRangeState()
+    {
+        PreviousDelta.Fill(T.NaN);
+        RateConfirmed.Clear();
+        PreviousRowValue.Fill(T.NaN);
+        TrustedPairs.Clear();
+        JumpStart.Clear();
+    }
+
     private readonly Span<T> Part(int offset, int count) => _scratch.Slice(offset * Rows, count * Rows);
 }
 
@@ -591,8 +589,8 @@ internal ref struct ColumnLine<T, TFunction>
         _upper = upper;
     }
 
-    /// <summary>The coordinate's value at the origin of the line.</summary>
-    public readonly T Origin => _origin;
+    /// <summary>max(|xᵢ|, 1), as <see cref="IStencilLine{T}.InputScale"/> of the scalar lines.</summary>
+    public readonly T InputScale => T.Max(T.Abs(_origin), T.One);
 
     /// <summary>Evaluates F at offset <paramref name="offset"/> (clamped into the box) into <paramref name="values"/>; returns the offset applied.</summary>
     public T Evaluate(T offset, Span<T> values)

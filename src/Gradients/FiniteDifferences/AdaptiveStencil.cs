@@ -341,11 +341,9 @@ internal static class AdaptiveStencil
                 // 0.04 and wrong by 7e-4 at both). It decides where the tableau starts and when it may first converge.
                 // A change the rounding of f's argument can explain (sin(x/10) at 29000 in float) is not tested, and
                 // once the rate has been seen round-off is left to the checks below.
-                if (!rateConfirmed && asymptotic && change > sixteen * (noise + (inputRounding * T.Abs(quotient) / applied)) &&
-                    T.IsFinite(previousDelta))
+                if (!rateConfirmed && asymptotic && RateApplies(change, noise, inputRounding * T.Abs(quotient) / applied, previousDelta))
                 {
-                    var expected = ExpectedShrink(applied, steps[TableauRow<T>.Length - 1], steps[TableauRow<T>.Length - 2], central) * T.Abs(previousDelta);
-                    onRate = !(change > two * expected) && !(change < expected / T.CreateTruncating(8));
+                    onRate = ShrinksAtRate(change, previousDelta, applied, steps[TableauRow<T>.Length - 1], steps[TableauRow<T>.Length - 2], central);
                     rateConfirmed = onRate;
                 }
 
@@ -501,11 +499,33 @@ internal static class AdaptiveStencil
     }
 
     /// <summary>
+    /// Whether the rate test judges a change: there is a change before it to compare with, and the change is beyond what
+    /// round-off can explain, 16× the quotient's modelled round-off <paramref name="noise"/> plus the rounding of f's
+    /// argument <paramref name="argumentRounding"/> (ε·max(|x|, 1)·|q|/h).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool RateApplies<T>(T change, T noise, T argumentRounding, T previousDelta)
+        where T : IFloatingPointIeee754<T> =>
+        T.IsFinite(previousDelta) && change > T.CreateTruncating(16) * (noise + argumentRounding);
+
+    /// <summary>
+    /// Whether <paramref name="change"/> is within an eighth of and twice what the leading term c·hᵖ predicts from the
+    /// change before (<see cref="ExpectedShrink"/> times |<paramref name="previousDelta"/>|): the rate test.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool ShrinksAtRate<T>(T change, T previousDelta, T step, T previousStep, T stepBefore, bool central)
+        where T : IFloatingPointIeee754<T>
+    {
+        var expected = ExpectedShrink(step, previousStep, stepBefore, central) * T.Abs(previousDelta);
+        return !(change > T.CreateTruncating(2) * expected) && !(change < expected / T.CreateTruncating(8));
+    }
+
+    /// <summary>
     /// The ratio |q(hₖ) − q(hₖ₋₁)| / |q(hₖ₋₁) − q(hₖ₋₂)| of successive changes of the quotient when its error is
     /// c·hᵖ (p = 2 central, 1 one-sided): (hₖ₋₁ᵖ − hₖᵖ)/(hₖ₋₂ᵖ − hₖ₋₁ᵖ), in ratios to hₖ₋₁ so no power overflows
     /// (1/2.1² ≈ 0.23 at the usual ratio, 0.012 after a search step).
     /// </summary>
-    internal static T ExpectedShrink<T>(T step, T previousStep, T stepBefore, bool central)
+    private static T ExpectedShrink<T>(T step, T previousStep, T stepBefore, bool central)
         where T : IFloatingPointIeee754<T>
     {
         var finer = step / previousStep;
