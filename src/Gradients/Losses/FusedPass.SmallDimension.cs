@@ -186,6 +186,16 @@ internal static partial class FusedPass
             c3Sum = Vector256.FusedMultiplyAdd(c3, r, c3Sum);
         }
 
+        // Losses with transcendental functions on processors that get no hints: rows in groups of three phases.
+        if (m > 1 && typeof(T) == typeof(double) && GroupsTheRegisterKernel<TLoss>(rows, d))
+        {
+            var end = blockEnd - (blockEnd % RegisterGroupRows);
+            var grouped = SmallInGroups<T, TLanes, TCount, TRowEnd, TLoss, TWeighting>(ref features, ref targets, d, end, bias4, mask, w0, w1, w2, w3, ref residuals, writeResiduals, loss, ref sampleWeights);
+            (ga0, ga1, ga2, ga3, gb0, gb1, gb2, gb3) = (grouped.A0, grouped.A1, grouped.A2, grouped.A3, grouped.B0, grouped.B1, grouped.B2, grouped.B3);
+            (lossSums, residualSum, invalid) = (grouped.Loss, grouped.Derivative, grouped.Invalid);
+            row = end;
+        }
+
         for (; m > 1 && row < blockEnd; row += 4)
         {
             var at = row * d;
@@ -219,30 +229,7 @@ internal static partial class FusedPass
             {
                 // The rows are read again from L1 as memory operands of the FMAs rather than kept in 4m registers:
                 // with them live, the loop needed more than 32 vector registers and spilled every iteration.
-                ref var b0 = ref Unsafe.Add(ref features, at);
-                ref var b1 = ref Unsafe.Add(ref b0, d);
-                ref var b2 = ref Unsafe.Add(ref b1, d);
-                ref var b3 = ref Unsafe.Add(ref b2, d);
-                ga0 = Vector256.FusedMultiplyAdd(r2, TLanes.Load256(ref b2, 0), Vector256.FusedMultiplyAdd(r0, TLanes.Load256(ref b0, 0), ga0));
-                gb0 = Vector256.FusedMultiplyAdd(r3, TLanes.Load256(ref b3, 0), Vector256.FusedMultiplyAdd(r1, TLanes.Load256(ref b1, 0), gb0));
-                if (m > 1)
-                {
-                    ga1 = Vector256.FusedMultiplyAdd(r2, TLanes.Load256(ref b2, 4), Vector256.FusedMultiplyAdd(r0, TLanes.Load256(ref b0, 4), ga1));
-                    gb1 = Vector256.FusedMultiplyAdd(r3, TLanes.Load256(ref b3, 4), Vector256.FusedMultiplyAdd(r1, TLanes.Load256(ref b1, 4), gb1));
-                }
-
-                if (m > 2)
-                {
-                    ga2 = Vector256.FusedMultiplyAdd(r2, TLanes.Load256(ref b2, 8), Vector256.FusedMultiplyAdd(r0, TLanes.Load256(ref b0, 8), ga2));
-                    gb2 = Vector256.FusedMultiplyAdd(r3, TLanes.Load256(ref b3, 8), Vector256.FusedMultiplyAdd(r1, TLanes.Load256(ref b1, 8), gb2));
-                }
-
-                if (m > 3)
-                {
-                    ga3 = Vector256.FusedMultiplyAdd(r2, TLanes.Load256(ref b2, 12), Vector256.FusedMultiplyAdd(r0, TLanes.Load256(ref b0, 12), ga3));
-                    gb3 = Vector256.FusedMultiplyAdd(r3, TLanes.Load256(ref b3, 12), Vector256.FusedMultiplyAdd(r1, TLanes.Load256(ref b1, 12), gb3));
-                }
-
+                AddFourRowTerms<T, TLanes, TCount>(ref Unsafe.Add(ref features, at), d, r0, r1, r2, r3, ref ga0, ref ga1, ref ga2, ref ga3, ref gb0, ref gb1, ref gb2, ref gb3);
                 continue;
             }
 
