@@ -102,8 +102,10 @@ internal static partial class FusedPass
 
         // Chunks larger than L1 run in a twin of this kernel that asks for the block 4 KB ahead (see PrefetchDistance);
         // small data (the 50-row calls) keeps a loop with no trace of it.
+        // Chunks that run in groups of three phases (see SmallInGroups) take no hints.
         var blockBytes = 4 * d * (nuint)Unsafe.SizeOf<T>();
-        if (!TPrefetch.IsEnabled && HintsTheRegisterKernel<TLoss>() && Prefetches<T>(rows, d, blockBytes))
+        var grouped = m > 1 && typeof(T) == typeof(double) && GroupsTheRegisterKernel<TLoss>(rows, d);
+        if (!TPrefetch.IsEnabled && !grouped && HintsTheRegisterKernel<TLoss>() && Prefetches<T>(rows, d, blockBytes))
         {
             return Small<T, TLanes, TCount, TRowEnd, TLoss, TWeighting, WithPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
         }
@@ -186,13 +188,13 @@ internal static partial class FusedPass
             c3Sum = Vector256.FusedMultiplyAdd(c3, r, c3Sum);
         }
 
-        // Losses with transcendental functions on processors that get no hints: rows in groups of three phases.
-        if (m > 1 && typeof(T) == typeof(double) && GroupsTheRegisterKernel<TLoss>(rows, d))
+        // Large chunks on processors other than Intel's: rows in groups of three phases.
+        if (grouped)
         {
             var end = blockEnd - (blockEnd % RegisterGroupRows);
-            var grouped = SmallInGroups<T, TLanes, TCount, TRowEnd, TLoss, TWeighting>(ref features, ref targets, d, end, bias4, mask, w0, w1, w2, w3, ref residuals, writeResiduals, loss, ref sampleWeights);
-            (ga0, ga1, ga2, ga3, gb0, gb1, gb2, gb3) = (grouped.A0, grouped.A1, grouped.A2, grouped.A3, grouped.B0, grouped.B1, grouped.B2, grouped.B3);
-            (lossSums, residualSum, invalid) = (grouped.Loss, grouped.Derivative, grouped.Invalid);
+            var groups = SmallInGroups<T, TLanes, TCount, TRowEnd, TLoss, TWeighting>(ref features, ref targets, d, end, bias4, mask, w0, w1, w2, w3, ref residuals, writeResiduals, loss, ref sampleWeights);
+            (ga0, ga1, ga2, ga3, gb0, gb1, gb2, gb3) = (groups.A0, groups.A1, groups.A2, groups.A3, groups.B0, groups.B1, groups.B2, groups.B3);
+            (lossSums, residualSum, invalid) = (groups.Loss, groups.Derivative, groups.Invalid);
             row = end;
         }
 
@@ -342,7 +344,8 @@ internal static partial class FusedPass
     /// <summary>
     /// Whether the register kernel gives software prefetch hints for <typeparamref name="TLoss"/>: always on Intel's
     /// processors (where the hints took the logistic loss from 1.2–1.7× to 1.0–1.25× the read-only pass); elsewhere only
-    /// for the losses without transcendental functions (<see cref="IPointwiseLoss.PrefersVectors"/> false).
+    /// for the losses without transcendental functions (<see cref="IPointwiseLoss.PrefersVectors"/> false). Chunks that
+    /// run in groups (<see cref="GroupsTheRegisterKernel{TLoss}(int, nuint)"/>) take none whatever this says.
     /// </summary>
     /// <remarks>
     /// On an AMD EPYC (Zen 4) VM, at (2,000,000 × 16), <c>ab-launch</c> pairs alternating with and without hints: the logistic
