@@ -104,7 +104,7 @@ internal static partial class FusedPass
         // small data (the 50-row calls) keeps a loop with no trace of it.
         // Chunks that run in groups of three phases (see SmallInGroups) take no hints.
         var blockBytes = 4 * d * (nuint)Unsafe.SizeOf<T>();
-        var grouped = m > 1 && typeof(T) == typeof(double) && GroupsTheRegisterKernel<TLoss>(rows, d);
+        var grouped = m > 1 && typeof(T) == typeof(double) && GroupsTheRegisterKernel(rows, d);
         if (!TPrefetch.IsEnabled && !grouped && HintsTheRegisterKernel<TLoss>() && Prefetches<T>(rows, d, blockBytes))
         {
             return Small<T, TLanes, TCount, TRowEnd, TLoss, TWeighting, WithPrefetch>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
@@ -345,7 +345,8 @@ internal static partial class FusedPass
     /// Whether the register kernel gives software prefetch hints for <typeparamref name="TLoss"/>: always on Intel's
     /// processors (where the hints took the logistic loss from 1.2–1.7× to 1.0–1.25× the read-only pass); elsewhere only
     /// for the losses without transcendental functions (<see cref="IPointwiseLoss.PrefersVectors"/> false). Chunks that
-    /// run in groups (<see cref="GroupsTheRegisterKernel{TLoss}(int, nuint)"/>) take none whatever this says.
+    /// run in groups (<see cref="GroupsTheRegisterKernel(int, nuint)"/>: double, 5 ≤ D ≤ 16, every processor but Intel's)
+    /// take none whatever this says, so elsewhere than on Intel this now decides for D ≤ 4 and for float only.
     /// </summary>
     /// <remarks>
     /// On an AMD EPYC (Zen 4) VM, at (2,000,000 × 16), <c>ab-launch</c> pairs alternating with and without hints: the logistic

@@ -111,10 +111,11 @@ public sealed class LinearModelLossShapeSweepTests
 
     [Theory]
     [MemberData(nameof(Losses))]
+    [InlineData("squared")]
     public void Full_chunks_of_double_data_match_a_plain_reference(string loss)
     {
         // Chunks larger than L1 (rows·D·8 ≥ 64 KB) run the register kernel (D = 5…16) with prefetch hints on Intel's
-        // processors and, for the losses with transcendental functions elsewhere, in groups of 16 rows whose dot
+        // processors and elsewhere in groups of 16 rows (every loss) whose dot
         // products, loss terms and gradient terms run in three phases (FusedPass.SmallInGroups). N = a whole number of
         // groups, and that plus 5 (the rows after the last group and the last block). Same error model as above: the
         // two sides differ by the rounding of N loss terms and N·D products in double, (N + D + 16)·u of the size.
@@ -156,6 +157,7 @@ public sealed class LinearModelLossShapeSweepTests
         {
             "logistic" => LogisticLoss.LossAndGradient<T>(x, y, w, b, gradient, out interceptGradient, s, default),
             "poisson" => PoissonLoss.LossAndGradient<T>(x, y, w, b, gradient, out interceptGradient, s, default),
+            "squared" => MeanSquaredError.LossAndGradient<T>(x, y, w, b, gradient, out interceptGradient, default, s, default),
             _ => HuberLoss.LossAndGradient<T>(x, y, w, b, gradient, out interceptGradient, s, new HuberLossOptions { Delta = 0.75 }),
         };
 
@@ -180,13 +182,14 @@ public sealed class LinearModelLossShapeSweepTests
             {
                 "logistic" => (Math.Log(1 + Math.Exp(eta)) - (y[i] * eta), (1 / (1 + Math.Exp(-eta))) - y[i]),
                 "poisson" => (Math.Exp(eta) - (y[i] * eta), Math.Exp(eta) - y[i]),
+                "squared" => ((eta - y[i]) * (eta - y[i]), 2 * (eta - y[i])),
                 _ => Math.Abs(eta - y[i]) <= 0.75 ? (0.5 * (eta - y[i]) * (eta - y[i]), eta - y[i]) : (0.75 * (Math.Abs(eta - y[i]) - 0.375), Math.CopySign(0.75, eta - y[i])),
             };
             var si = s?[i] ?? 1.0;
             total += si;
             lossSum += si * l;
             interceptSum += si * g;
-            size += si * (((1 + Math.Abs(y[i])) * (magnitude + 1)) + Math.Exp(magnitude));
+            size += si * (((1 + Math.Abs(y[i])) * (magnitude + 1)) + Math.Exp(magnitude) + (loss == "squared" ? (magnitude + Math.Abs(y[i])) * (magnitude + Math.Abs(y[i])) : 0));
             for (var j = 0; j < d; j++)
             {
                 gradient[j] += si * g * x[(i * d) + j];
