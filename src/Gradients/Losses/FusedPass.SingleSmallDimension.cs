@@ -10,6 +10,21 @@ internal static partial class FusedPass
     /// <summary>Rows per group of the float kernels: the residuals of a group are computed before its gradient terms.</summary>
     private const int SingleGroupRows = 64;
 
+    /// <summary>Rows per group of the float register kernel where it runs short groups (<see cref="ShortSingleGroups"/>).</summary>
+    private const int ShortSingleGroupRows = 16;
+
+    /// <summary>
+    /// Whether the float register kernel runs groups of <see cref="ShortSingleGroupRows"/> rows with no prefetch hints,
+    /// and serves D = 16 too (instead of the wide kernel): on processors other than Intel's where 512-bit vectors are
+    /// accelerated. On an AMD EPYC (Zen 4) VM, mean squared error at (2,000,000 × 16) ÷ the 512-bit float read-only
+    /// pass, <c>ab-launch</c> pairs: the wide kernel 1.17–1.28× (kernel 7.7–7.8 ms, three rounds); the register kernel in
+    /// groups of 64 rows with hints 1.12–1.32×, of 16 rows with hints 1.16–1.30×, of 16 rows without 0.93–1.16× (median
+    /// 1.08, 5.5–6.5 ms, six rounds), of 8 or 32 rows without 0.97–1.14×, of 64 without 1.24–1.36×. With AVX-512 off
+    /// (16 vector registers) the short groups were slower than the wide 256-bit kernel (7.3–7.7 against 7.1–7.3 ms), so
+    /// there, and on Intel's processors (unmeasured), the kernels stay as they were.
+    /// </summary>
+    private static bool ShortSingleGroups => !ProcessorVendor.IsIntel && Vector512.IsHardwareAccelerated;
+
     /// <summary>How far ahead of the rows being read the float kernels prefetch X, in bytes.</summary>
     private const int PrefetchBytes = 2048;
 
@@ -64,10 +79,10 @@ internal static partial class FusedPass
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
     {
-        // D ≥ 16: the wide kernels. At D = 16 they took the place of the register kernel below at (2,000,000 × 16):
+        // D ≥ 16: the wide kernels (D = 16 the register kernel where it runs short groups, ShortSingleGroups). At D = 16 they took the place of the register kernel below at (2,000,000 × 16):
         // 1.27–1.34× a 512-bit read-only pass against 1.32–1.40× (thread CPU time, three alternating runs; with
         // AVX-512 off 1.13–1.14× against 1.18–1.19× the 256-bit pass, two runs).
-        if (dimension >= SmallDimensionLimit)
+        if (dimension > SmallDimensionLimit || (dimension == SmallDimensionLimit && !ShortSingleGroups))
         {
             return SingleWide<TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
         }
@@ -88,7 +103,8 @@ internal static partial class FusedPass
     }
 
     /// <summary>
-    /// The float register kernel for D in 5…15 (D ≥ 16 runs the wide kernels), eight rows per iteration. η of each row
+    /// The float register kernel for D in 5…15 (and 16 where <see cref="ShortSingleGroups"/>; otherwise D ≥ 16 runs the
+    /// wide kernels), eight rows per iteration. η of each row
     /// is computed in double (the product of two floats is exact in double, and data with a large offset,
     /// X = 10⁶ + noise, needs the residual η − y in double; 512-bit vectors, eight floats widened by one conversion,
     /// measured slower than 256-bit ones).
@@ -158,11 +174,15 @@ internal static partial class FusedPass
         nuint row = 0;
         while (row < blockEnd)
         {
-            var groupEnd = Math.Min(row + SingleGroupRows, blockEnd);
+            var groupEnd = Math.Min(row + (nuint)(ShortSingleGroups ? ShortSingleGroupRows : SingleGroupRows), blockEnd);
             for (var at = row; at < groupEnd; at += 8)
             {
                 ref var x0 = ref Unsafe.Add(ref features, at * d);
-                PrefetchAhead(ref x0, 8 * d);
+                if (!ShortSingleGroups)
+                {
+                    PrefetchAhead(ref x0, 8 * d);
+                }
+
                 var etaA = TransposeAdd4(
                     SingleRowProducts256<TQuads, TRowEnd>(ref x0, quadMask, w0, w1, w2, w3),
                     SingleRowProducts256<TQuads, TRowEnd>(ref Unsafe.Add(ref x0, d), quadMask, w0, w1, w2, w3),
