@@ -27,29 +27,11 @@ public sealed class LinearModelLossShapeSweepTests
         {
             foreach (var n in RowCounts)
             {
-                var x = Enumerable.Range(0, n * d).Select(_ => random.NextDouble() - 0.5).ToArray();
-                var w = Enumerable.Range(0, d).Select(_ => random.NextDouble() - 0.5).ToArray();
-                var y = Enumerable.Range(0, n).Select(_ => loss switch
-                {
-                    "logistic" => random.Next(2),
-                    "poisson" => random.Next(4),
-                    _ => (random.NextDouble() - 0.5) * 4,
-                }).ToArray();
-                var s = Enumerable.Range(0, n).Select(_ => random.NextDouble() + 0.25).ToArray();
+                var (x, y, w, s) = RandomData(loss, random, n, d);
                 const double B = 0.125;
                 foreach (var weights in new[] { null, s })
                 {
-                    var (expectedLoss, expectedGradient, expectedB, size) = Reference(loss, x, y, w, B, weights);
-                    var tolerance = (n + d + 16) * (Math.BitIncrement(1.0) - 1.0) * size;
-
-                    var gradient = new double[d];
-                    var actual = Evaluate(loss, x, y, w, B, weights, gradient, out var actualB);
-                    Assert.True(Math.Abs(actual - expectedLoss) <= tolerance, $"{loss} N={n} D={d} weighted={weights is not null}: loss {actual:R} vs {expectedLoss:R}");
-                    Assert.True(Math.Abs(actualB - expectedB) <= tolerance, $"{loss} N={n} D={d}: intercept gradient {actualB:R} vs {expectedB:R}");
-                    for (var j = 0; j < d; j++)
-                    {
-                        Assert.True(Math.Abs(gradient[j] - expectedGradient[j]) <= tolerance, $"{loss} N={n} D={d} weighted={weights is not null}: gradient[{j}] {gradient[j]:R} vs {expectedGradient[j]:R}");
-                    }
+                    var tolerance = AssertMatchesReference(loss, x, y, w, B, weights);
 
                     // float: the same data rounded to float, against the reference on those rounded values.
                     float[] xf = [.. x.Select(v => (float)v)], yf = [.. y.Select(v => (float)v)], wf = [.. w.Select(v => (float)v)];
@@ -93,17 +75,7 @@ public sealed class LinearModelLossShapeSweepTests
                 const float B = 0.125f;
                 foreach (var weights in new[] { null, s })
                 {
-                    var (expectedLoss, expectedGradient, expectedB, size) = Reference(
-                        loss, [.. x.Select(v => (double)v)], [.. y.Select(v => (double)v)], [.. w.Select(v => (double)v)], B, weights is null ? null : [.. weights.Select(v => (double)v)]);
-                    var tolerance = ((n + d + 16) * (Math.BitIncrement(1.0) - 1.0) * size) + (Math.Pow(2, -22) * size);
-                    var gradient = new float[d];
-                    var actual = Evaluate(loss, x, y, w, B, weights, gradient, out var actualB);
-                    Assert.True(Math.Abs(actual - expectedLoss) <= tolerance, $"{loss} float N={n} D={d} weighted={weights is not null}: loss {actual:R} vs {expectedLoss:R}");
-                    Assert.True(Math.Abs(actualB - expectedB) <= tolerance, $"{loss} float N={n} D={d}: intercept gradient {actualB:R} vs {expectedB:R}");
-                    for (var j = 0; j < d; j++)
-                    {
-                        Assert.True(Math.Abs(gradient[j] - expectedGradient[j]) <= tolerance, $"{loss} float N={n} D={d} weighted={weights is not null}: gradient[{j}] {gradient[j]:R} vs {expectedGradient[j]:R}");
-                    }
+                    AssertMatchesReference(loss, x, y, w, B, weights, Math.Pow(2, -22));
                 }
             }
         }
@@ -125,31 +97,56 @@ public sealed class LinearModelLossShapeSweepTests
             var chunkRows = (((65_536 / 8) + d - 1) / d + 15) & ~15;
             foreach (var n in new[] { chunkRows, chunkRows + 5 })
             {
-                var x = Enumerable.Range(0, n * d).Select(_ => random.NextDouble() - 0.5).ToArray();
-                var w = Enumerable.Range(0, d).Select(_ => random.NextDouble() - 0.5).ToArray();
-                var y = Enumerable.Range(0, n).Select(_ => loss switch
-                {
-                    "logistic" => random.Next(2),
-                    "poisson" => random.Next(4),
-                    _ => (random.NextDouble() - 0.5) * 4,
-                }).ToArray();
-                var s = Enumerable.Range(0, n).Select(_ => random.NextDouble() + 0.25).ToArray();
+                var (x, y, w, s) = RandomData(loss, random, n, d);
                 const double B = 0.125;
                 foreach (var weights in new[] { null, s })
                 {
-                    var (expectedLoss, expectedGradient, expectedB, size) = Reference(loss, x, y, w, B, weights);
-                    var tolerance = (n + d + 16) * (Math.BitIncrement(1.0) - 1.0) * size;
-                    var gradient = new double[d];
-                    var actual = Evaluate(loss, x, y, w, B, weights, gradient, out var actualB);
-                    Assert.True(Math.Abs(actual - expectedLoss) <= tolerance, $"{loss} N={n} D={d} weighted={weights is not null}: loss {actual:R} vs {expectedLoss:R}");
-                    Assert.True(Math.Abs(actualB - expectedB) <= tolerance, $"{loss} N={n} D={d}: intercept gradient {actualB:R} vs {expectedB:R}");
-                    for (var j = 0; j < d; j++)
-                    {
-                        Assert.True(Math.Abs(gradient[j] - expectedGradient[j]) <= tolerance, $"{loss} N={n} D={d} weighted={weights is not null}: gradient[{j}] {gradient[j]:R} vs {expectedGradient[j]:R}");
-                    }
+                    AssertMatchesReference(loss, x, y, w, B, weights);
                 }
             }
         }
+    }
+
+    /// <summary>N rows of D entries in [−½, ½), weights likewise, labels valid for <paramref name="loss"/>, sample weights in [¼, 1¼).</summary>
+    private static (double[] X, double[] Y, double[] W, double[] S) RandomData(string loss, Random random, int n, int d)
+    {
+        var x = Enumerable.Range(0, n * d).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var w = Enumerable.Range(0, d).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var y = Enumerable.Range(0, n).Select(_ => loss switch
+        {
+            "logistic" => random.Next(2),
+            "poisson" => random.Next(4),
+            _ => (random.NextDouble() - 0.5) * 4,
+        }).ToArray();
+        var s = Enumerable.Range(0, n).Select(_ => random.NextDouble() + 0.25).ToArray();
+        return (x, y, w, s);
+    }
+
+    /// <summary>
+    /// The pass in <typeparamref name="T"/> against <see cref="Reference"/> on the same values in double, within
+    /// (N + D + 16)·u of the size plus <paramref name="relative"/> of it; returns the double part of that tolerance.
+    /// </summary>
+    private static double AssertMatchesReference<T>(string loss, T[] x, T[] y, T[] w, T b, T[]? weights, double relative = 0)
+        where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        static double[] Wide(T[] values) => [.. values.Select(double.CreateChecked)];
+        var (n, d) = (y.Length, w.Length);
+        var name = typeof(T) == typeof(float) ? $"{loss} float" : loss;
+        var (expectedLoss, expectedGradient, expectedB, size) = Reference(loss, Wide(x), Wide(y), Wide(w), double.CreateChecked(b), weights is null ? null : Wide(weights));
+        var tolerance = (n + d + 16) * (Math.BitIncrement(1.0) - 1.0) * size;
+        var bound = tolerance + (relative * size);
+        var gradient = new T[d];
+        var actual = double.CreateChecked(Evaluate(loss, x, y, w, b, weights, gradient, out var interceptGradient));
+        var actualB = double.CreateChecked(interceptGradient);
+        Assert.True(Math.Abs(actual - expectedLoss) <= bound, $"{name} N={n} D={d} weighted={weights is not null}: loss {actual:R} vs {expectedLoss:R}");
+        Assert.True(Math.Abs(actualB - expectedB) <= bound, $"{name} N={n} D={d}: intercept gradient {actualB:R} vs {expectedB:R}");
+        for (var j = 0; j < d; j++)
+        {
+            var g = double.CreateChecked(gradient[j]);
+            Assert.True(Math.Abs(g - expectedGradient[j]) <= bound, $"{name} N={n} D={d} weighted={weights is not null}: gradient[{j}] {g:R} vs {expectedGradient[j]:R}");
+        }
+
+        return tolerance;
     }
 
     private static T Evaluate<T>(string loss, T[] x, T[] y, T[] w, T b, T[]? s, T[] gradient, out T interceptGradient)
