@@ -79,9 +79,10 @@ internal static partial class FusedPass
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
     {
-        // D ≥ 16: the wide kernels (D = 16 the register kernel where it runs short groups, ShortSingleGroups). At D = 16 they took the place of the register kernel below at (2,000,000 × 16):
-        // 1.27–1.34× a 512-bit read-only pass against 1.32–1.40× (thread CPU time, three alternating runs; with
-        // AVX-512 off 1.13–1.14× against 1.18–1.19× the 256-bit pass, two runs).
+        // D ≥ 16: the wide kernels, except D = 16 where the register kernel runs short groups (ShortSingleGroups). At
+        // D = 16 they had taken the place of the register kernel below at (2,000,000 × 16): 1.27–1.34× a 512-bit
+        // read-only pass against 1.32–1.40× (thread CPU time, three alternating runs; with AVX-512 off 1.13–1.14×
+        // against 1.18–1.19× the 256-bit pass, two runs), before the short groups.
         if (dimension > SmallDimensionLimit || (dimension == SmallDimensionLimit && !ShortSingleGroups))
         {
             return SingleWide<TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
@@ -104,8 +105,7 @@ internal static partial class FusedPass
 
     /// <summary>
     /// The float register kernel for D in 5…15 (and 16 where <see cref="ShortSingleGroups"/>; otherwise D ≥ 16 runs the
-    /// wide kernels), eight rows per iteration. η of each row
-    /// is computed in double (the product of two floats is exact in double, and data with a large offset,
+    /// wide kernels), eight rows per iteration. η of each row is computed in double (the product of two floats is exact in double, and data with a large offset,
     /// X = 10⁶ + noise, needs the residual η − y in double; 512-bit vectors, eight floats widened by one conversion,
     /// measured slower than 256-bit ones).
     /// The gradient terms r·xⱼ of the eight rows are summed in float (eight lanes per FMA, the residuals rounded to
