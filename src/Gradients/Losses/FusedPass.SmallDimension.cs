@@ -211,10 +211,7 @@ internal static partial class FusedPass
             var p2 = RowProducts<T, TLanes, TCount, TRowEnd>(ref features, at + (2 * d), mask, w0, w1, w2, w3, out var x20, out var x21, out var x22, out var x23);
             var p3 = RowProducts<T, TLanes, TCount, TRowEnd>(ref features, at + (3 * d), mask, w0, w1, w2, w3, out var x30, out var x31, out var x32, out var x33);
 
-            // Transpose-add: lane i of the result is the sum of pᵢ's four lanes.
-            var h01 = Avx.HorizontalAdd(p0, p1);
-            var h23 = Avx.HorizontalAdd(p2, p3);
-            var dots = Avx.Blend(h01, h23, 0b1100) + Avx.Permute2x128(h01, h23, 0x21);
+            var dots = TransposeAdd4(p0, p1, p2, p3);
 
             var r = FourRows<T, TLanes, TLoss, TWeighting>(loss, dots + bias4, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossSums, ref invalid);
             residualSum += r;
