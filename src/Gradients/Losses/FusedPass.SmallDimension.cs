@@ -341,7 +341,7 @@ internal static partial class FusedPass
     /// <summary>
     /// Whether the register kernel gives software prefetch hints for <typeparamref name="TLoss"/>: always on Intel's
     /// processors (where the hints took the logistic loss from 1.2–1.7× to 1.0–1.25× the read-only pass); elsewhere only
-    /// for the losses without transcendental functions (<see cref="IPointwiseLoss.PrefersVectors"/> false). Chunks that
+    /// for the losses without transcendental functions (<see cref="IPointwiseLoss.UsesTranscendentalFunctions"/> false). Chunks that
     /// run in groups (<see cref="GroupsTheRegisterKernel(int, nuint)"/>: double, 5 ≤ D ≤ 16, every processor but Intel's)
     /// take none whatever this says, so elsewhere than on Intel this now decides for D ≤ 4 and for float only.
     /// </summary>
@@ -353,7 +353,7 @@ internal static partial class FusedPass
     /// The final build against the old one, four alternating rounds: logistic 1.87 → 1.50, Poisson 1.47 → 1.34 (medians).
     /// </remarks>
     private static bool HintsTheRegisterKernel<TLoss>()
-        where TLoss : struct, IPointwiseLoss => ProcessorVendor.IsIntel || !TLoss.PrefersVectors;
+        where TLoss : struct, IPointwiseLoss => ProcessorVendor.IsIntel || !TLoss.UsesTranscendentalFunctions;
 
     /// <summary>Four weights from <paramref name="offset"/>, of which the first <paramref name="count"/> are real and the rest zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

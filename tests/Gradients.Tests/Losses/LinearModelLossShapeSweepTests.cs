@@ -88,11 +88,14 @@ public sealed class LinearModelLossShapeSweepTests
     {
         // Chunks larger than L1 (rows·D·8 ≥ 64 KB) run the register kernel (D = 5…16) with prefetch hints on Intel's
         // processors and elsewhere in groups of 16 rows (every loss) whose dot
-        // products, loss terms and gradient terms run in three phases (FusedPass.SmallInGroups). N = a whole number of
-        // groups, and that plus 5 (the rows after the last group and the last block). Same error model as above: the
-        // two sides differ by the rounding of N loss terms and N·D products in double, (N + D + 16)·u of the size.
+        // products, loss terms and gradient terms run in three phases (FusedPass.SmallInGroups); wider rows run the
+        // 256-bit wide kernel with hints, whose sweeps give the L2 hints for the mean squared error and the Huber loss
+        // (the Huber rows four at a time in a vector, without a branch), and from D = 256 eight rows at a time.
+        // N = a whole number of groups, and that plus 5 (the rows after the last group and the last block). Same error
+        // model as above: the two sides differ by the rounding of N loss terms and N·D products in double,
+        // (N + D + 16)·u of the size.
         var random = new Random(200 + loss.Length);
-        foreach (var d in new[] { 5, 8, 12, 13, 16 })
+        foreach (var d in new[] { 5, 8, 12, 13, 16, 17, 128, 131, 260 })
         {
             var chunkRows = (((65_536 / 8) + d - 1) / d + 15) & ~15;
             foreach (var n in new[] { chunkRows, chunkRows + 5 })

@@ -23,6 +23,8 @@ internal readonly struct BinomialLogLikelihood : IPointwiseLoss
 
     public static bool PrefersVectors => true;
 
+    public static bool UsesTranscendentalFunctions => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Add(double eta, double y, double sum, out double derivative)
     {

@@ -16,7 +16,9 @@ internal readonly struct HuberResidual(double delta) : IPointwiseLoss
 
     public static string LabelRule => "any value is a valid target.";
 
-    public static bool PrefersVectors => false;
+    public static bool PrefersVectors => true;
+
+    public static bool UsesTranscendentalFunctions => false;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Add(double eta, double y, double sum, out double derivative)

@@ -21,10 +21,18 @@ internal interface IPointwiseLoss
     static abstract string LabelRule { get; }
 
     /// <summary>
-    /// Whether the wide kernels should gather four rows' η into a vector before calling the loss (true for losses
-    /// with transcendental functions, whose vector forms cost about what one scalar call does).
+    /// Whether the wide kernels should gather four rows' η into a vector before calling the loss: true for losses
+    /// with transcendental functions, whose vector forms cost about what one scalar call does, and for losses whose
+    /// scalar form branches on the data (the vector form selects without a branch, so no misprediction flushes the
+    /// loads in flight).
     /// </summary>
     static abstract bool PrefersVectors { get; }
+
+    /// <summary>
+    /// Whether ℓ needs transcendental functions (e^x, log): a row costs tens of cycles more than its FMAs, which decides
+    /// where the kernels give prefetch hints (<see cref="FusedPass"/>).
+    /// </summary>
+    static abstract bool UsesTranscendentalFunctions { get; }
 
     /// <summary><paramref name="sum"/> + ℓ(η, y); the derivative ∂ℓ/∂η in <paramref name="derivative"/>.</summary>
     double Add(double eta, double y, double sum, out double derivative);

@@ -16,6 +16,8 @@ internal readonly struct PoissonLogLikelihood : IPointwiseLoss
 
     public static bool PrefersVectors => true;
 
+    public static bool UsesTranscendentalFunctions => true;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Add(double eta, double y, double sum, out double derivative)
     {

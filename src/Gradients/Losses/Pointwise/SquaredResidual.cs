@@ -15,6 +15,8 @@ internal readonly struct SquaredResidual : IPointwiseLoss
 
     public static bool PrefersVectors => false;
 
+    public static bool UsesTranscendentalFunctions => false;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Add(double eta, double y, double sum, out double derivative)
     {
