@@ -12,6 +12,8 @@ namespace Gradients.Benchmarks;
 /// head interleaved on this machine (<see cref="AbCommand"/>);</item>
 /// <item><c>compare BASE.json NEW.json [--threshold 5%] [--noise 1ns]</c>: two runs compared (<see cref="CompareCommand"/>);</item>
 /// <item><c>smoke [--filter GLOB...]</c>: every benchmark run once (<see cref="SmokeCommand"/>);</item>
+/// <item><c>paired --loss NAME [--shape NxD] [--pairs N] [--warmup N]</c>: a loss kernel and the read-only pass alternating
+/// over one X, a tuning probe (<see cref="Losses.PairedPassCommand"/>);</item>
 /// <item>anything else: BenchmarkDotNet's own command line, e.g. <c>--filter '*' --job short</c>; results, with
 /// the full JSON export <c>compare</c> reads, go to <c>artifacts/benchmarks/results/</c>.</item>
 /// </list>
@@ -33,6 +35,8 @@ public static class Program
                 return CompareCommand.Run(rest, Console.Out);
             case "smoke":
                 return SmokeCommand.Run(rest, Console.Out);
+            case Losses.PairedPassCommand.Name:
+                return Losses.PairedPassCommand.Run(rest, Console.Out);
             default:
                 var config = ManualConfig.Create(DefaultConfig.Instance)
                     .AddExporter(JsonExporter.Full)

@@ -89,15 +89,17 @@ internal static partial class FusedPass
     /// unmeasured there). The hints into L1 stay with the dot products.
     /// </summary>
     /// <remarks>
-    /// With every hint in the dot products, no line is asked for while a block's sweep runs (a quarter to a third of the
-    /// block's time in cache), and the requests reach memory in bursts. On an AMD EPYC (Zen 4) VM at (100,000 × 128),
-    /// the kernel and a 256-bit read-only pass alternating over the same X in one process (40 pairs, the median ratio
-    /// per process; processes alternating between the builds): the mean squared error 1.15–1.30× the read-only pass →
-    /// 1.07–1.12×, and with AVX-512 off 1.18–1.21× → 1.03–1.19×. The Huber loss gained only once its rows ran
-    /// without a branch (<see cref="IPointwiseLoss.PrefersVectors"/>): 1.20–1.27× → 1.10–1.15×, with AVX-512 off
-    /// 1.20× → 1.10–1.12×. The logistic and Poisson losses were no faster (logistic 1.22× → 1.25–1.27×), and keep
-    /// their hints in the dot products. The hints 8 KB ahead instead of 16 KB were slower (1.4×), 24 KB and 32 KB
-    /// within noise of 16 KB; the hints into L1 moved to the sweep as well were no better than the old kernel.
+    /// With every hint in the dot products, no line is asked for while a block's sweep runs (in cache, the kernel takes
+    /// about two thirds of the time memory takes to deliver the rows), and the requests reach memory in bursts. On an AMD
+    /// EPYC (Zen 4) VM at (100,000 × 128), ÷ the 256-bit read-only pass over the same X, alternating call by call
+    /// (the benchmarks' <c>paired</c> probe; four processes per build, medians of 40 pairs each): the mean squared error
+    /// 1.22–1.32 → 1.20–1.22, with AVX-512 off 1.26–1.33 → 1.15–1.23; the Huber loss, once its rows ran without a branch
+    /// (<see cref="IPointwiseLoss.PrefersVectors"/>; with the branch it gained nothing), 1.19–1.29 → 1.16–1.23, with
+    /// AVX-512 off 1.24–1.27 → 1.14–1.20. In <c>ab-launch</c> pairs (one process per case, twelve rounds) the mean
+    /// squared error's median went from 1.23 to 1.09, with AVX-512 off from 1.23 to 1.21 (each spread over 0.9–1.6). The
+    /// logistic and Poisson losses were no faster this way and keep their hints in the dot products. Hints 8 KB ahead
+    /// instead of 16 KB were slower (1.4×), 24 KB and 32 KB within noise of 16 KB; the L1 hints moved to the sweep too
+    /// were no better than the old kernel. docs/benchmarks.md, Zen 4 section, item 10.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool SweepsGiveL2Hints<T, TLoss>()

@@ -1,0 +1,138 @@
+using System.Globalization;
+using Gradients.Benchmarks.Gate;
+
+namespace Gradients.Benchmarks.Losses;
+
+/// <summary>
+/// <c>paired --loss mse|huber|logistic|poisson|softmax [--shape 100000x128] [--pairs 40] [--warmup 60]</c>: a loss
+/// kernel and the 256-bit read-only pass over the same X, alternating call by call in one process (thread CPU time
+/// each), and the median of the per-pair ratios. A probe for tuning the kernels on a noisy machine, not a benchmark
+/// (the numbers the docs and the gate report come from BenchmarkDotNet).
+/// </summary>
+/// <remarks>
+/// In a BenchmarkDotNet run each case reads its own X for seconds after the other case has finished: on the shared
+/// 2-core VMs where the kernels are tuned, memory's speed changed by a third between processes and over seconds, and a
+/// kernel's ratio to the read-only pass spread over 0.9–1.5 between processes (one build). Here both read one array,
+/// one call after the other, and the ratio of a build spread by about ±5 % between processes: enough to tell two
+/// builds apart by 5–10 % in a few processes each (alternate the builds' processes). Double, one thread; X, y and w as
+/// in <see cref="LinearModelLossBenchmarks"/>, K = 10 for the softmax.
+/// </remarks>
+public static class PairedPassCommand
+{
+    /// <summary>The subcommand's name.</summary>
+    public const string Name = "paired";
+
+    /// <summary>Runs the probe; writes one line of medians; returns 0, or 2 on a wrong command line.</summary>
+    public static int Run(IReadOnlyList<string> args, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        try
+        {
+            var line = Gate.CommandLine.Parse(args, "--loss", "--shape", "--pairs", "--warmup");
+            if (line.Positional.Count > 0 || line.Unknown.Count > 0)
+            {
+                throw new UsageException(Usage);
+            }
+
+            var shape = ParseShape(line.Single("--shape", "100000x128"));
+            var pairs = Count(line.Single("--pairs", "40"), "--pairs");
+            var warmup = Count(line.Single("--warmup", "60"), "--warmup") - 1;
+            var kernel = Kernel(line.Single("--loss", "mse"), shape);
+            var features = kernel.Features;
+
+            var passTimes = new double[pairs];
+            var kernelTimes = new double[pairs];
+            var ratios = new double[pairs];
+            double sink = 0;
+            for (var i = -warmup - 1; i < pairs; i++)
+            {
+                var start = CpuTimeClock.CurrentThread.GetTimestamp();
+                sink += ReadOnlyPass.Sum256<double>(features);
+                var middle = CpuTimeClock.CurrentThread.GetTimestamp();
+                sink += kernel.Call();
+                var end = CpuTimeClock.CurrentThread.GetTimestamp();
+                if (i >= 0)
+                {
+                    var ticks = CpuTimeClock.CurrentThread.Frequency.Hertz / 1000.0;
+                    passTimes[i] = (middle - start) / ticks;
+                    kernelTimes[i] = (end - middle) / ticks;
+                    ratios[i] = kernelTimes[i] / passTimes[i];
+                }
+            }
+
+            Array.Sort(ratios);
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{line.Single("--loss", "mse")} {shape}: read-only pass {Median(passTimes):F3} ms, kernel {Median(kernelTimes):F3} ms, ratio {Median(ratios):F3} (quartiles {ratios[pairs / 4]:F3}–{ratios[3 * pairs / 4]:F3}, {pairs} pairs){(double.IsNaN(sink) ? " NaN" : "")}"));
+            return ExitCodes.Passed;
+        }
+        catch (UsageException e)
+        {
+            output.WriteLine(e.Message);
+            return ExitCodes.Usage;
+        }
+    }
+
+    private const string Usage = "usage: paired --loss mse|huber|logistic|poisson|softmax [--shape NxD] [--pairs N] [--warmup N]";
+
+    private static Shape ParseShape(string text)
+    {
+        var parts = text.Split('x');
+        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var rows)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var columns) || rows < 1 || columns < 1
+            || (long)rows * columns > Array.MaxLength / 2)
+        {
+            throw new UsageException($"--shape must be NxD with N, D ≥ 1 (and N·D an array's length), not '{text}'. {Usage}");
+        }
+
+        return new Shape(rows, columns);
+    }
+
+    private static int Count(string text, string option) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1
+            ? value
+            : throw new UsageException($"{option} must be a whole number ≥ 1, not '{text}'. {Usage}");
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+
+    private static PairedKernel Kernel(string loss, Shape shape)
+    {
+        var random = new Random(42);
+        var (n, d) = (shape.Rows, shape.Columns);
+        var x = new double[n * d];
+        for (var i = 0; i < x.Length; i++)
+        {
+            x[i] = random.NextDouble() - 0.5;
+        }
+
+        var targets = Enumerable.Range(0, n).Select(_ => random.NextDouble()).ToArray();
+        var labels = Enumerable.Range(0, n).Select(_ => (double)random.Next(2)).ToArray();
+        var weights = Enumerable.Range(0, d).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var gradient = new double[d];
+        const int Classes = 10;
+        return loss switch
+        {
+            "mse" => new(x, () => MeanSquaredError.LossAndGradient<double>(x, targets, weights, gradient)),
+            "huber" => new(x, () => HuberLoss.LossAndGradient<double>(x, targets, weights, gradient)),
+            "logistic" => new(x, () => LogisticLoss.LossAndGradient<double>(x, labels, weights, gradient)),
+            "poisson" => new(x, () => PoissonLoss.LossAndGradient<double>(x, labels, weights, gradient)),
+            "softmax" => Softmax(x, random, n, d, Classes),
+            _ => throw new UsageException($"--loss must be mse, huber, logistic, poisson or softmax, not '{loss}'. {Usage}"),
+        };
+    }
+
+    private static PairedKernel Softmax(double[] x, Random random, int n, int d, int classes)
+    {
+        var labels = Enumerable.Range(0, n).Select(_ => random.Next(classes)).ToArray();
+        var weights = Enumerable.Range(0, d * classes).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var gradient = new double[d * classes];
+        return new(x, () => SoftmaxCrossEntropy.LossAndGradient<double>(x, labels, weights, gradient));
+    }
+
+    private sealed record PairedKernel(double[] Features, Func<double> Call);
+}
