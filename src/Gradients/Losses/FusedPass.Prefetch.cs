@@ -98,7 +98,7 @@ internal static partial class FusedPass
     /// AVX-512 off 1.24–1.27 → 1.14–1.20. In <c>ab-launch</c> pairs (one process per case, twelve rounds) the mean
     /// squared error's median went from 1.23 to 1.09, with AVX-512 off from 1.23 to 1.21 (each spread over 0.9–1.6). The
     /// logistic and Poisson losses were no faster this way and keep their hints in the dot products. Hints 8 KB ahead
-    /// instead of 16 KB were slower (1.4×), 24 KB and 32 KB within noise of 16 KB; the L1 hints moved to the sweep too
+    /// instead of 16 KB were slower (1.4×), 24 KB within noise of 16 KB, 32 KB faster or slower by the measurement; the L1 hints moved to the sweep too
     /// were no better than the old kernel. docs/benchmarks.md, Zen 4 section, item 10.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
