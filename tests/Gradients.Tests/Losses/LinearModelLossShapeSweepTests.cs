@@ -88,7 +88,8 @@ public sealed class LinearModelLossShapeSweepTests
     {
         // Chunks larger than L1 (rows·D·8 ≥ 64 KB) run the register kernel (D = 5…16) with prefetch hints on Intel's
         // processors and elsewhere in groups of 16 rows (every loss) whose dot
-        // products, loss terms and gradient terms run in three phases (FusedPass.SmallInGroups); wider rows run the
+        // products, loss terms and gradient terms run in three phases (FusedPass.SmallInGroups; with AVX-512 off, as CI
+        // also runs this, the gradient phase in two halves of the columns); wider rows run the
         // 256-bit wide kernel with hints, whose sweeps give the L2 hints for the mean squared error and the Huber loss
         // (the Huber rows four at a time in a vector, without a branch), and from D = 256 eight rows at a time.
         // N = a whole number of groups, and that plus 5 (the rows after the last group and the last block). Same error
