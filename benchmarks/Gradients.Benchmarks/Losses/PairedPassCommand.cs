@@ -37,7 +37,7 @@ public static class PairedPassCommand
 
             var shape = ParseShape(line.Single("--shape", "100000x128"));
             var pairs = Count(line.Single("--pairs", "40"), "--pairs");
-            var warmup = Count(line.Single("--warmup", "60"), "--warmup") - 1;
+            var warmup = Count(line.Single("--warmup", "60"), "--warmup");
             var kernel = Kernel(line.Single("--loss", "mse"), shape);
             var features = kernel.Features;
 
@@ -45,7 +45,8 @@ public static class PairedPassCommand
             var kernelTimes = new double[pairs];
             var ratios = new double[pairs];
             double sink = 0;
-            for (var i = -warmup - 1; i < pairs; i++)
+            var ticksPerMillisecond = CpuTimeClock.CurrentThread.Frequency.Hertz / 1000.0;
+            for (var i = -warmup; i < pairs; i++)
             {
                 var start = CpuTimeClock.CurrentThread.GetTimestamp();
                 sink += ReadOnlyPass.Sum256<double>(features);
@@ -54,9 +55,8 @@ public static class PairedPassCommand
                 var end = CpuTimeClock.CurrentThread.GetTimestamp();
                 if (i >= 0)
                 {
-                    var ticks = CpuTimeClock.CurrentThread.Frequency.Hertz / 1000.0;
-                    passTimes[i] = (middle - start) / ticks;
-                    kernelTimes[i] = (end - middle) / ticks;
+                    passTimes[i] = (middle - start) / ticksPerMillisecond;
+                    kernelTimes[i] = (end - middle) / ticksPerMillisecond;
                     ratios[i] = kernelTimes[i] / passTimes[i];
                 }
             }
