@@ -74,6 +74,20 @@ internal static partial class FusedPass
         }
     }
 
+    /// <summary>One prefetch hint for the line of <paramref name="x"/>, into L1 or L2 (a hint: it never faults).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void PrefetchLine<T>(ref T x, bool intoL2)
+    {
+        if (intoL2)
+        {
+            Sse.Prefetch1(Unsafe.AsPointer(ref x));
+        }
+        else
+        {
+            Sse.Prefetch0(Unsafe.AsPointer(ref x));
+        }
+    }
+
     /// <summary>
     /// Asks L2 for the line <see cref="L2PrefetchDistance"/> bytes after <paramref name="start"/> (a hint: it never
     /// faults, past the end of X included).

@@ -300,20 +300,6 @@ internal static partial class FusedPass
         PrefetchLine(ref Unsafe.Add(ref x6, offset), intoL2: true);
     }
 
-    /// <summary>One prefetch hint for the line of <paramref name="x"/>, into L1 or L2.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void PrefetchLine(ref float x, bool intoL2)
-    {
-        if (intoL2)
-        {
-            Sse.Prefetch1(Unsafe.AsPointer(ref x));
-        }
-        else
-        {
-            Sse.Prefetch0(Unsafe.AsPointer(ref x));
-        }
-    }
-
     /// <summary>
     /// Σᵢ sᵢ·xᵢ over a block of eight rows at <paramref name="column"/> (sixteen lanes), in float: rows 0, 2, 4, 6 in
     /// one FMA chain, 1, 3, 5, 7 in another, added at the end (the chains of <c>FloatBlock</c>, so the same error bound).

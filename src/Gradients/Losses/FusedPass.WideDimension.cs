@@ -12,6 +12,9 @@ internal static partial class FusedPass
     /// into the gradient sums (each sum loaded and stored once per four rows). The second read of the four rows
     /// hits L1/L2, so X is read from memory once.
     /// The column remainder is one overlapping vector ending at D, masked so no element counts twice.
+    /// Double rows of fewer than <see cref="OverlappedRowsLimit"/> columns run the two phases overlapped
+    /// (<see cref="OverlappedRows256{T, TLanes, TLoss, TWeighting}"/>), rows from D = <see cref="EightRowMinimum"/> eight at
+    /// a time (<see cref="EightRows256{T, TLanes, TLoss, TWeighting}"/>).
     /// </summary>
     internal static ChunkSums Wide256<T, TLanes, TLoss, TWeighting>(
         ref T features, ref T targets, ref T weights, int dimension, int rows, double bias,
@@ -45,6 +48,10 @@ internal static partial class FusedPass
         if (d >= EightRowMinimum)
         {
             row = EightRows256<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, d, rows, bias, ref g, ref residuals, writeResiduals, loss, ref sampleWeights, fullEnd, last, hasTail, tailMask, ref sums, ref nonFinite);
+        }
+        else if (typeof(T) == typeof(double) && d < OverlappedRowsLimit)
+        {
+            row = OverlappedRows256<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, d, rows, bias, ref g, ref residuals, writeResiduals, loss, ref sampleWeights, fullEnd, last, hasTail, tailMask, ref sums, prefetch);
         }
 
         for (; row + 4 <= (nuint)rows; row += 4)
