@@ -97,7 +97,7 @@ internal static partial class FusedPass
         Sse.Prefetch1((byte*)Unsafe.AsPointer(ref start) + L2PrefetchDistance);
 
     /// <summary>
-    /// Whether the 256-bit wide kernel (<see cref="Wide256{T, TLanes, TLoss, TWeighting}"/>, four-row blocks) gives its
+    /// Whether the 256-bit wide kernel (<see cref="Wide256{T, TLanes, TLoss, TWeighting, TBlocks}"/>, four-row blocks) gives its
     /// hints into L2 from the gradient sweep of each block rather than from the dot products: for double, for the losses
     /// without transcendental functions, on processors other than Intel's (Intel keeps both from the dot products,
     /// unmeasured there). The hints into L1 stay with the dot products.

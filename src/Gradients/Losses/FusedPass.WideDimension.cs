@@ -12,16 +12,18 @@ internal static partial class FusedPass
     /// into the gradient sums (each sum loaded and stored once per four rows). The second read of the four rows
     /// hits L1/L2, so X is read from memory once.
     /// The column remainder is one overlapping vector ending at D, masked so no element counts twice.
-    /// Double rows of fewer than <see cref="OverlappedRowsLimit"/> columns run the two phases overlapped
-    /// (<see cref="OverlappedRows256{T, TLanes, TLoss, TWeighting}"/>), rows from D = <see cref="EightRowMinimum"/> eight at
-    /// a time (<see cref="EightRows256{T, TLanes, TLoss, TWeighting}"/>).
+    /// Rows from D = <see cref="EightRowMinimum"/> go eight at a time (<see cref="EightRows256{T, TLanes, TLoss, TWeighting}"/>);
+    /// with <see cref="OverlappedBlocks"/> (double rows of fewer than <see cref="OverlappedRowsLimit"/> columns), the
+    /// two phases run overlapped (<see cref="OverlappedRows256{T, TLanes, TLoss, TWeighting}"/>). The choice is a type
+    /// argument: as a run-time test inside this kernel, the JIT gave the four-row sweep a reload from the stack per step.
     /// </summary>
-    internal static ChunkSums Wide256<T, TLanes, TLoss, TWeighting>(
+    internal static ChunkSums Wide256<T, TLanes, TLoss, TWeighting, TBlocks>(
         ref T features, ref T targets, ref T weights, int dimension, int rows, double bias,
         Span<double> gradientSums, ref T residuals, bool writeResiduals, TLoss loss, ref T sampleWeights)
         where TLanes : struct, IDoubleLanes<T>
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
+        where TBlocks : struct, IWideBlocks
     {
         const int Lanes = 4;
         var d = (nuint)dimension;
@@ -49,7 +51,7 @@ internal static partial class FusedPass
         {
             row = EightRows256<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, d, rows, bias, ref g, ref residuals, writeResiduals, loss, ref sampleWeights, fullEnd, last, hasTail, tailMask, ref sums, ref nonFinite);
         }
-        else if (typeof(T) == typeof(double) && d < OverlappedRowsLimit)
+        else if (TBlocks.Overlapped)
         {
             row = OverlappedRows256<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, d, rows, bias, ref g, ref residuals, writeResiduals, loss, ref sampleWeights, fullEnd, last, hasTail, tailMask, ref sums, prefetch);
         }

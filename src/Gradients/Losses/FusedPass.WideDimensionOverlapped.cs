@@ -3,10 +3,32 @@ using System.Runtime.Intrinsics;
 
 namespace Gradients;
 
+/// <summary>
+/// How <see cref="FusedPass.Wide256{T, TLanes, TLoss, TWeighting, TBlocks}"/> goes through its blocks of four rows (a type
+/// argument, so each way compiles to a kernel of its own).
+/// </summary>
+internal interface IWideBlocks
+{
+    /// <summary>Whether block b's dot products run beside block b − 1's gradient terms, in one loop.</summary>
+    static abstract bool Overlapped { get; }
+}
+
+/// <summary>The dot products of a block, then its gradient terms (rows of 32 columns and more, and float).</summary>
+internal readonly struct SequentialBlocks : IWideBlocks
+{
+    public static bool Overlapped => false;
+}
+
+/// <summary>Block b's dot products beside block b − 1's gradient terms (double rows of fewer than 32 columns).</summary>
+internal readonly struct OverlappedBlocks : IWideBlocks
+{
+    public static bool Overlapped => true;
+}
+
 internal static partial class FusedPass
 {
     /// <summary>
-    /// The D below which double rows in <see cref="Wide256{T, TLanes, TLoss, TWeighting}"/> go through
+    /// The D below which double rows in <see cref="Wide256{T, TLanes, TLoss, TWeighting, TBlocks}"/> go through
     /// <see cref="OverlappedRows256{T, TLanes, TLoss, TWeighting}"/>: rows of fewer than 32 columns (256 bytes), where the
     /// four-row kernel's work per row, not the stream from memory, set its speed.
     /// </summary>

@@ -150,7 +150,9 @@ internal static partial class FusedPass
 
             if (dimension >= Vector256<double>.Count)
             {
-                return Wide256<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
+                return typeof(T) == typeof(double) && dimension < OverlappedRowsLimit
+                    ? Wide256<T, TLanes, TLoss, TWeighting, OverlappedBlocks>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights)
+                    : Wide256<T, TLanes, TLoss, TWeighting, SequentialBlocks>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
             }
         }
         else if (TLanes.IsVectorizable && Vector128.IsHardwareAccelerated && dimension >= Vector128<double>.Count)
