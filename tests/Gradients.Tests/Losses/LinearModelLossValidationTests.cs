@@ -33,6 +33,30 @@ public sealed class LinearModelLossValidationTests
     }
 
     [Theory]
+    [InlineData(8, 9)]
+    [InlineData(17, 9)]
+    [InlineData(20, 5)]
+    [InlineData(31, 12)]
+    [InlineData(64, 9)]
+    [InlineData(300, 3)]
+    public void A_bad_label_is_named_in_every_kernel_path(int dimension, int index)
+    {
+        // Thirteen rows: the bad one in a block of four (rows 0…11) or after the last block (row 12), for the register
+        // kernel (D = 8), the wide kernel with its phases overlapped (D = 17…31), one after the other (D = 64) and eight
+        // rows at a time (D = 300).
+        const int N = 13;
+        var x = Enumerable.Range(0, N * dimension).Select(i => (i % 7 / 7.0) - 0.5).ToArray();
+        var w = Enumerable.Range(0, dimension).Select(j => (j % 3) - 1.0).ToArray();
+        var y = new double[N];
+        y[index] = 2;
+        var e = Assert.Throws<ArgumentException>(() => LogisticLoss.Loss<double>(x, y, w));
+        Assert.Contains($"'targets[{index}]' is 2", e.Message, StringComparison.Ordinal);
+        y[index] = -1;
+        e = Assert.Throws<ArgumentException>(() => PoissonLoss.LossAndGradient<double>(x, y, w, new double[dimension]));
+        Assert.Contains($"'targets[{index}]' is -1", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(-1.0)]
     [InlineData(double.PositiveInfinity)]
     [InlineData(double.NaN)]
