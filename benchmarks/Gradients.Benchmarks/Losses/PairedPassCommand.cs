@@ -1,11 +1,13 @@
 using System.Globalization;
+using System.Runtime.Intrinsics;
 using Gradients.Benchmarks.Gate;
 
 namespace Gradients.Benchmarks.Losses;
 
 /// <summary>
 /// <c>paired --loss mse|huber|logistic|poisson|softmax [--shape 100000x128] [--pairs 40] [--warmup 60]</c>: a loss
-/// kernel and the 256-bit read-only pass over the same X, alternating call by call in one process (thread CPU time
+/// kernel and the read-only pass over the same X of the kernels' width (256-bit; 128-bit where 256-bit vectors are not
+/// accelerated, as with <c>DOTNET_EnableAVX2=0</c>), alternating call by call in one process (thread CPU time
 /// each), and the median of the per-pair ratios. A probe for tuning the kernels on a noisy machine, not a benchmark
 /// (the numbers the docs and the gate report come from BenchmarkDotNet).
 /// </summary>
@@ -49,7 +51,7 @@ public static class PairedPassCommand
             for (var i = -warmup; i < pairs; i++)
             {
                 var start = CpuTimeClock.CurrentThread.GetTimestamp();
-                sink += ReadOnlyPass.Sum256<double>(features);
+                sink += Vector256.IsHardwareAccelerated ? ReadOnlyPass.Sum256<double>(features) : ReadOnlyPass.Sum128<double>(features);
                 var middle = CpuTimeClock.CurrentThread.GetTimestamp();
                 sink += kernel.Call();
                 var end = CpuTimeClock.CurrentThread.GetTimestamp();
