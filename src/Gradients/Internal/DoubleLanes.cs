@@ -31,6 +31,9 @@ internal interface IDoubleLanes<T>
 
     /// <summary>Writes four doubles, rounded to <typeparamref name="T"/>, to consecutive elements.</summary>
     static abstract void Store256(Vector256<double> value, ref T destination, nuint index);
+
+    /// <summary>Writes two doubles, rounded to <typeparamref name="T"/>, to consecutive elements.</summary>
+    static abstract void Store128(Vector128<double> value, ref T destination, nuint index);
 }
 
 /// <summary>double elements: loads and stores are plain.</summary>
@@ -52,6 +55,10 @@ internal readonly struct DoubleElements : IDoubleLanes<double>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Store256(Vector256<double> value, ref double destination, nuint index) =>
+        value.StoreUnsafe(ref destination, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store128(Vector128<double> value, ref double destination, nuint index) =>
         value.StoreUnsafe(ref destination, index);
 }
 
@@ -94,6 +101,13 @@ internal readonly struct SingleElements : IDoubleLanes<float>
             : Vector128.Narrow(value.GetLower(), value.GetUpper());
         four.StoreUnsafe(ref destination, index);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store128(Vector128<double> value, ref float destination, nuint index)
+    {
+        Unsafe.Add(ref destination, index) = (float)value.ToScalar();
+        Unsafe.Add(ref destination, index + 1) = (float)value.GetElement(1);
+    }
 }
 
 /// <summary>
@@ -117,4 +131,6 @@ internal readonly struct GenericElements<T> : IDoubleLanes<T>
     public static Vector256<double> Load256(ref T source, nuint index) => throw new NotSupportedException();
 
     public static void Store256(Vector256<double> value, ref T destination, nuint index) => throw new NotSupportedException();
+
+    public static void Store128(Vector128<double> value, ref T destination, nuint index) => throw new NotSupportedException();
 }

@@ -64,6 +64,7 @@ internal static partial class FusedPass
         ref var g = ref MemoryMarshal.GetReference(gradientSums);
         var sums = default(ChunkSums);
         var invalid = false;
+        var invalidLanes = Vector128<double>.Zero;
 
         // Each row's line at least 1 K floats (4 KB), whole blocks, ahead into L1, once per sixteen columns (a line);
         // x86 only. From D = 64 also at least 4 K floats (16 KB) ahead into L2, on every row. On an AMD EPYC (Zen 4) VM
@@ -125,12 +126,28 @@ internal static partial class FusedPass
                 AddWidened128(FloatBlock128(s0, s1, s2, s3, ref x0, ref x1, ref x2, ref x3, last + back) & floatTail, ref g, last);
             }
 
-            var l0 = OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector128.Sum(a0) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, at, ref invalid, out var d0);
-            var l1 = OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector128.Sum(a1) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, at + 1, ref invalid, out var d1);
-            var l2 = OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector128.Sum(a2) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, at + 2, ref invalid, out var d2);
-            var l3 = OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector128.Sum(a3) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, at + 3, ref invalid, out var d3);
-            sums.LossSum += l0 + l1 + (l2 + l3);
-            sums.DerivativeSum += d0 + d1 + (d2 + d3);
+            double d0, d1, d2, d3;
+            if (TLoss.PrefersVectors)
+            {
+                // Two rows per vector through the loss's 128-bit form (Wide128 does the same).
+                var biases = Vector128.Create(bias);
+                var lossLanes = Vector128<double>.Zero;
+                var dA = TwoRows<float, SingleElements, TLoss, TWeighting>(loss, Vector128.Create(Vector128.Sum(a0), Vector128.Sum(a1)) + biases, ref targets, ref sampleWeights, ref residuals, writeResiduals, at, ref lossLanes, ref invalidLanes);
+                var dB = TwoRows<float, SingleElements, TLoss, TWeighting>(loss, Vector128.Create(Vector128.Sum(a2), Vector128.Sum(a3)) + biases, ref targets, ref sampleWeights, ref residuals, writeResiduals, at + 2, ref lossLanes, ref invalidLanes);
+                sums.LossSum += Vector128.Sum(lossLanes);
+                sums.DerivativeSum += Vector128.Sum(dA + dB);
+                (d0, d1, d2, d3) = (dA.ToScalar(), dA.GetElement(1), dB.ToScalar(), dB.GetElement(1));
+            }
+            else
+            {
+                var l0 = OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector128.Sum(a0) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, at, ref invalid, out d0);
+                var l1 = OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector128.Sum(a1) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, at + 1, ref invalid, out d1);
+                var l2 = OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector128.Sum(a2) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, at + 2, ref invalid, out d2);
+                var l3 = OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector128.Sum(a3) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, at + 3, ref invalid, out d3);
+                sums.LossSum += l0 + l1 + (l2 + l3);
+                sums.DerivativeSum += d0 + d1 + (d2 + d3);
+            }
+
             r0 = (float)d0;
             r1 = (float)d1;
             r2 = (float)d2;
@@ -194,7 +211,7 @@ internal static partial class FusedPass
             }
         }
 
-        sums.HasInvalidLabel = invalid;
+        sums.HasInvalidLabel = invalid || invalidLanes != Vector128<double>.Zero;
         return sums;
     }
 

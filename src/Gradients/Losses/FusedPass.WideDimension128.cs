@@ -32,6 +32,7 @@ internal static partial class FusedPass
         ref var g = ref MemoryMarshal.GetReference(gradientSums);
         var sums = default(ChunkSums);
         var invalid = false;
+        var invalidLanes = Vector128<double>.Zero;
 
         // Each row's dot product asks for its lines 4 KB ahead as it reads them (see PrefetchDistance and DotRow256), on
         // Intel's processors only (HintsTheNarrowKernel).
@@ -52,12 +53,28 @@ internal static partial class FusedPass
             var a2 = DotRow128<T, TLanes>(ref x2, ref weights, fullEnd, last, hasTail, tailMask, prefetch);
             var a3 = DotRow128<T, TLanes>(ref x3, ref weights, fullEnd, last, hasTail, tailMask, prefetch);
 
-            var l0 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a0) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r0);
-            var l1 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a1) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 1, ref invalid, out var r1);
-            var l2 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a2) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 2, ref invalid, out var r2);
-            var l3 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a3) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 3, ref invalid, out var r3);
-            sums.LossSum += l0 + l1 + (l2 + l3);
-            sums.DerivativeSum += r0 + r1 + (r2 + r3);
+            double r0, r1, r2, r3;
+            if (TLoss.PrefersVectors)
+            {
+                // Two rows' η in each vector: the loss's vector form, two rows per e^x and log (the scalar form took the
+                // logistic loss to 6.6× the read-only pass at 2,000,000 × 16 with AVX2 off).
+                var biases = Vector128.Create(bias);
+                var lossLanes = Vector128<double>.Zero;
+                var rA = TwoRows<T, TLanes, TLoss, TWeighting>(loss, Vector128.Create(Vector128.Sum(a0), Vector128.Sum(a1)) + biases, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossLanes, ref invalidLanes);
+                var rB = TwoRows<T, TLanes, TLoss, TWeighting>(loss, Vector128.Create(Vector128.Sum(a2), Vector128.Sum(a3)) + biases, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 2, ref lossLanes, ref invalidLanes);
+                sums.LossSum += Vector128.Sum(lossLanes);
+                sums.DerivativeSum += Vector128.Sum(rA + rB);
+                (r0, r1, r2, r3) = (rA.ToScalar(), rA.GetElement(1), rB.ToScalar(), rB.GetElement(1));
+            }
+            else
+            {
+                var l0 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a0) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out r0);
+                var l1 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a1) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 1, ref invalid, out r1);
+                var l2 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a2) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 2, ref invalid, out r2);
+                var l3 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a3) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 3, ref invalid, out r3);
+                sums.LossSum += l0 + l1 + (l2 + l3);
+                sums.DerivativeSum += r0 + r1 + (r2 + r3);
+            }
 
             var s0 = Vector128.Create(r0);
             var s1 = Vector128.Create(r1);
@@ -97,7 +114,7 @@ internal static partial class FusedPass
             }
         }
 
-        sums.HasInvalidLabel |= invalid;
+        sums.HasInvalidLabel |= invalid || invalidLanes != Vector128<double>.Zero;
         return sums;
     }
 

@@ -315,6 +315,46 @@ internal static partial class FusedPass
     }
 
     /// <summary>
+    /// <see cref="FourRows{T, TLanes, TLoss, TWeighting}"/> for two rows in a 128-bit vector (the 128-bit kernel's form:
+    /// no AVX2, and Arm64).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<double> TwoRows<T, TLanes, TLoss, TWeighting>(
+        TLoss loss, Vector128<double> eta, ref T targets, ref T sampleWeights, ref T residuals, bool writeResiduals, nuint row,
+        ref Vector128<double> lossSum, ref Vector128<double> invalid)
+        where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
+    {
+        var y = TLanes.Load128(ref targets, row);
+        if (TLoss.ChecksLabels)
+        {
+            invalid |= loss.Invalid(y);
+        }
+
+        if (!TWeighting.IsWeighted)
+        {
+            lossSum = loss.Add(eta, y, lossSum, out var derivative);
+            if (writeResiduals)
+            {
+                TLanes.Store128(derivative, ref residuals, row);
+            }
+
+            return derivative;
+        }
+
+        var s = TLanes.Load128(ref sampleWeights, row);
+        var value = loss.Add(eta, y, Vector128<double>.Zero, out var unweighted);
+        if (writeResiduals)
+        {
+            TLanes.Store128(unweighted, ref residuals, row);
+        }
+
+        lossSum = Vector128.MultiplyAddEstimate(value, s, lossSum);
+        return unweighted * s;
+    }
+
+    /// <summary>
     /// One row's loss term from its η: returns the (weighted) value; the (weighted) derivative in <paramref name="derivative"/>
     /// (stored unweighted when <paramref name="writeResiduals"/>).
     /// </summary>

@@ -59,11 +59,31 @@ internal readonly struct BinomialLogLikelihood : IPointwiseLoss
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<double> Add(Vector128<double> eta, Vector128<double> y, Vector128<double> sum, out Vector128<double> derivative)
+    {
+        var one = Vector128<double>.One;
+        var t = VectorMath.ExpOfNonPositive(-Vector128.Abs(eta));
+        var u = one + t;
+        var log1p = VectorMath.Log1pOfUnit(t);
+        var notY = one - y;
+        var positive = Vector128.GreaterThanOrEqual(eta, Vector128<double>.Zero);
+        var a = Vector128.ConditionalSelect(positive, one, t);
+        var b = Vector128.ConditionalSelect(positive, t, one);
+        derivative = ((notY * a) - (y * b)) / u;
+        var linear = Vector128.ConditionalSelect(positive, notY, -y) * eta;
+        return sum + (log1p + linear);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsInvalid(double y) => y != 0.0 && y != 1.0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<double> Invalid(Vector256<double> y) =>
         ~(Vector256.Equals(y, Vector256<double>.Zero) | Vector256.Equals(y, Vector256<double>.One));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<double> Invalid(Vector128<double> y) =>
+        ~(Vector128.Equals(y, Vector128<double>.Zero) | Vector128.Equals(y, Vector128<double>.One));
 
     public double SecondDerivative(double eta, double y)
     {

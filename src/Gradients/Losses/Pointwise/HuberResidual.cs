@@ -49,9 +49,24 @@ internal readonly struct HuberResidual(double delta) : IPointwiseLoss
         return sum + value;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<double> Add(Vector128<double> eta, Vector128<double> y, Vector128<double> sum, out Vector128<double> derivative)
+    {
+        var r = eta - y;
+        var a = Vector128.Abs(r);
+        var delta = Vector128.Create(_delta);
+        var outside = Vector128.GreaterThan(a, delta);
+        derivative = Vector128.ConditionalSelect(outside, Vector128.CopySign(delta, r), r);
+        var half = Vector128.Create(0.5);
+        var value = Vector128.ConditionalSelect(outside, delta * (a - (half * delta)), half * r * r);
+        return sum + value;
+    }
+
     public bool IsInvalid(double y) => false;
 
     public Vector256<double> Invalid(Vector256<double> y) => Vector256<double>.Zero;
+
+    public Vector128<double> Invalid(Vector128<double> y) => Vector128<double>.Zero;
 
     public double SecondDerivative(double eta, double y) => Math.Abs(eta - y) > _delta ? 0.0 : 1.0;
 }

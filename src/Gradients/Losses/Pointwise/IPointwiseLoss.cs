@@ -40,11 +40,20 @@ internal interface IPointwiseLoss
     /// <summary>Four rows of <see cref="Add(double, double, double, out double)"/>, lane by lane.</summary>
     Vector256<double> Add(Vector256<double> eta, Vector256<double> y, Vector256<double> sum, out Vector256<double> derivative);
 
+    /// <summary>
+    /// Two rows of <see cref="Add(double, double, double, out double)"/>, lane by lane: the 128-bit kernel's form (no
+    /// AVX2, and Arm64), the same operations as the four-row form lane for lane.
+    /// </summary>
+    Vector128<double> Add(Vector128<double> eta, Vector128<double> y, Vector128<double> sum, out Vector128<double> derivative);
+
     /// <summary>Whether <paramref name="y"/> is not a valid label (NaN included, where labels are checked).</summary>
     bool IsInvalid(double y);
 
     /// <summary>All-ones lanes where <paramref name="y"/> is not a valid label.</summary>
     Vector256<double> Invalid(Vector256<double> y);
+
+    /// <summary>All-ones lanes where <paramref name="y"/> is not a valid label (two rows).</summary>
+    Vector128<double> Invalid(Vector128<double> y);
 
     /// <summary>∂²ℓ/∂η² at (η, y).</summary>
     double SecondDerivative(double eta, double y);

@@ -34,6 +34,14 @@ internal readonly struct PoissonLogLikelihood : IPointwiseLoss
         return sum + (mu - (y * eta));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<double> Add(Vector128<double> eta, Vector128<double> y, Vector128<double> sum, out Vector128<double> derivative)
+    {
+        var mu = VectorMath.Exp(eta);
+        derivative = mu - y;
+        return sum + (mu - (y * eta));
+    }
+
     /// <summary>A count must be finite and zero or positive (NaN is invalid).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool IsInvalid(double y) => !(y >= 0.0 && y < double.PositiveInfinity);
@@ -41,6 +49,10 @@ internal readonly struct PoissonLogLikelihood : IPointwiseLoss
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector256<double> Invalid(Vector256<double> y) =>
         ~(Vector256.GreaterThanOrEqual(y, Vector256<double>.Zero) & Vector256.LessThan(y, Vector256.Create(double.PositiveInfinity)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<double> Invalid(Vector128<double> y) =>
+        ~(Vector128.GreaterThanOrEqual(y, Vector128<double>.Zero) & Vector128.LessThan(y, Vector128.Create(double.PositiveInfinity)));
 
     public double SecondDerivative(double eta, double y) => Math.Exp(eta);
 }

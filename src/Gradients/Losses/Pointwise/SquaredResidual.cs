@@ -33,9 +33,19 @@ internal readonly struct SquaredResidual : IPointwiseLoss
         return Vector256.FusedMultiplyAdd(r, r, sum);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<double> Add(Vector128<double> eta, Vector128<double> y, Vector128<double> sum, out Vector128<double> derivative)
+    {
+        var r = eta - y;
+        derivative = r;
+        return sum + (r * r);
+    }
+
     public bool IsInvalid(double y) => false;
 
     public Vector256<double> Invalid(Vector256<double> y) => Vector256<double>.Zero;
+
+    public Vector128<double> Invalid(Vector128<double> y) => Vector128<double>.Zero;
 
     public double SecondDerivative(double eta, double y) => 1.0;
 }

@@ -83,21 +83,62 @@ internal static class VectorMath
     /// is a software emulation that made the logistic loss 7× a read-only pass over X; there the vector and scalar
     /// forms both multiply and add with two roundings, so they still agree bit for bit.
     /// </summary>
+    /// <remarks>
+    /// Each <c>MultiplyAdd</c> tests the two <c>IsSupported</c> flags itself, in an <c>if</c>, rather than this
+    /// property in a conditional expression: there the JIT imported both arms before folding the condition, and
+    /// without FMA it expanded <c>Vector128.FusedMultiplyAdd</c>'s software fallback into every caller (197 inlinees in
+    /// <c>ExpOfNonPositive</c>) and kept all the vector locals on the stack: the 128-bit logistic loss ran at 6.6× the
+    /// read-only pass with AVX2 off.
+    /// </remarks>
     private static bool IsFused => Fma.IsSupported || AdvSimd.Arm64.IsSupported;
 
     /// <summary>a·b + c, fused where <see cref="IsFused"/> (one rounding), else two roundings.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static double MultiplyAdd(double a, double b, double c) => IsFused ? Math.FusedMultiplyAdd(a, b, c) : (a * b) + c;
+    private static double MultiplyAdd(double a, double b, double c)
+    {
+        if (Fma.IsSupported || AdvSimd.Arm64.IsSupported)
+        {
+            return Math.FusedMultiplyAdd(a, b, c);
+        }
+
+        return (a * b) + c;
+    }
 
     /// <summary>a·b + c lane by lane, fused where <see cref="IsFused"/> (one rounding), else two roundings.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c) =>
-        IsFused ? Vector256.FusedMultiplyAdd(a, b, c) : (a * b) + c;
+    private static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c)
+    {
+        if (Fma.IsSupported || AdvSimd.Arm64.IsSupported)
+        {
+            return Vector256.FusedMultiplyAdd(a, b, c);
+        }
+
+        return (a * b) + c;
+    }
+
+    /// <summary>a·b + c on two lanes, fused where <see cref="IsFused"/> (one rounding), else two roundings.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> MultiplyAdd(Vector128<double> a, Vector128<double> b, Vector128<double> c)
+    {
+        if (Fma.IsSupported || AdvSimd.Arm64.IsSupported)
+        {
+            return Vector128.FusedMultiplyAdd(a, b, c);
+        }
+
+        return (a * b) + c;
+    }
 
     /// <summary>a·b + c on eight lanes, fused where <see cref="IsFused"/> (one rounding), else two roundings.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c) =>
-        IsFused ? Vector512.FusedMultiplyAdd(a, b, c) : (a * b) + c;
+    private static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c)
+    {
+        if (Fma.IsSupported || AdvSimd.Arm64.IsSupported)
+        {
+            return Vector512.FusedMultiplyAdd(a, b, c);
+        }
+
+        return (a * b) + c;
+    }
 
     /// <summary>e^x lane by lane (NaN stays NaN, −∞ gives 0, +∞ gives +∞). Branch-free and call-free, so a kernel
     /// loop that uses it keeps its accumulators in registers (a call, even on a cold path, made the JIT spill them).</summary>
@@ -124,6 +165,27 @@ internal static class VectorMath
     }
 
     /// <summary>
+    /// <see cref="Exp(Vector256{double})"/> on two lanes: the same operations lane by lane, so the same results bit for bit
+    /// (the 128-bit kernel's form, for the Poisson loss without AVX2 and on Arm64).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Exp(Vector128<double> x)
+    {
+        x = Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128.Create(ExpLower)), Vector128.Create(ExpLower), x);
+        x = Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128.Create(ExpUpper)), Vector128.Create(ExpUpper), x);
+        var shifted = MultiplyAdd(x, Vector128.Create(Log2OfE), Vector128.Create(Shifter));
+        var k = shifted - Vector128.Create(Shifter);
+        var p = ExpOfReduced(x, k);
+        var half = MultiplyAdd(k, Vector128.Create(0.5), Vector128.Create(Shifter));
+        var k1 = half - Vector128.Create(Shifter);
+        var second = (k - k1) + Vector128.Create(Shifter);
+        var bias = Vector128.Create(1023L - BitConverter.DoubleToInt64Bits(Shifter));
+        var scale1 = ((half.AsInt64() + bias) << 52).AsDouble();
+        var scale2 = ((second.AsInt64() + bias) << 52).AsDouble();
+        return (p * scale1) * scale2;
+    }
+
+    /// <summary>
     /// e^x for x ≤ 0 (or NaN), bit-identical to <see cref="Exp(Vector256{double})"/> there with fewer operations: k ≤ 0,
     /// so 2^k is applied as 2^(k+512)·2^−512, both normal for every clamped x (the product p·2^(k+512) is exact and the
     /// last multiplication rounds once, as in the two-factor form). What the logistic (e^−|η|) and softmax (e^(η − max)) need.
@@ -137,6 +199,21 @@ internal static class VectorMath
         var p = ExpOfReduced(x, k);
         var scale = ((shifted.AsInt64() + Vector256.Create(1023L + 512L - BitConverter.DoubleToInt64Bits(Shifter))) << 52).AsDouble();
         return (p * scale) * Vector256.Create(TwoToMinus512);
+    }
+
+    /// <summary>
+    /// <see cref="ExpOfNonPositive(Vector256{double})"/> on two lanes: the same operations lane by lane, so the same
+    /// results bit for bit (the 128-bit kernel's form, for the logistic loss without AVX2 and on Arm64).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> ExpOfNonPositive(Vector128<double> x)
+    {
+        x = Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128.Create(ExpLower)), Vector128.Create(ExpLower), x);
+        var shifted = MultiplyAdd(x, Vector128.Create(Log2OfE), Vector128.Create(Shifter));
+        var k = shifted - Vector128.Create(Shifter);
+        var p = ExpOfReduced(x, k);
+        var scale = ((shifted.AsInt64() + Vector128.Create(1023L + 512L - BitConverter.DoubleToInt64Bits(Shifter))) << 52).AsDouble();
+        return (p * scale) * Vector128.Create(TwoToMinus512);
     }
 
     /// <summary>
@@ -209,6 +286,26 @@ internal static class VectorMath
         return MultiplyAdd(MultiplyAdd(p811, r4, p47), r4, p03);
     }
 
+    /// <summary><see cref="ExpOfReduced(Vector256{double}, Vector256{double})"/> on two lanes: the same operations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> ExpOfReduced(Vector128<double> x, Vector128<double> k)
+    {
+        var r = MultiplyAdd(k, Vector128.Create(-Ln2High), x);
+        r = MultiplyAdd(k, Vector128.Create(-Ln2Low), r);
+        var r2 = r * r;
+        var r4 = r2 * r2;
+        var p01 = MultiplyAdd(Vector128.Create(E1), r, Vector128.Create(E0));
+        var p23 = MultiplyAdd(Vector128.Create(E3), r, Vector128.Create(E2));
+        var p45 = MultiplyAdd(Vector128.Create(E5), r, Vector128.Create(E4));
+        var p67 = MultiplyAdd(Vector128.Create(E7), r, Vector128.Create(E6));
+        var p89 = MultiplyAdd(Vector128.Create(E9), r, Vector128.Create(E8));
+        var p1011 = MultiplyAdd(Vector128.Create(E11), r, Vector128.Create(E10));
+        var p03 = MultiplyAdd(p23, r2, p01);
+        var p47 = MultiplyAdd(p67, r2, p45);
+        var p811 = MultiplyAdd(p1011, r2, p89);
+        return MultiplyAdd(MultiplyAdd(p811, r4, p47), r4, p03);
+    }
+
     /// <summary><see cref="ExpOfReduced(Vector256{double}, Vector256{double})"/> on eight lanes: the same operations.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> ExpOfReduced(Vector512<double> x, Vector512<double> k)
@@ -265,6 +362,26 @@ internal static class VectorMath
         var q03 = MultiplyAdd(q23, z2, q01);
         var q47 = MultiplyAdd(q67, z2, q45);
         var q810 = MultiplyAdd(Vector256.Create(H10), z2, q89);
+        var h = MultiplyAdd(MultiplyAdd(q810, z4, q47), z4, q03);
+        return s * h;
+    }
+
+    /// <summary><see cref="Log1pOfUnit(Vector256{double})"/> on two lanes: the same operations, so the same results bit for bit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Log1pOfUnit(Vector128<double> t)
+    {
+        var s = t / (Vector128.Create(2.0) + t);
+        var z = s * s;
+        var z2 = z * z;
+        var z4 = z2 * z2;
+        var q01 = MultiplyAdd(Vector128.Create(H1), z, Vector128.Create(H0));
+        var q23 = MultiplyAdd(Vector128.Create(H3), z, Vector128.Create(H2));
+        var q45 = MultiplyAdd(Vector128.Create(H5), z, Vector128.Create(H4));
+        var q67 = MultiplyAdd(Vector128.Create(H7), z, Vector128.Create(H6));
+        var q89 = MultiplyAdd(Vector128.Create(H9), z, Vector128.Create(H8));
+        var q03 = MultiplyAdd(q23, z2, q01);
+        var q47 = MultiplyAdd(q67, z2, q45);
+        var q810 = MultiplyAdd(Vector128.Create(H10), z2, q89);
         var h = MultiplyAdd(MultiplyAdd(q810, z4, q47), z4, q03);
         return s * h;
     }
