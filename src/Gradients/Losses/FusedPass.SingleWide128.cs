@@ -129,14 +129,10 @@ internal static partial class FusedPass
             double d0, d1, d2, d3;
             if (TLoss.PrefersVectors)
             {
-                // Two rows per vector through the loss's 128-bit form (Wide128 does the same).
-                var biases = Vector128.Create(bias);
-                var lossLanes = Vector128<double>.Zero;
-                var dA = TwoRows<float, SingleElements, TLoss, TWeighting>(loss, Vector128.Create(Vector128.Sum(a0), Vector128.Sum(a1)) + biases, ref targets, ref sampleWeights, ref residuals, writeResiduals, at, ref lossLanes, ref invalidLanes);
-                var dB = TwoRows<float, SingleElements, TLoss, TWeighting>(loss, Vector128.Create(Vector128.Sum(a2), Vector128.Sum(a3)) + biases, ref targets, ref sampleWeights, ref residuals, writeResiduals, at + 2, ref lossLanes, ref invalidLanes);
-                sums.LossSum += Vector128.Sum(lossLanes);
-                sums.DerivativeSum += Vector128.Sum(dA + dB);
-                (d0, d1, d2, d3) = (dA.ToScalar(), dA.GetElement(1), dB.ToScalar(), dB.GetElement(1));
+                // Two rows per vector through the loss's 128-bit form (as Wide128).
+                FourRowsInPairs<float, SingleElements, TLoss, TWeighting>(
+                    loss, Vector128.Sum(a0) + bias, Vector128.Sum(a1) + bias, Vector128.Sum(a2) + bias, Vector128.Sum(a3) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals,
+                    at, ref sums, ref invalidLanes, out d0, out d1, out d2, out d3);
             }
             else
             {

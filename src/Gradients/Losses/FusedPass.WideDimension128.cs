@@ -58,13 +58,9 @@ internal static partial class FusedPass
             {
                 // Two rows' η in each vector: the loss's vector form, two rows per e^x and log (the scalar form took the
                 // logistic loss to 6.6× the read-only pass at 2,000,000 × 16 with AVX2 off).
-                var biases = Vector128.Create(bias);
-                var lossLanes = Vector128<double>.Zero;
-                var rA = TwoRows<T, TLanes, TLoss, TWeighting>(loss, Vector128.Create(Vector128.Sum(a0), Vector128.Sum(a1)) + biases, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossLanes, ref invalidLanes);
-                var rB = TwoRows<T, TLanes, TLoss, TWeighting>(loss, Vector128.Create(Vector128.Sum(a2), Vector128.Sum(a3)) + biases, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 2, ref lossLanes, ref invalidLanes);
-                sums.LossSum += Vector128.Sum(lossLanes);
-                sums.DerivativeSum += Vector128.Sum(rA + rB);
-                (r0, r1, r2, r3) = (rA.ToScalar(), rA.GetElement(1), rB.ToScalar(), rB.GetElement(1));
+                FourRowsInPairs<T, TLanes, TLoss, TWeighting>(
+                    loss, Vector128.Sum(a0) + bias, Vector128.Sum(a1) + bias, Vector128.Sum(a2) + bias, Vector128.Sum(a3) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals,
+                    row, ref sums, ref invalidLanes, out r0, out r1, out r2, out r3);
             }
             else
             {

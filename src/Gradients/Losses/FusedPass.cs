@@ -355,6 +355,27 @@ internal static partial class FusedPass
     }
 
     /// <summary>
+    /// Four rows' loss terms in two 128-bit vectors (<see cref="TwoRows{T, TLanes, TLoss, TWeighting}"/> for rows
+    /// <paramref name="row"/>, +1 and +2, +3): adds their (weighted) values and derivatives to <paramref name="sums"/>
+    /// and returns the derivatives one by one, for the 128-bit kernels' gradient sweeps.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void FourRowsInPairs<T, TLanes, TLoss, TWeighting>(
+        TLoss loss, double eta0, double eta1, double eta2, double eta3, ref T targets, ref T sampleWeights, ref T residuals, bool writeResiduals,
+        nuint row, ref ChunkSums sums, ref Vector128<double> invalid, out double d0, out double d1, out double d2, out double d3)
+        where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
+    {
+        var lossLanes = Vector128<double>.Zero;
+        var first = TwoRows<T, TLanes, TLoss, TWeighting>(loss, Vector128.Create(eta0, eta1), ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossLanes, ref invalid);
+        var second = TwoRows<T, TLanes, TLoss, TWeighting>(loss, Vector128.Create(eta2, eta3), ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 2, ref lossLanes, ref invalid);
+        sums.LossSum += Vector128.Sum(lossLanes);
+        sums.DerivativeSum += Vector128.Sum(first + second);
+        (d0, d1, d2, d3) = (first.ToScalar(), first.GetElement(1), second.ToScalar(), second.GetElement(1));
+    }
+
+    /// <summary>
     /// One row's loss term from its η: returns the (weighted) value; the (weighted) derivative in <paramref name="derivative"/>
     /// (stored unweighted when <paramref name="writeResiduals"/>).
     /// </summary>
