@@ -77,22 +77,15 @@ internal static class VectorMath
     private const double H9 = 8.3245065118608206e-2;
     private const double H10 = 1.7044163562781398e-1;
 
-    /// <summary>
-    /// Whether multiply-adds are fused: where the hardware has FMA (x64 with FMA3, Arm64). Without it (x64 with
-    /// <c>DOTNET_EnableAVX2=0</c>, which turns FMA off too) <see cref="Math.FusedMultiplyAdd(double, double, double)"/>
-    /// is a software emulation that made the logistic loss 7× a read-only pass over X; there the vector and scalar
-    /// forms both multiply and add with two roundings, so they still agree bit for bit.
-    /// </summary>
-    /// <remarks>
-    /// Each <c>MultiplyAdd</c> tests the two <c>IsSupported</c> flags itself, in an <c>if</c>, rather than this
-    /// property in a conditional expression: there the JIT imported both arms before folding the condition, and
-    /// without FMA it expanded <c>Vector128.FusedMultiplyAdd</c>'s software fallback into every caller (197 inlinees in
-    /// <c>ExpOfNonPositive</c>) and kept all the vector locals on the stack: the 128-bit logistic loss ran at 6.6× the
-    /// read-only pass with AVX2 off.
-    /// </remarks>
-    private static bool IsFused => Fma.IsSupported || AdvSimd.Arm64.IsSupported;
+    // The multiply-adds are fused where the hardware has FMA (x64 with FMA3, Arm64). Without it (x64 with
+    // DOTNET_EnableAVX2=0, which turns FMA off too) Math.FusedMultiplyAdd is a software emulation that made the logistic
+    // loss 7× a read-only pass over X; there the vector and scalar forms both multiply and add with two roundings, so they
+    // still agree bit for bit. Each MultiplyAdd tests the two IsSupported flags itself, in an `if`: as a property in a
+    // conditional expression the JIT imported both arms before folding the condition, and without FMA it expanded
+    // Vector128.FusedMultiplyAdd's software fallback into every caller (197 inlinees in ExpOfNonPositive) and kept all
+    // the vector locals on the stack (the 128-bit logistic loss at 6.6× the read-only pass with AVX2 off).
 
-    /// <summary>a·b + c, fused where <see cref="IsFused"/> (one rounding), else two roundings.</summary>
+    /// <summary>a·b + c, fused where the hardware has FMA (one rounding), else two roundings.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double MultiplyAdd(double a, double b, double c)
     {
@@ -104,7 +97,7 @@ internal static class VectorMath
         return (a * b) + c;
     }
 
-    /// <summary>a·b + c lane by lane, fused where <see cref="IsFused"/> (one rounding), else two roundings.</summary>
+    /// <summary>a·b + c lane by lane, fused where the hardware has FMA (one rounding), else two roundings.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> MultiplyAdd(Vector256<double> a, Vector256<double> b, Vector256<double> c)
     {
@@ -116,7 +109,7 @@ internal static class VectorMath
         return (a * b) + c;
     }
 
-    /// <summary>a·b + c on two lanes, fused where <see cref="IsFused"/> (one rounding), else two roundings.</summary>
+    /// <summary>a·b + c on two lanes, fused where the hardware has FMA (one rounding), else two roundings.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<double> MultiplyAdd(Vector128<double> a, Vector128<double> b, Vector128<double> c)
     {
@@ -128,7 +121,7 @@ internal static class VectorMath
         return (a * b) + c;
     }
 
-    /// <summary>a·b + c on eight lanes, fused where <see cref="IsFused"/> (one rounding), else two roundings.</summary>
+    /// <summary>a·b + c on eight lanes, fused where the hardware has FMA (one rounding), else two roundings.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> MultiplyAdd(Vector512<double> a, Vector512<double> b, Vector512<double> c)
     {
