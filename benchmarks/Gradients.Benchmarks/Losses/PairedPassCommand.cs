@@ -1,11 +1,12 @@
 using System.Globalization;
+using System.Numerics;
 using System.Runtime.Intrinsics;
 using Gradients.Benchmarks.Gate;
 
 namespace Gradients.Benchmarks.Losses;
 
 /// <summary>
-/// <c>paired --loss mse|huber|logistic|poisson|softmax [--shape 100000x128] [--pairs 40] [--warmup 60]</c>: a loss
+/// <c>paired --loss mse|huber|logistic|poisson|softmax [--type double|float] [--shape 100000x128] [--pairs 40] [--warmup 60]</c>: a loss
 /// kernel and the read-only pass over the same X of the kernels' width (256-bit; 128-bit where 256-bit vectors are not
 /// accelerated, as with <c>DOTNET_EnableAVX2=0</c>), alternating call by call in one process (thread CPU time
 /// each), and the median of the per-pair ratios. A probe for tuning the kernels on a noisy machine, not a benchmark
@@ -16,7 +17,7 @@ namespace Gradients.Benchmarks.Losses;
 /// 2-core VMs where the kernels are tuned, memory's speed changed by a third between processes and over seconds, and a
 /// kernel's ratio to the read-only pass spread over 0.9–1.5 between processes (one build). Here both read one array,
 /// one call after the other, and the ratio of a build spread by about ±5 % between processes: enough to tell two
-/// builds apart by 5–10 % in a few processes each (alternate the builds' processes). Double, one thread; X, y and w as
+/// builds apart by 5–10 % in a few processes each (alternate the builds' processes). Double (or float), one thread; X, y and w as
 /// in <see cref="LinearModelLossBenchmarks"/>, K = 10 for the softmax.
 /// </remarks>
 public static class PairedPassCommand
@@ -31,7 +32,7 @@ public static class PairedPassCommand
         ArgumentNullException.ThrowIfNull(output);
         try
         {
-            var line = Gate.CommandLine.Parse(args, "--loss", "--shape", "--pairs", "--warmup");
+            var line = Gate.CommandLine.Parse(args, "--loss", "--shape", "--pairs", "--warmup", "--type");
             if (line.Positional.Count > 0 || line.Unknown.Count > 0)
             {
                 throw new UsageException(Usage);
@@ -40,8 +41,13 @@ public static class PairedPassCommand
             var shape = ParseShape(line.Single("--shape", "100000x128"));
             var pairs = Count(line.Single("--pairs", "40"), "--pairs");
             var warmup = Count(line.Single("--warmup", "60"), "--warmup");
-            var kernel = Kernel(line.Single("--loss", "mse"), shape);
-            var features = kernel.Features;
+            var type = line.Single("--type", "double");
+            var kernel = type switch
+            {
+                "double" => Kernel<double>(line.Single("--loss", "mse"), shape),
+                "float" => Kernel<float>(line.Single("--loss", "mse"), shape),
+                _ => throw new UsageException($"--type must be double or float, not '{type}'. {Usage}"),
+            };
 
             var passTimes = new double[pairs];
             var kernelTimes = new double[pairs];
@@ -51,7 +57,7 @@ public static class PairedPassCommand
             for (var i = -warmup; i < pairs; i++)
             {
                 var start = CpuTimeClock.CurrentThread.GetTimestamp();
-                sink += Vector256.IsHardwareAccelerated ? ReadOnlyPass.Sum256<double>(features) : ReadOnlyPass.Sum128<double>(features);
+                sink += kernel.Pass();
                 var middle = CpuTimeClock.CurrentThread.GetTimestamp();
                 sink += kernel.Call();
                 var end = CpuTimeClock.CurrentThread.GetTimestamp();
@@ -66,7 +72,7 @@ public static class PairedPassCommand
             Array.Sort(ratios);
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{line.Single("--loss", "mse")} {shape}: read-only pass {Median(passTimes):F3} ms, kernel {Median(kernelTimes):F3} ms, ratio {Median(ratios):F3} (quartiles {ratios[pairs / 4]:F3}–{ratios[3 * pairs / 4]:F3}, {pairs} pairs){(double.IsNaN(sink) ? " NaN" : "")}"));
+                $"{line.Single("--loss", "mse")} {(type == "float" ? "float " : "")}{shape}: read-only pass {Median(passTimes):F3} ms, kernel {Median(kernelTimes):F3} ms, ratio {Median(ratios):F3} (quartiles {ratios[pairs / 4]:F3}–{ratios[3 * pairs / 4]:F3}, {pairs} pairs){(double.IsNaN(sink) ? " NaN" : "")}"));
             return ExitCodes.Passed;
         }
         catch (UsageException e)
@@ -76,7 +82,7 @@ public static class PairedPassCommand
         }
     }
 
-    private const string Usage = "usage: paired --loss mse|huber|logistic|poisson|softmax [--shape NxD] [--pairs N] [--warmup N]";
+    private const string Usage = "usage: paired --loss mse|huber|logistic|poisson|softmax [--type double|float] [--shape NxD] [--pairs N] [--warmup N]";
 
     private static Shape ParseShape(string text)
     {
@@ -102,39 +108,46 @@ public static class PairedPassCommand
         return sorted[sorted.Length / 2];
     }
 
-    private static PairedKernel Kernel(string loss, Shape shape)
+    private static PairedKernel Kernel<T>(string loss, Shape shape)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var random = new Random(42);
         var (n, d) = (shape.Rows, shape.Columns);
-        var x = new double[n * d];
+        var x = new T[n * d];
         for (var i = 0; i < x.Length; i++)
         {
-            x[i] = random.NextDouble() - 0.5;
+            x[i] = T.CreateTruncating(random.NextDouble() - 0.5);
         }
 
-        var targets = Enumerable.Range(0, n).Select(_ => random.NextDouble()).ToArray();
-        var labels = Enumerable.Range(0, n).Select(_ => (double)random.Next(2)).ToArray();
-        var weights = Enumerable.Range(0, d).Select(_ => random.NextDouble() - 0.5).ToArray();
-        var gradient = new double[d];
+        T[] targets = [.. Enumerable.Range(0, n).Select(_ => T.CreateTruncating(random.NextDouble()))];
+        T[] labels = [.. Enumerable.Range(0, n).Select(_ => T.CreateTruncating(random.Next(2)))];
+        T[] weights = [.. Enumerable.Range(0, d).Select(_ => T.CreateTruncating(random.NextDouble() - 0.5))];
+        var gradient = new T[d];
         const int Classes = 10;
-        return loss switch
+        Func<T> call = loss switch
         {
-            "mse" => new(x, () => MeanSquaredError.LossAndGradient<double>(x, targets, weights, gradient)),
-            "huber" => new(x, () => HuberLoss.LossAndGradient<double>(x, targets, weights, gradient)),
-            "logistic" => new(x, () => LogisticLoss.LossAndGradient<double>(x, labels, weights, gradient)),
-            "poisson" => new(x, () => PoissonLoss.LossAndGradient<double>(x, labels, weights, gradient)),
+            "mse" => () => MeanSquaredError.LossAndGradient<T>(x, targets, weights, gradient),
+            "huber" => () => HuberLoss.LossAndGradient<T>(x, targets, weights, gradient),
+            "logistic" => () => LogisticLoss.LossAndGradient<T>(x, labels, weights, gradient),
+            "poisson" => () => PoissonLoss.LossAndGradient<T>(x, labels, weights, gradient),
             "softmax" => Softmax(x, random, n, d, Classes),
             _ => throw new UsageException($"--loss must be mse, huber, logistic, poisson or softmax, not '{loss}'. {Usage}"),
         };
+
+        // The read-only pass of the kernels' width: 256-bit, or 128-bit where 256-bit vectors are not accelerated.
+        return new(
+            () => double.CreateTruncating(Vector256.IsHardwareAccelerated ? ReadOnlyPass.Sum256<T>(x) : ReadOnlyPass.Sum128<T>(x)),
+            () => double.CreateTruncating(call()));
     }
 
-    private static PairedKernel Softmax(double[] x, Random random, int n, int d, int classes)
+    private static Func<T> Softmax<T>(T[] x, Random random, int n, int d, int classes)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var labels = Enumerable.Range(0, n).Select(_ => random.Next(classes)).ToArray();
-        var weights = Enumerable.Range(0, d * classes).Select(_ => random.NextDouble() - 0.5).ToArray();
-        var gradient = new double[d * classes];
-        return new(x, () => SoftmaxCrossEntropy.LossAndGradient<double>(x, labels, weights, gradient));
+        T[] weights = [.. Enumerable.Range(0, d * classes).Select(_ => T.CreateTruncating(random.NextDouble() - 0.5))];
+        var gradient = new T[d * classes];
+        return () => SoftmaxCrossEntropy.LossAndGradient<T>(x, labels, weights, gradient);
     }
 
-    private sealed record PairedKernel(double[] Features, Func<double> Call);
+    private sealed record PairedKernel(Func<double> Pass, Func<double> Call);
 }

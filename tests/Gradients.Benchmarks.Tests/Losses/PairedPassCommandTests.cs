@@ -17,6 +17,7 @@ public sealed partial class PairedPassCommandTests
     [InlineData("--pairs 0")]
     [InlineData("--warmup many")]
     [InlineData("--job short")]
+    [InlineData("--type half")]
     public void A_wrong_command_line_is_a_usage_error(string commandLine)
     {
         using var output = new StringWriter();
@@ -45,6 +46,22 @@ public sealed partial class PairedPassCommandTests
         Assert.InRange(Number("ratio"), Number("low"), Number("high"));
     }
 
-    [GeneratedRegex(@"^(?<case>\w+ \d+x\d+): read-only pass (?<pass>[\d.]+) ms, kernel (?<kernel>[\d.]+) ms, ratio (?<ratio>[\d.]+) \(quartiles (?<low>[\d.]+)–(?<high>[\d.]+), 8 pairs\)\r?\n$")]
+    [Theory]
+    [InlineData("mse")]
+    [InlineData("logistic")]
+    [InlineData("softmax")]
+    public void Float_data_reports_its_type_beside_the_loss(string loss)
+    {
+        using var output = new StringWriter();
+
+        Assert.Equal(ExitCodes.Passed, PairedPassCommand.Run(["--loss", loss, "--type", "float", "--shape", "512x64", "--pairs", "8", "--warmup", "2"], output));
+
+        var match = Report().Match(output.ToString());
+        Assert.True(match.Success, output.ToString());
+        Assert.Equal($"{loss} float 512x64", match.Groups["case"].Value);
+        Assert.InRange(double.Parse(match.Groups["ratio"].Value, CultureInfo.InvariantCulture), double.Parse(match.Groups["low"].Value, CultureInfo.InvariantCulture), double.Parse(match.Groups["high"].Value, CultureInfo.InvariantCulture));
+    }
+
+    [GeneratedRegex(@"^(?<case>\w+ (float )?\d+x\d+): read-only pass (?<pass>[\d.]+) ms, kernel (?<kernel>[\d.]+) ms, ratio (?<ratio>[\d.]+) \(quartiles (?<low>[\d.]+)–(?<high>[\d.]+), 8 pairs\)\r?\n$")]
     private static partial Regex Report();
 }
