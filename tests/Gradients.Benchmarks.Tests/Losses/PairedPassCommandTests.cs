@@ -18,6 +18,7 @@ public sealed partial class PairedPassCommandTests
     [InlineData("--warmup many")]
     [InlineData("--job short")]
     [InlineData("--type half")]
+    [InlineData("--warmup-seconds -1")]
     public void A_wrong_command_line_is_a_usage_error(string commandLine)
     {
         using var output = new StringWriter();
@@ -36,7 +37,7 @@ public sealed partial class PairedPassCommandTests
     {
         using var output = new StringWriter();
 
-        Assert.Equal(ExitCodes.Passed, PairedPassCommand.Run(["--loss", loss, "--shape", "512x64", "--pairs", "8", "--warmup", "2"], output));
+        Assert.Equal(ExitCodes.Passed, PairedPassCommand.Run(["--loss", loss, "--shape", "512x64", "--pairs", "8", "--warmup", "2", "--warmup-seconds", "0"], output));
 
         var match = Report().Match(output.ToString());
         Assert.True(match.Success, output.ToString());
@@ -54,7 +55,7 @@ public sealed partial class PairedPassCommandTests
     {
         using var output = new StringWriter();
 
-        Assert.Equal(ExitCodes.Passed, PairedPassCommand.Run(["--loss", loss, "--type", "float", "--shape", "512x64", "--pairs", "8", "--warmup", "2"], output));
+        Assert.Equal(ExitCodes.Passed, PairedPassCommand.Run(["--loss", loss, "--type", "float", "--shape", "512x64", "--pairs", "8", "--warmup", "2", "--warmup-seconds", "0"], output));
 
         var match = Report().Match(output.ToString());
         Assert.True(match.Success, output.ToString());
