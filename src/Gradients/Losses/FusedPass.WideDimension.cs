@@ -14,7 +14,10 @@ internal static partial class FusedPass
     /// The column remainder is one overlapping vector ending at D, masked so no element counts twice.
     /// Rows from D = <see cref="EightRowMinimum"/> go eight at a time (<see cref="EightRows256{T, TLanes, TLoss, TWeighting}"/>);
     /// with <see cref="OverlappedBlocks"/> (double rows of fewer than <see cref="OverlappedRowsLimit"/> columns), the
-    /// two phases run overlapped (<see cref="OverlappedRows256{T, TLanes, TLoss, TWeighting}"/>). The choice is a type
+    /// two phases run overlapped (<see cref="OverlappedRows256{T, TLanes, TLoss, TWeighting}"/>), and with
+    /// <see cref="SpreadBlocks"/> (double rows of <see cref="OverlappedRowsLimit"/> to <see cref="SpreadRowsLimit"/>
+    /// columns) a block's gradient terms are spread over the next block's dot products
+    /// (<see cref="SpreadRows256{T, TLanes, TLoss, TWeighting}"/>). The choice is a type
     /// argument: as a run-time test inside this kernel, the JIT gave the four-row sweep a reload from the stack per step.
     /// </summary>
     internal static ChunkSums Wide256<T, TLanes, TLoss, TWeighting, TBlocks>(
@@ -50,6 +53,10 @@ internal static partial class FusedPass
         if (d >= EightRowMinimum)
         {
             row = EightRows256<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, d, rows, bias, ref g, ref residuals, writeResiduals, loss, ref sampleWeights, fullEnd, last, hasTail, tailMask, ref sums, ref nonFinite);
+        }
+        else if (TBlocks.Spread)
+        {
+            row = SpreadRows256<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, d, rows, bias, ref g, ref residuals, writeResiduals, loss, ref sampleWeights, fullEnd, last, hasTail, tailMask, ref sums, prefetch);
         }
         else if (TBlocks.Overlapped)
         {

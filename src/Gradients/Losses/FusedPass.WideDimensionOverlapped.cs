@@ -11,18 +11,36 @@ internal interface IWideBlocks
 {
     /// <summary>Whether block b's dot products run beside block b − 1's gradient terms, in one loop.</summary>
     static abstract bool Overlapped { get; }
+
+    /// <summary>
+    /// Whether block b's rows are read one after another with block b − 1's gradient terms spread over their dot
+    /// products (<see cref="FusedPass.SpreadRows256{T, TLanes, TLoss, TWeighting}"/>).
+    /// </summary>
+    static abstract bool Spread { get; }
 }
 
-/// <summary>The dot products of a block, then its gradient terms (rows of 32 columns and more, and float).</summary>
+/// <summary>The dot products of a block, then its gradient terms (float, and double rows of more than 128 columns).</summary>
 internal readonly struct SequentialBlocks : IWideBlocks
 {
     public static bool Overlapped => false;
+
+    public static bool Spread => false;
 }
 
 /// <summary>Block b's dot products beside block b − 1's gradient terms (double rows of fewer than 32 columns).</summary>
 internal readonly struct OverlappedBlocks : IWideBlocks
 {
     public static bool Overlapped => true;
+
+    public static bool Spread => false;
+}
+
+/// <summary>Block b − 1's gradient terms spread over block b's four dot products (double rows of 32–128 columns).</summary>
+internal readonly struct SpreadBlocks : IWideBlocks
+{
+    public static bool Overlapped => false;
+
+    public static bool Spread => true;
 }
 
 internal static partial class FusedPass

@@ -150,8 +150,13 @@ internal static partial class FusedPass
 
             if (dimension >= Vector256<double>.Count)
             {
-                return typeof(T) == typeof(double) && dimension < OverlappedRowsLimit
-                    ? Wide256<T, TLanes, TLoss, TWeighting, OverlappedBlocks>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights)
+                if (typeof(T) == typeof(double) && dimension < OverlappedRowsLimit)
+                {
+                    return Wide256<T, TLanes, TLoss, TWeighting, OverlappedBlocks>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
+                }
+
+                return typeof(T) == typeof(double) && dimension <= SpreadRowsLimit
+                    ? Wide256<T, TLanes, TLoss, TWeighting, SpreadBlocks>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights)
                     : Wide256<T, TLanes, TLoss, TWeighting, SequentialBlocks>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
             }
         }

@@ -1,0 +1,194 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Gradients;
+
+internal static partial class FusedPass
+{
+    /// <summary>
+    /// The widest double rows that go through <see cref="SpreadRows256{T, TLanes, TLoss, TWeighting}"/>: 128 columns, the
+    /// widest whose blocks of four rows (4 KB) the wide kernel prefetches (<see cref="PrefetchDistance"/>).
+    /// </summary>
+    /// <remarks>
+    /// Measured on an AMD EPYC (Zen 4) VM with both kernels alternating call by call in one process, each timed against the
+    /// 256-bit read-only pass over the same X (X of 102 MB, 30–40 calls per process; spread ÷ four-row kernel, the ratio
+    /// of their ratios to the pass): D = 128 0.93–0.97 for the mean squared error (twelve processes, AVX-512 on and off;
+    /// the four-row kernel at 1.19–1.29×), 0.95–1.0 for the logistic loss and 0.94–0.97 for the Huber and Poisson losses;
+    /// D = 64 0.96–1.0; D = 37 0.87–0.96; D = 32 1.0–1.02. Wider rows, read without hints, were slower this way
+    /// (D = 200: 1.04–1.10), and so were this kernel's rows without hints (D = 128: 1.07–1.10). With X in cache
+    /// (400 × 128 to 20,000 × 100) 0.83–1.01. See docs/benchmarks.md, Zen 4 section, item 15.
+    /// </remarks>
+    internal const int SpreadRowsLimit = PrefetchDistance / (4 * sizeof(double));
+
+    /// <summary>
+    /// Double rows of <see cref="OverlappedRowsLimit"/> to <see cref="SpreadRowsLimit"/> columns, four at a time, the rows
+    /// read one after another as in the four-row kernel, with the previous block's gradient sweep spread over them: each
+    /// step of sixteen columns of a row's dot product also adds one vector of block b − 1's gradient terms (row k of the
+    /// block takes the k-th quarter of the columns; columns past the last step of sixteen follow the fourth row). X is read
+    /// as one sequential stream at the rate the work goes, instead of a block's dot products followed by a sweep that asks
+    /// for nothing from memory. With <paramref name="prefetch"/>, each step asks for its two lines
+    /// <see cref="L2PrefetchDistance"/> ahead into L2 (hints into L1 as well were slower: 1.02–1.08× this kernel at
+    /// D = 128). A chunk's first block runs its dot products alone (<see cref="DotRow256{T, TLanes}"/>, with its hints),
+    /// its last block's gradient terms run after the loop.
+    /// Every sum is the four-row kernel's, in its order (each gradient sum still gets block after block, the terms of a
+    /// block as (r₀x₀ + r₁x₁) + (r₂x₂ + r₃x₃)): the results are the same bits. Returns the rows done (a multiple of four).
+    /// </summary>
+    internal static nuint SpreadRows256<T, TLanes, TLoss, TWeighting>(
+        ref T features, ref T targets, ref T weights, nuint d, int rows, double bias, ref double g,
+        ref T residuals, bool writeResiduals, TLoss loss, ref T sampleWeights, nuint fullEnd, nuint last, bool hasTail, Vector256<double> tailMask,
+        ref ChunkSums sums, bool prefetch)
+        where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
+    {
+        const int Lanes = 4;
+        var blocks = (nuint)rows / 4;
+        if (blocks == 0)
+        {
+            return 0;
+        }
+
+        var invalid = false;
+        var invalidLanes = Vector256<double>.Zero;
+        var quarter = (fullEnd & ~(nuint)((4 * Lanes) - 1)) / 4;
+        var spreadEnd = 4 * quarter;
+        Vector256<double> s0 = default, s1 = default, s2 = default, s3 = default;
+        for (nuint block = 0; block < blocks; block++)
+        {
+            var row = block * 4;
+            ref var x0 = ref Unsafe.Add(ref features, row * d);
+            ref var x1 = ref Unsafe.Add(ref x0, d);
+            ref var x2 = ref Unsafe.Add(ref x1, d);
+            ref var x3 = ref Unsafe.Add(ref x2, d);
+            Vector256<double> a0, a1, a2, a3;
+            if (block == 0)
+            {
+                a0 = DotRow256<T, TLanes>(ref x0, ref weights, fullEnd, last, hasTail, tailMask, prefetch, intoL2: true);
+                a1 = DotRow256<T, TLanes>(ref x1, ref weights, fullEnd, last, hasTail, tailMask, prefetch, intoL2: true);
+                a2 = DotRow256<T, TLanes>(ref x2, ref weights, fullEnd, last, hasTail, tailMask, prefetch, intoL2: true);
+                a3 = DotRow256<T, TLanes>(ref x3, ref weights, fullEnd, last, hasTail, tailMask, prefetch, intoL2: true);
+            }
+            else
+            {
+                ref var p0 = ref Unsafe.Subtract(ref x0, 4 * d);
+                ref var p1 = ref Unsafe.Add(ref p0, d);
+                ref var p2 = ref Unsafe.Add(ref p1, d);
+                ref var p3 = ref Unsafe.Add(ref p2, d);
+                a0 = DotRowSweeping256<T, TLanes>(ref x0, ref weights, fullEnd, last, hasTail, tailMask, prefetch, ref p0, ref p1, ref p2, ref p3, s0, s1, s2, s3, ref g, 0);
+                a1 = DotRowSweeping256<T, TLanes>(ref x1, ref weights, fullEnd, last, hasTail, tailMask, prefetch, ref p0, ref p1, ref p2, ref p3, s0, s1, s2, s3, ref g, quarter);
+                a2 = DotRowSweeping256<T, TLanes>(ref x2, ref weights, fullEnd, last, hasTail, tailMask, prefetch, ref p0, ref p1, ref p2, ref p3, s0, s1, s2, s3, ref g, 2 * quarter);
+                a3 = DotRowSweeping256<T, TLanes>(ref x3, ref weights, fullEnd, last, hasTail, tailMask, prefetch, ref p0, ref p1, ref p2, ref p3, s0, s1, s2, s3, ref g, 3 * quarter);
+                AddBlockTermsFrom256<T, TLanes>(ref p0, ref p1, ref p2, ref p3, s0, s1, s2, s3, ref g, spreadEnd, fullEnd, last, hasTail, tailMask);
+            }
+
+            double r0, r1, r2, r3;
+            if (TLoss.PrefersVectors)
+            {
+                var eta = Vector256.Create(Vector256.Sum(a0), Vector256.Sum(a1), Vector256.Sum(a2), Vector256.Sum(a3)) + Vector256.Create(bias);
+                var lossLanes = Vector256<double>.Zero;
+                var r = FourRows<T, TLanes, TLoss, TWeighting>(loss, eta, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossLanes, ref invalidLanes);
+                sums.LossSum += Vector256.Sum(lossLanes);
+                sums.DerivativeSum += Vector256.Sum(r);
+                r0 = r.ToScalar();
+                r1 = r.GetElement(1);
+                r2 = r.GetElement(2);
+                r3 = r.GetElement(3);
+            }
+            else
+            {
+                var l0 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a0) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out r0);
+                var l1 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a1) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 1, ref invalid, out r1);
+                var l2 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a2) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 2, ref invalid, out r2);
+                var l3 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a3) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 3, ref invalid, out r3);
+                sums.LossSum += l0 + l1 + (l2 + l3);
+                sums.DerivativeSum += r0 + r1 + (r2 + r3);
+            }
+
+            s0 = Vector256.Create(r0);
+            s1 = Vector256.Create(r1);
+            s2 = Vector256.Create(r2);
+            s3 = Vector256.Create(r3);
+        }
+
+        // The last block's gradient terms.
+        ref var q0 = ref Unsafe.Add(ref features, (blocks - 1) * 4 * d);
+        ref var q1 = ref Unsafe.Add(ref q0, d);
+        ref var q2 = ref Unsafe.Add(ref q1, d);
+        ref var q3 = ref Unsafe.Add(ref q2, d);
+        AddBlockTermsFrom256<T, TLanes>(ref q0, ref q1, ref q2, ref q3, s0, s1, s2, s3, ref g, 0, fullEnd, last, hasTail, tailMask);
+
+        sums.HasInvalidLabel |= invalid || invalidLanes != Vector256<double>.Zero;
+        return blocks * 4;
+    }
+
+    /// <summary>
+    /// <see cref="DotRow256{T, TLanes}"/>'s dot product (its accumulators, in its order), where each step of sixteen
+    /// columns also adds the previous block's gradient terms (rows <paramref name="p0"/>…<paramref name="p3"/>, residuals <paramref name="s0"/>…<paramref name="s3"/>) at one vector of columns, from <paramref name="sweepStart"/>
+    /// on (<see cref="AddBlockTerms256"/>), and with <paramref name="prefetch"/> asks for its lines
+    /// <see cref="L2PrefetchDistance"/> ahead into L2.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> DotRowSweeping256<T, TLanes>(
+        ref T x, ref T weights, nuint fullEnd, nuint last, bool hasTail, Vector256<double> tailMask, bool prefetch,
+        ref T p0, ref T p1, ref T p2, ref T p3, Vector256<double> s0, Vector256<double> s1, Vector256<double> s2, Vector256<double> s3, ref double g, nuint sweepStart)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        const int Lanes = 4;
+        Vector256<double> a = default, b = default, c = default, e = default;
+        nuint j = 0;
+        var column = sweepStart;
+        var quadEnd = fullEnd & ~(nuint)((4 * Lanes) - 1);
+        for (; j < quadEnd; j += 4 * Lanes, column += Lanes)
+        {
+            if (prefetch)
+            {
+                // Sixteen doubles are two 64-byte lines.
+                PrefetchLineIntoL2(ref Unsafe.Add(ref x, j));
+                PrefetchLineIntoL2(ref Unsafe.Add(ref x, j + (2 * Lanes)));
+            }
+
+            a = Vector256.FusedMultiplyAdd(TLanes.Load256(ref x, j), TLanes.Load256(ref weights, j), a);
+            b = Vector256.FusedMultiplyAdd(TLanes.Load256(ref x, j + Lanes), TLanes.Load256(ref weights, j + Lanes), b);
+            c = Vector256.FusedMultiplyAdd(TLanes.Load256(ref x, j + (2 * Lanes)), TLanes.Load256(ref weights, j + (2 * Lanes)), c);
+            e = Vector256.FusedMultiplyAdd(TLanes.Load256(ref x, j + (3 * Lanes)), TLanes.Load256(ref weights, j + (3 * Lanes)), e);
+            AddBlockTerms256<T, TLanes>(ref p0, ref p1, ref p2, ref p3, s0, s1, s2, s3, ref g, column);
+        }
+
+        if (prefetch && j < fullEnd + (hasTail ? (nuint)Lanes : 0))
+        {
+            // The row's last columns, fewer than sixteen (with the remainder vector): at most two lines.
+            PrefetchLineIntoL2(ref Unsafe.Add(ref x, j));
+            PrefetchLineIntoL2(ref Unsafe.Add(ref x, j + (2 * Lanes)));
+        }
+
+        for (; j < fullEnd; j += Lanes)
+        {
+            a = Vector256.FusedMultiplyAdd(TLanes.Load256(ref x, j), TLanes.Load256(ref weights, j), a);
+        }
+
+        if (hasTail)
+        {
+            b += (TLanes.Load256(ref x, last) * TLanes.Load256(ref weights, last)) & tailMask;
+        }
+
+        return (a + b) + (c + e);
+    }
+
+    /// <summary>A block's gradient terms from column <paramref name="start"/> (a multiple of four) to D, the remainder vector masked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddBlockTermsFrom256<T, TLanes>(
+        ref T x0, ref T x1, ref T x2, ref T x3, Vector256<double> s0, Vector256<double> s1, Vector256<double> s2, Vector256<double> s3, ref double g,
+        nuint start, nuint fullEnd, nuint last, bool hasTail, Vector256<double> tailMask)
+        where TLanes : struct, IDoubleLanes<T>
+    {
+        for (var j = start; j < fullEnd; j += 4)
+        {
+            AddBlockTerms256<T, TLanes>(ref x0, ref x1, ref x2, ref x3, s0, s1, s2, s3, ref g, j);
+        }
+
+        if (hasTail)
+        {
+            AddBlockTailTerms256<T, TLanes>(ref x0, ref x1, ref x2, ref x3, s0, s1, s2, s3, ref g, last, tailMask);
+        }
+    }
+}
