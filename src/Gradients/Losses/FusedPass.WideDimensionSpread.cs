@@ -12,11 +12,11 @@ internal static partial class FusedPass
     /// <remarks>
     /// Measured on an AMD EPYC (Zen 4) VM with both kernels alternating call by call in one process, each timed against the
     /// 256-bit read-only pass over the same X (X of 102 MB, 30–40 calls per process; spread ÷ four-row kernel, the ratio
-    /// of their ratios to the pass): D = 128 0.93–0.97 for the mean squared error (twelve processes, AVX-512 on and off;
-    /// the four-row kernel at 1.19–1.29×), 0.95–1.0 for the logistic loss and 0.94–0.97 for the Huber and Poisson losses;
-    /// D = 64 0.96–1.0; D = 37 0.87–0.96; D = 32 1.0–1.02. Wider rows, read without hints, were slower this way
-    /// (D = 200: 1.04–1.10), and so were this kernel's rows without hints (D = 128: 1.07–1.10). With X in cache
-    /// (400 × 128 to 20,000 × 100) 0.83–1.01. See docs/benchmarks.md, Zen 4 section, item 15.
+    /// of their ratios to the pass): D = 128 0.92–0.97 for the mean squared error (twelve processes, AVX-512 on and off;
+    /// the four-row kernel at 1.19–1.29×), 0.95–1.01 for the logistic loss, 0.94–0.98 for the Huber and Poisson losses;
+    /// D = 64 0.94–1.0; D = 37 0.85–0.95; D = 32 1.0–1.03. Wider rows, read without hints, were slower this way
+    /// (D = 200: 1.04–1.11). With X in cache (400 × 128 to 20,000 × 100) 0.79–1.03. See docs/benchmarks.md, Zen 4
+    /// section, item 15.
     /// </remarks>
     internal const int SpreadRowsLimit = PrefetchDistance / (4 * sizeof(double));
 
@@ -27,8 +27,8 @@ internal static partial class FusedPass
     /// block takes the k-th quarter of the columns; columns past the last step of sixteen follow the fourth row). X is read
     /// as one sequential stream at the rate the work goes, instead of a block's dot products followed by a sweep that asks
     /// for nothing from memory. With <paramref name="prefetch"/>, each step asks for its two lines
-    /// <see cref="L2PrefetchDistance"/> ahead into L2 (hints into L1 as well were slower: 1.02–1.08× this kernel at
-    /// D = 128). A chunk's first block runs its dot products alone (<see cref="DotRow256{T, TLanes}"/>, with its hints),
+    /// <see cref="L2PrefetchDistance"/> ahead into L2 (hints into L1 as well were slower: 0.99–1.07× this kernel at
+    /// D = 128, median 1.04). A chunk's first block runs its dot products alone (<see cref="DotRow256{T, TLanes}"/>, with its hints),
     /// its last block's gradient terms run after the loop.
     /// Every sum is the four-row kernel's, in its order (each gradient sum still gets block after block, the terms of a
     /// block as (r₀x₀ + r₁x₁) + (r₂x₂ + r₃x₃)): the results are the same bits. Returns the rows done (a multiple of four).
