@@ -81,29 +81,7 @@ internal static partial class FusedPass
                 AddBlockTermsFrom256<T, TLanes>(ref p0, ref p1, ref p2, ref p3, s0, s1, s2, s3, ref g, spreadEnd, fullEnd, last, hasTail, tailMask);
             }
 
-            double r0, r1, r2, r3;
-            if (TLoss.PrefersVectors)
-            {
-                var eta = Vector256.Create(Vector256.Sum(a0), Vector256.Sum(a1), Vector256.Sum(a2), Vector256.Sum(a3)) + Vector256.Create(bias);
-                var lossLanes = Vector256<double>.Zero;
-                var r = FourRows<T, TLanes, TLoss, TWeighting>(loss, eta, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossLanes, ref invalidLanes);
-                sums.LossSum += Vector256.Sum(lossLanes);
-                sums.DerivativeSum += Vector256.Sum(r);
-                r0 = r.ToScalar();
-                r1 = r.GetElement(1);
-                r2 = r.GetElement(2);
-                r3 = r.GetElement(3);
-            }
-            else
-            {
-                var l0 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a0) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out r0);
-                var l1 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a1) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 1, ref invalid, out r1);
-                var l2 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a2) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 2, ref invalid, out r2);
-                var l3 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a3) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 3, ref invalid, out r3);
-                sums.LossSum += l0 + l1 + (l2 + l3);
-                sums.DerivativeSum += r0 + r1 + (r2 + r3);
-            }
-
+            BlockDerivatives<T, TLanes, TLoss, TWeighting>(loss, a0, a1, a2, a3, bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref sums, ref invalid, ref invalidLanes, out var r0, out var r1, out var r2, out var r3);
             s0 = Vector256.Create(r0);
             s1 = Vector256.Create(r1);
             s2 = Vector256.Create(r2);
