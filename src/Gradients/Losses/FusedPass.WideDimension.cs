@@ -12,12 +12,12 @@ internal static partial class FusedPass
     /// into the gradient sums (each sum loaded and stored once per four rows). The second read of the four rows
     /// hits L1/L2, so X is read from memory once.
     /// The column remainder is one overlapping vector ending at D, masked so no element counts twice.
-    /// Rows from D = <see cref="EightRowMinimum"/> go eight at a time (<see cref="EightRows256{T, TLanes, TLoss, TWeighting}"/>);
+    /// Float rows from D = <see cref="EightRowMinimum"/> go eight at a time (<see cref="EightRows256{T, TLanes, TLoss, TWeighting}"/>);
     /// with <see cref="OverlappedBlocks"/> (double rows of fewer than <see cref="OverlappedRowsLimit"/> columns), the
     /// two phases run overlapped (<see cref="OverlappedRows256{T, TLanes, TLoss, TWeighting}"/>), and with
-    /// <see cref="SpreadBlocks"/> (double rows of <see cref="OverlappedRowsLimit"/> to <see cref="SpreadRowsLimit"/>
-    /// columns) a block's gradient terms are spread over the next block's dot products
-    /// (<see cref="SpreadRows256{T, TLanes, TLoss, TWeighting}"/>). The choice is a type
+    /// <see cref="SpreadBlocks"/> (double rows of <see cref="OverlappedRowsLimit"/> columns and more, at any D) a block's
+    /// gradient terms are spread over the next block's dot products (<see cref="SpreadRows256{T, TLanes, TLoss, TWeighting}"/>).
+    /// The four-row sweep below serves float, and the rows after the last block of four. The choice is a type
     /// argument: as a run-time test inside this kernel, the JIT gave the four-row sweep a reload from the stack per step.
     /// </summary>
     internal static ChunkSums Wide256<T, TLanes, TLoss, TWeighting, TBlocks>(
@@ -50,13 +50,13 @@ internal static partial class FusedPass
         var sweepHints = prefetch && SweepsGiveL2Hints<T, TLoss>();
         var dotL2Hints = !sweepHints;
         nuint row = 0;
-        if (d >= EightRowMinimum)
+        if (d >= EightRowMinimum && !TBlocks.Spread)
         {
             row = EightRows256<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, d, rows, bias, ref g, ref residuals, writeResiduals, loss, ref sampleWeights, fullEnd, last, hasTail, tailMask, ref sums, ref nonFinite);
         }
         else if (TBlocks.Spread)
         {
-            row = SpreadRows256<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, d, rows, bias, ref g, ref residuals, writeResiduals, loss, ref sampleWeights, fullEnd, last, hasTail, tailMask, ref sums, prefetch);
+            row = SpreadRows256<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, d, rows, bias, ref g, ref residuals, writeResiduals, loss, ref sampleWeights, fullEnd, last, hasTail, tailMask, ref sums, SpreadPrefetches<T>(rows, d), prefetch);
         }
         else if (TBlocks.Overlapped)
         {
@@ -194,8 +194,12 @@ internal static partial class FusedPass
     }
 
     /// <summary>
-    /// The D from which rows go eight at a time with interleaved dot products (rows of 2 KB and more are long
-    /// enough streams for the prefetchers; at D = 128, interleaved 1 KB rows ran slower from memory).
+    /// The D from which float rows (in chunks the float kernels do not serve) go eight at a time with interleaved dot
+    /// products (rows of 2 KB and more were long enough streams for the prefetchers; at D = 128, interleaved 1 KB rows
+    /// ran slower from memory). Double rows no longer do: on an AMD EPYC (Zen 4) VM whose memory was fast, eight rows
+    /// read side by side ran at 1.5–3.3× the read-only pass from memory (D = 256 to 1000), where
+    /// <see cref="SpreadRows256{T, TLanes, TLoss, TWeighting}"/> ran at 1.15–1.30× (docs/benchmarks.md, Zen 4 section,
+    /// item 15).
     /// </summary>
     internal const int EightRowMinimum = 256;
 

@@ -19,7 +19,7 @@ internal interface IWideBlocks
     static abstract bool Spread { get; }
 }
 
-/// <summary>The dot products of a block, then its gradient terms (float, and double rows of more than 128 columns).</summary>
+/// <summary>The dot products of a block, then its gradient terms (float).</summary>
 internal readonly struct SequentialBlocks : IWideBlocks
 {
     public static bool Overlapped => false;
@@ -35,7 +35,7 @@ internal readonly struct OverlappedBlocks : IWideBlocks
     public static bool Spread => false;
 }
 
-/// <summary>Block b − 1's gradient terms spread over block b's four dot products (double rows of 32–128 columns).</summary>
+/// <summary>Block b − 1's gradient terms spread over block b's four dot products (double rows of 32 columns and more).</summary>
 internal readonly struct SpreadBlocks : IWideBlocks
 {
     public static bool Overlapped => false;

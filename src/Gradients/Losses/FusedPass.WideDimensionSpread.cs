@@ -6,37 +6,45 @@ namespace Gradients;
 internal static partial class FusedPass
 {
     /// <summary>
-    /// The widest double rows that go through <see cref="SpreadRows256{T, TLanes, TLoss, TWeighting}"/>: 128 columns, the
-    /// widest whose blocks of four rows (4 KB) the wide kernel prefetches (<see cref="PrefetchDistance"/>).
+    /// Whether <see cref="SpreadRows256{T, TLanes, TLoss, TWeighting}"/> asks for X ahead: for chunks larger than L1, as the
+    /// other kernels (<see cref="Prefetches{T}(int, nuint, nuint)"/>), but at any D: its hints go
+    /// <see cref="L2PrefetchDistance"/> ahead in one sequential stream, which never lands in the block being read.
     /// </summary>
     /// <remarks>
     /// Measured on an AMD EPYC (Zen 4) VM with both kernels alternating call by call in one process, each timed against the
-    /// 256-bit read-only pass over the same X (X of 102 MB, 30–40 calls per process; spread ÷ four-row kernel, the ratio
-    /// of their ratios to the pass): D = 128 0.92–0.97 for the mean squared error (twelve processes, AVX-512 on and off;
-    /// the four-row kernel at 1.19–1.29×), 0.95–1.01 for the logistic loss, 0.94–0.98 for the Huber and Poisson losses;
-    /// D = 64 0.94–1.0; D = 37 0.85–0.95; D = 32 1.0–1.03. Wider rows, read without hints, were slower this way
-    /// (D = 200: 1.04–1.11). With X in cache (400 × 128 to 20,000 × 100) 0.79–1.03. See docs/benchmarks.md, Zen 4
+    /// 256-bit read-only pass over the same X (X of 102–160 MB, 20–40 calls per process; spread ÷ the kernel before it,
+    /// the ratio of their ratios to the pass): D = 128 0.92–0.97 for the mean squared error (twelve processes, AVX-512 on
+    /// and off; the four-row kernel at 1.19–1.29×), 0.95–1.01 for the logistic loss, 0.94–0.98 for the Huber and Poisson
+    /// losses; D = 64 0.94–1.0; D = 37 0.85–0.95; D = 32 1.0–1.03; D = 160 and 200 (the four-row kernel without hints)
+    /// 0.81–1.0; D = 256 to 1000 (the eight-row kernel, eight rows side by side, without hints) 0.50–0.85 for the mean
+    /// squared error and the Huber loss, 0.36–0.55 for the logistic loss. With X in cache (400 × 128 to 20,000 × 100)
+    /// 0.79–1.03; at 1000 × 1000 and 3000 × 256 (X in L3) 1.07–1.23 for the mean squared error and the Huber loss, whose
+    /// eight-row kernel moved fewer bytes through L1, and 0.45–0.55 for the logistic loss. See docs/benchmarks.md, Zen 4
     /// section, item 15.
     /// </remarks>
-    internal const int SpreadRowsLimit = PrefetchDistance / (4 * sizeof(double));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool SpreadPrefetches<T>(int rows, nuint dimension) =>
+        System.Runtime.Intrinsics.X86.Sse.IsSupported && (nuint)rows * dimension * (nuint)Unsafe.SizeOf<T>() >= 64 * 1024;
 
     /// <summary>
-    /// Double rows of <see cref="OverlappedRowsLimit"/> to <see cref="SpreadRowsLimit"/> columns, four at a time, the rows
+    /// Double rows of <see cref="OverlappedRowsLimit"/> columns and more, four at a time, the rows
     /// read one after another as in the four-row kernel, with the previous block's gradient sweep spread over them: each
     /// step of sixteen columns of a row's dot product also adds one vector of block b − 1's gradient terms (row k of the
     /// block takes the k-th quarter of the columns; columns past the last step of sixteen follow the fourth row). X is read
     /// as one sequential stream at the rate the work goes, instead of a block's dot products followed by a sweep that asks
-    /// for nothing from memory. With <paramref name="prefetch"/>, each step asks for its two lines
+    /// for nothing from memory. With <paramref name="prefetch"/> (<see cref="SpreadPrefetches{T}(int, nuint)"/>), each step asks for its two lines
     /// <see cref="L2PrefetchDistance"/> ahead into L2 (hints into L1 as well were slower: 0.99–1.07× this kernel at
-    /// D = 128, median 1.04). A chunk's first block runs its dot products alone (<see cref="DotRow256{T, TLanes}"/>, with its hints),
-    /// its last block's gradient terms run after the loop.
+    /// D = 128, median 1.04). A chunk's first block runs its dot products alone (<see cref="DotRow256{T, TLanes}"/>, with its
+    /// hints where <paramref name="firstBlockHints"/>: blocks of at most <see cref="PrefetchDistance"/> bytes), its last
+    /// block's gradient terms run after the loop.
     /// Every sum is the four-row kernel's, in its order (each gradient sum still gets block after block, the terms of a
-    /// block as (r₀x₀ + r₁x₁) + (r₂x₂ + r₃x₃)): the results are the same bits. Returns the rows done (a multiple of four).
+    /// block as (r₀x₀ + r₁x₁) + (r₂x₂ + r₃x₃)): the results are its bits (rows of 256 columns and more, which went
+    /// eight at a time before, differ from before in the last bits). Returns the rows done (a multiple of four).
     /// </summary>
     internal static nuint SpreadRows256<T, TLanes, TLoss, TWeighting>(
         ref T features, ref T targets, ref T weights, nuint d, int rows, double bias, ref double g,
         ref T residuals, bool writeResiduals, TLoss loss, ref T sampleWeights, nuint fullEnd, nuint last, bool hasTail, Vector256<double> tailMask,
-        ref ChunkSums sums, bool prefetch)
+        ref ChunkSums sums, bool prefetch, bool firstBlockHints)
         where TLanes : struct, IDoubleLanes<T>
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
@@ -63,10 +71,10 @@ internal static partial class FusedPass
             Vector256<double> a0, a1, a2, a3;
             if (block == 0)
             {
-                a0 = DotRow256<T, TLanes>(ref x0, ref weights, fullEnd, last, hasTail, tailMask, prefetch, intoL2: true);
-                a1 = DotRow256<T, TLanes>(ref x1, ref weights, fullEnd, last, hasTail, tailMask, prefetch, intoL2: true);
-                a2 = DotRow256<T, TLanes>(ref x2, ref weights, fullEnd, last, hasTail, tailMask, prefetch, intoL2: true);
-                a3 = DotRow256<T, TLanes>(ref x3, ref weights, fullEnd, last, hasTail, tailMask, prefetch, intoL2: true);
+                a0 = DotRow256<T, TLanes>(ref x0, ref weights, fullEnd, last, hasTail, tailMask, firstBlockHints, intoL2: true);
+                a1 = DotRow256<T, TLanes>(ref x1, ref weights, fullEnd, last, hasTail, tailMask, firstBlockHints, intoL2: true);
+                a2 = DotRow256<T, TLanes>(ref x2, ref weights, fullEnd, last, hasTail, tailMask, firstBlockHints, intoL2: true);
+                a3 = DotRow256<T, TLanes>(ref x3, ref weights, fullEnd, last, hasTail, tailMask, firstBlockHints, intoL2: true);
             }
             else
             {

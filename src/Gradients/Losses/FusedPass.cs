@@ -155,7 +155,7 @@ internal static partial class FusedPass
                     return Wide256<T, TLanes, TLoss, TWeighting, OverlappedBlocks>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
                 }
 
-                return typeof(T) == typeof(double) && dimension <= SpreadRowsLimit
+                return typeof(T) == typeof(double)
                     ? Wide256<T, TLanes, TLoss, TWeighting, SpreadBlocks>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights)
                     : Wide256<T, TLanes, TLoss, TWeighting, SequentialBlocks>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
             }

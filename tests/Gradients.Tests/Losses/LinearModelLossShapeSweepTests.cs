@@ -3,7 +3,8 @@ namespace Gradients.Tests.Losses;
 /// <summary>
 /// Every kernel path of the generic pass for the new losses: D = 1…16 (the register kernel, masked and aligned),
 /// 17…20 and 31 (the four-row wide kernel with its two phases overlapped), 32, 33, 64, 127, 128 (its gradient terms spread
-/// over the next block's dot products), 129 (the four-row wide kernel, with its four-row vector of η), 255…257 and 300 (the eight-row kernel), N with every remainder of four and eight,
+/// over the next block's dot products, as from there on for double), 129, 255…257 and 300 (float: the four-row wide kernel, with
+/// its four-row vector of η, and from 256 the eight-row kernel), N with every remainder of four and eight,
 /// with and without sample weights, float and double, against a plain row-by-row reference.
 /// </summary>
 /// <remarks>
@@ -91,14 +92,13 @@ public sealed class LinearModelLossShapeSweepTests
         // products, loss terms and gradient terms run in three phases (FusedPass.SmallInGroups; with AVX-512 off, as CI
         // also runs this, the gradient phase in two halves of the columns); wider rows run the
         // 256-bit wide kernel with hints: below D = 32 its dot products and gradient sweeps overlapped (block b's dot
-        // products beside block b − 1's gradient terms; FusedPass.OverlappedRows256), from D = 32 to 128 with block b − 1's
-        // gradient terms spread over block b's dot products (FusedPass.SpreadRows256), above that one phase after the
-        // other, and from D = 256 eight rows at a time.
+        // products beside block b − 1's gradient terms; FusedPass.OverlappedRows256), from D = 32 on with block b − 1's
+        // gradient terms spread over block b's dot products (FusedPass.SpreadRows256), their hints 16 KB ahead at any D.
         // N = a whole number of groups, and that plus 5 (the rows after the last group and the last block). Same error
         // model as above: the two sides differ by the rounding of N loss terms and N·D products in double,
         // (N + D + 16)·u of the size.
         var random = new Random(200 + loss.Length);
-        foreach (var d in new[] { 5, 8, 12, 13, 16, 17, 24, 31, 32, 37, 64, 100, 128, 131, 260 })
+        foreach (var d in new[] { 5, 8, 12, 13, 16, 17, 24, 31, 32, 37, 64, 100, 128, 131, 260, 1000 })
         {
             var chunkRows = (((65_536 / 8) + d - 1) / d + 15) & ~15;
             foreach (var n in new[] { chunkRows, chunkRows + 5 })
