@@ -54,23 +54,13 @@ internal static partial class FusedPass
     /// garbage collection made stale between here and the instruction would prefetch the wrong line, nothing worse.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PrefetchAhead<T>(ref T start, nuint bytes) => PrefetchAhead(ref start, bytes, intoL2: true);
-
-    /// <summary>
-    /// <see cref="PrefetchAhead{T}(ref T, nuint)"/>, with the hints into L2 only when <paramref name="intoL2"/> (the
-    /// kernels that give those from their gradient sweeps instead, <see cref="SweepsGiveL2Hints{T, TLoss}"/>).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void PrefetchAhead<T>(ref T start, nuint bytes, bool intoL2)
+    private static unsafe void PrefetchAhead<T>(ref T start, nuint bytes)
     {
         var at = (byte*)Unsafe.AsPointer(ref start) + PrefetchDistance;
         for (nuint offset = 0; offset < bytes; offset += 64)
         {
             Sse.Prefetch0(at + offset);
-            if (intoL2)
-            {
-                Sse.Prefetch1(at + (L2PrefetchDistance - PrefetchDistance) + offset);
-            }
+            Sse.Prefetch1(at + (L2PrefetchDistance - PrefetchDistance) + offset);
         }
     }
 
@@ -95,30 +85,6 @@ internal static partial class FusedPass
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void PrefetchLineIntoL2<T>(ref T start) =>
         Sse.Prefetch1((byte*)Unsafe.AsPointer(ref start) + L2PrefetchDistance);
-
-    /// <summary>
-    /// Whether the 256-bit wide kernel (<see cref="Wide256{T, TLanes, TLoss, TWeighting, TBlocks}"/>, four-row blocks) gives its
-    /// hints into L2 from the gradient sweep of each block rather than from the dot products: for double, for the losses
-    /// without transcendental functions, on processors other than Intel's (Intel keeps both from the dot products,
-    /// unmeasured there). The hints into L1 stay with the dot products.
-    /// </summary>
-    /// <remarks>
-    /// With every hint in the dot products, no line is asked for while a block's sweep runs (in cache, the kernel takes
-    /// about two thirds of the time memory takes to deliver the rows), and the requests reach memory in bursts. On an AMD
-    /// EPYC (Zen 4) VM at (100,000 × 128), ÷ the 256-bit read-only pass over the same X, alternating call by call
-    /// (the benchmarks' <c>paired</c> probe; four processes per build, medians of 40 pairs each): the mean squared error
-    /// 1.22–1.32 → 1.20–1.22, with AVX-512 off 1.26–1.33 → 1.15–1.23; the Huber loss, once its rows ran without a branch
-    /// (<see cref="IPointwiseLoss.PrefersVectors"/>; with the branch it gained nothing), 1.19–1.29 → 1.16–1.23, with
-    /// AVX-512 off 1.24–1.27 → 1.14–1.20. In <c>ab-launch</c> pairs (one process per case, twelve rounds) the mean
-    /// squared error's median went from 1.23 to 1.09, with AVX-512 off from 1.23 to 1.21 (each spread over 0.9–1.6). The
-    /// logistic and Poisson losses were no faster this way and keep their hints in the dot products. Hints 8 KB ahead
-    /// instead of 16 KB were slower (1.4×), 24 KB within noise of 16 KB, 32 KB faster or slower by the measurement; the L1 hints moved to the sweep too
-    /// were no better than the old kernel. docs/benchmarks.md, Zen 4 section, item 10.
-    /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool SweepsGiveL2Hints<T, TLoss>()
-        where TLoss : struct, IPointwiseLoss =>
-        typeof(T) == typeof(double) && !TLoss.UsesTranscendentalFunctions && !ProcessorVendor.IsIntel;
 
     /// <summary>
     /// How far ahead the second hint of <see cref="PrefetchAhead{T}(ref T, nuint)"/> asks for X, into L2 (<c>prefetcht1</c>). The

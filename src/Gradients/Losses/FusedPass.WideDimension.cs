@@ -46,9 +46,6 @@ internal static partial class FusedPass
         var blockBytes = 4 * d * (nuint)Unsafe.SizeOf<T>();
         var prefetch = Prefetches<T>(rows, d, blockBytes);
 
-        // Where the sweeps ask for lines L2PrefetchDistance ahead, the dot products ask only for their L1 lines.
-        var sweepHints = prefetch && SweepsGiveL2Hints<T, TLoss>();
-        var dotL2Hints = !sweepHints;
         nuint row = 0;
         if (d >= EightRowMinimum && !TBlocks.Spread)
         {
@@ -72,10 +69,10 @@ internal static partial class FusedPass
 
             // Row by row, not four rows interleaved: one sequential stream keeps the hardware prefetchers
             // trained (four interleaved 1 KB streams at D = 128 ran 2–3× slower from memory).
-            var a0 = DotRow256<T, TLanes>(ref x0, ref weights, fullEnd, last, hasTail, tailMask, prefetch, dotL2Hints);
-            var a1 = DotRow256<T, TLanes>(ref x1, ref weights, fullEnd, last, hasTail, tailMask, prefetch, dotL2Hints);
-            var a2 = DotRow256<T, TLanes>(ref x2, ref weights, fullEnd, last, hasTail, tailMask, prefetch, dotL2Hints);
-            var a3 = DotRow256<T, TLanes>(ref x3, ref weights, fullEnd, last, hasTail, tailMask, prefetch, dotL2Hints);
+            var a0 = DotRow256<T, TLanes>(ref x0, ref weights, fullEnd, last, hasTail, tailMask, prefetch);
+            var a1 = DotRow256<T, TLanes>(ref x1, ref weights, fullEnd, last, hasTail, tailMask, prefetch);
+            var a2 = DotRow256<T, TLanes>(ref x2, ref weights, fullEnd, last, hasTail, tailMask, prefetch);
+            var a3 = DotRow256<T, TLanes>(ref x3, ref weights, fullEnd, last, hasTail, tailMask, prefetch);
 
             BlockDerivatives<T, TLanes, TLoss, TWeighting>(loss, a0, a1, a2, a3, bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref sums, ref invalid, ref invalidLanes, out var r0, out var r1, out var r2, out var r3);
 
@@ -89,32 +86,11 @@ internal static partial class FusedPass
                 start = SweepSingleBlock(ref Unsafe.As<T, float>(ref x0), ref Unsafe.As<T, float>(ref x1), ref Unsafe.As<T, float>(ref x2), ref Unsafe.As<T, float>(ref x3), Vector256.Create(r0, r1, r2, r3), ref g, fullEnd, ref nonFinite);
             }
 
-            if (sweepHints)
+            for (nuint j = start; j < fullEnd; j += Lanes)
             {
-                // Double only (SweepsGiveL2Hints): eight columns are one 64-byte line of each row.
-                for (nuint j = 0; j < fullEnd; j += Lanes)
-                {
-                    if ((j & 7) == 0)
-                    {
-                        PrefetchLineIntoL2(ref Unsafe.Add(ref x0, j));
-                        PrefetchLineIntoL2(ref Unsafe.Add(ref x1, j));
-                        PrefetchLineIntoL2(ref Unsafe.Add(ref x2, j));
-                        PrefetchLineIntoL2(ref Unsafe.Add(ref x3, j));
-                    }
-
-                    var sum = Vector256.FusedMultiplyAdd(s1, TLanes.Load256(ref x1, j), s0 * TLanes.Load256(ref x0, j))
-                        + Vector256.FusedMultiplyAdd(s3, TLanes.Load256(ref x3, j), s2 * TLanes.Load256(ref x2, j));
-                    (Vector256.LoadUnsafe(ref g, j) + sum).StoreUnsafe(ref g, j);
-                }
-            }
-            else
-            {
-                for (nuint j = start; j < fullEnd; j += Lanes)
-                {
-                    var sum = Vector256.FusedMultiplyAdd(s1, TLanes.Load256(ref x1, j), s0 * TLanes.Load256(ref x0, j))
-                        + Vector256.FusedMultiplyAdd(s3, TLanes.Load256(ref x3, j), s2 * TLanes.Load256(ref x2, j));
-                    (Vector256.LoadUnsafe(ref g, j) + sum).StoreUnsafe(ref g, j);
-                }
+                var sum = Vector256.FusedMultiplyAdd(s1, TLanes.Load256(ref x1, j), s0 * TLanes.Load256(ref x0, j))
+                    + Vector256.FusedMultiplyAdd(s3, TLanes.Load256(ref x3, j), s2 * TLanes.Load256(ref x2, j));
+                (Vector256.LoadUnsafe(ref g, j) + sum).StoreUnsafe(ref g, j);
             }
 
             if (hasTail)
@@ -128,7 +104,7 @@ internal static partial class FusedPass
         for (; row < (nuint)rows; row++)
         {
             ref var x = ref Unsafe.Add(ref features, row * d);
-            var a = DotRow256<T, TLanes>(ref x, ref weights, fullEnd, last, hasTail, tailMask, prefetch: false, intoL2: false);
+            var a = DotRow256<T, TLanes>(ref x, ref weights, fullEnd, last, hasTail, tailMask, prefetch: false);
             sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r);
             sums.DerivativeSum += r;
 
@@ -375,9 +351,8 @@ internal static partial class FusedPass
     /// x·w over one row as a vector of partial sums: four accumulators (four FMA chains in flight), the column remainder
     /// as one overlapping vector ending at D with the already-counted lanes masked off. With
     /// <paramref name="prefetch"/>, each step of sixteen columns asks for the same columns'
-    /// lines <see cref="PrefetchDistance"/> ahead into L1 and, with <paramref name="intoL2"/>, <see cref="L2PrefetchDistance"/>
-    /// ahead into L2 (<see cref="PrefetchAhead{T}(ref T, nuint, bool)"/>), so the hints go out at the rate the row is read
-    /// (without <paramref name="intoL2"/> the block's sweep gives the L2 hints: <see cref="SweepsGiveL2Hints{T, TLoss}"/>).
+    /// lines <see cref="PrefetchDistance"/> ahead into L1 and <see cref="L2PrefetchDistance"/>
+    /// ahead into L2 (<see cref="PrefetchAhead{T}(ref T, nuint)"/>), so the hints go out at the rate the row is read.
     /// </summary>
     /// <remarks>
     /// The kernels asked for a whole block of four rows (4 KB at D = 128) in one burst before its dot products until an
@@ -390,7 +365,7 @@ internal static partial class FusedPass
     /// same shapes from 1.2–1.8× to 0.9–1.0× against no hint at all. See docs/benchmarks.md.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> DotRow256<T, TLanes>(ref T x, ref T weights, nuint fullEnd, nuint last, bool hasTail, Vector256<double> tailMask, bool prefetch, bool intoL2)
+    private static Vector256<double> DotRow256<T, TLanes>(ref T x, ref T weights, nuint fullEnd, nuint last, bool hasTail, Vector256<double> tailMask, bool prefetch)
         where TLanes : struct, IDoubleLanes<T>
     {
         const int Lanes = 4;
@@ -401,7 +376,7 @@ internal static partial class FusedPass
         {
             if (prefetch)
             {
-                PrefetchAhead(ref Unsafe.Add(ref x, j), 4 * Lanes * (nuint)Unsafe.SizeOf<T>(), intoL2);
+                PrefetchAhead(ref Unsafe.Add(ref x, j), 4 * Lanes * (nuint)Unsafe.SizeOf<T>());
             }
 
             a = Vector256.FusedMultiplyAdd(TLanes.Load256(ref x, j), TLanes.Load256(ref weights, j), a);
@@ -413,7 +388,7 @@ internal static partial class FusedPass
         if (prefetch && j < fullEnd + (hasTail ? (nuint)Lanes : 0))
         {
             // The row's last columns, fewer than sixteen (with the remainder vector, which may end before fullEnd + 4).
-            PrefetchAhead(ref Unsafe.Add(ref x, j), (fullEnd - j + (hasTail ? (nuint)Lanes : 0)) * (nuint)Unsafe.SizeOf<T>(), intoL2);
+            PrefetchAhead(ref Unsafe.Add(ref x, j), (fullEnd - j + (hasTail ? (nuint)Lanes : 0)) * (nuint)Unsafe.SizeOf<T>());
         }
 
         for (; j < fullEnd; j += Lanes)

@@ -27,14 +27,23 @@ internal static partial class FusedPass
         System.Runtime.Intrinsics.X86.Sse.IsSupported && (nuint)rows * dimension * (nuint)Unsafe.SizeOf<T>() >= 64 * 1024;
 
     /// <summary>
+    /// Whether <see cref="SpreadRows256{T, TLanes, TLoss, TWeighting}"/> asks for its lines into L1
+    /// (<see cref="PrefetchDistance"/> ahead) as well as into L2: on Intel's processors only, where the kernels' hints into L1
+    /// took the loss kernels from 1.2–1.8× to 0.9–1.0× the read-only pass (<see cref="PrefetchDistance"/>) and whose
+    /// hints the earlier kernels kept in their dot products. Not measured with this kernel on Intel; on an AMD EPYC (Zen 4)
+    /// the L1 hints made it 0.99–1.07× slower (median 1.04).
+    /// </summary>
+    private static readonly bool SpreadHintsIntoL1 = ProcessorVendor.IsIntel;
+
+    /// <summary>
     /// Double rows of <see cref="OverlappedRowsLimit"/> columns and more, four at a time, the rows
     /// read one after another as in the four-row kernel, with the previous block's gradient sweep spread over them: each
     /// step of sixteen columns of a row's dot product also adds one vector of block b − 1's gradient terms (row k of the
     /// block takes the k-th quarter of the columns; columns past the last step of sixteen follow the fourth row). X is read
     /// as one sequential stream at the rate the work goes, instead of a block's dot products followed by a sweep that asks
     /// for nothing from memory. With <paramref name="prefetch"/> (<see cref="SpreadPrefetches{T}(int, nuint)"/>), each step asks for its two lines
-    /// <see cref="L2PrefetchDistance"/> ahead into L2 (hints into L1 as well were slower: 0.99–1.07× this kernel at
-    /// D = 128, median 1.04). A chunk's first block runs its dot products alone (<see cref="DotRow256{T, TLanes}"/>, with its
+    /// <see cref="L2PrefetchDistance"/> ahead into L2 (and, on Intel's processors, <see cref="PrefetchDistance"/> ahead into
+    /// L1: <see cref="SpreadHintsIntoL1"/>). A chunk's first block runs its dot products alone (<see cref="DotRow256{T, TLanes}"/>, with its
     /// hints where <paramref name="firstBlockHints"/>: blocks of at most <see cref="PrefetchDistance"/> bytes), its last
     /// block's gradient terms run after the loop.
     /// Every sum is the four-row kernel's, in its order (each gradient sum still gets block after block, the terms of a
@@ -71,10 +80,10 @@ internal static partial class FusedPass
             Vector256<double> a0, a1, a2, a3;
             if (block == 0)
             {
-                a0 = DotRow256<T, TLanes>(ref x0, ref weights, fullEnd, last, hasTail, tailMask, firstBlockHints, intoL2: true);
-                a1 = DotRow256<T, TLanes>(ref x1, ref weights, fullEnd, last, hasTail, tailMask, firstBlockHints, intoL2: true);
-                a2 = DotRow256<T, TLanes>(ref x2, ref weights, fullEnd, last, hasTail, tailMask, firstBlockHints, intoL2: true);
-                a3 = DotRow256<T, TLanes>(ref x3, ref weights, fullEnd, last, hasTail, tailMask, firstBlockHints, intoL2: true);
+                a0 = DotRow256<T, TLanes>(ref x0, ref weights, fullEnd, last, hasTail, tailMask, firstBlockHints);
+                a1 = DotRow256<T, TLanes>(ref x1, ref weights, fullEnd, last, hasTail, tailMask, firstBlockHints);
+                a2 = DotRow256<T, TLanes>(ref x2, ref weights, fullEnd, last, hasTail, tailMask, firstBlockHints);
+                a3 = DotRow256<T, TLanes>(ref x3, ref weights, fullEnd, last, hasTail, tailMask, firstBlockHints);
             }
             else
             {
@@ -111,7 +120,7 @@ internal static partial class FusedPass
     /// <see cref="DotRow256{T, TLanes}"/>'s dot product (its accumulators, in its order), where each step of sixteen
     /// columns also adds the previous block's gradient terms (rows <paramref name="p0"/>…<paramref name="p3"/>, residuals <paramref name="s0"/>…<paramref name="s3"/>) at one vector of columns, from <paramref name="sweepStart"/>
     /// on (<see cref="AddBlockTerms256"/>), and with <paramref name="prefetch"/> asks for its lines
-    /// <see cref="L2PrefetchDistance"/> ahead into L2.
+    /// <see cref="L2PrefetchDistance"/> ahead into L2 (and into L1 where <see cref="SpreadHintsIntoL1"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> DotRowSweeping256<T, TLanes>(
@@ -128,9 +137,16 @@ internal static partial class FusedPass
         {
             if (prefetch)
             {
-                // Sixteen doubles are two 64-byte lines.
-                PrefetchLineIntoL2(ref Unsafe.Add(ref x, j));
-                PrefetchLineIntoL2(ref Unsafe.Add(ref x, j + (2 * Lanes)));
+                if (SpreadHintsIntoL1)
+                {
+                    PrefetchAhead(ref Unsafe.Add(ref x, j), 4 * Lanes * (nuint)Unsafe.SizeOf<T>());
+                }
+                else
+                {
+                    // Sixteen doubles are two 64-byte lines.
+                    PrefetchLineIntoL2(ref Unsafe.Add(ref x, j));
+                    PrefetchLineIntoL2(ref Unsafe.Add(ref x, j + (2 * Lanes)));
+                }
             }
 
             a = Vector256.FusedMultiplyAdd(TLanes.Load256(ref x, j), TLanes.Load256(ref weights, j), a);
@@ -143,8 +159,15 @@ internal static partial class FusedPass
         if (prefetch && j < fullEnd + (hasTail ? (nuint)Lanes : 0))
         {
             // The row's last columns, fewer than sixteen (with the remainder vector): at most two lines.
-            PrefetchLineIntoL2(ref Unsafe.Add(ref x, j));
-            PrefetchLineIntoL2(ref Unsafe.Add(ref x, j + (2 * Lanes)));
+            if (SpreadHintsIntoL1)
+            {
+                PrefetchAhead(ref Unsafe.Add(ref x, j), (fullEnd - j + (hasTail ? (nuint)Lanes : 0)) * (nuint)Unsafe.SizeOf<T>());
+            }
+            else
+            {
+                PrefetchLineIntoL2(ref Unsafe.Add(ref x, j));
+                PrefetchLineIntoL2(ref Unsafe.Add(ref x, j + (2 * Lanes)));
+            }
         }
 
         for (; j < fullEnd; j += Lanes)
