@@ -62,8 +62,9 @@ public sealed class MeanSquaredErrorAccuracyTests
     [Fact]
     public void Long_rows_in_blocks_of_eight_match_the_reference()
     {
-        // D ≥ 256 runs the eight-row kernel: N around multiples of eight (block remainders handled by the four-row
-        // and single-row loops), D with every column remainder. Tolerance from the error model above with
+        // D ≥ 256 runs the eight-row kernel for float (chunks the float kernels do not serve) and the spread kernel
+        // for double: N around multiples of eight (block remainders handled by the four-row and single-row loops), D
+        // with every column remainder. Tolerance from the error model above with
         // D + N + 4 terms per sum: (D + N + 4)·u relative to the scale, u = 2⁻⁵³.
         var random = new Random(10);
         foreach (var d in new[] { 256, 257, 258, 259, 300, 1001 })
