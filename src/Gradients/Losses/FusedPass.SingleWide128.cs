@@ -126,24 +126,7 @@ internal static partial class FusedPass
                 AddWidened128(FloatBlock128(s0, s1, s2, s3, ref x0, ref x1, ref x2, ref x3, last + back) & floatTail, ref g, last);
             }
 
-            double d0, d1, d2, d3;
-            if (TLoss.PrefersVectors)
-            {
-                // Two rows per vector through the loss's 128-bit form (as Wide128).
-                FourRowsInPairs<float, SingleElements, TLoss, TWeighting>(
-                    loss, Vector128.Sum(a0) + bias, Vector128.Sum(a1) + bias, Vector128.Sum(a2) + bias, Vector128.Sum(a3) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals,
-                    at, ref sums, ref invalidLanes, out d0, out d1, out d2, out d3);
-            }
-            else
-            {
-                var l0 = OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector128.Sum(a0) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, at, ref invalid, out d0);
-                var l1 = OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector128.Sum(a1) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, at + 1, ref invalid, out d1);
-                var l2 = OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector128.Sum(a2) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, at + 2, ref invalid, out d2);
-                var l3 = OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector128.Sum(a3) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, at + 3, ref invalid, out d3);
-                sums.LossSum += l0 + l1 + (l2 + l3);
-                sums.DerivativeSum += d0 + d1 + (d2 + d3);
-            }
-
+            BlockDerivatives128<float, SingleElements, TLoss, TWeighting>(loss, a0, a1, a2, a3, bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, at, ref sums, ref invalid, ref invalidLanes, out var d0, out var d1, out var d2, out var d3);
             r0 = (float)d0;
             r1 = (float)d1;
             r2 = (float)d2;

@@ -320,6 +320,44 @@ internal static partial class FusedPass
     }
 
     /// <summary>
+    /// A block's four loss terms from its rows' dot products <paramref name="a0"/>…<paramref name="a3"/> (vectors of partial
+    /// sums): adds the loss terms and derivatives to <paramref name="sums"/>, flags invalid labels, and returns the
+    /// (weighted) derivatives, which weight the block's gradient terms. Losses that prefer vectors take the four rows' η in
+    /// one vector (one vector exp/log for the four rows); the others go row by row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void BlockDerivatives<T, TLanes, TLoss, TWeighting>(
+        TLoss loss, Vector256<double> a0, Vector256<double> a1, Vector256<double> a2, Vector256<double> a3, double bias,
+        ref T targets, ref T sampleWeights, ref T residuals, bool writeResiduals, nuint row, ref ChunkSums sums, ref bool invalid,
+        ref Vector256<double> invalidLanes, out double r0, out double r1, out double r2, out double r3)
+        where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
+    {
+        if (TLoss.PrefersVectors)
+        {
+            var eta = Vector256.Create(Vector256.Sum(a0), Vector256.Sum(a1), Vector256.Sum(a2), Vector256.Sum(a3)) + Vector256.Create(bias);
+            var lossLanes = Vector256<double>.Zero;
+            var r = FourRows<T, TLanes, TLoss, TWeighting>(loss, eta, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossLanes, ref invalidLanes);
+            sums.LossSum += Vector256.Sum(lossLanes);
+            sums.DerivativeSum += Vector256.Sum(r);
+            r0 = r.ToScalar();
+            r1 = r.GetElement(1);
+            r2 = r.GetElement(2);
+            r3 = r.GetElement(3);
+        }
+        else
+        {
+            var l0 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a0) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out r0);
+            var l1 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a1) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 1, ref invalid, out r1);
+            var l2 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a2) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 2, ref invalid, out r2);
+            var l3 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(a3) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 3, ref invalid, out r3);
+            sums.LossSum += l0 + l1 + (l2 + l3);
+            sums.DerivativeSum += r0 + r1 + (r2 + r3);
+        }
+    }
+
+    /// <summary>
     /// <see cref="FourRows{T, TLanes, TLoss, TWeighting}"/> for two rows in a 128-bit vector (the 128-bit kernel's form:
     /// no AVX2, and Arm64).
     /// </summary>
@@ -357,6 +395,39 @@ internal static partial class FusedPass
 
         lossSum = Vector128.MultiplyAddEstimate(value, s, lossSum);
         return unweighted * s;
+    }
+
+    /// <summary>
+    /// A block's four loss terms from its rows' dot products <paramref name="a0"/>…<paramref name="a3"/> (128-bit vectors of
+    /// partial sums): adds the loss terms and derivatives to <paramref name="sums"/>, flags invalid labels, and returns the
+    /// (weighted) derivatives. Losses that prefer vectors take two rows per vector
+    /// (<see cref="FourRowsInPairs{T, TLanes, TLoss, TWeighting}"/>); the others go row by row. The 128-bit kernels' form of
+    /// <see cref="BlockDerivatives{T, TLanes, TLoss, TWeighting}"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void BlockDerivatives128<T, TLanes, TLoss, TWeighting>(
+        TLoss loss, Vector128<double> a0, Vector128<double> a1, Vector128<double> a2, Vector128<double> a3, double bias,
+        ref T targets, ref T sampleWeights, ref T residuals, bool writeResiduals, nuint row, ref ChunkSums sums, ref bool invalid,
+        ref Vector128<double> invalidLanes, out double d0, out double d1, out double d2, out double d3)
+        where TLanes : struct, IDoubleLanes<T>
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
+    {
+        if (TLoss.PrefersVectors)
+        {
+            FourRowsInPairs<T, TLanes, TLoss, TWeighting>(
+                loss, Vector128.Sum(a0) + bias, Vector128.Sum(a1) + bias, Vector128.Sum(a2) + bias, Vector128.Sum(a3) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals,
+                row, ref sums, ref invalidLanes, out d0, out d1, out d2, out d3);
+        }
+        else
+        {
+            var l0 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a0) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out d0);
+            var l1 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a1) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 1, ref invalid, out d1);
+            var l2 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a2) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 2, ref invalid, out d2);
+            var l3 = OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector128.Sum(a3) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 3, ref invalid, out d3);
+            sums.LossSum += l0 + l1 + (l2 + l3);
+            sums.DerivativeSum += d0 + d1 + (d2 + d3);
+        }
     }
 
     /// <summary>
