@@ -143,6 +143,11 @@ internal static partial class FusedPass
 
         if (TLanes.IsVectorizable && Vector256.IsHardwareAccelerated)
         {
+            if (dimension <= NarrowDimensionLimit && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+            {
+                return Narrow256<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
+            }
+
             if (dimension <= SmallDimensionLimit && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
             {
                 return SmallDimension<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
