@@ -88,7 +88,7 @@ public sealed class LinearModelLossShapeSweepTests
     [InlineData("squared")]
     public void Full_chunks_of_double_data_match_a_plain_reference(string loss)
     {
-        // D = 1 and 2 run the narrow kernel (four rows as D column vectors; FusedPass.Narrow256) at any size.
+        // D = 1 and 2 run the narrow kernel (four rows as D column vectors; FusedPass.Narrow256, Narrow128 without AVX2) at any size.
         // Chunks larger than L1 (rows·D·8 ≥ 64 KB) run the register kernel (D = 5…16) with prefetch hints on Intel's
         // processors and elsewhere in groups of 16 rows (every loss) whose dot
         // products, loss terms and gradient terms run in three phases (FusedPass.SmallInGroups; with AVX-512 off, as CI

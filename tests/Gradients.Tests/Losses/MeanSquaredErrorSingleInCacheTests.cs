@@ -5,8 +5,8 @@ namespace Gradients.Tests.Losses;
 /// <summary>
 /// float data that fits in L1 (rows·D &lt; 16,384), D = 1…16: the kernels of the calls on small data (with AVX2, D ≤ 2
 /// runs the kernel of <c>FusedPass.NarrowDimension.cs</c>; with AVX-512, D = 3 and 4 the 512-bit kernel of
-/// <c>FusedPass.SingleNarrow.cs</c>; D = 5…16 the register kernel; without AVX2, D ≤ 4
-/// runs the 128-bit kernel of <c>FusedPass.SingleNarrow128.cs</c>), on data whose
+/// <c>FusedPass.SingleNarrow.cs</c>; D = 5…16 the register kernel; without AVX2, D ≤ 2 runs
+/// <c>FusedPass.NarrowDimension128.cs</c> and D = 3 and 4 the 128-bit kernel of <c>FusedPass.SingleNarrow128.cs</c>), on data whose
 /// residuals are tiny against η (X = 10⁶ + noise, w near the optimum), where a kernel that formed η in float would be
 /// off by far more than the tolerance; and with an infinite feature, which must not leak into the neighbouring rows.
 /// Run with DOTNET_EnableAVX512=0 and DOTNET_EnableAVX2=0 too: the same tests then cover the other kernels.

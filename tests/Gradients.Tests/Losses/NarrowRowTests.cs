@@ -1,11 +1,11 @@
 namespace Gradients.Tests.Losses;
 
 /// <summary>
-/// Rows of one and two columns (with AVX2 the kernel of <c>FusedPass.NarrowDimension.cs</c>, which turns four rows into D
-/// column vectors, for every chunk of double and float data), at N with every remainder of eight and across chunks
-/// (65,536 elements each): each row's residual is that row's, an infinite feature changes its own row only, and a
-/// one-row change moves the loss and the gradient as the reference says. Run with DOTNET_EnableAVX512=0 and
-/// DOTNET_EnableAVX2=0 too (CI does): the same tests then cover the 128-bit and scalar kernels.
+/// Rows of one and two columns (the kernels of <c>FusedPass.NarrowDimension.cs</c>, which turns four rows into D column
+/// vectors with AVX2, and <c>FusedPass.NarrowDimension128.cs</c>, two rows without it, for every chunk of double and
+/// float data), at N with every remainder of eight and across chunks (65,536 elements each): each row's residual is
+/// that row's, and an infinite feature changes its own row only. Run with DOTNET_EnableAVX2=0 (the 128-bit kernel) and
+/// DOTNET_EnableHWIntrinsic=0 (the scalar one) too: CI does.
 /// </summary>
 /// <remarks>
 /// Error model: each residual rᵢ = xᵢ₀w₀ (+ xᵢ₁w₁) + b − yᵢ is formed in double from exact products of the (widened)
