@@ -6,6 +6,9 @@ namespace Gradients;
 
 internal static partial class FusedPass
 {
+    /// <summary>The widest D that <see cref="Narrow128{T, TLanes, TLoss, TWeighting}"/> serves.</summary>
+    internal const int Narrow128DimensionLimit = 2;
+
     /// <summary>
     /// <see cref="Narrow256{T, TLanes, TLoss, TWeighting}"/> with 128-bit vectors, for hardware without AVX2
     /// (<c>DOTNET_EnableAVX2=0</c>) and Arm64: two rows per step as D column vectors (D = 2: the two rows' first

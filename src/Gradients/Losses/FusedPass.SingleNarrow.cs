@@ -10,13 +10,14 @@ internal static partial class FusedPass
     /// <summary>
     /// Whether a chunk of float data runs <see cref="SingleNarrow{TLoss, TWeighting}"/>: D = 3 or 4 (rows of one or two
     /// features run <see cref="Narrow256{T, TLanes, TLoss, TWeighting}"/>, which measured faster in L1 too: 1000 × 2 at 1.47–1.49×
-    /// the read-only pass against 2.13–2.15×, 50 × 1 1.04 against 1.21), AVX-512, and a chunk in
+    /// the read-only pass against 2.13–2.15×, 50 × 1 1.04 against 1.21; at D = 3 and 4 this kernel kept the calls on small
+    /// data, 50 × 4 1.11 against 1.16), AVX-512, and a chunk in
     /// L1 (fewer than 16,384 elements, 64 KB: where the register kernel runs without prefetch hints; larger chunks keep
     /// it, and its prefetching twin). Like <see cref="SingleKernelsApply(int, int)"/> the choice depends on the chunk
     /// only, so it is the same for any thread count and for the accumulators.
     /// </summary>
     internal static bool SingleNarrowApplies(int dimension, int rows) =>
-        dimension is > NarrowDimensionLimit and <= 4 && Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Fma.IsSupported
+        dimension is > Narrow128DimensionLimit and <= 4 && Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Fma.IsSupported
         && (long)rows * dimension < 16 * 1024;
 
     /// <summary>

@@ -58,7 +58,8 @@ internal readonly struct AlignedRowEnd : IRowEnd
 internal static partial class FusedPass
 {
     /// <summary>
-    /// The register kernel for D ≤ 16: the weights and the gradient sums stay in registers, four rows per
+    /// The register kernel for D ≤ 16 (from the fused pass, D = 5…16: rows of one to four features run
+    /// <see cref="Narrow256{T, TLanes, TLoss, TWeighting}"/>): the weights and the gradient sums stay in registers, four rows per
     /// iteration. Each row is read as ⌈D/4⌉ vectors starting at the row (the last one runs into the next row
     /// and is masked), the four row dot products are reduced together by one transpose-add, and the four
     /// residuals are broadcast into the gradient FMAs. Per-row <c>TensorPrimitives</c> calls cost about 3 ns each,

@@ -165,7 +165,7 @@ internal static partial class FusedPass
                     : Wide256<T, TLanes, TLoss, TWeighting, SequentialBlocks>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
             }
         }
-        else if (TLanes.IsVectorizable && Vector128.IsHardwareAccelerated && dimension <= NarrowDimensionLimit)
+        else if (TLanes.IsVectorizable && Vector128.IsHardwareAccelerated && dimension <= Narrow128DimensionLimit)
         {
             return Narrow128<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
         }

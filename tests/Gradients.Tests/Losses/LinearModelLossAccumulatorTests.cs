@@ -14,8 +14,8 @@ public sealed class LinearModelLossAccumulatorTests
 {
     private static readonly double U = Math.Pow(2, -53);
 
-    /// <summary>Dimensions whose chunk plans differ: the narrow kernel (1, 2), small-D kernel, the 16/17 border, wide kernels, a few rows per chunk.</summary>
-    private static readonly int[] Dimensions = [1, 2, 3, 8, 16, 17, 64, 300, 1200];
+    /// <summary>Dimensions whose chunk plans differ: the narrow kernel (1…4), small-D kernel, the 16/17 border, wide kernels, a few rows per chunk.</summary>
+    private static readonly int[] Dimensions = [1, 2, 3, 4, 8, 16, 17, 64, 300, 1200];
 
     /// <summary>A problem: the loss, its data (X, w in [−1, 1], w scaled by 1/√D so η stays moderate) and options.</summary>
     internal sealed record Problem(

@@ -1,7 +1,7 @@
 namespace Gradients.Tests.Losses;
 
 /// <summary>
-/// Every kernel path of the generic pass for the new losses: D = 1 and 2 (with AVX2 the narrow kernel), 3…16 (the
+/// Every kernel path of the generic pass for the new losses: D = 1…4 (with AVX2 the narrow kernel), 5…16 (the
 /// register kernel, masked and aligned),
 /// 17…20 and 31 (the four-row wide kernel with its two phases overlapped), 32, 33, 64, 127, 128 (its gradient terms spread
 /// over the next block's dot products, as from there on for double), 129, 255…257 and 300 (float: the four-row wide kernel, with
@@ -57,10 +57,10 @@ public sealed class LinearModelLossShapeSweepTests
     public void Full_chunks_of_float_data_match_a_plain_reference(string loss)
     {
         // With AVX2, full chunks of float data (rows·D ≥ 65,536) run the float kernels (register D = 5…16, wide
-        // 17…512; D = 1 and 2 the narrow kernel, all in double), which sum the gradient terms of eight rows in float: 6.01·2⁻²⁴ of mean |ℓ′·xⱼ| ≤ 1.51·2⁻²³·size (|x| ≤ ½,
+        // 17…512; D = 1…4 the narrow kernel, all in double), which sum the gradient terms of eight rows in float: 6.01·2⁻²⁴ of mean |ℓ′·xⱼ| ≤ 1.51·2⁻²³·size (|x| ≤ ½,
         // |ℓ′| ≤ each row's size term), plus the final rounding 2⁻²⁴·|result| ≤ 2⁻²⁴·size: 2⁻²²·size covers both.
         var random = new Random(100 + loss.Length);
-        foreach (var d in new[] { 1, 2, 5, 8, 12, 13, 16, 17, 33, 129 })
+        foreach (var d in new[] { 1, 2, 3, 4, 5, 8, 12, 13, 16, 17, 33, 129 })
         {
             var chunkRows = (Math.Max(16, (65_536 + d - 1) / d) + 3) & ~3;
             foreach (var n in new[] { chunkRows, chunkRows + 5 })
@@ -88,7 +88,7 @@ public sealed class LinearModelLossShapeSweepTests
     [InlineData("squared")]
     public void Full_chunks_of_double_data_match_a_plain_reference(string loss)
     {
-        // D = 1 and 2 run the narrow kernel (four rows as D column vectors; FusedPass.Narrow256, Narrow128 without AVX2) at any size.
+        // D = 1…4 run the narrow kernel (four rows as D column vectors; FusedPass.Narrow256; without AVX2 Narrow128 for D ≤ 2) at any size.
         // Chunks larger than L1 (rows·D·8 ≥ 64 KB) run the register kernel (D = 5…16) with prefetch hints on Intel's
         // processors and elsewhere in groups of 16 rows (every loss) whose dot
         // products, loss terms and gradient terms run in three phases (FusedPass.SmallInGroups; with AVX-512 off, as CI
@@ -100,7 +100,7 @@ public sealed class LinearModelLossShapeSweepTests
         // model as above: the two sides differ by the rounding of N loss terms and N·D products in double,
         // (N + D + 16)·u of the size.
         var random = new Random(200 + loss.Length);
-        foreach (var d in new[] { 1, 2, 5, 8, 12, 13, 16, 17, 24, 31, 32, 37, 64, 100, 128, 131, 260, 1000 })
+        foreach (var d in new[] { 1, 2, 3, 4, 5, 8, 12, 13, 16, 17, 24, 31, 32, 37, 64, 100, 128, 131, 260, 1000 })
         {
             var chunkRows = (((65_536 / 8) + d - 1) / d + 15) & ~15;
             foreach (var n in new[] { chunkRows, chunkRows + 5 })

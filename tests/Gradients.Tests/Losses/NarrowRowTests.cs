@@ -1,17 +1,17 @@
 namespace Gradients.Tests.Losses;
 
 /// <summary>
-/// Rows of one and two columns (the kernels of <c>FusedPass.NarrowDimension.cs</c>, which turns four rows into D column
-/// vectors with AVX2, and <c>FusedPass.NarrowDimension128.cs</c>, two rows without it, for every chunk of double and
-/// float data), at N with every remainder of eight and across chunks (65,536 elements each): each row's residual is
+/// Rows of one to four columns (the kernels of <c>FusedPass.NarrowDimension.cs</c>, which turns four rows into D column
+/// vectors with AVX2, and <c>FusedPass.NarrowDimension128.cs</c>, two rows without it for D ≤ 2, for every chunk of double
+/// and float data; float rows of three and four in L1 run <c>FusedPass.SingleNarrow.cs</c> with AVX-512), at N with every remainder of eight and across chunks (65,536 elements each): each row's residual is
 /// that row's, and an infinite feature changes its own row only. Run with DOTNET_EnableAVX2=0 (the 128-bit kernel) and
 /// DOTNET_EnableHWIntrinsic=0 (the scalar one) too: CI does.
 /// </summary>
 /// <remarks>
-/// Error model: each residual rᵢ = xᵢ₀w₀ (+ xᵢ₁w₁) + b − yᵢ is formed in double from exact products of the (widened)
+/// Error model: each residual rᵢ = Σⱼ xᵢⱼwⱼ + b − yᵢ is formed in double from exact products of the (widened)
 /// elements, D + 1 additions, so |Δrᵢ| ≤ γ_{D+2}·Sᵢ, Sᵢ = Σⱼ|xᵢⱼwⱼ| + |b| + |yᵢ|, γₖ = k·u/(1 − k·u), u = 2⁻⁵³; a float
 /// residual is then rounded once (2⁻²⁴ relative). The loss and the gradient sums are checked by
-/// <see cref="LinearModelLossShapeSweepTests"/> (every loss, weighted or not, D = 1 and 2 in full chunks).
+/// <see cref="LinearModelLossShapeSweepTests"/> (every loss, weighted or not, D = 1…4 in full chunks).
 /// </remarks>
 public sealed class NarrowRowTests
 {
@@ -20,6 +20,8 @@ public sealed class NarrowRowTests
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
     public void Each_row_keeps_its_own_residual(int d)
     {
         var random = new Random(300 + d);
@@ -35,6 +37,8 @@ public sealed class NarrowRowTests
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
     public void An_infinite_feature_changes_its_own_row_only(int d)
     {
         // Every other row's residual must keep its bits; the row of the ∞ gets ±∞ or NaN (∞ − ∞ when its other feature is
