@@ -31,19 +31,29 @@ internal readonly struct FourColumns : INarrowRow
 
 internal static partial class FusedPass
 {
-    /// <summary>The widest D that <see cref="Narrow256{T, TLanes, TLoss, TWeighting}"/> serves.</summary>
-    internal const int NarrowDimensionLimit = 4;
+    /// <summary>
+    /// Whether <see cref="Narrow256{T, TLanes, TLoss, TWeighting}"/> serves rows of <paramref name="dimension"/> elements of
+    /// <typeparamref name="T"/>: D ≤ 2 for double, D ≤ 4 for float. From memory, double rows of three and four features
+    /// measured the same as in the register kernel or slower (4,000,000 × 4 with AVX-512 off 1.74 against 1.47× the
+    /// read-only pass, one process each; 1.44 against 1.45 by default, in one process), float rows 6–30 % faster
+    /// (5,333,333 × 3 2.26–2.62 → 1.66–2.03, 4,000,000 × 4 1.89–2.29 → 1.64–1.72, AVX-512 on and off), where the register
+    /// kernel widens every element of a row as its own vector.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool NarrowApplies<T>(int dimension) => dimension <= (typeof(T) == typeof(float) ? 4 : 2);
 
     /// <summary>
-    /// The kernel for D ≤ <see cref="NarrowDimensionLimit"/> with AVX2, double and float: four rows per step, read as D whole
+    /// The kernel for rows of one to four features with AVX2 (<see cref="NarrowApplies{T}(int)"/>), double and float: four rows per step, read as D whole
     /// vectors (X is one stream, nothing read twice or past the chunk) and turned into D column vectors, lane i row i
     /// (<see cref="ColumnPair{T, TLanes}"/>, <see cref="ColumnTriple{T, TLanes}"/>, <see cref="ColumnQuad{T, TLanes}"/>). η of
     /// the four rows is D multiply-adds, their loss terms one vector (<see cref="FourRows{T, TLanes, TLoss, TWeighting}"/>),
     /// and their gradient terms D multiply-adds into D vectors of column sums: no horizontal sum and no broadcast per row.
-    /// The register kernel (<see cref="SmallDimension{T, TLanes, TLoss, TWeighting}"/>, now D = 5…16) read each row as a
-    /// masked vector of four columns, most of it zero at D = 1 and 2, and summed each row's products across the vector. Losses without transcendental functions take
-    /// eight rows per step in two sets of sums (each sum is a chain of one multiply-add or add per step; two sets halve
-    /// the time a step waits on the one before); for the others, whose steps are long, the second set measured slower.
+    /// The register kernel (<see cref="SmallDimension{T, TLanes, TLoss, TWeighting}"/>) reads each row as a masked vector of
+    /// four columns, most of it zero at D = 1 and 2, and sums each row's products across the vector. Losses without transcendental functions take
+    /// eight rows per step in two sets of sums at D ≤ 2 (each sum is a chain of one multiply-add or add per step; two sets
+    /// halve the time a step waits on the one before); for the others, whose steps are long, the second set measured
+    /// slower, and at D = 3 and 4, with 16 vector registers (AVX-512 off), its sums spilled to the stack (50 × 4 double,
+    /// the call in a loop: 80–83 against 72–76 ns with one set).
     /// Rows after the last step go one by one.
     /// </summary>
     /// <remarks>
@@ -56,9 +66,8 @@ internal static partial class FusedPass
     /// each after a 256-bit read-only pass over the same X (medians of 20 calls; X of 128 MB, double, or 64 MB, float).
     /// The kernel reads y as well, as many bytes as X at D = 1 and half as many at D = 2, so 2 and 1.5 are its floors:
     /// mean squared error, double, 16,000,000 × 1 4.33 → 2.12 and 8,000,000 × 2 2.25 → 1.54; float 7.81 → 2.11 and
-    /// 2.96 → 1.60 (÷ the float pass). At D = 3 and 4 (5,333,333 × 3 and 4,000,000 × 4): double 1.67 → 1.59 and 1.44 →
-    /// 1.45, float 2.30 → 1.73 and 1.92 → 1.81, the logistic loss unchanged; with X in cache 8000 × 4 2.22 → 1.92,
-    /// 1000 × 3 1.66 → 1.55, 50 × 4 1.09 either way. See docs/benchmarks.md, Zen 4 section, item 16.
+    /// 2.96 → 1.60 (÷ the float pass). Float rows of three and four: see <see cref="NarrowApplies{T}(int)"/>. See
+    /// docs/benchmarks.md, Zen 4 section, item 16.
     /// </para>
     /// <para>
     /// Each width's loop is a method of its own (<see cref="NarrowRows{T, TLanes, TLoss, TWeighting, TRow}"/>, not inlined into this switch) and each step
@@ -98,7 +107,7 @@ internal static partial class FusedPass
         var w = new ColumnWeights(Vector256.Create(weight0), Vector256.Create(weight1), Vector256.Create(weight2), Vector256.Create(weight3), Vector256.Create(bias));
         Vector256<double> g0 = default, g1 = default, g2 = default, g3 = default, lossSum = default, derivativeSum = default, invalidLanes = default;
         nuint row = 0;
-        if (!TLoss.UsesTranscendentalFunctions)
+        if (!TLoss.UsesTranscendentalFunctions && (typeof(TRow) == typeof(OneColumn) || typeof(TRow) == typeof(TwoColumns)))
         {
             // The second set of sums.
             Vector256<double> g0B = default, g1B = default, g2B = default, g3B = default, lossSumB = default, derivativeSumB = default;

@@ -58,7 +58,7 @@ internal readonly struct AlignedRowEnd : IRowEnd
 internal static partial class FusedPass
 {
     /// <summary>
-    /// The register kernel for D ≤ 16 (from the fused pass, D = 5…16: rows of one to four features run
+    /// The register kernel for D ≤ 16 (from the fused pass with AVX2, double D = 3…16 and float D = 5…16: narrower rows run
     /// <see cref="Narrow256{T, TLanes, TLoss, TWeighting}"/>): the weights and the gradient sums stay in registers, four rows per
     /// iteration. Each row is read as ⌈D/4⌉ vectors starting at the row (the last one runs into the next row
     /// and is masked), the four row dot products are reduced together by one transpose-add, and the four

@@ -143,7 +143,7 @@ internal static partial class FusedPass
 
         if (TLanes.IsVectorizable && Vector256.IsHardwareAccelerated)
         {
-            if (dimension <= NarrowDimensionLimit && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+            if (NarrowApplies<T>(dimension) && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
             {
                 return Narrow256<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
             }

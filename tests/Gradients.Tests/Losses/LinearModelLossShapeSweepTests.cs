@@ -1,8 +1,8 @@
 namespace Gradients.Tests.Losses;
 
 /// <summary>
-/// Every kernel path of the generic pass for the new losses: D = 1…4 (with AVX2 the narrow kernel), 5…16 (the
-/// register kernel, masked and aligned),
+/// Every kernel path of the generic pass for the new losses: D = 1 and 2 (with AVX2 the narrow kernel, and float to
+/// D = 4), 3…16 (the register kernel, masked and aligned),
 /// 17…20 and 31 (the four-row wide kernel with its two phases overlapped), 32, 33, 64, 127, 128 (its gradient terms spread
 /// over the next block's dot products, as from there on for double), 129, 255…257 and 300 (float: the four-row wide kernel, with
 /// its four-row vector of η, and from 256 the eight-row kernel), N with every remainder of four and eight,
@@ -88,7 +88,7 @@ public sealed class LinearModelLossShapeSweepTests
     [InlineData("squared")]
     public void Full_chunks_of_double_data_match_a_plain_reference(string loss)
     {
-        // D = 1…4 run the narrow kernel (four rows as D column vectors; FusedPass.Narrow256; without AVX2 Narrow128 for D ≤ 2) at any size.
+        // D = 1 and 2 run the narrow kernel (four rows as D column vectors; FusedPass.Narrow256; without AVX2 Narrow128) at any size.
         // Chunks larger than L1 (rows·D·8 ≥ 64 KB) run the register kernel (D = 5…16) with prefetch hints on Intel's
         // processors and elsewhere in groups of 16 rows (every loss) whose dot
         // products, loss terms and gradient terms run in three phases (FusedPass.SmallInGroups; with AVX-512 off, as CI

@@ -2,8 +2,9 @@ namespace Gradients.Tests.Losses;
 
 /// <summary>
 /// Rows of one to four columns (the kernels of <c>FusedPass.NarrowDimension.cs</c>, which turns four rows into D column
-/// vectors with AVX2, and <c>FusedPass.NarrowDimension128.cs</c>, two rows without it for D ≤ 2, for every chunk of double
-/// and float data; float rows of three and four in L1 run <c>FusedPass.SingleNarrow.cs</c> with AVX-512), at N with every remainder of eight and across chunks (65,536 elements each): each row's residual is
+/// vectors with AVX2, for double D ≤ 2 and float D ≤ 4, and <c>FusedPass.NarrowDimension128.cs</c>, two rows without it
+/// for D ≤ 2; double rows of three and four run the register kernel, float ones in L1 <c>FusedPass.SingleNarrow.cs</c>
+/// with AVX-512), at N with every remainder of eight and across chunks (65,536 elements each): each row's residual is
 /// that row's, and an infinite feature changes its own row only. Run with DOTNET_EnableAVX2=0 (the 128-bit kernel) and
 /// DOTNET_EnableHWIntrinsic=0 (the scalar one) too: CI does.
 /// </summary>
