@@ -4,9 +4,9 @@ using BenchmarkDotNet.Attributes;
 namespace Gradients.Benchmarks.Losses;
 
 /// <summary>
-/// Rows of one and two features (simple linear regression, and one feature beside a second), 16,000,000 elements of X
-/// (128 MB double, 64 MB float): the mean squared error and the logistic loss against the read-only pass over X, and
-/// against one over X and y, which the pass must read too (as many bytes as X at D = 1, half as many at D = 2): the
+/// Rows of one to four features (simple linear regression, and a few features beside it), about 16,000,000 elements of X
+/// (128 MB double, 64 MB float; whole rows, so 15,999,999 at D = 3): the mean squared error and the logistic loss against the read-only pass over X, and
+/// against one over X and y, which the pass must read too (as many bytes as X at D = 1, 1/D as many at D features): the
 /// floor of these shapes. Compare ratios within one run.
 /// </summary>
 /// <typeparam name="T">double or float.</typeparam>
@@ -24,7 +24,7 @@ public class NarrowRowBenchmarks<T>
     private T[] _gradient = [];
 
     /// <summary>D, the features per row.</summary>
-    [Params(1, 2)]
+    [Params(1, 2, 3, 4)]
     public int Columns { get; set; } = 1;
 
     [GlobalSetup]
@@ -32,7 +32,7 @@ public class NarrowRowBenchmarks<T>
     {
         var random = new Random(42);
         var rows = Elements / Columns;
-        _features = new T[Elements];
+        _features = new T[rows * Columns];
         for (var i = 0; i < _features.Length; i++)
         {
             _features[i] = T.CreateTruncating(random.NextDouble() - 0.5);

@@ -17,7 +17,7 @@ internal static partial class FusedPass
     /// only, so it is the same for any thread count and for the accumulators.
     /// </summary>
     internal static bool SingleNarrowApplies(int dimension, int rows) =>
-        dimension is > Narrow128DimensionLimit and <= 4 && Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Fma.IsSupported
+        dimension is 3 or 4 && Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Fma.IsSupported
         && (long)rows * dimension < 16 * 1024;
 
     /// <summary>

@@ -16,7 +16,7 @@ internal static partial class FusedPass
     /// <see cref="SingleNarrowApplies(int, int)"/>). The choice depends on the chunk only.
     /// </summary>
     internal static bool SingleNarrow128Applies(int dimension, int rows) =>
-        dimension is > Narrow128DimensionLimit and <= 4 && !Vector256.IsHardwareAccelerated && Vector128.IsHardwareAccelerated && Sse2.IsSupported
+        dimension is 3 or 4 && !Vector256.IsHardwareAccelerated && Vector128.IsHardwareAccelerated && Sse2.IsSupported
         && (long)rows * dimension < 16 * 1024;
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace Gradients;
 internal static partial class FusedPass
 {
     /// <summary>
-    /// <see cref="Wide256"/> with 128-bit vectors, for hardware without AVX2 (<c>DOTNET_EnableAVX2=0</c>): any D ≥ 2: four rows at a time, first their four dot products
+    /// <see cref="Wide256"/> with 128-bit vectors, for hardware without AVX2 (<c>DOTNET_EnableAVX2=0</c>), D ≥ 5 (rows of three and four it passes to <see cref="Narrow128ThreeOrFour{T, TLanes, TLoss, TWeighting}"/>): four rows at a time, first their four dot products
     /// (row after row, so X is read as one sequential stream), then one sweep adding r₀x₀ + r₁x₁ + r₂x₂ + r₃x₃
     /// into the gradient sums (each sum loaded and stored once per four rows). The second read of the four rows
     /// hits L1/L2, so X is read from memory once.
@@ -23,6 +23,13 @@ internal static partial class FusedPass
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
     {
+        // Rows of three and four features run the narrow kernel, dispatched here rather than beside Narrow128 (see
+        // Narrow128ThreeOrFour).
+        if (dimension <= 4)
+        {
+            return Narrow128ThreeOrFour<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
+        }
+
         const int Lanes = 2;
         var d = (nuint)dimension;
         var (fullEnd, last, hasTail, counted) = SplitColumns(d, Lanes);
