@@ -12,8 +12,8 @@ internal static partial class FusedPass
     /// sweep over the columns per block that computes the block's eight η in double and, in the same sweep, adds the
     /// gradient terms of the previous block (whose residuals the end of the previous sweep produced, whose rows are
     /// still in L1), summed in float over its eight rows and folded into the double sums. 512-bit vectors where
-    /// AVX-512 is available (<see cref="SingleWide512{TLoss, TWeighting}"/>), 256-bit ones otherwise
-    /// (<see cref="SingleWide256{TLoss, TWeighting}"/>); the leftover rows (fewer than eight) in double. Without
+    /// AVX-512 is available (<see cref="SingleWide512{TLoss, TWeighting}"/>), 256-bit ones otherwise and for the rows that
+    /// run faster with them (<see cref="SingleWide256{TLoss, TWeighting}"/>, <see cref="RowsSuit256BitVectors(int)"/>); the leftover rows (fewer than eight) in double. Without
     /// accelerated 256-bit vectors, <see cref="SingleWide128{TLoss, TWeighting}"/> (blocks of four rows) from
     /// <see cref="Chunk{T, TLanes, TLoss, TWeighting}"/>.
     /// </summary>
@@ -46,9 +46,28 @@ internal static partial class FusedPass
         Span<double> gradientSums, ref float residuals, bool writeResiduals, TLoss loss, ref float sampleWeights)
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting =>
-        Vector512.IsHardwareAccelerated && Avx512F.IsSupported
+        Vector512.IsHardwareAccelerated && Avx512F.IsSupported && !RowsSuit256BitVectors(dimension)
             ? SingleWide512<TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights)
             : SingleWide256<TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
+
+    /// <summary>
+    /// Whether rows of <paramref name="dimension"/> floats run the 256-bit wide kernel where AVX-512 is available: D not a
+    /// multiple of 16 and either below 32 or 8 past a multiple of 16 (24, 40, 56, …), on every processor but Intel's.
+    /// </summary>
+    /// <remarks>
+    /// On an AMD EPYC (Zen 4) VM, both kernels in one process, switched call by call (MSE, about 24,000,000 floats of X,
+    /// ÷ the 256-bit read-only pass, medians of 15 calls): the 512-bit kernel, whose rows end in a half-width or masked
+    /// step, against the 256-bit one at D = 24 2.03 against 1.39, 40 1.96/1.26, 56 1.98/1.25, 88 1.60/1.25, 120
+    /// 2.03/1.44, 152 1.77/1.27, 248 1.52/1.24, 264 1.37/1.25, 504 1.54/1.35; 17 1.91/1.69, 20 1.98/1.68, 25 2.19/1.61,
+    /// 27 2.83/1.51, 30 2.64/1.39, 31 2.13/1.45; the logistic, Huber and Poisson losses at 24 and 40 1.9–2.4 against
+    /// 1.3–2.0; close at 22 and 23 (2.16/2.05, 2.01/2.12). Left with the 512-bit kernel: the other D from 32 on (36
+    /// 1.85/2.08, 100 1.68/1.68, 500 1.46/1.51) and the multiples of 16 (32 1.30/1.41, 64 1.19/1.25, 256 1.17/1.40, 512
+    /// 1.77/2.22), where it was as fast or faster. Intel's processors, where the 512-bit kernel was tuned, were not measured at these D and keep it.
+    /// See docs/benchmarks.md (Zen 4 section, item 17).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool RowsSuit256BitVectors(int dimension) =>
+        !ProcessorVendor.IsIntel && dimension % 16 != 0 && (dimension < 32 || dimension % 16 == 8);
 
     /// <summary>
     /// Whether the wide float kernels (<see cref="SingleWide512{TLoss, TWeighting}"/>,

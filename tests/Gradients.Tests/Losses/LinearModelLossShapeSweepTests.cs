@@ -60,7 +60,7 @@ public sealed class LinearModelLossShapeSweepTests
         // 17…512; D = 1…4 the narrow kernel, all in double), which sum the gradient terms of eight rows in float: 6.01·2⁻²⁴ of mean |ℓ′·xⱼ| ≤ 1.51·2⁻²³·size (|x| ≤ ½,
         // |ℓ′| ≤ each row's size term), plus the final rounding 2⁻²⁴·|result| ≤ 2⁻²⁴·size: 2⁻²²·size covers both.
         var random = new Random(100 + loss.Length);
-        foreach (var d in new[] { 1, 2, 3, 4, 5, 8, 12, 13, 16, 17, 33, 129 })
+        foreach (var d in new[] { 1, 2, 3, 4, 5, 8, 12, 13, 16, 17, 24, 33, 40, 129 })
         {
             var chunkRows = (Math.Max(16, (65_536 + d - 1) / d) + 3) & ~3;
             foreach (var n in new[] { chunkRows, chunkRows + 5 })
