@@ -5,8 +5,8 @@ namespace Gradients.Benchmarks.Losses;
 /// <summary>
 /// float rows whose length is not a multiple of 16 floats (24 and 40 features; 24,000,000 floats of X, 96 MB): the mean
 /// squared error and the logistic loss against the 256-bit read-only pass over X. With AVX-512, these rows run the
-/// 256-bit wide float kernel off Intel's processors (<c>FusedPass.RowsSuit256BitVectors</c>), where the 512-bit one ended
-/// each row in a half-width step and took 1.4–1.6× the time on Zen 4. Compare ratios within one run.
+/// 256-bit wide float kernel off Intel's processors (<c>FusedPass.RowsSuit256BitVectors</c>), where the 512-bit one, which
+/// ends each row in an overlapping, masked step, took 1.4–1.6× the time on Zen 4. Compare ratios within one run.
 /// </summary>
 [MemoryDiagnoser]
 public class FloatRowLengthBenchmarks
