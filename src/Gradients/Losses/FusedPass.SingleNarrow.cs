@@ -43,13 +43,19 @@ internal static partial class FusedPass
         var d = (nuint)dimension;
 
         // Lane k = 8j + i of the transposed block (columns j = 0, 1 in the first vector, 2, 3 in the second) takes
-        // float i·D + j of the eight rows as loaded (32 floats in two vectors; bit 4 of an index picks the second).
+        // float i·D + j of the eight rows. The block's 8·D floats are loaded as two vectors, the first sixteen and the
+        // sixteen that end at 8·D (at D = 3 the two overlap by eight), so a block reads nothing past its own rows; bit 4
+        // of an index picks the second vector, where float f ≥ 16 is lane f − (8·D − 16).
         var lane = Vector512<int>.Indices;
         var row8 = lane & Vector512.Create(7);
         var column01 = Vector512.ShiftRightLogical(lane, 3);
         var column23 = column01 + Vector512.Create(2);
-        var index01 = (row8 * Vector512.Create(dimension)) + column01;
-        var index23 = (row8 * Vector512.Create(dimension)) + column23;
+        var secondStart = (nuint)((8 * dimension) - 16);
+        var float01 = (row8 * Vector512.Create(dimension)) + column01;
+        var float23 = (row8 * Vector512.Create(dimension)) + column23;
+        var intoSecond = Vector512.Create(16 - (int)secondStart);
+        var index01 = float01 + (Vector512.GreaterThanOrEqual(float01, Vector512.Create(16)) & intoSecond);
+        var index23 = float23 + (Vector512.GreaterThanOrEqual(float23, Vector512.Create(16)) & intoSecond);
 
         // Columns past D belong to the next rows and are zeroed (masking, not the zero weights, keeps a NaN or ∞
         // in the next row from leaking into this one).
@@ -64,12 +70,9 @@ internal static partial class FusedPass
         var (wb0, wb1, wb2, wb3) = (Vector512.Create(w0), Vector512.Create(w1), Vector512.Create(w2), Vector512.Create(w3));
         var bias8 = Vector512.Create(bias);
 
-        // A block is read as 32 floats from its first row: only blocks whose 32 floats lie inside X.
+        // Every whole block of eight rows: it reads its own 8·D floats and no more (at D = 3 a read of 32 floats from
+        // its first row had run past X in the last block, and (50 × 3) took its last ten rows one by one).
         var blockEnd = (nuint)rows & ~(nuint)7;
-        while (blockEnd > 0 && ((blockEnd - 8) * d) + 32 > available)
-        {
-            blockEnd -= 8;
-        }
 
         Vector512<double> g0 = default, g1 = default, g2 = default, g3 = default;
         // Two loss sums, one per half block: one sum would chain two FMAs per iteration.
@@ -83,7 +86,7 @@ internal static partial class FusedPass
         {
             ref var x = ref Unsafe.Add(ref features, row * d);
             var first = Vector512.LoadUnsafe(ref x);
-            var second = Vector512.LoadUnsafe(ref x, 16);
+            var second = Vector512.LoadUnsafe(ref x, secondStart);
             var columns01 = Avx512F.PermuteVar16x32x2(first, index01, second) & keep01;
             var columns23 = Avx512F.PermuteVar16x32x2(first, index23, second) & keep23;
             var c0 = Avx512F.ConvertToVector512Double(columns01.GetLower());
