@@ -92,6 +92,35 @@ internal static partial class FusedPass
     private static bool L2HintOnEveryRow(nuint dimension) => dimension < 32 || !ProcessorVendor.IsIntel;
 
     /// <summary>
+    /// Whether the wide float kernels (<see cref="SingleWide512{TLoss, TWeighting}"/>,
+    /// <see cref="SingleWide256{TLoss, TWeighting}"/>) give each row's line the L1 hint (<c>prefetcht0</c>; 2 KB ahead in
+    /// the 512-bit kernel, whole blocks and at least 4 KB ahead in the 256-bit one) beside the L2 hint: for rows of fewer
+    /// than 64 floats, and on Intel at every D. Only hints change with it, never a result.
+    /// </summary>
+    /// <remarks>
+    /// Long rows make the L1 hint a cost: in the 512-bit kernel 2 KB ahead is, from D = 128, a line of the block being
+    /// read (rows 4 to 7 at 128, the next row at 512) that the sweep loads a step later anyway; in the 256-bit kernel a
+    /// whole block ahead is 16 KB from D = 512, the line the L2 hint asks for. The hints then only take load slots and
+    /// fill buffers, and pull lines into L1 early enough to be evicted. On an AMD EPYC (Zen 4) VM, with and without
+    /// the L1 hint in one process, switched call by call (MSE, 51–102 MB of X, thread CPU time, ÷ the 256-bit read-only
+    /// pass, medians of 15 calls; without ÷ with, one pair per process):
+    /// <list type="bullet">
+    /// <item>512-bit kernel: D = 128 1.146/1.152, 1.112/1.163, 1.180/1.223, 1.180/1.202, 1.205/1.353, 1.175/1.201 (faster in
+    /// all eleven processes measured); 256 1.107/1.146, 1.123/1.189; 512 1.546/1.763, 1.603/1.821; 96 1.264/1.284,
+    /// 1.201/1.213; 32, 48 and 64 within ±0.01; 16 1.266/1.218, 1.255/1.201 (slower: a block is 512 bytes there and 2 KB
+    /// ahead is four blocks on).</item>
+    /// <item>256-bit kernel (<c>DOTNET_EnableAVX512=0</c>): 512 1.544/2.024, 1.623/2.134; 384 1.361/1.572, 1.413/1.556; 256
+    /// 1.420/1.545, 1.369/1.440; 64 1.279/1.332, 1.281/1.353; 48 1.252/1.297, 1.263/1.303; 96 and 128 the same or 1–3 %
+    /// faster; 16 and 32 within ±0.05 either way; 20 3.05/1.64, 3.13/1.61 (the L2 hints, once a line per row start, do not
+    /// reach every line of such rows); with AVX-512 at D = 24 and 40 (where it runs) within ±0.03.</item>
+    /// </list>
+    /// Intel, where the hints were tuned, was not measured without it and keeps it. See docs/benchmarks.md (Zen 4
+    /// section, item 20).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool L1HintApplies(nuint dimension) => dimension < 64 || ProcessorVendor.IsIntel;
+
+    /// <summary>
     /// The end of a wide float kernel after its blocks: the chunk again in the scalar kernel if a gradient sum is not
     /// finite (see the remarks of <see cref="SingleWide{TLoss, TWeighting}"/>); otherwise the block sums of the loss
     /// and the residuals folded, and the leftover rows from <paramref name="row"/> one at a time.

@@ -70,12 +70,14 @@ internal static partial class FusedPass
         blockResiduals.Clear();
         ref var rf = ref MemoryMarshal.GetReference(blockResiduals);
 
-        // Prefetch each row's line whole blocks, at least 4 KB, ahead into L1, and at least 16 KB ahead into L2 (see
-        // L2HintOnEveryRow), once per sixteen columns (a line).
+        // Prefetch each row's line whole blocks, at least 4 KB, ahead into L1 (below 64 columns and on Intel: see
+        // L1HintApplies), and at least 16 KB ahead into L2 (see L2HintOnEveryRow), once per sixteen columns (a line).
         var blockFloats = 8 * d;
         var ahead = ((1024 + blockFloats - 1) / blockFloats) * blockFloats;
         var aheadL2 = ((4096 + blockFloats - 1) / blockFloats) * blockFloats;
         var hintEveryRow = L2HintOnEveryRow(d);
+        var hintIntoL1 = L1HintApplies(d);
+
         // The previous block's rows are 8·D floats before the current block's (`back`, unsigned wrap-around); the first
         // block adds 0·x of its own rows (the residual buffer starts at zero).
         var blocks = (nuint)rows / 8;
@@ -96,7 +98,11 @@ internal static partial class FusedPass
             {
                 if ((j & Lanes) == 0)
                 {
-                    Prefetch8(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + ahead);
+                    if (hintIntoL1)
+                    {
+                        Prefetch8(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + ahead);
+                    }
+
                     if (hintEveryRow)
                     {
                         Prefetch8(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + aheadL2, intoL2: true);

@@ -16,8 +16,8 @@ internal static partial class FusedPass
     /// of two phases keeps the memory stream going while the gradient terms are computed: the two-phase kernel it
     /// replaced (η of a group of rows, then its gradient terms from L1) measured 1.41–1.52× a 512-bit read-only pass at
     /// (100,000 × 128), this one 1.18–1.21× (thread CPU time, alternating runs). Software prefetch: each row's line
-    /// 2 KB ahead into L1 and at least 16 KB (whole blocks) ahead into L2 (on Intel from D = 32 for every second row
-    /// only).
+    /// 2 KB ahead into L1 (below 64 columns and on Intel: <see cref="L1HintApplies(nuint)"/>) and at least 16 KB (whole
+    /// blocks) ahead into L2 (on Intel from D = 32 for every second row only).
     /// </summary>
     [SkipLocalsInit]
     private static ChunkSums SingleWide512<TLoss, TWeighting>(
@@ -71,6 +71,7 @@ internal static partial class FusedPass
         var aheadL2 = ((4096 + blockFloats - 1) / blockFloats) * blockFloats;
 
         var hintEveryRow = L2HintOnEveryRow(d);
+        var hintIntoL1 = L1HintApplies(d);
 
         // The previous block's rows are 8·D floats before the current block's: `back` reaches them from the current
         // rows (unsigned wrap-around). The first block has no previous one: its residuals are zero and it adds
@@ -94,7 +95,11 @@ internal static partial class FusedPass
             Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
             for (nuint j = 0; j < fullEnd; j += Lanes)
             {
-                Prefetch8(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + ahead);
+                if (hintIntoL1)
+                {
+                    Prefetch8(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + ahead);
+                }
+
                 if (hintEveryRow)
                 {
                     Prefetch8(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + aheadL2, intoL2: true);
