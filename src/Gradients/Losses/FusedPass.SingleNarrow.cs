@@ -24,8 +24,9 @@ internal static partial class FusedPass
     /// The float kernel for D ≤ 4 on data in cache: the same arithmetic as the register kernel's transposed loop (η,
     /// the loss and Σᵢ rᵢ·xᵢⱼ all in double), eight rows per iteration, fed by two 512-bit loads of the block's 8·D
     /// floats, transposed in float by two permutes (lane 8j + i holds row i's feature j; lanes j ≥ D are zeroed) and
-    /// widened to double by four conversions: one column of eight rows per vector, so η is four FMAs and the gradient
-    /// four more, with no horizontal sums in the loop. The register kernel, widening each half row on load, spent 8
+    /// widened to double by four conversions: one column of eight rows per vector, so η is a multiply, three FMAs and an
+    /// add ((x₀w₀ + x₁w₁) + (x₃w₃ + (x₂w₂ + b)), two short chains) and the gradient four FMAs, with no horizontal sums in
+    /// the loop. The register kernel, widening each half row on load, spent 8
     /// conversions and 4 inserts per four rows, and float ran 1.2–1.4× double's time at (50 × 4).
     /// </summary>
     /// <remarks>
@@ -57,10 +58,11 @@ internal static partial class FusedPass
         var index01 = float01 + (Vector512.GreaterThanOrEqual(float01, Vector512.Create(16)) & intoSecond);
         var index23 = float23 + (Vector512.GreaterThanOrEqual(float23, Vector512.Create(16)) & intoSecond);
 
-        // Columns past D belong to the next rows and are zeroed (masking, not the zero weights, keeps a NaN or ∞
-        // in the next row from leaking into this one).
-        var keep01 = Vector512.LessThan(column01, Vector512.Create(dimension)).AsSingle();
+        // Column 3 at D = 3 belongs to the next rows and is zeroed (masking, not the zero weight, keeps a NaN or ∞ in
+        // the next row from leaking into this one). Columns 0 to 2 are always inside the row, and at D = 4 so is column
+        // 3: no mask, two 512-bit operations fewer per block.
         var keep23 = Vector512.LessThan(column23, Vector512.Create(dimension)).AsSingle();
+        var masksColumn3 = dimension == 3;
 
         // The weights, each broadcast over the eight rows of its column; zero past D.
         var w0 = (double)weights;
@@ -87,13 +89,19 @@ internal static partial class FusedPass
             ref var x = ref Unsafe.Add(ref features, row * d);
             var first = Vector512.LoadUnsafe(ref x);
             var second = Vector512.LoadUnsafe(ref x, secondStart);
-            var columns01 = Avx512F.PermuteVar16x32x2(first, index01, second) & keep01;
-            var columns23 = Avx512F.PermuteVar16x32x2(first, index23, second) & keep23;
+            var columns01 = Avx512F.PermuteVar16x32x2(first, index01, second);
+            var columns23 = Avx512F.PermuteVar16x32x2(first, index23, second);
+            if (masksColumn3)
+            {
+                columns23 &= keep23;
+            }
+
             var c0 = Avx512F.ConvertToVector512Double(columns01.GetLower());
             var c1 = Avx512F.ConvertToVector512Double(columns01.GetUpper());
             var c2 = Avx512F.ConvertToVector512Double(columns23.GetLower());
             var c3 = Avx512F.ConvertToVector512Double(columns23.GetUpper());
-            var eta = Vector512.FusedMultiplyAdd(c3, wb3, Vector512.FusedMultiplyAdd(c2, wb2, Vector512.FusedMultiplyAdd(c1, wb1, Vector512.FusedMultiplyAdd(c0, wb0, bias8))));
+            // Two chains of two and an add (three steps after the conversions) instead of one chain of four FMAs.
+            var eta = Vector512.FusedMultiplyAdd(c1, wb1, c0 * wb0) + Vector512.FusedMultiplyAdd(c3, wb3, Vector512.FusedMultiplyAdd(c2, wb2, bias8));
             if (typeof(TLoss) == typeof(SquaredResidual) && !TWeighting.IsWeighted)
             {
                 // The squared residual on all eight rows at once: SquaredResidual.Add's operations (r = η − y, Σ r² by
