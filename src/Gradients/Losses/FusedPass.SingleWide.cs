@@ -95,7 +95,8 @@ internal static partial class FusedPass
     /// Whether the wide float kernels (<see cref="SingleWide512{TLoss, TWeighting}"/>,
     /// <see cref="SingleWide256{TLoss, TWeighting}"/>) give each row's line the L1 hint (<c>prefetcht0</c>; 2 KB ahead in
     /// the 512-bit kernel, whole blocks and at least 4 KB ahead in the 256-bit one) beside the L2 hint: for rows of fewer
-    /// than 64 floats, and on Intel at every D. Only hints change with it, never a result.
+    /// than 64 floats, for rows that are not a whole number of lines (D not a multiple of 16), and on Intel at every D.
+    /// Only hints change with it, never a result.
     /// </summary>
     /// <remarks>
     /// Long rows make the L1 hint a cost: in the 512-bit kernel 2 KB ahead is, from D = 128, a line of the block being
@@ -114,11 +115,41 @@ internal static partial class FusedPass
     /// faster; 16 and 32 within ±0.05 either way; 20 3.05/1.64, 3.13/1.61 (the L2 hints, once a line per row start, do not
     /// reach every line of such rows); with AVX-512 at D = 24 and 40 (where it runs) within ±0.03.</item>
     /// </list>
-    /// Intel, where the hints were tuned, was not measured without it and keeps it. See docs/benchmarks.md (Zen 4
-    /// section, item 20).
+    /// With the L2 hints in address order (<see cref="L2HintsInAddressOrder(nuint)"/>, D not a multiple of 16) the L1 hint
+    /// was kept: without ÷ with it, 512-bit kernel D = 100 1.25–1.31/1.18–1.22, 132 1.25–1.26/1.21–1.24, 500
+    /// 1.33–1.45/1.31–1.55, 36 and 52 1.24–1.36/1.26–1.40; 256-bit kernel within ±0.02 at 20, 36, 100 and 132. Intel,
+    /// where the hints were tuned, was not measured without it and keeps it. See docs/benchmarks.md (Zen 4 section, item
+    /// 20).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool L1HintApplies(nuint dimension) => dimension < 64 || ProcessorVendor.IsIntel;
+    private static bool L1HintApplies(nuint dimension) => dimension < 64 || dimension % 16 != 0 || ProcessorVendor.IsIntel;
+
+    /// <summary>
+    /// Whether the wide float kernels give their L2 hints in address order over the block 16 KB or more ahead (eight
+    /// consecutive lines per step of sixteen columns, the block's last lines after the steps) instead of one line per
+    /// row per step: for rows that are not a whole number of lines (D not a multiple of 16), on every processor but
+    /// Intel's. Only hints change with it, never a result.
+    /// </summary>
+    /// <remarks>
+    /// A hint per row per step reaches the line where each row's step starts. When rows are whole lines that is every
+    /// line; otherwise some lines of each block hold only a row's last columns and are asked for by nobody (two per
+    /// block with X line-aligned, at any such D: two of 18 at D = 36, two of 50 at D = 100), and each comes from memory
+    /// on demand while the block waits. In address order every line of the block is asked for once. Found with both
+    /// orders in one process, switched call by call (AMD EPYC Zen 4 VM, MSE, ÷ the 256-bit read-only pass, medians of 15
+    /// calls): 512-bit kernel D = 36 1.67–1.75 → 1.37–1.40, 100 1.66–1.71 → 1.18–1.22, 132 1.33–1.36 → 1.21–1.24; 256-bit
+    /// kernel (AVX-512 off) D = 20 1.66 → 1.54, 36 2.32 → 1.37, 100 1.89 → 1.29, 132 1.65 → 1.28. At the multiples of
+    /// 16 the 512-bit kernel was as fast either way at 16, 48 and 128 and slower in address order at 512 (1.71–1.77
+    /// against 1.48: a block is then 16 KB, the hint one block ahead, and address order reaches the block's last rows,
+    /// which the next sweep reads from its first step, only at its end); the 256-bit kernel was 3–6 % faster in address
+    /// order at 64 and 128, the same at 256 and 512 and 5 % slower at 384 (one process each). So rows of whole lines
+    /// keep a hint per row. The builds
+    /// before and after, one process each: 512-bit D = 36 1.77–1.78 → 1.31–1.35, 100 1.70–1.71 → 1.16–1.17, 132
+    /// 1.28–1.32 → 1.19–1.21, 500 1.38–1.40 → 1.35–1.37; 256-bit D = 20 1.65–1.72 → 1.47–1.54, 36 2.24–2.26 →
+    /// 1.36–1.38, 100 1.91–1.93 → 1.19–1.26. Intel, where the hints were tuned, was not measured and keeps its hints. See
+    /// docs/benchmarks.md (Zen 4 section, item 20).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool L2HintsInAddressOrder(nuint dimension) => dimension % 16 != 0 && !ProcessorVendor.IsIntel;
 
     /// <summary>
     /// The end of a wide float kernel after its blocks: the chunk again in the scalar kernel if a gradient sum is not

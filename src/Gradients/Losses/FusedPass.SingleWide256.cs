@@ -70,13 +70,14 @@ internal static partial class FusedPass
         blockResiduals.Clear();
         ref var rf = ref MemoryMarshal.GetReference(blockResiduals);
 
-        // Prefetch each row's line whole blocks, at least 4 KB, ahead into L1 (below 64 columns and on Intel: see
-        // L1HintApplies), and at least 16 KB ahead into L2 (see L2HintOnEveryRow), once per sixteen columns (a line).
+        // Prefetch each row's line whole blocks, at least 4 KB, ahead into L1 (see L1HintApplies), and at least 16 KB
+        // ahead into L2 (see L2HintOnEveryRow and L2HintsInAddressOrder), once per sixteen columns (a line).
         var blockFloats = 8 * d;
         var ahead = ((1024 + blockFloats - 1) / blockFloats) * blockFloats;
         var aheadL2 = ((4096 + blockFloats - 1) / blockFloats) * blockFloats;
         var hintEveryRow = L2HintOnEveryRow(d);
         var hintIntoL1 = L1HintApplies(d);
+        var hintInOrder = L2HintsInAddressOrder(d);
 
         // The previous block's rows are 8·D floats before the current block's (`back`, unsigned wrap-around); the first
         // block adds 0·x of its own rows (the residual buffer starts at zero).
@@ -103,7 +104,11 @@ internal static partial class FusedPass
                         Prefetch8(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + ahead);
                     }
 
-                    if (hintEveryRow)
+                    if (hintInOrder)
+                    {
+                        PrefetchEightLinesIntoL2(ref x0, (8 * j) + aheadL2);
+                    }
+                    else if (hintEveryRow)
                     {
                         Prefetch8(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + aheadL2, intoL2: true);
                     }
@@ -125,6 +130,12 @@ internal static partial class FusedPass
                 a7 = DotStep256(ref x7, j, wl, wu, a7);
                 var terms = FloatBlockFromMemory(ref rf, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + back);
                 AddWidened256(terms, ref g, j);
+            }
+
+            if (hintInOrder)
+            {
+                // The steps that gave hints (every second one: j a multiple of 16) reached 8·16·⌈fullEnd/16⌉ floats.
+                PrefetchLinesIntoL2(ref x0, aheadL2 + (8 * ((fullEnd + 15) & ~(nuint)15)), aheadL2 + blockFloats);
             }
 
             if (TTail.HasTail)

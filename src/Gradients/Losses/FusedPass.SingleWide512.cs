@@ -72,6 +72,7 @@ internal static partial class FusedPass
 
         var hintEveryRow = L2HintOnEveryRow(d);
         var hintIntoL1 = L1HintApplies(d);
+        var hintInOrder = L2HintsInAddressOrder(d);
 
         // The previous block's rows are 8·D floats before the current block's: `back` reaches them from the current
         // rows (unsigned wrap-around). The first block has no previous one: its residuals are zero and it adds
@@ -100,7 +101,11 @@ internal static partial class FusedPass
                     Prefetch8(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + ahead);
                 }
 
-                if (hintEveryRow)
+                if (hintInOrder)
+                {
+                    PrefetchEightLinesIntoL2(ref x0, (8 * j) + aheadL2);
+                }
+                else if (hintEveryRow)
                 {
                     Prefetch8(ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + aheadL2, intoL2: true);
                 }
@@ -121,6 +126,11 @@ internal static partial class FusedPass
                 a7 = DotStep(ref x7, j, wl, wu, a7);
                 var terms = FloatBlock512(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + back);
                 AddWidened(terms, ref g, j);
+            }
+
+            if (hintInOrder)
+            {
+                PrefetchLinesIntoL2(ref x0, aheadL2 + (8 * fullEnd), aheadL2 + blockFloats);
             }
 
             if (hasTail)
@@ -293,6 +303,31 @@ internal static partial class FusedPass
         PrefetchLine(ref Unsafe.Add(ref x5, offset), intoL2);
         PrefetchLine(ref Unsafe.Add(ref x6, offset), intoL2);
         PrefetchLine(ref Unsafe.Add(ref x7, offset), intoL2);
+    }
+
+    /// <summary>
+    /// The L2 hint (<c>prefetcht1</c>) for the eight lines from <paramref name="offset"/> floats past
+    /// <paramref name="start"/>: 128 floats in address order (see <see cref="L2HintsInAddressOrder(nuint)"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchEightLinesIntoL2(ref float start, nuint offset)
+    {
+        ref var at = ref Unsafe.Add(ref start, offset);
+        Prefetch8(ref at, ref Unsafe.Add(ref at, 16), ref Unsafe.Add(ref at, 32), ref Unsafe.Add(ref at, 48), ref Unsafe.Add(ref at, 64), ref Unsafe.Add(ref at, 80), ref Unsafe.Add(ref at, 96), ref Unsafe.Add(ref at, 112), 0, intoL2: true);
+    }
+
+    /// <summary>
+    /// The L2 hint for every line from <paramref name="from"/> floats past <paramref name="start"/> through the line
+    /// that holds float <paramref name="through"/>, in address order (the end of a block that the steps of sixteen
+    /// columns did not reach; at most nine lines).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchLinesIntoL2(ref float start, nuint from, nuint through)
+    {
+        for (var k = from; k <= through; k += 16)
+        {
+            PrefetchLine(ref Unsafe.Add(ref start, k), intoL2: true);
+        }
     }
 
     /// <summary>The L2 hint (<c>prefetcht1</c>) for the line <paramref name="offset"/> floats past rows 0, 2, 4 and 6 of a block.</summary>
