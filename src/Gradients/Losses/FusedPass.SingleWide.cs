@@ -148,6 +148,19 @@ internal static partial class FusedPass
     /// 1.36–1.38, 100 1.91–1.93 → 1.19–1.26. Intel, where the hints were tuned, was not measured and keeps its hints. See
     /// docs/benchmarks.md (Zen 4 section, item 20).
     /// </remarks>
+    /// <summary>
+    /// The D from which the 256-bit wide float kernel gives its L2 hints per row again, even for rows that are not whole
+    /// lines (<see cref="L2HintsInAddressOrder(nuint)"/>): rows of 1 KB and more, where the two lines of a block that per-row
+    /// hints miss are a small part of it.
+    /// </summary>
+    /// <remarks>
+    /// Both builds, one process each, `paired` (MSE, ÷ the 256-bit read-only pass, AVX-512 available; these D run the
+    /// 256-bit kernel as 8 past a multiple of 16): per row → address order at D = 200 1.26 → 1.17; 248 1.29, 1.22 → 1.45,
+    /// 1.24; 264 1.20, 1.24 → 1.31, 1.31; 392 1.25, 1.23 → 1.29, 1.24. The 512-bit kernel gained at every D measured up to
+    /// 508 (300 1.65 → 1.37, 508 1.88 → 1.55) and has no such limit.
+    /// </remarks>
+    private const nuint AddressOrderLimit256 = 256;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool L2HintsInAddressOrder(nuint dimension) => dimension % 16 != 0 && !ProcessorVendor.IsIntel;
 

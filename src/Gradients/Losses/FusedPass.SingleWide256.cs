@@ -77,7 +77,7 @@ internal static partial class FusedPass
         var aheadL2 = ((4096 + blockFloats - 1) / blockFloats) * blockFloats;
         var hintEveryRow = L2HintOnEveryRow(d);
         var hintIntoL1 = L1HintApplies(d);
-        var hintInOrder = L2HintsInAddressOrder(d);
+        var hintInOrder = L2HintsInAddressOrder(d) && d < AddressOrderLimit256;
 
         // The previous block's rows are 8·D floats before the current block's (`back`, unsigned wrap-around); the first
         // block adds 0·x of its own rows (the residual buffer starts at zero).
