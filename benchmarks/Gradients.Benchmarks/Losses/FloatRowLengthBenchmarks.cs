@@ -3,12 +3,14 @@ using BenchmarkDotNet.Attributes;
 namespace Gradients.Benchmarks.Losses;
 
 /// <summary>
-/// float rows whose length is not a multiple of 16 floats (24, 36, 40 and 100 features; 24,000,000 floats of X, 96 MB):
+/// float rows whose length is not a multiple of 16 floats (24, 36, 40, 100 and 1000 features; 24,000,000 floats of X, 96 MB):
 /// the mean squared error and the logistic loss against the 256-bit read-only pass over X. With AVX-512, rows of 24 and
 /// 40 run the 256-bit wide float kernel off Intel's processors (<c>FusedPass.RowsSuit256BitVectors</c>), where the
 /// 512-bit one, which ends each row in an overlapping, masked step, took 1.4–1.6× the time on Zen 4; rows of 36 and 100
 /// keep the 512-bit kernel. None of these rows is a whole number of 64-byte lines, so the kernels give their L2 hints in
-/// address order (<c>FusedPass.L2HintsInAddressOrder</c>). Compare ratios within one run.
+/// address order (<c>FusedPass.L2HintsInAddressOrder</c>). Rows of 1000, past the float kernels' limit of 512, run the
+/// double kernel that spreads each block's gradient terms over the next block's dot products. Compare ratios within one
+/// run.
 /// </summary>
 [MemoryDiagnoser]
 public class FloatRowLengthBenchmarks
@@ -21,7 +23,7 @@ public class FloatRowLengthBenchmarks
     private float[] _gradient = [];
 
     /// <summary>D, the features per row.</summary>
-    [Params(24, 36, 40, 100)]
+    [Params(24, 36, 40, 100, 1000)]
     public int Columns { get; set; } = 24;
 
     [GlobalSetup]

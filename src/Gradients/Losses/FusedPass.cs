@@ -160,7 +160,10 @@ internal static partial class FusedPass
                     return Wide256<T, TLanes, TLoss, TWeighting, OverlappedBlocks>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
                 }
 
-                return typeof(T) == typeof(double)
+                // Float rows past the float kernels' limit (D > 512) as double rows: the eight-row kernel they ran before
+                // reads eight rows side by side and took 2.2–3.2× the read-only pass from memory (D = 600 to 2000, Zen 4;
+                // spread 1.49–1.57; docs/benchmarks.md, Zen 4 section, item 21). Every product and sum in double.
+                return typeof(T) == typeof(double) || dimension > SingleDimensionLimit
                     ? Wide256<T, TLanes, TLoss, TWeighting, SpreadBlocks>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights)
                     : Wide256<T, TLanes, TLoss, TWeighting, SequentialBlocks>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
             }

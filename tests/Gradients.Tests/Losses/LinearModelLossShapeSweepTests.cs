@@ -54,19 +54,25 @@ public sealed class LinearModelLossShapeSweepTests
 
     [Theory]
     [MemberData(nameof(Losses))]
+    [InlineData("squared")]
     public void Full_chunks_of_float_data_match_a_plain_reference(string loss)
     {
         // With AVX2, full chunks of float data (rows·D ≥ 65,536) run the float kernels (register D = 5…16, wide
-        // 17…512; D = 1…4 the narrow kernel, all in double), which sum the gradient terms of eight rows in float: 6.01·2⁻²⁴ of mean |ℓ′·xⱼ| ≤ 1.51·2⁻²³·size (|x| ≤ ½,
+        // 17…512; D = 1…4 the narrow kernel and from 513 the four-row wide kernel with its gradient terms spread over the
+        // next block's dot products, FusedPass.SpreadRows256, both all in double), which sum the gradient terms of eight
+        // rows in float: 6.01·2⁻²⁴ of mean |ℓ′·xⱼ| ≤ 1.51·2⁻²³·size (|x| ≤ ½,
         // |ℓ′| ≤ each row's size term), plus the final rounding 2⁻²⁴·|result| ≤ 2⁻²⁴·size: 2⁻²²·size covers both.
         var random = new Random(100 + loss.Length);
-        foreach (var d in new[] { 1, 2, 3, 4, 5, 8, 12, 13, 16, 17, 24, 33, 40, 129 })
+        foreach (var d in new[] { 1, 2, 3, 4, 5, 8, 12, 13, 16, 17, 24, 33, 40, 129, 513, 1000 })
         {
             var chunkRows = (Math.Max(16, (65_536 + d - 1) / d) + 3) & ~3;
             foreach (var n in new[] { chunkRows, chunkRows + 5 })
             {
                 float[] x = [.. Enumerable.Range(0, n * d).Select(_ => (float)(random.NextDouble() - 0.5))];
-                float[] w = [.. Enumerable.Range(0, d).Select(_ => (float)(random.NextDouble() - 0.5))];
+                // From D = 513 the weights shrink by 16/D, so Σ|xⱼwⱼ| stays near 1: the size term e^Σ|xⱼwⱼ| of the
+                // bound would otherwise be about e^(D/16) and the check empty.
+                var scale = d > 512 ? 16.0 / d : 1.0;
+                float[] w = [.. Enumerable.Range(0, d).Select(_ => (float)((random.NextDouble() - 0.5) * scale))];
                 float[] y = [.. Enumerable.Range(0, n).Select(_ => (float)(loss switch
                 {
                     "logistic" => random.Next(2),
