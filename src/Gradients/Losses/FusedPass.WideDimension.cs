@@ -137,7 +137,8 @@ internal static partial class FusedPass
     /// ran slower from memory). Double rows no longer do: on an AMD EPYC (Zen 4) VM whose memory was fast, eight rows
     /// read side by side ran at 1.5–3.3× the read-only pass from memory (D = 256 to 1000), where
     /// <see cref="SpreadRows256{T, TLanes, TLoss, TWeighting}"/> ran at 1.15–1.30× (docs/benchmarks.md, Zen 4 section,
-    /// item 15).
+    /// item 15), and neither do float rows past the float kernels' limit (D &gt; 512: 2.4–3.2× against 1.5–1.6×, item 21).
+    /// What is left: float chunks of D = 256 to 512 too small for the float kernels (rows·D below 65,536), in cache.
     /// </summary>
     internal const int EightRowMinimum = 256;
 
