@@ -69,9 +69,7 @@ public sealed class LinearModelLossShapeSweepTests
             foreach (var n in new[] { chunkRows, chunkRows + 5 })
             {
                 float[] x = [.. Enumerable.Range(0, n * d).Select(_ => (float)(random.NextDouble() - 0.5))];
-                // From D = 513 the weights shrink by 16/D, so Σ|xⱼwⱼ| stays near 1: the size term e^Σ|xⱼwⱼ| of the
-                // bound would otherwise be about e^(D/16) and the check empty.
-                var scale = d > 512 ? 16.0 / d : 1.0;
+                var scale = WeightScale(d);
                 float[] w = [.. Enumerable.Range(0, d).Select(_ => (float)((random.NextDouble() - 0.5) * scale))];
                 float[] y = [.. Enumerable.Range(0, n).Select(_ => (float)(loss switch
                 {
@@ -121,11 +119,19 @@ public sealed class LinearModelLossShapeSweepTests
         }
     }
 
-    /// <summary>N rows of D entries in [−½, ½), weights likewise, labels valid for <paramref name="loss"/>, sample weights in [¼, 1¼).</summary>
+    /// <summary>
+    /// The factor on weights drawn from [−½, ½): 16/D past 16 features, so Σ|xⱼwⱼ| stays near 1 (about D/16 unscaled). The
+    /// bound's size term carries e^Σ|xⱼwⱼ| per row, which unscaled is about e⁸ at D = 128 and e⁶² at D = 1000: a bound that
+    /// wide would pass a kernel that scaled one residual in four by 1.05.
+    /// </summary>
+    private static double WeightScale(int d) => d > 16 ? 16.0 / d : 1.0;
+
+    /// <summary>N rows of D entries in [−½, ½), weights likewise (times <see cref="WeightScale(int)"/>), labels valid for <paramref name="loss"/>, sample weights in [¼, 1¼).</summary>
     private static (double[] X, double[] Y, double[] W, double[] S) RandomData(string loss, Random random, int n, int d)
     {
         var x = Enumerable.Range(0, n * d).Select(_ => random.NextDouble() - 0.5).ToArray();
-        var w = Enumerable.Range(0, d).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var scale = WeightScale(d);
+        var w = Enumerable.Range(0, d).Select(_ => (random.NextDouble() - 0.5) * scale).ToArray();
         var y = Enumerable.Range(0, n).Select(_ => loss switch
         {
             "logistic" => random.Next(2),
