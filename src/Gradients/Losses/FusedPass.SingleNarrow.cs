@@ -46,23 +46,21 @@ internal static partial class FusedPass
         // Lane k = 8j + i of the transposed block (columns j = 0, 1 in the first vector, 2, 3 in the second) takes
         // float i·D + j of the eight rows. The block's 8·D floats are loaded as two vectors, the first sixteen and the
         // sixteen that end at 8·D (at D = 3 the two overlap by eight), so a block reads nothing past its own rows; bit 4
-        // of an index picks the second vector, where float f ≥ 16 is lane f − (8·D − 16).
-        var lane = Vector512<int>.Indices;
-        var row8 = lane & Vector512.Create(7);
-        var column01 = Vector512.ShiftRightLogical(lane, 3);
-        var column23 = column01 + Vector512.Create(2);
-        var secondStart = (nuint)((8 * dimension) - 16);
-        var float01 = (row8 * Vector512.Create(dimension)) + column01;
-        var float23 = (row8 * Vector512.Create(dimension)) + column23;
-        var intoSecond = Vector512.Create(16 - (int)secondStart);
-        var index01 = float01 + (Vector512.GreaterThanOrEqual(float01, Vector512.Create(16)) & intoSecond);
-        var index23 = float23 + (Vector512.GreaterThanOrEqual(float23, Vector512.Create(16)) & intoSecond);
-
-        // Column 3 at D = 3 belongs to the next rows and is zeroed (masking, not the zero weight, keeps a NaN or ∞ in
-        // the next row from leaking into this one). Columns 0 to 2 are always inside the row, and at D = 4 so is column
-        // 3: no mask, two 512-bit operations fewer per block.
-        var keep23 = Vector512.LessThan(column23, Vector512.Create(dimension)).AsSingle();
+        // of an index picks the second vector, where float f ≥ 16 is lane f − (8·D − 16). The indices are constants
+        // (computing them from D put a chain of seven integer operations before the first block's permutes): at D = 4
+        // index f is f itself; at D = 3 it is f below 16 and f + 8 from 16 on. Column 3 at D = 3 belongs to the next
+        // rows and is zeroed after the permute (masking, not the zero weight, keeps a NaN or ∞ in the next row from
+        // leaking into this one); its indices are the wrapped (mod 32) values of the same rule. At D = 4 every lane is
+        // inside its row: no mask, two 512-bit operations fewer per block.
         var masksColumn3 = dimension == 3;
+        var secondStart = (nuint)((8 * dimension) - 16);
+        var index01 = masksColumn3
+            ? Vector512.Create(0, 3, 6, 9, 12, 15, 26, 29, 1, 4, 7, 10, 13, 24, 27, 30)
+            : Vector512.Create(0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29);
+        var index23 = masksColumn3
+            ? Vector512.Create(2, 5, 8, 11, 14, 25, 28, 31, 3, 6, 9, 12, 15, 26, 29, 0)
+            : Vector512.Create(2, 6, 10, 14, 18, 22, 26, 30, 3, 7, 11, 15, 19, 23, 27, 31);
+        var keep23 = Vector512.Create(-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0).AsSingle();
 
         // The weights, each broadcast over the eight rows of its column; zero past D.
         var w0 = (double)weights;
@@ -131,11 +129,12 @@ internal static partial class FusedPass
             g3 = Vector512.FusedMultiplyAdd(c3, r, g3);
         }
 
-        var sums = default(ChunkSums);
         var pair = Avx.HorizontalAdd(lossSums + lossSumsB + squares.GetLower() + squares.GetUpper(), residualSum + residuals8.GetLower() + residuals8.GetUpper());
         var folded = pair.GetLower() + pair.GetUpper();
-        sums.LossSum = folded.ToScalar();
-        sums.DerivativeSum = folded.GetElement(1);
+        // The two sums stay in registers through the last rows: in the ChunkSums that the remainder takes by reference,
+        // each row's additions went through memory.
+        var lossSum = folded.ToScalar();
+        var derivativeSum = folded.GetElement(1);
 
         // Lane j: the sum of column j's eight lanes.
         var g = TransposeAdd4(g0.GetLower() + g0.GetUpper(), g1.GetLower() + g1.GetUpper(), g2.GetLower() + g2.GetUpper(), g3.GetLower() + g3.GetUpper());
@@ -148,16 +147,21 @@ internal static partial class FusedPass
         for (; row < (nuint)rows && (row * d) + 4 <= available; row++)
         {
             var x = SingleElements.Load256(ref features, row * d) & mask;
-            sums.LossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector256.Sum(x * weightVector) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
-            sums.DerivativeSum += r;
+            lossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector256.Sum(x * weightVector) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
+            derivativeSum += r;
             g = Vector256.FusedMultiplyAdd(Vector256.Create(r), x, g);
         }
 
         ref var gradient = ref MemoryMarshal.GetReference(gradientSums);
         StoreGradient<MaskedRowEnd>(dimension, g, ref gradient, 0);
-        SingleRowsOneByOne<TLoss, TWeighting>(loss, ref features, ref weights, d, row, (nuint)rows, bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, ref gradient, ref sums, ref invalidRow);
+        if (row < (nuint)rows)
+        {
+            // Rows the vector reads would run past X. A struct of its own: passing one by reference keeps it in memory.
+            var rest = new ChunkSums { LossSum = lossSum, DerivativeSum = derivativeSum };
+            SingleRowsOneByOne<TLoss, TWeighting>(loss, ref features, ref weights, d, row, (nuint)rows, bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, ref gradient, ref rest, ref invalidRow);
+            (lossSum, derivativeSum) = (rest.LossSum, rest.DerivativeSum);
+        }
 
-        sums.HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero;
-        return sums;
+        return new ChunkSums { LossSum = lossSum, DerivativeSum = derivativeSum, HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero };
     }
 }
