@@ -16,7 +16,7 @@ internal static partial class FusedPass
     /// Bookkeeping per call, none of it allocated once warm: the calling thread's own
     /// <see cref="ChunkScheduler{TJob}"/> (a span cannot cross threads, so the pinned inputs travel as pointers in its
     /// <see cref="ChunkJob{T, TLanes, TLoss, TWeighting}"/>; reused from call to call) and a pooled buffer of
-    /// chunkCount × (D + 3) doubles from <see cref="ArrayPool{T}.Shared"/>.
+    /// chunkCount × (D + 2) doubles from <see cref="ArrayPool{T}.Shared"/>.
     /// </remarks>
     private static unsafe ChunkSums RunThreaded<T, TLanes, TLoss, TWeighting>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
@@ -59,7 +59,7 @@ internal static partial class FusedPass
             for (var chunk = 0; chunk < chunkCount; chunk++)
             {
                 var at = chunk * slot;
-                var sums = new ChunkSums { LossSum = partials[at + dimension], DerivativeSum = partials[at + dimension + 1], HasInvalidLabel = partials[at + dimension + 2] != 0.0 };
+                var sums = new ChunkSums { LossSum = partials[at + dimension], DerivativeSum = partials[at + dimension + 1] };
                 Fold(ref total, sums, gradientSums, partials.AsSpan(at, dimension));
             }
 
@@ -71,8 +71,8 @@ internal static partial class FusedPass
         }
     }
 
-    /// <summary>Per-chunk slot: the D gradient sums, then Σℓ, Σd and the invalid-label flag.</summary>
-    private const int SlotExtras = 3;
+    /// <summary>Per-chunk slot: the D gradient sums, then Σℓ (NaN after an invalid label) and Σd.</summary>
+    private const int SlotExtras = 2;
 
     private static ref byte Bytes<T>(ReadOnlySpan<T> span) => ref Unsafe.As<T, byte>(ref MemoryMarshal.GetReference(span));
 
@@ -126,7 +126,6 @@ internal static partial class FusedPass
                 Loss, ref Unsafe.Add(ref Unsafe.AsRef<T>(SampleWeights), TWeighting.IsWeighted ? first : 0));
             at[Dimension] = sums.LossSum;
             at[Dimension + 1] = sums.DerivativeSum;
-            at[Dimension + 2] = sums.HasInvalidLabel ? 1.0 : 0.0;
         }
     }
 }

@@ -57,6 +57,43 @@ public sealed class LinearModelLossValidationTests
     }
 
     [Theory]
+    [InlineData(1, 5)]
+    [InlineData(3, 12)]
+    [InlineData(4, 9)]
+    [InlineData(8, 0)]
+    [InlineData(17, 12)]
+    [InlineData(64, 7)]
+    [InlineData(300, 3)]
+    public void A_NaN_feature_gives_a_NaN_loss_and_a_bad_label_still_throws_in_every_kernel_path(int dimension, int index)
+    {
+        // The pass reports an invalid label as a NaN loss sum, so a NaN from the data reads the same way: the caller then
+        // searches the labels, finds none invalid, and returns the NaN. With a bad label as well, the search names it.
+        // Float too: D = 3 and 4 run the in-cache float kernel, D = 8 and 17 the float register and wide kernels.
+        const int N = 13;
+        var x = Enumerable.Range(0, N * dimension).Select(i => (i % 7 / 7.0) - 0.5).ToArray();
+        var w = Enumerable.Range(0, dimension).Select(j => (j % 3) - 1.0).ToArray();
+        x[(((index + 1) % N) * dimension) + (dimension - 1)] = double.NaN;
+        var y = new double[N];
+        var (xf, wf, yf) = (x.Select(v => (float)v).ToArray(), w.Select(v => (float)v).ToArray(), new float[N]);
+
+        Assert.True(double.IsNaN(LogisticLoss.LossAndGradient<double>(x, y, w, new double[dimension])));
+        Assert.True(double.IsNaN(PoissonLoss.LossAndGradient<double>(x, y, w, new double[dimension])));
+        Assert.True(float.IsNaN(LogisticLoss.LossAndGradient<float>(xf, yf, wf, new float[dimension])));
+        Assert.True(float.IsNaN(PoissonLoss.LossAndGradient<float>(xf, yf, wf, new float[dimension])));
+
+        (y[index], yf[index]) = (2, 2);
+        var e = Assert.Throws<ArgumentException>(() => LogisticLoss.LossAndGradient<double>(x, y, w, new double[dimension]));
+        Assert.Contains($"'targets[{index}]' is 2", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ArgumentException>(() => LogisticLoss.LossAndGradient<float>(xf, yf, wf, new float[dimension]));
+        Assert.Contains($"'targets[{index}]' is 2", e.Message, StringComparison.Ordinal);
+        (y[index], yf[index]) = (-1, -1);
+        e = Assert.Throws<ArgumentException>(() => PoissonLoss.Loss<double>(x, y, w));
+        Assert.Contains($"'targets[{index}]' is -1", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ArgumentException>(() => PoissonLoss.Loss<float>(xf, yf, wf));
+        Assert.Contains($"'targets[{index}]' is -1", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(-1.0)]
     [InlineData(double.PositiveInfinity)]
     [InlineData(double.NaN)]
