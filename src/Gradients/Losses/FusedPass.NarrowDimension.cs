@@ -129,9 +129,9 @@ internal static partial class FusedPass
                 loss, ref features, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, w, ref lossSum, ref invalidLanes, ref g0, ref g1, ref g2, ref g3);
         }
 
-        var sums = default(ChunkSums);
-        sums.LossSum = Vector256.Sum(lossSum);
-        sums.DerivativeSum = Vector256.Sum(derivativeSum);
+        // The sums as scalars through the last rows (the JIT kept a ChunkSums local in memory).
+        var lossTotal = Vector256.Sum(lossSum);
+        var derivativeTotal = Vector256.Sum(derivativeSum);
         Span<double> gradient = [Vector256.Sum(g0), Vector256.Sum(g1), Vector256.Sum(g2), Vector256.Sum(g3)];
         Span<double> weightValues = [weight0, weight1, weight2, weight3];
         var invalid = false;
@@ -145,8 +145,8 @@ internal static partial class FusedPass
                 eta = Math.FusedMultiplyAdd(TLanes.Load(ref features, (row * columns) + (nuint)j), weightValues[j], eta);
             }
 
-            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, eta, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r);
-            sums.DerivativeSum += r;
+            lossTotal += OneRow<T, TLanes, TLoss, TWeighting>(loss, eta, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r);
+            derivativeTotal += r;
             for (var j = 0; j < d; j++)
             {
                 gradient[j] = Math.FusedMultiplyAdd(TLanes.Load(ref features, (row * columns) + (nuint)j), r, gradient[j]);
@@ -154,8 +154,7 @@ internal static partial class FusedPass
         }
 
         gradient[..d].CopyTo(gradientSums);
-        sums.HasInvalidLabel = invalid || invalidLanes != Vector256<double>.Zero;
-        return sums;
+        return new ChunkSums { LossSum = lossTotal, DerivativeSum = derivativeTotal, HasInvalidLabel = invalid || invalidLanes != Vector256<double>.Zero };
     }
 
     /// <summary>The narrow kernel's weights, each broadcast (zero past D), and the intercept.</summary>

@@ -84,9 +84,8 @@ internal static partial class FusedPass
                 loss, ref features, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, w0, w1, bias2, ref lossSum, ref invalidLanes, ref g0, ref g1);
         }
 
-        var sums = default(ChunkSums);
-        sums.LossSum = Vector128.Sum(lossSum);
-        sums.DerivativeSum = Vector128.Sum(derivativeSum);
+        var lossTotal = Vector128.Sum(lossSum);
+        var derivativeTotal = Vector128.Sum(derivativeSum);
         var gradient0 = Vector128.Sum(g0);
         var gradient1 = Vector128.Sum(g1);
         var invalid = false;
@@ -101,8 +100,8 @@ internal static partial class FusedPass
                 eta = double.MultiplyAddEstimate(x1, weight1, eta);
             }
 
-            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, eta, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r);
-            sums.DerivativeSum += r;
+            lossTotal += OneRow<T, TLanes, TLoss, TWeighting>(loss, eta, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r);
+            derivativeTotal += r;
             gradient0 = double.MultiplyAddEstimate(x0, r, gradient0);
             gradient1 = double.MultiplyAddEstimate(x1, r, gradient1);
         }
@@ -114,8 +113,7 @@ internal static partial class FusedPass
             Unsafe.Add(ref g, 1) = gradient1;
         }
 
-        sums.HasInvalidLabel = invalid || invalidLanes != Vector128<double>.Zero;
-        return sums;
+        return new ChunkSums { LossSum = lossTotal, DerivativeSum = derivativeTotal, HasInvalidLabel = invalid || invalidLanes != Vector128<double>.Zero };
     }
 
     /// <summary>
@@ -219,9 +217,8 @@ internal static partial class FusedPass
             }
         }
 
-        var sums = default(ChunkSums);
-        sums.LossSum = Vector128.Sum(lossSum);
-        sums.DerivativeSum = Vector128.Sum(derivativeSum);
+        var lossTotal = Vector128.Sum(lossSum);
+        var derivativeTotal = Vector128.Sum(derivativeSum);
         var (gradient0, gradient1, gradient2, gradient3) = (Vector128.Sum(g0), Vector128.Sum(g1), Vector128.Sum(g2), Vector128.Sum(g3));
         var invalid = false;
         if (row < (nuint)rows)
@@ -238,8 +235,8 @@ internal static partial class FusedPass
                 eta = double.MultiplyAddEstimate(x3, weight3, eta);
             }
 
-            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, eta, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r);
-            sums.DerivativeSum += r;
+            lossTotal += OneRow<T, TLanes, TLoss, TWeighting>(loss, eta, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r);
+            derivativeTotal += r;
             gradient0 = double.MultiplyAddEstimate(x0, r, gradient0);
             gradient1 = double.MultiplyAddEstimate(x1, r, gradient1);
             gradient2 = double.MultiplyAddEstimate(x2, r, gradient2);
@@ -255,7 +252,6 @@ internal static partial class FusedPass
             Unsafe.Add(ref g, 3) = gradient3;
         }
 
-        sums.HasInvalidLabel = invalid || invalidLanes != Vector128<double>.Zero;
-        return sums;
+        return new ChunkSums { LossSum = lossTotal, DerivativeSum = derivativeTotal, HasInvalidLabel = invalid || invalidLanes != Vector128<double>.Zero };
     }
 }

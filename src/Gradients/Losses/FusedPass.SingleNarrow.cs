@@ -131,8 +131,8 @@ internal static partial class FusedPass
 
         var pair = Avx.HorizontalAdd(lossSums + lossSumsB + squares.GetLower() + squares.GetUpper(), residualSum + residuals8.GetLower() + residuals8.GetUpper());
         var folded = pair.GetLower() + pair.GetUpper();
-        // The two sums stay in registers through the last rows: in the ChunkSums that the remainder takes by reference,
-        // each row's additions went through memory.
+        // The two sums stay in registers through the last rows (in a ChunkSums passed by reference, as before, each row's
+        // additions went through memory).
         var lossSum = folded.ToScalar();
         var derivativeSum = folded.GetElement(1);
 
@@ -154,13 +154,7 @@ internal static partial class FusedPass
 
         ref var gradient = ref MemoryMarshal.GetReference(gradientSums);
         StoreGradient<MaskedRowEnd>(dimension, g, ref gradient, 0);
-        if (row < (nuint)rows)
-        {
-            // Rows the vector reads would run past X. A struct of its own: passing one by reference keeps it in memory.
-            var rest = new ChunkSums { LossSum = lossSum, DerivativeSum = derivativeSum };
-            SingleRowsOneByOne<TLoss, TWeighting>(loss, ref features, ref weights, d, row, (nuint)rows, bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, ref gradient, ref rest, ref invalidRow);
-            (lossSum, derivativeSum) = (rest.LossSum, rest.DerivativeSum);
-        }
+        (lossSum, derivativeSum) = SingleRowsOneByOne<TLoss, TWeighting>(loss, ref features, ref weights, d, row, (nuint)rows, bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, ref gradient, lossSum, derivativeSum, ref invalidRow);
 
         return new ChunkSums { LossSum = lossSum, DerivativeSum = derivativeSum, HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero };
     }

@@ -80,7 +80,8 @@ internal static partial class FusedPass
 
         Vector128<double> g0 = default, g1 = default, g2 = default, g3 = default;
         Vector128<double> squares = default, residualSum = default;
-        var sums = default(ChunkSums);
+        // The sums as scalars: a ChunkSums passed by reference lives in memory, and the other losses add to them per pair.
+        double lossSum = 0, derivativeSum = 0;
         var invalidRow = false;
         nuint row = 0;
         for (; row < pairEnd; row += 2)
@@ -119,9 +120,9 @@ internal static partial class FusedPass
             }
             else
             {
-                sums.LossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, eta.ToScalar(), ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r0);
-                sums.LossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, eta.GetElement(1), ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 1, ref invalidRow, out var r1);
-                sums.DerivativeSum += r0 + r1;
+                lossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, eta.ToScalar(), ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r0);
+                lossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, eta.GetElement(1), ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 1, ref invalidRow, out var r1);
+                derivativeSum += r0 + r1;
                 r = Vector128.Create(r0, r1);
             }
 
@@ -131,8 +132,8 @@ internal static partial class FusedPass
             g3 = Vector128.MultiplyAddEstimate(c3, r, g3);
         }
 
-        sums.LossSum += squares.ToScalar() + squares.GetElement(1);
-        sums.DerivativeSum += residualSum.ToScalar() + residualSum.GetElement(1);
+        lossSum += squares.ToScalar() + squares.GetElement(1);
+        derivativeSum += residualSum.ToScalar() + residualSum.GetElement(1);
 
         // Lane j: the sum of column j's two lanes, then the rows after the pairs one at a time in double.
         ref var gradient = ref MemoryMarshal.GetReference(gradientSums);
@@ -152,9 +153,7 @@ internal static partial class FusedPass
             Unsafe.Add(ref gradient, 3) = g3.ToScalar() + g3.GetElement(1);
         }
 
-        SingleRowsOneByOne<TLoss, TWeighting>(loss, ref features, ref weights, d, row, (nuint)rows, bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, ref gradient, ref sums, ref invalidRow);
-
-        sums.HasInvalidLabel = invalidRow;
-        return sums;
+        (lossSum, derivativeSum) = SingleRowsOneByOne<TLoss, TWeighting>(loss, ref features, ref weights, d, row, (nuint)rows, bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, ref gradient, lossSum, derivativeSum, ref invalidRow);
+        return new ChunkSums { LossSum = lossSum, DerivativeSum = derivativeSum, HasInvalidLabel = invalidRow };
     }
 }

@@ -244,11 +244,10 @@ internal static partial class FusedPass
             return SmallDimension<float, SingleElements, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
         }
 
-        var sums = default(ChunkSums);
         var pair = Avx.HorizontalAdd(lossSums, residualSum);
         var folded = pair.GetLower() + pair.GetUpper();
-        sums.LossSum = folded.ToScalar();
-        sums.DerivativeSum = folded.GetElement(1);
+        var lossSum = folded.ToScalar();
+        var derivativeSum = folded.GetElement(1);
 
         // The last rows (fewer than eight): one at a time in double, read by quads while those lie inside X (a scalar
         // loop over up to eight rows cost more than the rest of a 48 × 12 pass), then scalar.
@@ -261,8 +260,8 @@ internal static partial class FusedPass
         {
             ref var x = ref Unsafe.Add(ref features, row * d);
             var p = SingleRowProducts256<TQuads, TRowEnd>(ref x, quadMask, w0, w1, w2, w3);
-            sums.LossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector256.Sum(p) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
-            sums.DerivativeSum += r;
+            lossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, Vector256.Sum(p) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
+            derivativeSum += r;
             var rv = Vector256.Create(r);
             g0 = Vector256.FusedMultiplyAdd(rv, SingleElements.Load256(ref x, 0), g0);
             g1 = Vector256.FusedMultiplyAdd(rv, SingleQuad<TRowEnd>(ref x, 4, quadMask, m == 2), g1);
@@ -290,20 +289,19 @@ internal static partial class FusedPass
             StoreGradient<TRowEnd>(last, g3, ref gradient, 12);
         }
 
-        SingleRowsOneByOne<TLoss, TWeighting>(loss, ref features, ref weights, d, row, (nuint)rows, bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, ref gradient, ref sums, ref invalidRow);
-
-        sums.HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero;
-        return sums;
+        (lossSum, derivativeSum) = SingleRowsOneByOne<TLoss, TWeighting>(loss, ref features, ref weights, d, row, (nuint)rows, bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, ref gradient, lossSum, derivativeSum, ref invalidRow);
+        return new ChunkSums { LossSum = lossSum, DerivativeSum = derivativeSum, HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero };
     }
 
     /// <summary>
     /// The rows from <paramref name="row"/> to <paramref name="rows"/> one at a time, η and Σ r·xⱼ in double: the float
-    /// kernels' remainder after their blocks.
+    /// kernels' remainder after their blocks. Takes the sums so far and returns them with these rows added: by value, so
+    /// the callers keep them in registers (a ChunkSums passed by reference lives in memory for the whole kernel).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SingleRowsOneByOne<TLoss, TWeighting>(
+    private static (double LossSum, double DerivativeSum) SingleRowsOneByOne<TLoss, TWeighting>(
         TLoss loss, ref float features, ref float weights, nuint d, nuint row, nuint rows, double bias, ref float targets, ref float sampleWeights,
-        ref float residuals, bool writeResiduals, ref double gradient, ref ChunkSums sums, ref bool invalidRow)
+        ref float residuals, bool writeResiduals, ref double gradient, double lossSum, double derivativeSum, ref bool invalidRow)
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
     {
@@ -316,13 +314,15 @@ internal static partial class FusedPass
                 dot += (double)Unsafe.Add(ref x, j) * Unsafe.Add(ref weights, j);
             }
 
-            sums.LossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, dot + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
-            sums.DerivativeSum += r;
+            lossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, dot + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
+            derivativeSum += r;
             for (nuint j = 0; j < d; j++)
             {
                 Unsafe.Add(ref gradient, j) += r * Unsafe.Add(ref x, j);
             }
         }
+
+        return (lossSum, derivativeSum);
     }
 
     /// <summary>

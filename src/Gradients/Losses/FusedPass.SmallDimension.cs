@@ -266,15 +266,18 @@ internal static partial class FusedPass
             }
         }
 
-        var sums = default(ChunkSums);
+        // The two sums as scalars, not ChunkSums fields: the JIT kept the struct in memory, and each leftover row's additions
+        // went through it (a store and a reload per row).
+        var lossSum = 0.0;
+        var derivativeSum = 0.0;
         var invalidRow = false;
 
         // Leftover rows that may still be read with vectors: one at a time.
         for (; row < safeRows; row++)
         {
             var p = RowProducts<T, TLanes, TCount, TRowEnd>(ref features, row * d, mask, w0, w1, w2, w3, out var x0, out var x1, out var x2, out var x3);
-            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
-            sums.DerivativeSum += r;
+            lossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, Vector256.Sum(p) + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
+            derivativeSum += r;
 
             var rv = Vector256.Create(r);
             ga0 = Vector256.FusedMultiplyAdd(rv, x0, ga0);
@@ -286,8 +289,8 @@ internal static partial class FusedPass
         // Both reductions in one: lanes 0, 2 of the horizontal add hold Σℓ halves, lanes 1, 3 Σd halves.
         var pair = Avx.HorizontalAdd(lossSums, residualSum);
         var folded = pair.GetLower() + pair.GetUpper();
-        sums.LossSum += folded.ToScalar();
-        sums.DerivativeSum += folded.GetElement(1);
+        lossSum += folded.ToScalar();
+        derivativeSum += folded.GetElement(1);
 
         // The gradient sums leave the registers straight into gradientSums (length D): whole vectors, then
         // the real lanes of the last one.
@@ -326,8 +329,8 @@ internal static partial class FusedPass
                 dot += TLanes.Load(ref features, (row * d) + j) * TLanes.Load(ref weights, j);
             }
 
-            sums.LossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, dot + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
-            sums.DerivativeSum += r;
+            lossSum += OneRow<T, TLanes, TLoss, TWeighting>(loss, dot + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
+            derivativeSum += r;
 
             for (nuint j = 0; j < d; j++)
             {
@@ -335,8 +338,7 @@ internal static partial class FusedPass
             }
         }
 
-        sums.HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero;
-        return sums;
+        return new ChunkSums { LossSum = lossSum, DerivativeSum = derivativeSum, HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero };
     }
 
     /// <summary>
