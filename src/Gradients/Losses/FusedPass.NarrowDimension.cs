@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -132,28 +133,49 @@ internal static partial class FusedPass
         // The sums as scalars through the last rows (the JIT kept a ChunkSums local in memory).
         var lossTotal = Vector256.Sum(lossSum);
         var derivativeTotal = Vector256.Sum(derivativeSum);
-        Span<double> gradient = [Vector256.Sum(g0), Vector256.Sum(g1), Vector256.Sum(g2), Vector256.Sum(g3)];
-        Span<double> weightValues = [weight0, weight1, weight2, weight3];
+
+        // The last rows one at a time, the weights and gradient sums in scalars (spans of them lived on the stack, a
+        // store and a reload per row and column).
+        var (gradient0, gradient1, gradient2, gradient3) = (Vector256.Sum(g0), Vector256.Sum(g1), Vector256.Sum(g2), Vector256.Sum(g3));
         var invalid = false;
-        var columns = (nuint)d;
         for (; row < (nuint)rows; row++)
         {
             // η as the vector steps form it: (((x₀w₀ + b) + x₁w₁) + x₂w₂) + x₃w₃, each a fused multiply-add.
-            var eta = bias;
-            for (var j = 0; j < d; j++)
-            {
-                eta = Math.FusedMultiplyAdd(TLanes.Load(ref features, (row * columns) + (nuint)j), weightValues[j], eta);
-            }
+            var at = row * (nuint)d;
+            var x0 = TLanes.Load(ref features, at);
+            var x1 = d > 1 ? TLanes.Load(ref features, at + 1) : 0.0;
+            var x2 = d > 2 ? TLanes.Load(ref features, at + 2) : 0.0;
+            var x3 = d > 3 ? TLanes.Load(ref features, at + 3) : 0.0;
+            var eta = Math.FusedMultiplyAdd(x0, weight0, bias);
+            eta = d > 1 ? Math.FusedMultiplyAdd(x1, weight1, eta) : eta;
+            eta = d > 2 ? Math.FusedMultiplyAdd(x2, weight2, eta) : eta;
+            eta = d > 3 ? Math.FusedMultiplyAdd(x3, weight3, eta) : eta;
 
             lossTotal += OneRow<T, TLanes, TLoss, TWeighting>(loss, eta, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalid, out var r);
             derivativeTotal += r;
-            for (var j = 0; j < d; j++)
-            {
-                gradient[j] = Math.FusedMultiplyAdd(TLanes.Load(ref features, (row * columns) + (nuint)j), r, gradient[j]);
-            }
+            gradient0 = Math.FusedMultiplyAdd(x0, r, gradient0);
+            gradient1 = Math.FusedMultiplyAdd(x1, r, gradient1);
+            gradient2 = Math.FusedMultiplyAdd(x2, r, gradient2);
+            gradient3 = Math.FusedMultiplyAdd(x3, r, gradient3);
         }
 
-        gradient[..d].CopyTo(gradientSums);
+        ref var gradient = ref MemoryMarshal.GetReference(gradientSums);
+        gradient = gradient0;
+        if (d > 1)
+        {
+            Unsafe.Add(ref gradient, 1) = gradient1;
+        }
+
+        if (d > 2)
+        {
+            Unsafe.Add(ref gradient, 2) = gradient2;
+        }
+
+        if (d > 3)
+        {
+            Unsafe.Add(ref gradient, 3) = gradient3;
+        }
+
         return new ChunkSums { LossSum = lossTotal, DerivativeSum = derivativeTotal, HasInvalidLabel = invalid || invalidLanes != Vector256<double>.Zero };
     }
 

@@ -63,10 +63,10 @@ internal static partial class FusedPass
         var keep23 = Vector512.Create(-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0).AsSingle();
 
         // The weights, each broadcast over the eight rows of its column; zero past D.
-        var w0 = (double)weights;
-        var w1 = dimension > 1 ? (double)Unsafe.Add(ref weights, 1) : 0.0;
-        var w2 = dimension > 2 ? (double)Unsafe.Add(ref weights, 2) : 0.0;
-        var w3 = dimension > 3 ? (double)Unsafe.Add(ref weights, 3) : 0.0;
+        var w0 = SingleElements.Load(ref weights, 0);
+        var w1 = dimension > 1 ? SingleElements.Load(ref weights, 1) : 0.0;
+        var w2 = dimension > 2 ? SingleElements.Load(ref weights, 2) : 0.0;
+        var w3 = dimension > 3 ? SingleElements.Load(ref weights, 3) : 0.0;
         var (wb0, wb1, wb2, wb3) = (Vector512.Create(w0), Vector512.Create(w1), Vector512.Create(w2), Vector512.Create(w3));
         var bias8 = Vector512.Create(bias);
 

@@ -59,10 +59,10 @@ internal static partial class FusedPass
         var d = (nuint)dimension;
 
         // The weights, each broadcast over the two rows of its column; zero past D.
-        var w0 = (double)weights;
-        var w1 = dimension > 1 ? (double)Unsafe.Add(ref weights, 1) : 0.0;
-        var w2 = dimension > 2 ? (double)Unsafe.Add(ref weights, 2) : 0.0;
-        var w3 = dimension > 3 ? (double)Unsafe.Add(ref weights, 3) : 0.0;
+        var w0 = SingleElements.Load(ref weights, 0);
+        var w1 = dimension > 1 ? SingleElements.Load(ref weights, 1) : 0.0;
+        var w2 = dimension > 2 ? SingleElements.Load(ref weights, 2) : 0.0;
+        var w3 = dimension > 3 ? SingleElements.Load(ref weights, 3) : 0.0;
         var (wb0, wb1, wb2, wb3) = (Vector128.Create(w0), Vector128.Create(w1), Vector128.Create(w2), Vector128.Create(w3));
         var bias2 = Vector128.Create(bias);
 

@@ -311,14 +311,14 @@ internal static partial class FusedPass
             var dot = 0.0;
             for (nuint j = 0; j < d; j++)
             {
-                dot += (double)Unsafe.Add(ref x, j) * Unsafe.Add(ref weights, j);
+                dot += SingleElements.Load(ref x, j) * SingleElements.Load(ref weights, j);
             }
 
             lossSum += OneRow<float, SingleElements, TLoss, TWeighting>(loss, dot + bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref invalidRow, out var r);
             derivativeSum += r;
             for (nuint j = 0; j < d; j++)
             {
-                Unsafe.Add(ref gradient, j) += r * Unsafe.Add(ref x, j);
+                Unsafe.Add(ref gradient, j) += r * SingleElements.Load(ref x, j);
             }
         }
 
