@@ -176,7 +176,12 @@ internal static partial class FusedPass
             Unsafe.Add(ref gradient, 3) = gradient3;
         }
 
-        return new ChunkSums { LossSum = lossTotal, DerivativeSum = derivativeTotal, HasInvalidLabel = invalid || invalidLanes != Vector256<double>.Zero };
+        if (invalid || invalidLanes != Vector256<double>.Zero)
+        {
+            lossTotal = double.NaN;
+        }
+
+        return new ChunkSums { LossSum = lossTotal, DerivativeSum = derivativeTotal };
     }
 
     /// <summary>The narrow kernel's weights, each broadcast (zero past D), and the intercept.</summary>

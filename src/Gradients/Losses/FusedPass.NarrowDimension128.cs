@@ -113,7 +113,12 @@ internal static partial class FusedPass
             Unsafe.Add(ref g, 1) = gradient1;
         }
 
-        return new ChunkSums { LossSum = lossTotal, DerivativeSum = derivativeTotal, HasInvalidLabel = invalid || invalidLanes != Vector128<double>.Zero };
+        if (invalid || invalidLanes != Vector128<double>.Zero)
+        {
+            lossTotal = double.NaN;
+        }
+
+        return new ChunkSums { LossSum = lossTotal, DerivativeSum = derivativeTotal };
     }
 
     /// <summary>
@@ -252,6 +257,11 @@ internal static partial class FusedPass
             Unsafe.Add(ref g, 3) = gradient3;
         }
 
-        return new ChunkSums { LossSum = lossTotal, DerivativeSum = derivativeTotal, HasInvalidLabel = invalid || invalidLanes != Vector128<double>.Zero };
+        if (invalid || invalidLanes != Vector128<double>.Zero)
+        {
+            lossTotal = double.NaN;
+        }
+
+        return new ChunkSums { LossSum = lossTotal, DerivativeSum = derivativeTotal };
     }
 }

@@ -39,7 +39,11 @@ internal static partial class FusedPass
             }
         }
 
-        sums.HasInvalidLabel = invalid;
-        return sums;
+        if (invalid)
+        {
+            sums.LossSum = double.NaN;
+        }
+
+        return new ChunkSums { LossSum = sums.LossSum, DerivativeSum = sums.DerivativeSum };
     }
 }

@@ -154,6 +154,11 @@ internal static partial class FusedPass
         }
 
         (lossSum, derivativeSum) = SingleRowsOneByOne<TLoss, TWeighting>(loss, ref features, ref weights, d, row, (nuint)rows, bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, ref gradient, lossSum, derivativeSum, ref invalidRow);
-        return new ChunkSums { LossSum = lossSum, DerivativeSum = derivativeSum, HasInvalidLabel = invalidRow };
+        if (invalidRow)
+        {
+            lossSum = double.NaN;
+        }
+
+        return new ChunkSums { LossSum = lossSum, DerivativeSum = derivativeSum };
     }
 }

@@ -290,7 +290,12 @@ internal static partial class FusedPass
         }
 
         (lossSum, derivativeSum) = SingleRowsOneByOne<TLoss, TWeighting>(loss, ref features, ref weights, d, row, (nuint)rows, bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, ref gradient, lossSum, derivativeSum, ref invalidRow);
-        return new ChunkSums { LossSum = lossSum, DerivativeSum = derivativeSum, HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero };
+        if (invalidRow || invalid != Vector256<double>.Zero)
+        {
+            lossSum = double.NaN;
+        }
+
+        return new ChunkSums { LossSum = lossSum, DerivativeSum = derivativeSum };
     }
 
     /// <summary>

@@ -206,8 +206,12 @@ internal static partial class FusedPass
         var invalidRow = false;
         SingleWideRowsOneByOne<TLoss, TWeighting>(
             loss, ref features, ref widened, d, row, (nuint)rows, bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, ref g, ref sums, ref invalidRow);
-        sums.HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero;
-        return sums;
+        if (invalidRow || invalid != Vector256<double>.Zero)
+        {
+            sums.LossSum = double.NaN;
+        }
+
+        return new ChunkSums { LossSum = sums.LossSum, DerivativeSum = sums.DerivativeSum };
     }
 
     /// <summary>

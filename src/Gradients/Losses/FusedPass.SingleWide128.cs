@@ -190,8 +190,12 @@ internal static partial class FusedPass
             }
         }
 
-        sums.HasInvalidLabel = invalid || invalidLanes != Vector128<double>.Zero;
-        return sums;
+        if (invalid || invalidLanes != Vector128<double>.Zero)
+        {
+            sums.LossSum = double.NaN;
+        }
+
+        return new ChunkSums { LossSum = sums.LossSum, DerivativeSum = sums.DerivativeSum };
     }
 
     /// <summary>Adds the products of four floats of a row (from <paramref name="column"/>) and their widened weights to <paramref name="sum"/>, in double.</summary>

@@ -338,7 +338,12 @@ internal static partial class FusedPass
             }
         }
 
-        return new ChunkSums { LossSum = lossSum, DerivativeSum = derivativeSum, HasInvalidLabel = invalidRow || invalid != Vector256<double>.Zero };
+        if (invalidRow || invalid != Vector256<double>.Zero)
+        {
+            lossSum = double.NaN;
+        }
+
+        return new ChunkSums { LossSum = lossSum, DerivativeSum = derivativeSum };
     }
 
     /// <summary>

@@ -63,7 +63,7 @@ internal static partial class FusedPass
                 Fold(ref total, sums, gradientSums, partials.AsSpan(at, dimension));
             }
 
-            return total;
+            return new ChunkSums { LossSum = total.LossSum, DerivativeSum = total.DerivativeSum };
         }
         finally
         {

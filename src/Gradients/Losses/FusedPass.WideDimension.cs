@@ -127,8 +127,12 @@ internal static partial class FusedPass
             return Scalar<T, TLanes, TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
         }
 
-        sums.HasInvalidLabel |= invalid || invalidLanes != Vector256<double>.Zero;
-        return sums;
+        if (invalid || invalidLanes != Vector256<double>.Zero)
+        {
+            sums.LossSum = double.NaN;
+        }
+
+        return new ChunkSums { LossSum = sums.LossSum, DerivativeSum = sums.DerivativeSum };
     }
 
     /// <summary>
@@ -263,7 +267,11 @@ internal static partial class FusedPass
             }
         }
 
-        sums.HasInvalidLabel |= invalid || invalidLanes != Vector256<double>.Zero;
+        if (invalid || invalidLanes != Vector256<double>.Zero)
+        {
+            sums.LossSum = double.NaN;
+        }
+
         return row;
     }
 

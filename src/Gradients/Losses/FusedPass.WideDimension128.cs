@@ -102,8 +102,12 @@ internal static partial class FusedPass
             }
         }
 
-        sums.HasInvalidLabel |= invalid || invalidLanes != Vector128<double>.Zero;
-        return sums;
+        if (invalid || invalidLanes != Vector128<double>.Zero)
+        {
+            sums.LossSum = double.NaN;
+        }
+
+        return new ChunkSums { LossSum = sums.LossSum, DerivativeSum = sums.DerivativeSum };
     }
 
     /// <summary>

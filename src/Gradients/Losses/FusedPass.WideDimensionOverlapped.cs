@@ -172,7 +172,11 @@ internal static partial class FusedPass
             }
         }
 
-        sums.HasInvalidLabel |= invalidLanes != Vector256<double>.Zero;
+        if (invalidLanes != Vector256<double>.Zero)
+        {
+            sums.LossSum = double.NaN;
+        }
+
         return blocks * 4;
     }
 

@@ -112,7 +112,11 @@ internal static partial class FusedPass
         ref var q3 = ref Unsafe.Add(ref q2, d);
         AddBlockTermsFrom256<T, TLanes>(ref q0, ref q1, ref q2, ref q3, s0, s1, s2, s3, ref g, 0, fullEnd, last, hasTail, tailMask);
 
-        sums.HasInvalidLabel |= invalid || invalidLanes != Vector256<double>.Zero;
+        if (invalid || invalidLanes != Vector256<double>.Zero)
+        {
+            sums.LossSum = double.NaN;
+        }
+
         return blocks * 4;
     }
 
