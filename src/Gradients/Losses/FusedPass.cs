@@ -14,8 +14,8 @@ namespace Gradients;
 /// the kernel's time in a (50 × 4) call). An invalid label is therefore recorded as a NaN loss sum
 /// (<c>if (invalid) { sums.LossSum = double.NaN; }</c>), and a kernel returns a new ChunkSums made from its running sums,
 /// not the running local. The JIT kept the running local in memory when it was returned itself, or given a value by a
-/// property setter or a conditional expression, and every block's additions then went through it (the 128-bit wide
-/// kernel at (2,000,000 × 16): 1.2–1.3× the read-only pass became 1.3–1.5×).
+/// property setter or a conditional expression, and every block's additions then went through it (seen in the listing
+/// of the 128-bit wide kernel).
 /// </summary>
 internal struct ChunkSums
 {
