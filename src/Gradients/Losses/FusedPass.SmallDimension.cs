@@ -180,10 +180,10 @@ internal static partial class FusedPass
             }
 
             // η as one chain of four multiply-adds from the intercept: four operations and one temporary. Two chains
-            // of two joined by an add, then the intercept added (six operations, two temporaries), needed 17 vector
-            // registers with the sums and weights, one more than AVX2 has: the JIT kept two weights on the stack and
-            // reloaded them every block. With AVX-512 off, (50 × 4) went from 61 to 57 ns and (400 × 4) from 280 to
-            // 258 (double, one process alternating both forms); by default 2 % faster (docs/benchmarks.md, Zen 4
+            // of two joined by an add, then the intercept added (six operations, two temporaries), needed more vector
+            // registers than AVX2's 16 with the sums and weights: the JIT reloaded two weights from the stack every
+            // block; now only the intercept. With AVX-512 off, (50 × 4) went from 61 to 57 ns and (400 × 4) from 280
+            // to 258 (double, one process alternating both forms); by default 2 % faster (docs/benchmarks.md, Zen 4
             // item 23).
             var eta = Vector256.FusedMultiplyAdd(c3, wb3, Vector256.FusedMultiplyAdd(c2, wb2, Vector256.FusedMultiplyAdd(c1, wb1, Vector256.FusedMultiplyAdd(c0, wb0, bias4))));
             var r = FourRows<T, TLanes, TLoss, TWeighting>(loss, eta, ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossSums, ref invalid);
