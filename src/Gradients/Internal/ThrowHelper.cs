@@ -38,7 +38,7 @@ internal static class ThrowHelper
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ThrowIfOverlapping<T>(ReadOnlySpan<T> input, Span<T> output, string inputName, string outputName)
     {
-        if (input.Overlaps(output))
+        if (SpanOverlap.Overlaps(input, output))
         {
             ThrowOverlapping(inputName, outputName, input.Length, output.Length);
         }

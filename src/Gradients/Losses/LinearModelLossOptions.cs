@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Gradients;
 
 /// <summary>
@@ -29,7 +31,8 @@ public readonly record struct LinearModelLossOptions
     /// <summary>The thread count this option resolves to.</summary>
     internal int Threads => MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : MaxDegreeOfParallelism;
 
-    /// <summary>Throws when a value is out of range.</summary>
+    /// <summary>Throws when a value is out of range (the rules and messages of <see cref="MeanSquaredErrorOptions"/>; the test inlines).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Validate(string paramName) =>
         new MeanSquaredErrorOptions { L2Penalty = L2Penalty, MaxDegreeOfParallelism = MaxDegreeOfParallelism }.Validate(paramName);
 }
@@ -61,19 +64,27 @@ public readonly record struct HuberLossOptions
     /// <summary>The penalty and threading as the shared options.</summary>
     internal LinearModelLossOptions Common => new() { L2Penalty = L2Penalty, MaxDegreeOfParallelism = MaxDegreeOfParallelism };
 
-    /// <summary>Throws when a value is out of range.</summary>
+    /// <summary>Throws when a value is out of range (the test inlines, the messages stay out of line).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Validate(string paramName)
+    {
+        if (!IsValidDelta(Delta))
+        {
+            ThrowInvalidDelta(paramName, _delta);
+        }
+
+        Common.Validate(paramName);
+    }
+
+    /// <summary>The throw of <see cref="Validate(string)"/> for δ (static: see <see cref="MeanSquaredErrorOptions"/>'s).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowInvalidDelta(string paramName, double delta)
     {
         // An explicit δ = 0 is stored as NaN so that it is rejected here rather than read as the default. A subnormal
         // δ (5·10⁻³²⁴) is rejected too: the clipped derivatives ±δ times x kept a bit or none (a gradient of
         // (5·10⁻³²⁴, 5·10⁻³²⁴) whatever the data).
-        if (!IsValidDelta(Delta))
-        {
-            ThrowHelper.ThrowArgumentOutOfRange(
-                paramName, _delta,
-                $"options.{nameof(Delta)} must be finite and positive, and not subnormal (at least 2⁻¹⁰²² = {LinearModelLoss.SmallestSampleWeight}); it is {(double.IsNaN(_delta) ? "0 or NaN" : _delta)}.");
-        }
-
-        Common.Validate(paramName);
+        ThrowHelper.ThrowArgumentOutOfRange(
+            paramName, delta,
+            $"options.{nameof(Delta)} must be finite and positive, and not subnormal (at least 2⁻¹⁰²² = {LinearModelLoss.SmallestSampleWeight}); it is {(double.IsNaN(delta) ? "0 or NaN" : delta)}.");
     }
 }

@@ -198,6 +198,11 @@ public static partial class MeanSquaredError
     /// double gradients are summed in place; other types (and loss-only calls) need double sums beside them,
     /// whose buffer is set up out of line so the in-place path has no stack probe or cookie.
     /// </summary>
+    /// <remarks>
+    /// This router and the pass below are inlined by attribute, not left to Dynamic PGO: without it
+    /// (<c>DOTNET_TieredPGO=0</c>, code that never reaches tier 1) each was a call of its own.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Evaluate<T, TLanes>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
         Span<T> gradient, out double interceptGradient, Span<T> residuals, MeanSquaredErrorOptions options)
@@ -256,6 +261,7 @@ public static partial class MeanSquaredError
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Evaluate<T, TLanes>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
         Span<T> gradient, out double interceptGradient, Span<T> residuals, MeanSquaredErrorOptions options,
