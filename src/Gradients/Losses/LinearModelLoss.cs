@@ -16,6 +16,12 @@ internal static partial class LinearModelLoss
     /// Checks the shapes and sample weights, and the gradient (when not empty) against every input; the messages
     /// call the output <paramref name="gradientName"/> (<c>product</c> for a Hessian-vector product).
     /// </summary>
+    /// <remarks>
+    /// Inlined by attribute (the throws stay out of line), like the routers below: without Dynamic PGO
+    /// (<c>DOTNET_TieredPGO=0</c>, code that never reaches tier 1) each was a call of its own (docs/benchmarks.md, Zen 4
+    /// item 23).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Validate<T>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient, bool hasGradient,
         ReadOnlySpan<T> sampleWeights, string gradientName = "gradient")
@@ -107,16 +113,23 @@ internal static partial class LinearModelLoss
     /// the unscaled ones wherever their products sᵢℓᵢ, sᵢdᵢxᵢ neither overflowed nor lost digits: weights of 10³⁰⁶ with
     /// losses of 200 gave ∞ for a loss of 202.
     /// </summary>
+    /// <remarks>The test inlines (every unweighted call passes through it); the copy is made out of line.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ReadOnlySpan<T> ScaledSampleWeights<T>(ReadOnlySpan<T> sampleWeights, double largest, double sum, out double normaliser, out T[]? rented)
         where T : IFloatingPointIeee754<T>
     {
         rented = null;
         normaliser = sum;
-        if (sampleWeights.IsEmpty || (largest <= SampleWeightWindow && largest >= 1.0 / SampleWeightWindow))
-        {
-            return sampleWeights;
-        }
+        return sampleWeights.IsEmpty || (largest <= SampleWeightWindow && largest >= 1.0 / SampleWeightWindow)
+            ? sampleWeights
+            : ScaleSampleWeights(sampleWeights, largest, out normaliser, out rented);
+    }
 
+    /// <summary>The copy of <see cref="ScaledSampleWeights{T}"/> for weights outside the window.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ReadOnlySpan<T> ScaleSampleWeights<T>(ReadOnlySpan<T> sampleWeights, double largest, out double normaliser, out T[]? rented)
+        where T : IFloatingPointIeee754<T>
+    {
         var exponent = Math.ILogB(largest);
         rented = System.Buffers.ArrayPool<T>.Shared.Rent(sampleWeights.Length);
         var scaled = rented.AsSpan(0, sampleWeights.Length);
@@ -206,6 +219,7 @@ internal static partial class LinearModelLoss
         return T.CreateTruncating(value);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Evaluate<T, TLanes, TLoss>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
         Span<T> gradient, bool hasGradient, out double interceptGradient, ReadOnlySpan<T> sampleWeights, double normaliser, double derivativeScale,
@@ -232,6 +246,7 @@ internal static partial class LinearModelLoss
         return value;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Evaluate<T, TLanes, TLoss>(
         ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, double bias,
         Span<T> gradient, bool hasGradient, out double interceptGradient, ReadOnlySpan<T> sampleWeights, double normaliser, double derivativeScale,
