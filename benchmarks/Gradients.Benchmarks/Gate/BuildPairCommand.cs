@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics;
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace Gradients.Benchmarks.Gate;
+
+/// <summary>
+/// <c>builds --base PATH --head PATH [--loss mse|huber|logistic|poisson] [--type double|float] [--shape 50x4]
+/// [--batches 200] [--calls N] [--warmup-seconds 2]</c>: two builds of the library in one process, each in its own
+/// <see cref="AssemblyLoadContext"/>, their public <c>LossAndGradient(features, targets, weights, gradient)</c> called in
+/// alternating batches on the same data (thread CPU time per batch; the order flips every batch), and the median of the
+/// per-batch ratios head ÷ base. PATH is a <c>Gradients.dll</c> or a directory that holds one (a build's output).
+/// </summary>
+/// <remarks>
+/// On the shared two-core VMs where the kernels are tuned the machine's speed moves in steps of a third, for a fraction
+/// of a second to several seconds (docs/benchmarks.md, Zen 4 item 23). A BenchmarkDotNet round runs one build per
+/// process, so a step inside one of them moves that round's ratio by as much; batches of about 0.1 ms that alternate
+/// see the same steps. Base against itself reads 0.98–1.02 at (50 × 4); 4–5 % differences between builds showed in
+/// every process. A probe for tuning, not the gate: the gate's verdicts come from BenchmarkDotNet (<see cref="AbCommand"/>).
+/// Data as in <c>paired</c>; one thread.
+/// </remarks>
+public static class BuildPairCommand
+{
+    /// <summary>The subcommand's name.</summary>
+    public const string Name = "builds";
+
+    private const string Usage = "usage: builds --base PATH --head PATH [--loss mse|huber|logistic|poisson] [--type double|float] [--shape NxD] [--batches N] [--calls N] [--warmup-seconds S] (PATH: a Gradients.dll, or the directory of one)";
+
+    /// <summary>Elements of X a batch reads when <c>--calls</c> is not given: about 0.1 ms of work.</summary>
+    private const long BatchElements = 200_000;
+
+    /// <summary>Runs the comparison; writes one line of medians; returns 0, or 2 on a wrong command line.</summary>
+    public static int Run(IReadOnlyList<string> args, TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        try
+        {
+            var line = CommandLine.Parse(args, "--base", "--head", "--loss", "--type", "--shape", "--batches", "--calls", "--warmup-seconds");
+            if (line.Positional.Count > 0 || line.Unknown.Count > 0)
+            {
+                throw new UsageException(Usage);
+            }
+
+            var basePath = Library(line.Single("--base", ""), "--base");
+            var headPath = Library(line.Single("--head", ""), "--head");
+            var (rows, columns) = Shape(line.Single("--shape", "50x4"));
+            var batches = Count(line.Single("--batches", "200"), "--batches");
+            var calls = line.Has("--calls")
+                ? Count(line.Single("--calls", "1"), "--calls")
+                : (int)Math.Max(1, BatchElements / ((long)rows * columns));
+            var warmupSeconds = Seconds(line.Single("--warmup-seconds", "2"));
+            var loss = line.Single("--loss", "mse");
+            var type = line.Single("--type", "double");
+            var typeName = loss switch
+            {
+                "mse" => "MeanSquaredError",
+                "huber" => "HuberLoss",
+                "logistic" => "LogisticLoss",
+                "poisson" => "PoissonLoss",
+                _ => throw new UsageException($"--loss must be mse, huber, logistic or poisson, not '{loss}'. {Usage}"),
+            };
+            var (baseCall, headCall) = type switch
+            {
+                "double" => Calls<double>(basePath, headPath, typeName, loss, rows, columns),
+                "float" => Calls<float>(basePath, headPath, typeName, loss, rows, columns),
+                _ => throw new UsageException($"--type must be double or float, not '{type}'. {Usage}"),
+            };
+
+            double sink = 0;
+            var warmupStart = Stopwatch.GetTimestamp();
+            do
+            {
+                sink += baseCall(calls) + headCall(calls);
+            }
+            while (Stopwatch.GetElapsedTime(warmupStart).TotalSeconds < warmupSeconds);
+
+            var clock = CpuTimeClock.CurrentThread;
+            var nanosecondsPerTick = 1e9 / clock.Frequency.Hertz;
+            double Time(Func<int, double> call)
+            {
+                var start = clock.GetTimestamp();
+                sink += call(calls);
+                return (clock.GetTimestamp() - start) * nanosecondsPerTick / calls;
+            }
+
+            var baseTimes = new double[batches];
+            var headTimes = new double[batches];
+            var ratios = new double[batches];
+            for (var b = 0; b < batches; b++)
+            {
+                if ((b & 1) == 0)
+                {
+                    baseTimes[b] = Time(baseCall);
+                    headTimes[b] = Time(headCall);
+                }
+                else
+                {
+                    headTimes[b] = Time(headCall);
+                    baseTimes[b] = Time(baseCall);
+                }
+
+                ratios[b] = headTimes[b] / baseTimes[b];
+            }
+
+            Array.Sort(ratios);
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{loss} {(type == "float" ? "float " : "")}{rows}x{columns}: base {Median(baseTimes):F1} ns, head {Median(headTimes):F1} ns a call, head ÷ base {ratios[batches / 2]:F3} (quartiles {ratios[batches / 4]:F3}–{ratios[3 * batches / 4]:F3}, {batches} batches of {calls} calls){(double.IsNaN(sink) ? " NaN" : "")}"));
+            return ExitCodes.Passed;
+        }
+        catch (UsageException e)
+        {
+            // The command line's own errors (an option given twice) do not carry the usage line.
+            output.WriteLine(e.Message.Contains(Usage, StringComparison.Ordinal) ? e.Message : $"{e.Message} {Usage}");
+            return ExitCodes.Usage;
+        }
+    }
+
+    /// <summary>The full path of the <c>Gradients.dll</c> that <paramref name="path"/> names (the file, or a directory holding it).</summary>
+    private static string Library(string path, string option)
+    {
+        if (path.Length == 0)
+        {
+            throw new UsageException($"{option} is required. {Usage}");
+        }
+
+        var file = Directory.Exists(path) ? Path.Combine(path, "Gradients.dll") : path;
+        return File.Exists(file)
+            ? Path.GetFullPath(file)
+            : throw new UsageException($"{option} '{path}' is neither a Gradients.dll nor a directory that holds one. {Usage}");
+    }
+
+    private static (int Rows, int Columns) Shape(string text)
+    {
+        var parts = text.Split('x');
+        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var rows)
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var columns) || rows < 1 || columns < 1
+            || (long)rows * columns > Array.MaxLength / 2)
+        {
+            throw new UsageException($"--shape must be NxD with N, D ≥ 1 (and N·D an array's length), not '{text}'. {Usage}");
+        }
+
+        return (rows, columns);
+    }
+
+    private static int Count(string text, string option) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1
+            ? value
+            : throw new UsageException($"{option} must be a whole number ≥ 1, not '{text}'. {Usage}");
+
+    private static int Seconds(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new UsageException($"--warmup-seconds must be a whole number ≥ 0, not '{text}'. {Usage}");
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+
+    /// <summary>The two builds' calls of <c>count</c> loss evaluations on one data set (X, targets or labels, w as in <c>paired</c>).</summary>
+    private static (Func<int, double> Base, Func<int, double> Head) Calls<T>(string basePath, string headPath, string typeName, string loss, int rows, int columns)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var random = new Random(42);
+        var x = new T[rows * columns];
+        for (var i = 0; i < x.Length; i++)
+        {
+            x[i] = T.CreateTruncating(random.NextDouble() - 0.5);
+        }
+
+        var counts = loss is "logistic" or "poisson";
+        T[] targets = [.. Enumerable.Range(0, rows).Select(_ => T.CreateTruncating(counts ? random.Next(2) : random.NextDouble()))];
+        T[] weights = [.. Enumerable.Range(0, columns).Select(_ => T.CreateTruncating(random.NextDouble() - 0.5))];
+        var gradient = new T[columns];
+
+        Func<int, double> Load(string path, string context)
+        {
+            var assembly = new AssemblyLoadContext(context).LoadFromAssemblyPath(path);
+            var type = assembly.GetType("Gradients." + typeName)
+                ?? throw new UsageException($"'{path}' has no Gradients.{typeName}. {Usage}");
+            var method = Array.Find(
+                type.GetMethods(BindingFlags.Public | BindingFlags.Static),
+                m => m.Name == "LossAndGradient" && m.IsGenericMethodDefinition && m.GetParameters().Length == 4)
+                ?? throw new UsageException($"'{path}' has no {typeName}.LossAndGradient(features, targets, weights, gradient). {Usage}");
+            var call = method.MakeGenericMethod(typeof(T)).CreateDelegate<LossAndGradient<T>>();
+            return count =>
+            {
+                var sum = 0.0;
+                for (var k = 0; k < count; k++)
+                {
+                    sum += double.CreateTruncating(call(x, targets, weights, gradient));
+                }
+
+                return sum;
+            };
+        }
+
+        return (Load(basePath, "base"), Load(headPath, "head"));
+    }
+
+    private delegate T LossAndGradient<T>(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient);
+}
