@@ -267,8 +267,9 @@ internal static partial class FusedPass
 
         MeanSquaredError.ThrowIfSumsExceedAnArray(dimension);
         double[]? rented = null;
+        // On whole cache lines when on the stack (see CacheLineAlignment).
         var partial = dimension <= 512
-            ? stackalloc double[dimension]
+            ? CacheLineAlignment.Aligned(stackalloc double[dimension + CacheLineAlignment.SlackDoubles], dimension)
             : (rented = ArrayPool<double>.Shared.Rent(dimension)).AsSpan(0, dimension);
 
         gradientSums.Clear();

@@ -240,7 +240,15 @@ internal static partial class LinearModelLoss
         where TLoss : struct, IPointwiseLoss
     {
         var stack = default(ScratchBuffer<double>);
-        var sums = ScratchBuffer.Take(ref stack, weights.Length, out var rented);
+        // On whole cache lines when on the stack (see CacheLineAlignment); the slack is asked for only then, so a D near
+        // int.MaxValue (a span over native memory) does not overflow.
+        var dimension = weights.Length;
+        var onStack = dimension <= ScratchBuffer.Length - CacheLineAlignment.SlackDoubles;
+        var sums = ScratchBuffer.Take(ref stack, onStack ? dimension + CacheLineAlignment.SlackDoubles : dimension, out var rented);
+        if (onStack)
+        {
+            sums = CacheLineAlignment.Aligned(sums, dimension);
+        }
         var value = Evaluate<T, TLanes, TLoss>(features, targets, weights, bias, gradient, hasGradient, out interceptGradient, sampleWeights, normaliser, derivativeScale, options, loss, residuals, sums);
         ScratchBuffer.Return(rented);
         return value;

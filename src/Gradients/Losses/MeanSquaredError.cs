@@ -237,7 +237,9 @@ public static partial class MeanSquaredError
         var dimension = weights.Length;
         ThrowIfSumsExceedAnArray(dimension);
         double[]? rented = null;
-        var sums = dimension <= 256 ? stackalloc double[dimension] : (rented = ArrayPool<double>.Shared.Rent(dimension)).AsSpan(0, dimension);
+        var sums = dimension <= 256
+            ? CacheLineAlignment.Aligned(stackalloc double[dimension + CacheLineAlignment.SlackDoubles], dimension)
+            : (rented = ArrayPool<double>.Shared.Rent(dimension)).AsSpan(0, dimension);
         var loss = Evaluate<T, TLanes>(features, targets, weights, bias, gradient, out interceptGradient, residuals, options, sums, inPlace: false);
         if (rented is not null)
         {
