@@ -46,12 +46,12 @@ public static class BuildPairCommand
 
             var basePath = Library(line.Single("--base", ""), "--base");
             var headPath = Library(line.Single("--head", ""), "--head");
-            var (rows, columns) = Shape(line.Single("--shape", "50x4"));
-            var batches = Count(line.Single("--batches", "200"), "--batches");
+            var (rows, columns) = ProbeArguments.Shape(line.Single("--shape", "50x4"), Usage);
+            var batches = ProbeArguments.Count(line.Single("--batches", "200"), "--batches", Usage);
             var calls = line.Has("--calls")
-                ? Count(line.Single("--calls", "1"), "--calls")
+                ? ProbeArguments.Count(line.Single("--calls", "1"), "--calls", Usage)
                 : (int)Math.Max(1, BatchElements / ((long)rows * columns));
-            var warmupSeconds = Seconds(line.Single("--warmup-seconds", "2"));
+            var warmupSeconds = ProbeArguments.Seconds(line.Single("--warmup-seconds", "2"), "--warmup-seconds", Usage);
             var loss = line.Single("--loss", "mse");
             var type = line.Single("--type", "double");
             var typeName = loss switch
@@ -108,7 +108,7 @@ public static class BuildPairCommand
             Array.Sort(ratios);
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{loss} {(type == "float" ? "float " : "")}{rows}x{columns}: base {Median(baseTimes):F1} ns, head {Median(headTimes):F1} ns a call, head ÷ base {ratios[batches / 2]:F3} (quartiles {ratios[batches / 4]:F3}–{ratios[3 * batches / 4]:F3}, {batches} batches of {calls} calls){(double.IsNaN(sink) ? " NaN" : "")}"));
+                $"{loss} {(type == "float" ? "float " : "")}{rows}x{columns}: base {ProbeArguments.Median(baseTimes):F1} ns, head {ProbeArguments.Median(headTimes):F1} ns a call, head ÷ base {ratios[batches / 2]:F3} (quartiles {ratios[batches / 4]:F3}–{ratios[3 * batches / 4]:F3}, {batches} batches of {calls} calls){(double.IsNaN(sink) ? " NaN" : "")}"));
             return ExitCodes.Passed;
         }
         catch (UsageException e)
@@ -131,35 +131,6 @@ public static class BuildPairCommand
         return File.Exists(file)
             ? Path.GetFullPath(file)
             : throw new UsageException($"{option} '{path}' is neither a Gradients.dll nor a directory that holds one. {Usage}");
-    }
-
-    private static (int Rows, int Columns) Shape(string text)
-    {
-        var parts = text.Split('x');
-        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var rows)
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var columns) || rows < 1 || columns < 1
-            || (long)rows * columns > Array.MaxLength / 2)
-        {
-            throw new UsageException($"--shape must be NxD with N, D ≥ 1 (and N·D an array's length), not '{text}'. {Usage}");
-        }
-
-        return (rows, columns);
-    }
-
-    private static int Count(string text, string option) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1
-            ? value
-            : throw new UsageException($"{option} must be a whole number ≥ 1, not '{text}'. {Usage}");
-
-    private static int Seconds(string text) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new UsageException($"--warmup-seconds must be a whole number ≥ 0, not '{text}'. {Usage}");
-
-    private static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
     }
 
     /// <summary>The two builds' calls of <c>count</c> loss evaluations on one data set (X, targets or labels, w as in <c>paired</c>).</summary>

@@ -39,10 +39,10 @@ public static class PairedPassCommand
                 throw new UsageException(Usage);
             }
 
-            var shape = ParseShape(line.Single("--shape", "100000x128"));
-            var pairs = Count(line.Single("--pairs", "40"), "--pairs");
-            var warmup = Count(line.Single("--warmup", "60"), "--warmup");
-            var warmupSeconds = Seconds(line.Single("--warmup-seconds", "1"));
+            var shape = ProbeArguments.Shape(line.Single("--shape", "100000x128"), Usage);
+            var pairs = ProbeArguments.Count(line.Single("--pairs", "40"), "--pairs", Usage);
+            var warmup = ProbeArguments.Count(line.Single("--warmup", "60"), "--warmup", Usage);
+            var warmupSeconds = ProbeArguments.Seconds(line.Single("--warmup-seconds", "1"), "--warmup-seconds", Usage);
             var type = line.Single("--type", "double");
             var kernel = type switch
             {
@@ -81,7 +81,7 @@ public static class PairedPassCommand
             Array.Sort(ratios);
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{line.Single("--loss", "mse")} {(type == "float" ? "float " : "")}{shape}: read-only pass {Median(passTimes):F3} ms, kernel {Median(kernelTimes):F3} ms, ratio {Median(ratios):F3} (quartiles {ratios[pairs / 4]:F3}–{ratios[3 * pairs / 4]:F3}, {pairs} pairs){(double.IsNaN(sink) ? " NaN" : "")}"));
+                $"{line.Single("--loss", "mse")} {(type == "float" ? "float " : "")}{shape}: read-only pass {ProbeArguments.Median(passTimes):F3} ms, kernel {ProbeArguments.Median(kernelTimes):F3} ms, ratio {ProbeArguments.Median(ratios):F3} (quartiles {ratios[pairs / 4]:F3}–{ratios[3 * pairs / 4]:F3}, {pairs} pairs){(double.IsNaN(sink) ? " NaN" : "")}"));
             return ExitCodes.Passed;
         }
         catch (UsageException e)
@@ -92,35 +92,6 @@ public static class PairedPassCommand
     }
 
     private const string Usage = "usage: paired --loss mse|huber|logistic|poisson|softmax [--type double|float] [--shape NxD] [--pairs N] [--warmup N] [--warmup-seconds S]";
-
-    private static Shape ParseShape(string text)
-    {
-        var parts = text.Split('x');
-        if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var rows)
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var columns) || rows < 1 || columns < 1
-            || (long)rows * columns > Array.MaxLength / 2)
-        {
-            throw new UsageException($"--shape must be NxD with N, D ≥ 1 (and N·D an array's length), not '{text}'. {Usage}");
-        }
-
-        return new Shape(rows, columns);
-    }
-
-    private static int Seconds(string text) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new UsageException($"--warmup-seconds must be a whole number ≥ 0, not '{text}'. {Usage}");
-
-    private static int Count(string text, string option) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1
-            ? value
-            : throw new UsageException($"{option} must be a whole number ≥ 1, not '{text}'. {Usage}");
-
-    private static double Median(double[] values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
-    }
 
     private static PairedKernel Kernel<T>(string loss, Shape shape)
         where T : unmanaged, IFloatingPointIeee754<T>
