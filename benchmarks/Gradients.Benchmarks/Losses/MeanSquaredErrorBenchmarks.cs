@@ -192,6 +192,15 @@ public class MeanSquaredErrorBenchmarks<T>
     [Benchmark]
     public T LossAndGradientTwoThreads() =>
         MeanSquaredError.LossAndGradient<T>(_features, _targets, _weights, _gradient, new MeanSquaredErrorOptions { MaxDegreeOfParallelism = 2 });
+
+    /// <summary>
+    /// Ours with <see cref="FloatArithmetic.Fast"/>, one thread: float data with η in float where a kernel for it exists
+    /// (issue 18's explicit faster float mode). double ignores the option, so for double this row measures what
+    /// <see cref="LossAndGradient"/> does.
+    /// </summary>
+    [Benchmark]
+    public T LossAndGradientFast() =>
+        MeanSquaredError.LossAndGradient<T>(_features, _targets, _weights, _gradient, new MeanSquaredErrorOptions { FloatArithmetic = FloatArithmetic.Fast });
 }
 
 /// <summary>The read-only baselines: summing X touches every byte once and does the least possible work.</summary>

@@ -119,6 +119,34 @@ internal readonly struct SingleElements : IDoubleLanes<float>
 }
 
 /// <summary>
+/// float elements under <see cref="FloatArithmetic.Fast"/>: loads and stores are those of <see cref="SingleElements"/>; the
+/// type only tells <see cref="FusedPass.Chunk{T, TLanes, TLoss, TWeighting}"/> that the float-arithmetic kernels may run
+/// (every other path, and every shape without such a kernel, computes as with <see cref="SingleElements"/>).
+/// </summary>
+internal readonly struct FastSingleElements : IDoubleLanes<float>
+{
+    public static bool IsVectorizable => true;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Load(ref float source, nuint index) => SingleElements.Load(ref source, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(double value, ref float destination, nuint index) => SingleElements.Store(value, ref destination, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> Load128(ref float source, nuint index) => SingleElements.Load128(ref source, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> Load256(ref float source, nuint index) => SingleElements.Load256(ref source, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store256(Vector256<double> value, ref float destination, nuint index) => SingleElements.Store256(value, ref destination, index);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store128(Vector128<double> value, ref float destination, nuint index) => SingleElements.Store128(value, ref destination, index);
+}
+
+/// <summary>
 /// Any other IEEE 754 type (Half, NFloat, user types): converted one element at a time through
 /// <c>CreateTruncating</c>; only the scalar kernels use it.
 /// </summary>

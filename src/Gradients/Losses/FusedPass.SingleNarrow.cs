@@ -8,7 +8,7 @@ namespace Gradients;
 internal static partial class FusedPass
 {
     /// <summary>
-    /// Whether a chunk of float data runs <see cref="SingleNarrow{TLoss, TWeighting}"/>: D = 3 or 4 (rows of one or two
+    /// Whether a chunk of float data runs <see cref="SingleNarrow{TLoss, TWeighting, TArithmetic}"/>: D = 3 or 4 (rows of one or two
     /// features run <see cref="Narrow256{T, TLanes, TLoss, TWeighting}"/>, which measured faster in L1 too: 1000 × 2 at 1.47–1.49×
     /// the read-only pass against 2.13–2.15×, 50 × 1 1.04 against 1.21; at D = 3 and 4 this kernel kept the calls on small
     /// data, 50 × 4 1.11 against 1.16), AVX-512, and a chunk in
@@ -34,12 +34,27 @@ internal static partial class FusedPass
     /// error is that of the double kernels (a few units of double's roundoff per row, summed in double), far inside
     /// float's own resolution.
     /// </remarks>
+    /// <remarks>
+    /// <para>
+    /// With <typeparamref name="TArithmetic"/> = <see cref="FastSingleElements"/> (<see cref="FloatArithmetic.Fast"/>)
+    /// η and the gradient terms are formed in float from the transposed floats, without the four conversions: η as one
+    /// multiply and one FMA over sixteen lanes (x₀w₀ and x₁w₁ side by side, then + x₂w₂ and x₃w₃) and the two halves
+    /// added, widened once for the loss (in double, as above) and the residuals rounded to float once for the gradient
+    /// terms, two FMAs over sixteen lanes. Each η is then off by at most 3·2⁻²⁴·Σⱼ|xⱼwⱼ| (three roundings per
+    /// product). The gradient terms are summed in float over groups of at most eight blocks (64 rows; a lane adds one
+    /// row per block, so a term passes through at most nine roundings: 9.01·2⁻²⁴·Σ|r·xⱼ| per group) and each group is
+    /// widened and added in double. A chunk whose gradient sums are not finite (a float product or residual past
+    /// float's range, or NaN/∞ data) is computed again with <typeparamref name="TArithmetic"/> = <see cref="SingleElements"/>,
+    /// so non-finite results are those of the default arithmetic.
+    /// </para>
+    /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining)] // Inlined into its caller, it exhausted the JIT's inlining budget: Vector512.Create became calls.
-    private static ChunkSums SingleNarrow<TLoss, TWeighting>(
+    private static ChunkSums SingleNarrow<TLoss, TWeighting, TArithmetic>(
         ref float features, ref float targets, ref float weights, int dimension, int rows, nuint available, double bias,
         Span<double> gradientSums, ref float residuals, bool writeResiduals, TLoss loss, ref float sampleWeights)
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
+        where TArithmetic : struct, IDoubleLanes<float>
     {
         var d = (nuint)dimension;
 
@@ -82,6 +97,77 @@ internal static partial class FusedPass
 
         Vector512<double> squares = default, residuals8 = default;
         nuint row = 0;
+        if (typeof(TArithmetic) == typeof(FastSingleElements))
+        {
+            // The weights in float (exact: they are floats), w₀ and w₁ over the lanes of columns 0 and 1, w₂ and w₃ over 2 and 3.
+            var wf01 = Vector512.Create(Vector256.Create((float)w0), Vector256.Create((float)w1));
+            var wf23 = Vector512.Create(Vector256.Create((float)w2), Vector256.Create((float)w3));
+            var biasF = Vector256.Create((float)bias); // exact: the intercept of float data is a float
+            // x − x is +0 for finite x and NaN otherwise: the bits of every group's float sums, or-ed, say whether any was not finite.
+            var notFinite = Vector512<float>.Zero;
+            while (row < blockEnd)
+            {
+                var groupEnd = Math.Min(blockEnd, row + 64);
+                Vector512<float> f01 = default, f23 = default;
+                Vector256<float> squaresF = default, residualsF = default;
+                for (; row < groupEnd; row += 8)
+                {
+                    ref var x = ref Unsafe.Add(ref features, row * d);
+                    var first = Vector512.LoadUnsafe(ref x);
+                    var second = Vector512.LoadUnsafe(ref x, secondStart);
+                    var columns01 = Avx512F.PermuteVar16x32x2(first, index01, second);
+                    var columns23 = Avx512F.PermuteVar16x32x2(first, index23, second);
+                    if (masksColumn3)
+                    {
+                        columns23 &= keep23;
+                    }
+
+                    var products = Vector512.FusedMultiplyAdd(columns23, wf23, columns01 * wf01);
+                    var etaF = products.GetLower() + products.GetUpper();
+                    Vector256<float> rf;
+                    if (typeof(TLoss) == typeof(SquaredResidual) && !TWeighting.IsWeighted)
+                    {
+                        // The squared residual all in float: r = (η + b) − y, Σr² and Σr summed in float over the group.
+                        rf = etaF + biasF - Vector256.LoadUnsafe(ref targets, row);
+                        if (writeResiduals)
+                        {
+                            rf.StoreUnsafe(ref residuals, row);
+                        }
+
+                        squaresF = Vector256.FusedMultiplyAdd(rf, rf, squaresF);
+                        residualsF += rf;
+                    }
+                    else
+                    {
+                        // Other losses: η widened once, the loss and its derivative in double as in the default arithmetic.
+                        var eta = Avx512F.ConvertToVector512Double(etaF) + bias8;
+                        var rA = FourRows<float, SingleElements, TLoss, TWeighting>(loss, eta.GetLower(), ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossSums, ref invalid);
+                        var rB = FourRows<float, SingleElements, TLoss, TWeighting>(loss, eta.GetUpper(), ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 4, ref lossSumsB, ref invalid);
+                        residualSum += rA + rB;
+                        rf = Avx512F.ConvertToVector256Single(rA.ToVector512Unsafe().WithUpper(rB));
+                    }
+
+                    var r16 = Vector512.Create(rf, rf);
+                    f01 = Vector512.FusedMultiplyAdd(columns01, r16, f01);
+                    f23 = Vector512.FusedMultiplyAdd(columns23, r16, f23);
+                }
+
+                g0 += Avx512F.ConvertToVector512Double(f01.GetLower());
+                g1 += Avx512F.ConvertToVector512Double(f01.GetUpper());
+                g2 += Avx512F.ConvertToVector512Double(f23.GetLower());
+                g3 += Avx512F.ConvertToVector512Double(f23.GetUpper());
+                squares += Avx512F.ConvertToVector512Double(squaresF);
+                residuals8 += Avx512F.ConvertToVector512Double(residualsF);
+                notFinite |= (f01 - f01) | (f23 - f23) | (squaresF - squaresF).ToVector512();
+            }
+
+            if (notFinite.AsInt32() != Vector512<int>.Zero)
+            {
+                return SingleNarrow<TLoss, TWeighting, SingleElements>(
+                    ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
+            }
+        }
+
         for (; row < blockEnd; row += 8)
         {
             ref var x = ref Unsafe.Add(ref features, row * d);

@@ -12,7 +12,7 @@ internal static partial class FusedPass
     /// sweep over the columns per block that computes the block's eight η in double and, in the same sweep, adds the
     /// gradient terms of the previous block (whose residuals the end of the previous sweep produced, whose rows are
     /// still in L1), summed in float over its eight rows and folded into the double sums. 512-bit vectors where
-    /// AVX-512 is available (<see cref="SingleWide512{TLoss, TWeighting}"/>), 256-bit ones otherwise and for the rows that
+    /// AVX-512 is available (<see cref="SingleWide512{TLoss, TWeighting, TArithmetic}"/>), 256-bit ones otherwise and for the rows that
     /// run faster with them (<see cref="SingleWide256{TLoss, TWeighting}"/>, <see cref="RowsSuit256BitVectors(int)"/>); the leftover rows (fewer than eight) in double. Without
     /// accelerated 256-bit vectors, <see cref="SingleWide128{TLoss, TWeighting}"/> (blocks of four rows) from
     /// <see cref="Chunk{T, TLanes, TLoss, TWeighting}"/>.
@@ -47,7 +47,7 @@ internal static partial class FusedPass
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting =>
         Vector512.IsHardwareAccelerated && Avx512F.IsSupported && !RowsSuit256BitVectors(dimension)
-            ? SingleWide512<TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights)
+            ? SingleWide512<TLoss, TWeighting, SingleElements>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights)
             : SingleWide256<TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
 
     /// <summary>
@@ -70,7 +70,7 @@ internal static partial class FusedPass
         !ProcessorVendor.IsIntel && dimension % 16 != 0 && (dimension < 32 || dimension % 16 == 8);
 
     /// <summary>
-    /// Whether the wide float kernels (<see cref="SingleWide512{TLoss, TWeighting}"/>,
+    /// Whether the wide float kernels (<see cref="SingleWide512{TLoss, TWeighting, TArithmetic}"/>,
     /// <see cref="SingleWide256{TLoss, TWeighting}"/>) give the L2 hint (<c>prefetcht1</c>, at least 16 KB ahead) to every
     /// row of a block, or only to rows 0, 2, 4 and 6. Only hints change with it, never a result.
     /// </summary>
@@ -92,7 +92,7 @@ internal static partial class FusedPass
     private static bool L2HintOnEveryRow(nuint dimension) => dimension < 32 || !ProcessorVendor.IsIntel;
 
     /// <summary>
-    /// Whether the wide float kernels (<see cref="SingleWide512{TLoss, TWeighting}"/>,
+    /// Whether the wide float kernels (<see cref="SingleWide512{TLoss, TWeighting, TArithmetic}"/>,
     /// <see cref="SingleWide256{TLoss, TWeighting}"/>) give each row's line the L1 hint (<c>prefetcht0</c>; 2 KB ahead in
     /// the 512-bit kernel, whole blocks and at least 4 KB ahead in the 256-bit one) beside the L2 hint: for rows of fewer
     /// than 64 floats, for rows that are not a whole number of lines (D not a multiple of 16), and on Intel at every D.

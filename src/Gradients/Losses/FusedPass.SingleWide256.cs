@@ -10,7 +10,7 @@ internal static partial class FusedPass
 {
     /// <summary>
     /// The wide float kernel with 256-bit vectors (no AVX-512; see <see cref="SingleWide{TLoss, TWeighting}"/>): the
-    /// sweep of <see cref="SingleWide512{TLoss, TWeighting}"/> eight columns at a time, each four floats widened by one
+    /// sweep of <see cref="SingleWide512{TLoss, TWeighting, TArithmetic}"/> eight columns at a time, each four floats widened by one
     /// conversion. With sixteen vector registers the eight accumulators, two weight vectors and the float chains leave
     /// no room for the eight broadcast residuals, so the gradient terms broadcast them from memory (a load each, not a
     /// spill). Against the two-phase kernel it replaced, with AVX-512 off at (100,000 × 128): 1.21–1.31× a 256-bit

@@ -19,12 +19,21 @@ internal static partial class FusedPass
     /// 2 KB ahead into L1 (below 64 columns and on Intel: <see cref="L1HintApplies(nuint)"/>) and at least 16 KB (whole
     /// blocks) ahead into L2 (on Intel from D = 32 for every second row only).
     /// </summary>
+    /// <remarks>
+    /// With <typeparamref name="TArithmetic"/> = <see cref="FastSingleElements"/> (<see cref="FloatArithmetic.Fast"/>)
+    /// each row's η over the steps of sixteen columns is summed in float, one FMA per sixteen floats instead of two
+    /// conversions and two double FMAs, then its two halves added, widened and summed in double (the column remainder
+    /// and everything after η as above). Each η is off by at most (⌈D/16⌉ + 1)·2⁻²⁴·Σⱼ|xⱼwⱼ|. A chunk whose gradient
+    /// sums are not finite (η or a product past float's range among them) runs again in the scalar kernel, all in
+    /// double, as in the default arithmetic.
+    /// </remarks>
     [SkipLocalsInit]
-    private static ChunkSums SingleWide512<TLoss, TWeighting>(
+    private static ChunkSums SingleWide512<TLoss, TWeighting, TArithmetic>(
         ref float features, ref float targets, ref float weights, int dimension, int rows, double bias,
         Span<double> gradientSums, ref float residuals, bool writeResiduals, TLoss loss, ref float sampleWeights)
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
+        where TArithmetic : struct, IDoubleLanes<float>
     {
         const int Lanes = 16;
         var d = (nuint)dimension;
@@ -94,6 +103,7 @@ internal static partial class FusedPass
             ref var x6 = ref Unsafe.Add(ref x5, d);
             ref var x7 = ref Unsafe.Add(ref x6, d);
             Vector512<double> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            Vector512<float> f0 = default, f1 = default, f2 = default, f3 = default, f4 = default, f5 = default, f6 = default, f7 = default;
             for (nuint j = 0; j < fullEnd; j += Lanes)
             {
                 if (hintIntoL1)
@@ -114,18 +124,40 @@ internal static partial class FusedPass
                     PrefetchEvenRowsIntoL2(ref x0, ref x2, ref x4, ref x6, j + aheadL2);
                 }
 
-                var wl = Vector512.LoadUnsafe(ref wd, j);
-                var wu = Vector512.LoadUnsafe(ref wd, j + 8);
-                a0 = DotStep(ref x0, j, wl, wu, a0);
-                a1 = DotStep(ref x1, j, wl, wu, a1);
-                a2 = DotStep(ref x2, j, wl, wu, a2);
-                a3 = DotStep(ref x3, j, wl, wu, a3);
-                a4 = DotStep(ref x4, j, wl, wu, a4);
-                a5 = DotStep(ref x5, j, wl, wu, a5);
-                a6 = DotStep(ref x6, j, wl, wu, a6);
-                a7 = DotStep(ref x7, j, wl, wu, a7);
+                if (typeof(TArithmetic) == typeof(FastSingleElements))
+                {
+                    var wf = Vector512.LoadUnsafe(ref weights, j);
+                    f0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x0, j), wf, f0);
+                    f1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x1, j), wf, f1);
+                    f2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x2, j), wf, f2);
+                    f3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x3, j), wf, f3);
+                    f4 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x4, j), wf, f4);
+                    f5 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x5, j), wf, f5);
+                    f6 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x6, j), wf, f6);
+                    f7 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x7, j), wf, f7);
+                }
+                else
+                {
+                    var wl = Vector512.LoadUnsafe(ref wd, j);
+                    var wu = Vector512.LoadUnsafe(ref wd, j + 8);
+                    a0 = DotStep(ref x0, j, wl, wu, a0);
+                    a1 = DotStep(ref x1, j, wl, wu, a1);
+                    a2 = DotStep(ref x2, j, wl, wu, a2);
+                    a3 = DotStep(ref x3, j, wl, wu, a3);
+                    a4 = DotStep(ref x4, j, wl, wu, a4);
+                    a5 = DotStep(ref x5, j, wl, wu, a5);
+                    a6 = DotStep(ref x6, j, wl, wu, a6);
+                    a7 = DotStep(ref x7, j, wl, wu, a7);
+                }
+
                 var terms = FloatBlock512(s0, s1, s2, s3, s4, s5, s6, s7, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + back);
                 AddWidened(terms, ref g, j);
+            }
+
+            if (typeof(TArithmetic) == typeof(FastSingleElements))
+            {
+                (a0, a1, a2, a3) = (WidenedSum(f0), WidenedSum(f1), WidenedSum(f2), WidenedSum(f3));
+                (a4, a5, a6, a7) = (WidenedSum(f4), WidenedSum(f5), WidenedSum(f6), WidenedSum(f7));
             }
 
             if (hintInOrder)
@@ -217,6 +249,10 @@ internal static partial class FusedPass
             ref features, ref targets, ref weights, ref wd, dimension, rows, blocks * 8, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights,
             lossSums, residualSum, invalid);
     }
+
+    /// <summary>The two halves of a float accumulator added (in float) and widened: eight lanes whose sum is the accumulator's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> WidenedSum(Vector512<float> sum) => Avx512F.ConvertToVector512Double(sum.GetLower() + sum.GetUpper());
 
     /// <summary>Adds the products of sixteen floats of a row (from <paramref name="column"/>) and their widened weights to <paramref name="sum"/>, in double.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

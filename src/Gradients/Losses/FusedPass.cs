@@ -126,6 +126,13 @@ internal static partial class FusedPass
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
     {
+        if (typeof(TLanes) == typeof(FastSingleElements))
+        {
+            return FastSingle<TLoss, TWeighting>(
+                ref Unsafe.As<T, float>(ref features), ref Unsafe.As<T, float>(ref targets), ref Unsafe.As<T, float>(ref weights), dimension, rows, available, bias,
+                gradientSums, ref Unsafe.As<T, float>(ref residuals), writeResiduals, loss, ref Unsafe.As<T, float>(ref sampleWeights));
+        }
+
         if (typeof(TLanes) == typeof(SingleElements) && SingleKernelsApply(dimension, rows))
         {
             return Single<TLoss, TWeighting>(
@@ -135,7 +142,7 @@ internal static partial class FusedPass
 
         if (typeof(TLanes) == typeof(SingleElements) && SingleNarrowApplies(dimension, rows))
         {
-            return SingleNarrow<TLoss, TWeighting>(
+            return SingleNarrow<TLoss, TWeighting, SingleElements>(
                 ref Unsafe.As<T, float>(ref features), ref Unsafe.As<T, float>(ref targets), ref Unsafe.As<T, float>(ref weights), dimension, rows, available, bias,
                 gradientSums, ref Unsafe.As<T, float>(ref residuals), writeResiduals, loss, ref Unsafe.As<T, float>(ref sampleWeights));
         }

@@ -206,9 +206,13 @@ internal static partial class LinearModelLoss
         }
         else if (typeof(T) == typeof(float))
         {
-            value = Evaluate<float, SingleElements, TLoss>(
-                FusedPass.Reinterpret<T, float>(features), FusedPass.Reinterpret<T, float>(targets), FusedPass.Reinterpret<T, float>(weights), bias,
-                FusedPass.Reinterpret<T, float>(gradient), hasGradient, out biasGradient, FusedPass.Reinterpret<T, float>(sampleWeights), normaliser / derivativeScale, derivativeScale, options, loss, FusedPass.Reinterpret<T, float>(residuals));
+            value = options.FloatArithmetic == FloatArithmetic.Fast
+                ? Evaluate<float, FastSingleElements, TLoss>(
+                    FusedPass.Reinterpret<T, float>(features), FusedPass.Reinterpret<T, float>(targets), FusedPass.Reinterpret<T, float>(weights), bias,
+                    FusedPass.Reinterpret<T, float>(gradient), hasGradient, out biasGradient, FusedPass.Reinterpret<T, float>(sampleWeights), normaliser / derivativeScale, derivativeScale, options, loss, FusedPass.Reinterpret<T, float>(residuals))
+                : Evaluate<float, SingleElements, TLoss>(
+                    FusedPass.Reinterpret<T, float>(features), FusedPass.Reinterpret<T, float>(targets), FusedPass.Reinterpret<T, float>(weights), bias,
+                    FusedPass.Reinterpret<T, float>(gradient), hasGradient, out biasGradient, FusedPass.Reinterpret<T, float>(sampleWeights), normaliser / derivativeScale, derivativeScale, options, loss, FusedPass.Reinterpret<T, float>(residuals));
         }
         else
         {

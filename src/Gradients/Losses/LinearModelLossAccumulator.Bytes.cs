@@ -103,7 +103,7 @@ public sealed partial class LinearModelLossAccumulator<T>
             ThrowHelper.ThrowArgument($"'{nameof(source)}' holds a Huber state of δ = {delta}; δ must be finite and positive, and not subnormal.", nameof(source));
         }
 
-        var accumulator = new LinearModelLossAccumulator<T>(kind, weights, intercept, kind == LinearModelLossKind.Huber ? delta : 0.0, options.L2Penalty, options.Threads);
+        var accumulator = new LinearModelLossAccumulator<T>(kind, weights, intercept, kind == LinearModelLossKind.Huber ? delta : 0.0, options.L2Penalty, options.Threads, options.FloatArithmetic);
         accumulator.Merge(source);
         return accumulator;
     }

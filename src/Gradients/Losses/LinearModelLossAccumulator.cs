@@ -73,13 +73,14 @@ public sealed partial class LinearModelLossAccumulator<T>
     private readonly double _delta;
     private readonly double _l2Penalty;
     private readonly int _threads;
+    private readonly FloatArithmetic _floatArithmetic;
     private readonly double[] _gradientSums;
     private readonly double[] _batch;
     private double _lossSum;
     private double _derivativeSum;
     private double _sampleWeightSum;
 
-    private LinearModelLossAccumulator(LinearModelLossKind kind, ReadOnlySpan<T> weights, T intercept, double delta, double l2Penalty, int threads)
+    private LinearModelLossAccumulator(LinearModelLossKind kind, ReadOnlySpan<T> weights, T intercept, double delta, double l2Penalty, int threads, FloatArithmetic floatArithmetic)
     {
         ThrowHelper.ThrowIfEmpty(weights.Length, nameof(weights));
         MeanSquaredError.ThrowIfSumsExceedAnArray(weights.Length);
@@ -90,6 +91,7 @@ public sealed partial class LinearModelLossAccumulator<T>
         _delta = delta;
         _l2Penalty = l2Penalty;
         _threads = threads;
+        _floatArithmetic = floatArithmetic;
         _gradientSums = new double[weights.Length];
         _batch = new double[weights.Length];
     }
@@ -104,7 +106,7 @@ public sealed partial class LinearModelLossAccumulator<T>
     public static LinearModelLossAccumulator<T> ForMeanSquaredError(ReadOnlySpan<T> weights, T intercept, MeanSquaredErrorOptions options)
     {
         options.Validate(nameof(options));
-        return new(LinearModelLossKind.MeanSquaredError, weights, intercept, 0.0, options.L2Penalty, options.Threads);
+        return new(LinearModelLossKind.MeanSquaredError, weights, intercept, 0.0, options.L2Penalty, options.Threads, options.FloatArithmetic);
     }
 
     /// <summary>An empty accumulator of the logistic loss of the model Xw + b (see <see cref="LogisticLoss"/>).</summary>
@@ -117,7 +119,7 @@ public sealed partial class LinearModelLossAccumulator<T>
     public static LinearModelLossAccumulator<T> ForLogisticLoss(ReadOnlySpan<T> weights, T intercept, LinearModelLossOptions options)
     {
         options.Validate(nameof(options));
-        return new(LinearModelLossKind.Logistic, weights, intercept, 0.0, options.L2Penalty, options.Threads);
+        return new(LinearModelLossKind.Logistic, weights, intercept, 0.0, options.L2Penalty, options.Threads, options.FloatArithmetic);
     }
 
     /// <summary>An empty accumulator of the Poisson loss of the model Xw + b (see <see cref="PoissonLoss"/>).</summary>
@@ -130,7 +132,7 @@ public sealed partial class LinearModelLossAccumulator<T>
     public static LinearModelLossAccumulator<T> ForPoissonLoss(ReadOnlySpan<T> weights, T intercept, LinearModelLossOptions options)
     {
         options.Validate(nameof(options));
-        return new(LinearModelLossKind.Poisson, weights, intercept, 0.0, options.L2Penalty, options.Threads);
+        return new(LinearModelLossKind.Poisson, weights, intercept, 0.0, options.L2Penalty, options.Threads, options.FloatArithmetic);
     }
 
     /// <summary>An empty accumulator of the Huber loss of the model Xw + b (see <see cref="HuberLoss"/>).</summary>
@@ -143,7 +145,7 @@ public sealed partial class LinearModelLossAccumulator<T>
     public static LinearModelLossAccumulator<T> ForHuberLoss(ReadOnlySpan<T> weights, T intercept, HuberLossOptions options)
     {
         options.Validate(nameof(options));
-        return new(LinearModelLossKind.Huber, weights, intercept, options.Delta, options.L2Penalty, options.Common.Threads);
+        return new(LinearModelLossKind.Huber, weights, intercept, options.Delta, options.L2Penalty, options.Common.Threads, options.FloatArithmetic);
     }
 
     /// <summary>
@@ -293,9 +295,13 @@ public sealed partial class LinearModelLossAccumulator<T>
 
         if (typeof(T) == typeof(float))
         {
-            return Run<float, SingleElements, TLoss>(
-                loss, FusedPass.Reinterpret<T, float>(features), FusedPass.Reinterpret<T, float>(targets),
-                FusedPass.Reinterpret<T, float>(_weights), bias, FusedPass.Reinterpret<T, float>(sampleWeights));
+            return _floatArithmetic == FloatArithmetic.Fast
+                ? Run<float, FastSingleElements, TLoss>(
+                    loss, FusedPass.Reinterpret<T, float>(features), FusedPass.Reinterpret<T, float>(targets),
+                    FusedPass.Reinterpret<T, float>(_weights), bias, FusedPass.Reinterpret<T, float>(sampleWeights))
+                : Run<float, SingleElements, TLoss>(
+                    loss, FusedPass.Reinterpret<T, float>(features), FusedPass.Reinterpret<T, float>(targets),
+                    FusedPass.Reinterpret<T, float>(_weights), bias, FusedPass.Reinterpret<T, float>(sampleWeights));
         }
 
         return Run<T, GenericElements<T>, TLoss>(loss, features, targets, _weights, bias, sampleWeights);

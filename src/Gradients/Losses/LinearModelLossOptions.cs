@@ -4,8 +4,8 @@ namespace Gradients;
 
 /// <summary>
 /// Options of the linear-model losses (<see cref="LogisticLoss"/>, <see cref="PoissonLoss"/>,
-/// and the softmax cross-entropy): an L2 (ridge) penalty and multi-threading.
-/// The default value means no penalty, one thread.
+/// and the softmax cross-entropy): an L2 (ridge) penalty, multi-threading and the arithmetic on float data.
+/// The default value means no penalty, one thread, accurate float arithmetic.
 /// </summary>
 public readonly record struct LinearModelLossOptions
 {
@@ -28,18 +28,24 @@ public readonly record struct LinearModelLossOptions
         init => _maxDegreeOfParallelism = value;
     }
 
+    /// <summary>
+    /// The arithmetic on float data (see <see cref="MeanSquaredErrorOptions.FloatArithmetic"/>): the logistic and Poisson
+    /// losses use it; the softmax cross-entropy computes in double whatever its value. Ignored for double data.
+    /// </summary>
+    public FloatArithmetic FloatArithmetic { get; init; }
+
     /// <summary>The thread count this option resolves to.</summary>
     internal int Threads => MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : MaxDegreeOfParallelism;
 
     /// <summary>Throws when a value is out of range (the rules and messages of <see cref="MeanSquaredErrorOptions"/>; the test inlines).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void Validate(string paramName) =>
-        new MeanSquaredErrorOptions { L2Penalty = L2Penalty, MaxDegreeOfParallelism = MaxDegreeOfParallelism }.Validate(paramName);
+        new MeanSquaredErrorOptions { L2Penalty = L2Penalty, MaxDegreeOfParallelism = MaxDegreeOfParallelism, FloatArithmetic = FloatArithmetic }.Validate(paramName);
 }
 
 /// <summary>
 /// Options of the <see cref="HuberLoss"/>: the threshold δ, an L2 (ridge) penalty and multi-threading.
-/// The default value means δ = 1, no penalty, one thread.
+/// The default value means δ = 1, no penalty, one thread, accurate float arithmetic.
 /// </summary>
 public readonly record struct HuberLossOptions
 {
@@ -58,11 +64,14 @@ public readonly record struct HuberLossOptions
     /// <summary>The most threads one call may use (see <see cref="LinearModelLossOptions.MaxDegreeOfParallelism"/>).</summary>
     public int MaxDegreeOfParallelism { get; init; }
 
+    /// <summary>The arithmetic on float data (see <see cref="MeanSquaredErrorOptions.FloatArithmetic"/>). Ignored for double data.</summary>
+    public FloatArithmetic FloatArithmetic { get; init; }
+
     /// <summary>Whether δ is a finite normal positive number (the rule of <see cref="Delta"/>, also for a state's bytes).</summary>
     internal static bool IsValidDelta(double delta) => delta >= LinearModelLoss.SmallestSampleWeight && delta <= double.MaxValue;
 
     /// <summary>The penalty and threading as the shared options.</summary>
-    internal LinearModelLossOptions Common => new() { L2Penalty = L2Penalty, MaxDegreeOfParallelism = MaxDegreeOfParallelism };
+    internal LinearModelLossOptions Common => new() { L2Penalty = L2Penalty, MaxDegreeOfParallelism = MaxDegreeOfParallelism, FloatArithmetic = FloatArithmetic };
 
     /// <summary>Throws when a value is out of range (the test inlines, the messages stay out of line).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -47,7 +47,7 @@ public static partial class MeanSquaredError
         // The pass hands back r as the derivative (SquaredResidual); the 2 of ∂r²/∂η is the derivative scale.
         return LinearModelLoss.Evaluate(
             features, targets, weights, intercept, gradient, hasGradient: true, out interceptGradient, sampleWeights,
-            new LinearModelLossOptions { L2Penalty = options.L2Penalty, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
+            new LinearModelLossOptions { L2Penalty = options.L2Penalty, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, FloatArithmetic = options.FloatArithmetic },
             default(SquaredResidual), residuals, derivativeScale: 2.0);
     }
 }

@@ -181,9 +181,13 @@ public static partial class MeanSquaredError
         }
         else if (typeof(T) == typeof(float))
         {
-            loss = Evaluate<float, SingleElements>(
-                FusedPass.Reinterpret<T, float>(features), FusedPass.Reinterpret<T, float>(targets), FusedPass.Reinterpret<T, float>(weights), bias,
-                FusedPass.Reinterpret<T, float>(gradient), out biasGradient, FusedPass.Reinterpret<T, float>(residuals), options);
+            loss = options.FloatArithmetic == FloatArithmetic.Fast
+                ? Evaluate<float, FastSingleElements>(
+                    FusedPass.Reinterpret<T, float>(features), FusedPass.Reinterpret<T, float>(targets), FusedPass.Reinterpret<T, float>(weights), bias,
+                    FusedPass.Reinterpret<T, float>(gradient), out biasGradient, FusedPass.Reinterpret<T, float>(residuals), options)
+                : Evaluate<float, SingleElements>(
+                    FusedPass.Reinterpret<T, float>(features), FusedPass.Reinterpret<T, float>(targets), FusedPass.Reinterpret<T, float>(weights), bias,
+                    FusedPass.Reinterpret<T, float>(gradient), out biasGradient, FusedPass.Reinterpret<T, float>(residuals), options);
         }
         else
         {

@@ -3,8 +3,8 @@ using System.Runtime.CompilerServices;
 namespace Gradients;
 
 /// <summary>
-/// Options of the <see cref="MeanSquaredError"/> loss: an L2 (ridge) penalty and multi-threading.
-/// The default value means no penalty, one thread.
+/// Options of the <see cref="MeanSquaredError"/> loss: an L2 (ridge) penalty, multi-threading and the arithmetic on
+/// float data. The default value means no penalty, one thread, accurate float arithmetic.
 /// </summary>
 public readonly record struct MeanSquaredErrorOptions
 {
@@ -27,6 +27,14 @@ public readonly record struct MeanSquaredErrorOptions
         init => _maxDegreeOfParallelism = value;
     }
 
+    /// <summary>
+    /// The arithmetic on float data: <see cref="FloatArithmetic.Accurate"/> (the default) or
+    /// <see cref="FloatArithmetic.Fast"/>, which trades the accuracy on data far from the origin for speed (its error
+    /// bound is on <see cref="FloatArithmetic.Fast"/>). It applies to the loss and its gradient (and to the accumulators);
+    /// Hessians and Hessian-vector products compute as in the default. Ignored for double data.
+    /// </summary>
+    public FloatArithmetic FloatArithmetic { get; init; }
+
     /// <summary>The thread count this option resolves to.</summary>
     internal int Threads => MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : MaxDegreeOfParallelism;
 
@@ -38,9 +46,9 @@ public readonly record struct MeanSquaredErrorOptions
     internal void Validate(string paramName)
     {
         // NaN and ∞ are rejected like negative values: a non-finite λ would turn every loss into NaN or ∞ silently.
-        if (!(L2Penalty >= 0.0 && L2Penalty <= double.MaxValue) || MaxDegreeOfParallelism < -1)
+        if (!(L2Penalty >= 0.0 && L2Penalty <= double.MaxValue) || MaxDegreeOfParallelism < -1 || (uint)FloatArithmetic > (uint)FloatArithmetic.Fast)
         {
-            ThrowOutOfRange(paramName, L2Penalty, MaxDegreeOfParallelism);
+            ThrowOutOfRange(paramName, L2Penalty, MaxDegreeOfParallelism, FloatArithmetic);
         }
     }
 
@@ -49,7 +57,7 @@ public readonly record struct MeanSquaredErrorOptions
     /// (an instance method would take the options' address and keep them in memory in every caller).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ThrowOutOfRange(string paramName, double l2Penalty, int maxDegreeOfParallelism)
+    private static void ThrowOutOfRange(string paramName, double l2Penalty, int maxDegreeOfParallelism, FloatArithmetic floatArithmetic)
     {
         if (!(l2Penalty >= 0.0 && double.IsFinite(l2Penalty)))
         {
@@ -60,5 +68,8 @@ public readonly record struct MeanSquaredErrorOptions
         {
             ThrowHelper.ThrowArgumentOutOfRange(paramName, maxDegreeOfParallelism, $"{nameof(MaxDegreeOfParallelism)} must be −1 or positive; it is {maxDegreeOfParallelism}.");
         }
+
+        ThrowHelper.ThrowArgumentOutOfRange(
+            paramName, floatArithmetic, $"options.{nameof(FloatArithmetic)} must be {nameof(FloatArithmetic.Accurate)} or {nameof(FloatArithmetic.Fast)}; it is {(int)floatArithmetic}.");
     }
 }
