@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Gradients;
 
@@ -8,8 +6,9 @@ internal static partial class FusedPass
 {
     /// <summary>
     /// A chunk of float data under <see cref="FloatArithmetic.Fast"/>: the kernels with η in float where they exist
-    /// (<see cref="SingleNarrow{TLoss, TWeighting, TArithmetic}"/> for D = 3 and 4 in L1,
-    /// <see cref="SingleWide512{TLoss, TWeighting, TArithmetic}"/> for the full chunks it serves), and otherwise the
+    /// (<see cref="SingleNarrow{TLoss, TWeighting, TArithmetic}"/> for D = 3 and 4 in L1 with AVX-512,
+    /// <see cref="FastNarrow256{TLoss, TWeighting}"/> for them with AVX2 only,
+    /// <see cref="SingleWide{TLoss, TWeighting, TArithmetic}"/> for the full chunks it serves, with AVX2), and otherwise the
     /// default arithmetic's kernel for the chunk (<see cref="SingleElements"/>), whose error is within the fast one's
     /// bound. Like every kernel choice it depends on the chunk only, so results are the same for any thread count.
     /// </summary>
@@ -26,9 +25,15 @@ internal static partial class FusedPass
                 ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
         }
 
+        if (FastNarrow256Applies(dimension, rows))
+        {
+            return FastNarrow256<TLoss, TWeighting>(
+                ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
+        }
+
         if (FastSingleWideApplies(dimension, rows))
         {
-            return SingleWide512<TLoss, TWeighting, FastSingleElements>(
+            return SingleWide<TLoss, TWeighting, FastSingleElements>(
                 ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
         }
 
@@ -37,12 +42,12 @@ internal static partial class FusedPass
     }
 
     /// <summary>
-    /// Whether a chunk of float data under <see cref="FloatArithmetic.Fast"/> runs the 512-bit wide kernel with η in
-    /// float: exactly the chunks whose default arithmetic runs the 512-bit wide kernel (<see cref="Single{TLoss, TWeighting}"/>
-    /// with D &gt; 16, or D = 16 where <see cref="ShortSingleGroups"/> is off, and <see cref="SingleWide{TLoss, TWeighting}"/>'s choice).
+    /// Whether a chunk of float data under <see cref="FloatArithmetic.Fast"/> runs a wide kernel with η in float:
+    /// exactly the chunks whose default arithmetic runs a wide kernel (<see cref="Single{TLoss, TWeighting}"/> with
+    /// D &gt; 16, or D = 16 where <see cref="ShortSingleGroups"/> is off), with the same choice of 512-bit or 256-bit
+    /// vectors (<see cref="SingleWide{TLoss, TWeighting, TArithmetic}"/>).
     /// </summary>
     internal static bool FastSingleWideApplies(int dimension, int rows) =>
         SingleKernelsApply(dimension, rows)
-        && (dimension > SmallDimensionLimit || (dimension == SmallDimensionLimit && !ShortSingleGroups))
-        && Vector512.IsHardwareAccelerated && Avx512F.IsSupported && !RowsSuit256BitVectors(dimension);
+        && (dimension > SmallDimensionLimit || (dimension == SmallDimensionLimit && !ShortSingleGroups));
 }

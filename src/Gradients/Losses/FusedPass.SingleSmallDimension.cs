@@ -69,7 +69,7 @@ internal static partial class FusedPass
 
     /// <summary>
     /// The float kernels: η in double, the gradient sums of each block of eight rows in float (see
-    /// <see cref="SingleSmall{TQuads, TRowEnd, TLoss, TWeighting}"/> and <see cref="SingleWide{TLoss, TWeighting}"/>).
+    /// <see cref="SingleSmall{TQuads, TRowEnd, TLoss, TWeighting}"/> and <see cref="SingleWide{TLoss, TWeighting, TArithmetic}"/>).
     /// Requires <see cref="SingleKernelsApply(int, int)"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -85,7 +85,7 @@ internal static partial class FusedPass
         // against 1.18–1.19× the 256-bit pass, two runs), before the short groups.
         if (dimension > SmallDimensionLimit || (dimension == SmallDimensionLimit && !ShortSingleGroups))
         {
-            return SingleWide<TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
+            return SingleWide<TLoss, TWeighting, SingleElements>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
         }
 
         return (dimension & 3) == 0

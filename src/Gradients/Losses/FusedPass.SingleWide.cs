@@ -13,7 +13,7 @@ internal static partial class FusedPass
     /// gradient terms of the previous block (whose residuals the end of the previous sweep produced, whose rows are
     /// still in L1), summed in float over its eight rows and folded into the double sums. 512-bit vectors where
     /// AVX-512 is available (<see cref="SingleWide512{TLoss, TWeighting, TArithmetic}"/>), 256-bit ones otherwise and for the rows that
-    /// run faster with them (<see cref="SingleWide256{TLoss, TWeighting}"/>, <see cref="RowsSuit256BitVectors(int)"/>); the leftover rows (fewer than eight) in double. Without
+    /// run faster with them (<see cref="SingleWide256{TLoss, TWeighting, TArithmetic}"/>, <see cref="RowsSuit256BitVectors(int)"/>); the leftover rows (fewer than eight) in double. Without
     /// accelerated 256-bit vectors, <see cref="SingleWide128{TLoss, TWeighting}"/> (blocks of four rows) from
     /// <see cref="Chunk{T, TLanes, TLoss, TWeighting}"/>.
     /// </summary>
@@ -41,14 +41,15 @@ internal static partial class FusedPass
     /// again by the scalar kernel (every product in double), so such data gives what the double kernels give.
     /// </para>
     /// </remarks>
-    private static ChunkSums SingleWide<TLoss, TWeighting>(
+    private static ChunkSums SingleWide<TLoss, TWeighting, TArithmetic>(
         ref float features, ref float targets, ref float weights, int dimension, int rows, double bias,
         Span<double> gradientSums, ref float residuals, bool writeResiduals, TLoss loss, ref float sampleWeights)
         where TLoss : struct, IPointwiseLoss
-        where TWeighting : struct, IRowWeighting =>
+        where TWeighting : struct, IRowWeighting
+        where TArithmetic : struct, IDoubleLanes<float> =>
         Vector512.IsHardwareAccelerated && Avx512F.IsSupported && !RowsSuit256BitVectors(dimension)
-            ? SingleWide512<TLoss, TWeighting, SingleElements>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights)
-            : SingleWide256<TLoss, TWeighting>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
+            ? SingleWide512<TLoss, TWeighting, TArithmetic>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights)
+            : SingleWide256<TLoss, TWeighting, TArithmetic>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
 
     /// <summary>
     /// Whether rows of <paramref name="dimension"/> floats run the 256-bit wide kernel where AVX-512 is available: D not a
@@ -71,7 +72,7 @@ internal static partial class FusedPass
 
     /// <summary>
     /// Whether the wide float kernels (<see cref="SingleWide512{TLoss, TWeighting, TArithmetic}"/>,
-    /// <see cref="SingleWide256{TLoss, TWeighting}"/>) give the L2 hint (<c>prefetcht1</c>, at least 16 KB ahead) to every
+    /// <see cref="SingleWide256{TLoss, TWeighting, TArithmetic}"/>) give the L2 hint (<c>prefetcht1</c>, at least 16 KB ahead) to every
     /// row of a block, or only to rows 0, 2, 4 and 6. Only hints change with it, never a result.
     /// </summary>
     /// <remarks>
@@ -93,7 +94,7 @@ internal static partial class FusedPass
 
     /// <summary>
     /// Whether the wide float kernels (<see cref="SingleWide512{TLoss, TWeighting, TArithmetic}"/>,
-    /// <see cref="SingleWide256{TLoss, TWeighting}"/>) give each row's line the L1 hint (<c>prefetcht0</c>; 2 KB ahead in
+    /// <see cref="SingleWide256{TLoss, TWeighting, TArithmetic}"/>) give each row's line the L1 hint (<c>prefetcht0</c>; 2 KB ahead in
     /// the 512-bit kernel, whole blocks and at least 4 KB ahead in the 256-bit one) beside the L2 hint: for rows of fewer
     /// than 64 floats, for rows that are not a whole number of lines (D not a multiple of 16), and on Intel at every D.
     /// Only hints change with it, never a result.
@@ -166,7 +167,7 @@ internal static partial class FusedPass
 
     /// <summary>
     /// The end of a wide float kernel after its blocks: the chunk again in the scalar kernel if a gradient sum is not
-    /// finite (see the remarks of <see cref="SingleWide{TLoss, TWeighting}"/>); otherwise the block sums of the loss
+    /// finite (see the remarks of <see cref="SingleWide{TLoss, TWeighting, TArithmetic}"/>); otherwise the block sums of the loss
     /// and the residuals folded, and the leftover rows from <paramref name="row"/> one at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -19,7 +19,7 @@ internal static partial class FusedPass
         && dimension is >= SmallDimensionLimit and <= SingleDimensionLimit && (long)rows * dimension >= TargetChunkElements;
 
     /// <summary>
-    /// The wide float kernel with 128-bit vectors (see <see cref="SingleWide{TLoss, TWeighting}"/> for the plan):
+    /// The wide float kernel with 128-bit vectors (see <see cref="SingleWide{TLoss, TWeighting, TArithmetic}"/> for the plan):
     /// blocks of four rows, one sweep over the columns per block, four at a time, that adds each row's products with
     /// the widened weights to its η in double (two conversions per four floats) and, in the same sweep, the previous
     /// block's gradient terms summed in float over its four rows, widened once per four columns and added to the double
@@ -34,7 +34,7 @@ internal static partial class FusedPass
     /// η of four floats is two conversions, two multiplies and two adds per row without FMA, which no blocking removes.
     /// </summary>
     /// <remarks>
-    /// Error model: that of <see cref="SingleWide{TLoss, TWeighting}"/> with blocks of four rows. η: every product of
+    /// Error model: that of <see cref="SingleWide{TLoss, TWeighting, TArithmetic}"/> with blocks of four rows. η: every product of
     /// a float and a float is exact in double and the sum is in double, with or without FMA. The gradient: r rounded to
     /// float once; rows 0 and 2 in one chain (a product, then a multiply-add), rows 1 and 3 in another, the two chains
     /// added. With an FMA a term passes through at most four roundings (r, the product or the FMA, the FMA, the final

@@ -9,38 +9,44 @@ namespace Gradients;
 internal static partial class FusedPass
 {
     /// <summary>
-    /// The wide float kernel with 256-bit vectors (no AVX-512; see <see cref="SingleWide{TLoss, TWeighting}"/>): the
+    /// The wide float kernel with 256-bit vectors (no AVX-512; see <see cref="SingleWide{TLoss, TWeighting, TArithmetic}"/>): the
     /// sweep of <see cref="SingleWide512{TLoss, TWeighting, TArithmetic}"/> eight columns at a time, each four floats widened by one
     /// conversion. With sixteen vector registers the eight accumulators, two weight vectors and the float chains leave
     /// no room for the eight broadcast residuals, so the gradient terms broadcast them from memory (a load each, not a
     /// spill). Against the two-phase kernel it replaced, with AVX-512 off at (100,000 × 128): 1.21–1.31× a 256-bit
     /// read-only pass against 1.41–1.46× (thread CPU time, alternating runs on a loaded machine).
     /// </summary>
-    private static ChunkSums SingleWide256<TLoss, TWeighting>(
+    private static ChunkSums SingleWide256<TLoss, TWeighting, TArithmetic>(
         ref float features, ref float targets, ref float weights, int dimension, int rows, double bias,
         Span<double> gradientSums, ref float residuals, bool writeResiduals, TLoss loss, ref float sampleWeights)
         where TLoss : struct, IPointwiseLoss
-        where TWeighting : struct, IRowWeighting =>
+        where TWeighting : struct, IRowWeighting
+        where TArithmetic : struct, IDoubleLanes<float> =>
         (dimension % 8) switch
         {
-            0 => SingleWide256<TLoss, TWeighting, NoColumnTail>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
-            <= 4 => SingleWide256<TLoss, TWeighting, ShortColumnTail>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
-            _ => SingleWide256<TLoss, TWeighting, OverlappingColumnTail>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+            0 => SingleWide256<TLoss, TWeighting, NoColumnTail, TArithmetic>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+            <= 4 => SingleWide256<TLoss, TWeighting, ShortColumnTail, TArithmetic>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
+            _ => SingleWide256<TLoss, TWeighting, OverlappingColumnTail, TArithmetic>(ref features, ref targets, ref weights, dimension, rows, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights),
         };
 
     /// <summary>
-    /// <see cref="SingleWide256{TLoss, TWeighting}"/> for one way of finishing a row (<typeparamref name="TTail"/>: no
+    /// <see cref="SingleWide256{TLoss, TWeighting, TArithmetic}"/> for one way of finishing a row (<typeparamref name="TTail"/>: no
     /// remainder of eight, one to four columns, five to seven), each compiled on its own: with the remainder a run-time
     /// choice inside one kernel, D = 16 and 24 (no remainder) measured 1–4 % slower than before the four-column step
-    /// existed (AVX-512 off, both builds in one process).
+    /// existed (AVX-512 off, both builds in one process). With <typeparamref name="TArithmetic"/> =
+    /// <see cref="FastSingleElements"/> (<see cref="FloatArithmetic.Fast"/>) each row's η over the steps of eight columns
+    /// is summed in float, one FMA per eight floats instead of two conversions and two double FMAs, then its halves
+    /// added, widened and summed in double (the column remainder and everything after η as in the default): each η
+    /// off by at most (⌈D/8⌉ + 1)·2⁻²⁴·Σⱼ|xⱼwⱼ|.
     /// </summary>
     [SkipLocalsInit]
-    private static ChunkSums SingleWide256<TLoss, TWeighting, TTail>(
+    private static ChunkSums SingleWide256<TLoss, TWeighting, TTail, TArithmetic>(
         ref float features, ref float targets, ref float weights, int dimension, int rows, double bias,
         Span<double> gradientSums, ref float residuals, bool writeResiduals, TLoss loss, ref float sampleWeights)
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
         where TTail : struct, IColumnTail
+        where TArithmetic : struct, IDoubleLanes<float>
     {
         const int Lanes = 8;
         var d = (nuint)dimension;
@@ -95,6 +101,7 @@ internal static partial class FusedPass
             ref var x6 = ref Unsafe.Add(ref x5, d);
             ref var x7 = ref Unsafe.Add(ref x6, d);
             Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+            Vector256<float> f0 = default, f1 = default, f2 = default, f3 = default, f4 = default, f5 = default, f6 = default, f7 = default;
             for (nuint j = 0; j < fullEnd; j += Lanes)
             {
                 if ((j & Lanes) == 0)
@@ -118,18 +125,40 @@ internal static partial class FusedPass
                     }
                 }
 
-                var wl = Vector256.LoadUnsafe(ref wd, j);
-                var wu = Vector256.LoadUnsafe(ref wd, j + 4);
-                a0 = DotStep256(ref x0, j, wl, wu, a0);
-                a1 = DotStep256(ref x1, j, wl, wu, a1);
-                a2 = DotStep256(ref x2, j, wl, wu, a2);
-                a3 = DotStep256(ref x3, j, wl, wu, a3);
-                a4 = DotStep256(ref x4, j, wl, wu, a4);
-                a5 = DotStep256(ref x5, j, wl, wu, a5);
-                a6 = DotStep256(ref x6, j, wl, wu, a6);
-                a7 = DotStep256(ref x7, j, wl, wu, a7);
+                if (typeof(TArithmetic) == typeof(FastSingleElements))
+                {
+                    var wf = Vector256.LoadUnsafe(ref weights, j);
+                    f0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x0, j), wf, f0);
+                    f1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x1, j), wf, f1);
+                    f2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x2, j), wf, f2);
+                    f3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x3, j), wf, f3);
+                    f4 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x4, j), wf, f4);
+                    f5 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x5, j), wf, f5);
+                    f6 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x6, j), wf, f6);
+                    f7 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x7, j), wf, f7);
+                }
+                else
+                {
+                    var wl = Vector256.LoadUnsafe(ref wd, j);
+                    var wu = Vector256.LoadUnsafe(ref wd, j + 4);
+                    a0 = DotStep256(ref x0, j, wl, wu, a0);
+                    a1 = DotStep256(ref x1, j, wl, wu, a1);
+                    a2 = DotStep256(ref x2, j, wl, wu, a2);
+                    a3 = DotStep256(ref x3, j, wl, wu, a3);
+                    a4 = DotStep256(ref x4, j, wl, wu, a4);
+                    a5 = DotStep256(ref x5, j, wl, wu, a5);
+                    a6 = DotStep256(ref x6, j, wl, wu, a6);
+                    a7 = DotStep256(ref x7, j, wl, wu, a7);
+                }
+
                 var terms = FloatBlockFromMemory(ref rf, ref x0, ref x1, ref x2, ref x3, ref x4, ref x5, ref x6, ref x7, j + back);
                 AddWidened256(terms, ref g, j);
+            }
+
+            if (typeof(TArithmetic) == typeof(FastSingleElements))
+            {
+                (a0, a1, a2, a3) = (WidenedSum(f0), WidenedSum(f1), WidenedSum(f2), WidenedSum(f3));
+                (a4, a5, a6, a7) = (WidenedSum(f4), WidenedSum(f5), WidenedSum(f6), WidenedSum(f7));
             }
 
             if (hintInOrder)
@@ -216,6 +245,10 @@ internal static partial class FusedPass
             ref features, ref targets, ref weights, ref wd, dimension, rows, blocks * 8, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights,
             lossSums, residualSum, invalid);
     }
+
+    /// <summary>The two halves of a float accumulator added (in float) and widened: four lanes whose sum is the accumulator's.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> WidenedSum(Vector256<float> sum) => Avx.ConvertToVector256Double(sum.GetLower() + sum.GetUpper());
 
     /// <summary>Adds the products of eight floats of a row (from <paramref name="column"/>) and their widened weights to <paramref name="sum"/>, in double.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -9,7 +9,7 @@ namespace Gradients;
 internal static partial class FusedPass
 {
     /// <summary>
-    /// The wide float kernel with 512-bit vectors (see <see cref="SingleWide{TLoss, TWeighting}"/>): per block of eight
+    /// The wide float kernel with 512-bit vectors (see <see cref="SingleWide{TLoss, TWeighting, TArithmetic}"/>): per block of eight
     /// rows and per sixteen columns, each row's sixteen floats widened by two conversions (eight floats each) and
     /// multiplied by the widened weights in double (one accumulator per row, the weights loaded once for the eight
     /// rows), and the previous block's sixteen gradient terms in float (<see cref="FloatBlock512"/>). One sweep instead

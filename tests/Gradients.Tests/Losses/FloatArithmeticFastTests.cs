@@ -7,8 +7,9 @@ namespace Gradients.Tests.Losses;
 /// on data with a large offset (where the bound is loose but must still hold); bit-identical to the default where it
 /// does not apply (double data, shapes without a float-arithmetic kernel, non-finite data) and for every thread count.
 /// With AVX-512 the shapes below run the fast kernels (D = 3 and 4 in L1: <c>FusedPass.SingleNarrow.cs</c>; full chunks
-/// of D = 32, 48, 64, 128 and 136: <c>FusedPass.SingleWide512.cs</c>); without it they run the default kernels, whose
-/// error is within the same bound, so the tests hold in every configuration.
+/// of D = 17 to 136: <c>FusedPass.SingleWide512.cs</c>, or <c>SingleWide256.cs</c> for the D it serves and with
+/// AVX-512 off); without AVX2 they run the default kernels, whose error is within the same bound, so the tests hold in
+/// every configuration (run them with DOTNET_EnableAVX512=0 and DOTNET_EnableAVX2=0 too).
 /// </summary>
 /// <remarks>
 /// Error model (Higham, <i>Accuracy and Stability of Numerical Algorithms</i>, 2nd ed., §3.1), with u = 2⁻²⁴ (float) and
@@ -27,8 +28,8 @@ public sealed class FloatArithmeticFastTests
     {
         { 3, 1 }, { 3, 8 }, { 3, 50 }, { 3, 67 }, { 3, 1000 },
         { 4, 7 }, { 4, 50 }, { 4, 64 }, { 4, 65 }, { 4, 400 }, { 4, 4095 },
-        { 32, 2053 }, { 48, 1371 }, { 64, 1030 }, { 128, 517 }, { 136, 483 }, // full chunks (N·D ≥ 65,536), leftover rows
-        { 8, 50 }, { 16, 4100 }, { 17, 3900 }, // shapes that keep the default arithmetic
+        { 17, 3900 }, { 20, 3300 }, { 24, 2733 }, { 32, 2053 }, { 48, 1371 }, { 64, 1030 }, { 128, 517 }, { 136, 483 }, // full chunks (N·D ≥ 65,536), leftover rows, every column remainder kind
+        { 8, 50 }, { 16, 4100 }, { 100, 50 }, // shapes that keep the default arithmetic on AMD with AVX-512 (D = 16), or everywhere
     };
 
     [Theory]
@@ -169,6 +170,56 @@ public sealed class FloatArithmeticFastTests
         var lossCall = MeanSquaredError.LossAndGradient<float>(xm, ym, wm, 0f, fromCall, out _, default, Fast);
         Assert.Equal(lossCall, lossAccumulated);
         Assert.Equal(fromCall, fromAccumulator);
+    }
+
+    [Theory]
+    [InlineData(4, 50)]
+    [InlineData(4, 400)]
+    [InlineData(64, 1030)]
+    public void Sample_weights_stay_within_the_stated_bound(int d, int n)
+    {
+        // The bound of the remarks with each row's terms weighted by sᵢ/Σs (multiples of ¼ up to 2: exact sums).
+        var random = new Random(d + n);
+        var (x, y, w) = Data(d, n, 0.0, random);
+        var s = new float[n];
+        for (var i = 0; i < n; i++)
+        {
+            s[i] = random.Next(1, 9) / 4f;
+        }
+
+        const float B = -0.25f;
+        var gradient = new float[d];
+        var loss = MeanSquaredError.LossAndGradient<float>(x, y, w, B, gradient, out _, default, s, Fast);
+        var reference = HighPrecision.MeanSquaredError(Widen(x), Widen(y), Widen(w), B, sampleWeights: Widen(s));
+        var u = Math.Pow(2, -24);
+        var gamma = Gamma(d + n + 4);
+        var total = s.Sum(v => (double)v);
+        var lossBound = 0.0;
+        var gradientBound = new double[d];
+        for (var i = 0; i < n; i++)
+        {
+            var size = Math.Abs((double)B) + Math.Abs((double)y[i]);
+            for (var j = 0; j < d; j++)
+            {
+                size += Math.Abs((double)x[(i * d) + j] * w[j]);
+            }
+
+            var delta = ((d + 3) * u * size) + (gamma * size);
+            var r = Math.Abs(reference.Residuals[i]) + delta;
+            lossBound += s[i] * ((2 * r * delta) + (((10 * u) + gamma) * r * r));
+            for (var j = 0; j < d; j++)
+            {
+                gradientBound[j] += s[i] * (delta + (((10 * u) + gamma) * r)) * Math.Abs((double)x[(i * d) + j]);
+            }
+        }
+
+        Assert.True(Math.Abs(loss - reference.Loss) <= (2 * lossBound / total) + (u * Math.Abs(reference.Loss)), $"loss {loss:R} vs {reference.Loss:R}");
+        for (var j = 0; j < d; j++)
+        {
+            Assert.True(
+                Math.Abs(gradient[j] - reference.Gradient[j]) <= (2 * 2 * gradientBound[j] / total) + (u * Math.Abs(reference.Gradient[j])),
+                $"gradient[{j}] {gradient[j]:R} vs {reference.Gradient[j]:R}");
+        }
     }
 
     [Fact]
