@@ -168,28 +168,29 @@ internal static partial class FusedPass
             }
         }
 
-        for (; row < blockEnd; row += 8)
+        if (typeof(TLoss) == typeof(SquaredResidual) && !TWeighting.IsWeighted)
         {
-            ref var x = ref Unsafe.Add(ref features, row * d);
-            var first = Vector512.LoadUnsafe(ref x);
-            var second = Vector512.LoadUnsafe(ref x, secondStart);
-            var columns01 = Avx512F.PermuteVar16x32x2(first, index01, second);
-            var columns23 = Avx512F.PermuteVar16x32x2(first, index23, second);
-            if (masksColumn3)
+            // The squared residual, software-pipelined: each block's floats are loaded, transposed and widened one
+            // iteration ahead, so that work of the next block overlaps this block's arithmetic. Both forms alternating in
+            // one process (`builds`): (50 × 4) 0.93, (400 × 4) 0.92, (50 × 3) 0.94 of the time of the loop below; the
+            // logistic loss, bound by the latency of its own chain, took 1.04 with it and keeps the loop below.
+            Vector512<double> n0 = default, n1 = default, n2 = default, n3 = default;
+            if (row < blockEnd)
             {
-                columns23 &= keep23;
+                WidenBlock(ref Unsafe.Add(ref features, row * d), secondStart, index01, index23, masksColumn3, keep23, out n0, out n1, out n2, out n3);
             }
 
-            var c0 = Avx512F.ConvertToVector512Double(columns01.GetLower());
-            var c1 = Avx512F.ConvertToVector512Double(columns01.GetUpper());
-            var c2 = Avx512F.ConvertToVector512Double(columns23.GetLower());
-            var c3 = Avx512F.ConvertToVector512Double(columns23.GetUpper());
-            // Two chains of two and an add (three steps after the conversions) instead of one chain of four FMAs.
-            var eta = Vector512.FusedMultiplyAdd(c1, wb1, c0 * wb0) + Vector512.FusedMultiplyAdd(c3, wb3, Vector512.FusedMultiplyAdd(c2, wb2, bias8));
-            if (typeof(TLoss) == typeof(SquaredResidual) && !TWeighting.IsWeighted)
+            for (; row < blockEnd; row += 8)
             {
-                // The squared residual on all eight rows at once: SquaredResidual.Add's operations (r = η − y, Σ r² by
-                // FMA) in one 512-bit vector, without splitting η into halves and joining the residuals again.
+                var (c0, c1, c2, c3) = (n0, n1, n2, n3);
+                if (row + 8 < blockEnd)
+                {
+                    WidenBlock(ref Unsafe.Add(ref features, (row + 8) * d), secondStart, index01, index23, masksColumn3, keep23, out n0, out n1, out n2, out n3);
+                }
+
+                // Two chains of two and an add (three steps after the conversions) instead of one chain of four FMAs. r =
+                // η − y and Σ r² by FMA on all eight rows at once, without splitting η into halves.
+                var eta = Vector512.FusedMultiplyAdd(c1, wb1, c0 * wb0) + Vector512.FusedMultiplyAdd(c3, wb3, Vector512.FusedMultiplyAdd(c2, wb2, bias8));
                 var residual = eta - Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref targets, row));
                 if (writeResiduals)
                 {
@@ -202,9 +203,13 @@ internal static partial class FusedPass
                 g1 = Vector512.FusedMultiplyAdd(c1, residual, g1);
                 g2 = Vector512.FusedMultiplyAdd(c2, residual, g2);
                 g3 = Vector512.FusedMultiplyAdd(c3, residual, g3);
-                continue;
             }
+        }
 
+        for (; row < blockEnd; row += 8)
+        {
+            WidenBlock(ref Unsafe.Add(ref features, row * d), secondStart, index01, index23, masksColumn3, keep23, out var c0, out var c1, out var c2, out var c3);
+            var eta = Vector512.FusedMultiplyAdd(c1, wb1, c0 * wb0) + Vector512.FusedMultiplyAdd(c3, wb3, Vector512.FusedMultiplyAdd(c2, wb2, bias8));
             var rA = FourRows<float, SingleElements, TLoss, TWeighting>(loss, eta.GetLower(), ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossSums, ref invalid);
             var rB = FourRows<float, SingleElements, TLoss, TWeighting>(loss, eta.GetUpper(), ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 4, ref lossSumsB, ref invalid);
             residualSum += rA + rB;
@@ -248,5 +253,30 @@ internal static partial class FusedPass
         }
 
         return new ChunkSums { LossSum = lossSum, DerivativeSum = derivativeSum };
+    }
+
+    /// <summary>
+    /// One block of eight rows of <see cref="SingleNarrow{TLoss, TWeighting, TArithmetic}"/>: its 8·D floats loaded as two
+    /// vectors, transposed by two permutes (columns 0, 1 and 2, 3; column 3 zeroed when <paramref name="masksColumn3"/>)
+    /// and widened to one vector of eight doubles per column.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WidenBlock(
+        ref float x, nuint secondStart, Vector512<int> index01, Vector512<int> index23, bool masksColumn3, Vector512<float> keep23,
+        out Vector512<double> c0, out Vector512<double> c1, out Vector512<double> c2, out Vector512<double> c3)
+    {
+        var first = Vector512.LoadUnsafe(ref x);
+        var second = Vector512.LoadUnsafe(ref x, secondStart);
+        var columns01 = Avx512F.PermuteVar16x32x2(first, index01, second);
+        var columns23 = Avx512F.PermuteVar16x32x2(first, index23, second);
+        if (masksColumn3)
+        {
+            columns23 &= keep23;
+        }
+
+        c0 = Avx512F.ConvertToVector512Double(columns01.GetLower());
+        c1 = Avx512F.ConvertToVector512Double(columns01.GetUpper());
+        c2 = Avx512F.ConvertToVector512Double(columns23.GetLower());
+        c3 = Avx512F.ConvertToVector512Double(columns23.GetUpper());
     }
 }
