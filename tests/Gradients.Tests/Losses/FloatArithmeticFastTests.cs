@@ -1,3 +1,4 @@
+using System.Numerics;
 using Gradients.Tests.Properties;
 
 namespace Gradients.Tests.Losses;
@@ -73,14 +74,7 @@ public sealed class FloatArithmeticFastTests
     public void Double_data_ignores_the_option(int d, int n)
     {
         var (x, y, w) = Data(d, n, 0.0, new Random(n));
-        var (xd, yd, wd) = (Widen(x), Widen(y), Widen(w));
-        var accurate = new double[d];
-        var fast = new double[d];
-        var lossAccurate = MeanSquaredError.LossAndGradient<double>(xd, yd, wd, 0.5, accurate, out var biasAccurate, default, default);
-        var lossFast = MeanSquaredError.LossAndGradient<double>(xd, yd, wd, 0.5, fast, out var biasFast, default, Fast);
-        Assert.Equal(lossAccurate, lossFast);
-        Assert.Equal(biasAccurate, biasFast);
-        Assert.Equal(accurate, fast);
+        AssertFastGivesTheDefaultResults(Widen(x), Widen(y), Widen(w), 0.5);
     }
 
     [Theory]
@@ -95,13 +89,7 @@ public sealed class FloatArithmeticFastTests
             x[(n / 2 * d) + 1] = float.PositiveInfinity;
         }
 
-        var accurate = new float[d];
-        var fast = new float[d];
-        var lossAccurate = MeanSquaredError.LossAndGradient<float>(x, y, w, 0.5f, accurate, out var biasAccurate, default, default);
-        var lossFast = MeanSquaredError.LossAndGradient<float>(x, y, w, 0.5f, fast, out var biasFast, default, Fast);
-        Assert.Equal(lossAccurate, lossFast);
-        Assert.Equal(biasAccurate, biasFast);
-        Assert.Equal(accurate, fast);
+        AssertFastGivesTheDefaultResults(x, y, w, 0.5f);
     }
 
     [Fact]
@@ -238,6 +226,19 @@ public sealed class FloatArithmeticFastTests
         var huber = Assert.Throws<ArgumentOutOfRangeException>(() => HuberLoss.LossAndGradient<float>(x, y, w, gradient, new HuberLossOptions { FloatArithmetic = (FloatArithmetic)(-1) }));
         Assert.Contains("FloatArithmetic", huber.Message, StringComparison.Ordinal);
         Assert.Throws<ArgumentOutOfRangeException>(() => new MeanSquaredErrorAccumulator<float>(w, 0f, new MeanSquaredErrorOptions { FloatArithmetic = bad }));
+    }
+
+    /// <summary>Loss, intercept gradient and gradient of <see cref="FloatArithmetic.Fast"/> equal the default's, bit for bit.</summary>
+    private static void AssertFastGivesTheDefaultResults<T>(T[] x, T[] y, T[] w, T b)
+        where T : IFloatingPointIeee754<T>
+    {
+        var accurate = new T[w.Length];
+        var fast = new T[w.Length];
+        var lossAccurate = MeanSquaredError.LossAndGradient<T>(x, y, w, b, accurate, out var biasAccurate, default, default);
+        var lossFast = MeanSquaredError.LossAndGradient<T>(x, y, w, b, fast, out var biasFast, default, Fast);
+        Assert.Equal(lossAccurate, lossFast);
+        Assert.Equal(biasAccurate, biasFast);
+        Assert.Equal(accurate, fast);
     }
 
     private static void AssertWithinBound(int d, int n, double offset, int seed)
