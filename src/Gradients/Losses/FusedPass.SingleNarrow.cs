@@ -30,11 +30,12 @@ internal static partial class FusedPass
     /// conversions and 4 inserts per four rows, and float ran 1.2–1.4× double's time at (50 × 4).
     /// </summary>
     /// <remarks>
-    /// No float arithmetic: every product xᵢⱼ·wⱼ and rᵢ·xᵢⱼ is formed in double from exactly widened floats, so the
+    /// <para>
+    /// With <see cref="SingleElements"/> (the default arithmetic) no float arithmetic: every product xᵢⱼ·wⱼ and rᵢ·xᵢⱼ is
+    /// formed in double from exactly widened floats, so the
     /// error is that of the double kernels (a few units of double's roundoff per row, summed in double), far inside
     /// float's own resolution.
-    /// </remarks>
-    /// <remarks>
+    /// </para>
     /// <para>
     /// With <typeparamref name="TArithmetic"/> = <see cref="FastSingleElements"/> (<see cref="FloatArithmetic.Fast"/>)
     /// η and the gradient terms are formed in float from the transposed floats, without the four conversions: η as one
@@ -112,16 +113,7 @@ internal static partial class FusedPass
                 Vector256<float> squaresF = default, residualsF = default;
                 for (; row < groupEnd; row += 8)
                 {
-                    ref var x = ref Unsafe.Add(ref features, row * d);
-                    var first = Vector512.LoadUnsafe(ref x);
-                    var second = Vector512.LoadUnsafe(ref x, secondStart);
-                    var columns01 = Avx512F.PermuteVar16x32x2(first, index01, second);
-                    var columns23 = Avx512F.PermuteVar16x32x2(first, index23, second);
-                    if (masksColumn3)
-                    {
-                        columns23 &= keep23;
-                    }
-
+                    TransposeBlock(ref Unsafe.Add(ref features, row * d), secondStart, index01, index23, masksColumn3, keep23, out var columns01, out var columns23);
                     var products = Vector512.FusedMultiplyAdd(columns23, wf23, columns01 * wf01);
                     var etaF = products.GetLower() + products.GetUpper();
                     Vector256<float> rf;
@@ -257,23 +249,33 @@ internal static partial class FusedPass
 
     /// <summary>
     /// One block of eight rows of <see cref="SingleNarrow{TLoss, TWeighting, TArithmetic}"/>: its 8·D floats loaded as two
-    /// vectors, transposed by two permutes (columns 0, 1 and 2, 3; column 3 zeroed when <paramref name="masksColumn3"/>)
-    /// and widened to one vector of eight doubles per column.
+    /// vectors and transposed by two permutes into columns 0 and 1 (<paramref name="columns01"/>, lanes 8j + i) and 2 and 3
+    /// (column 3 zeroed when <paramref name="masksColumn3"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransposeBlock(
+        ref float x, nuint secondStart, Vector512<int> index01, Vector512<int> index23, bool masksColumn3, Vector512<float> keep23,
+        out Vector512<float> columns01, out Vector512<float> columns23)
+    {
+        var first = Vector512.LoadUnsafe(ref x);
+        var second = Vector512.LoadUnsafe(ref x, secondStart);
+        columns01 = Avx512F.PermuteVar16x32x2(first, index01, second);
+        columns23 = Avx512F.PermuteVar16x32x2(first, index23, second);
+        if (masksColumn3)
+        {
+            columns23 &= keep23;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TransposeBlock"/> widened to one vector of eight doubles per column.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void WidenBlock(
         ref float x, nuint secondStart, Vector512<int> index01, Vector512<int> index23, bool masksColumn3, Vector512<float> keep23,
         out Vector512<double> c0, out Vector512<double> c1, out Vector512<double> c2, out Vector512<double> c3)
     {
-        var first = Vector512.LoadUnsafe(ref x);
-        var second = Vector512.LoadUnsafe(ref x, secondStart);
-        var columns01 = Avx512F.PermuteVar16x32x2(first, index01, second);
-        var columns23 = Avx512F.PermuteVar16x32x2(first, index23, second);
-        if (masksColumn3)
-        {
-            columns23 &= keep23;
-        }
-
+        TransposeBlock(ref x, secondStart, index01, index23, masksColumn3, keep23, out var columns01, out var columns23);
         c0 = Avx512F.ConvertToVector512Double(columns01.GetLower());
         c1 = Avx512F.ConvertToVector512Double(columns01.GetUpper());
         c2 = Avx512F.ConvertToVector512Double(columns23.GetLower());
