@@ -108,12 +108,12 @@ internal static partial class FusedPass
                 f3 = Vector256.FusedMultiplyAdd(c3, r, f3);
             }
 
-            g0 += Widened(f0);
-            g1 += Widened(f1);
-            g2 += Widened(f2);
-            g3 += Widened(f3);
-            squares += Widened(squaresF);
-            residualsSum += Widened(residualsF);
+            g0 += WidenedHalves(f0);
+            g1 += WidenedHalves(f1);
+            g2 += WidenedHalves(f2);
+            g3 += WidenedHalves(f3);
+            squares += WidenedHalves(squaresF);
+            residualsSum += WidenedHalves(residualsF);
             // x − x is +0 for finite x and NaN otherwise.
             notFinite |= (f0 - f0) | (f1 - f1) | (f2 - f2) | (f3 - f3) | (squaresF - squaresF);
         }
@@ -146,8 +146,11 @@ internal static partial class FusedPass
         return new ChunkSums { LossSum = lossSum, DerivativeSum = derivativeSum };
     }
 
-    /// <summary>Eight float sums widened (exactly) and added pairwise into four doubles whose sum is theirs.</summary>
+    /// <summary>
+    /// Eight float sums widened (exactly) half by half and the halves added in double: four doubles whose sum is theirs.
+    /// (<c>WidenedSum</c> of the wide kernels adds the halves in float first, one rounding more, one conversion fewer.)
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> Widened(Vector256<float> sums) =>
+    private static Vector256<double> WidenedHalves(Vector256<float> sums) =>
         Avx.ConvertToVector256Double(sums.GetLower()) + Avx.ConvertToVector256Double(sums.GetUpper());
 }
