@@ -7,11 +7,13 @@ using System.Runtime.Loader;
 namespace Gradients.Benchmarks.Gate;
 
 /// <summary>
-/// <c>builds --base PATH --head PATH [--loss mse|huber|logistic|poisson] [--type double|float] [--shape 50x4]
-/// [--batches 200] [--calls N] [--warmup-seconds 2]</c>: two builds of the library in one process, each in its own
-/// <see cref="AssemblyLoadContext"/>, their public <c>LossAndGradient(features, targets, weights, gradient)</c> called in
-/// alternating batches on the same data (thread CPU time per batch; the order flips every batch), and the median of the
-/// per-batch ratios head ÷ base. PATH is a <c>Gradients.dll</c> or a directory that holds one (a build's output).
+/// <c>builds --base PATH --head PATH [--loss mse|huber|logistic|poisson] [--type double|float] [--arithmetic accurate|fast]
+/// [--shape 50x4] [--batches 200] [--calls N] [--warmup-seconds 2]</c>: two builds of the library in one process, each in
+/// its own <see cref="AssemblyLoadContext"/>, their public <c>LossAndGradient(features, targets, weights, gradient)</c>
+/// called in alternating batches on the same data (thread CPU time per batch; the order flips every batch), and the
+/// median of the per-batch ratios head ÷ base. PATH is a <c>Gradients.dll</c> or a directory that holds one (a build's
+/// output). <c>--arithmetic fast</c> (float, and a loss whose options take it: mse, huber, logistic) calls the overload
+/// with options instead, <c>FloatArithmetic = Fast</c>.
 /// </summary>
 /// <remarks>
 /// On the shared two-core VMs where the kernels are tuned the machine's speed moves in steps of a third, for a fraction
@@ -26,7 +28,7 @@ public static class BuildPairCommand
     /// <summary>The subcommand's name.</summary>
     public const string Name = "builds";
 
-    private const string Usage = "usage: builds --base PATH --head PATH [--loss mse|huber|logistic|poisson] [--type double|float] [--shape NxD] [--batches N] [--calls N] [--warmup-seconds S] (PATH: a Gradients.dll, or the directory of one)";
+    private const string Usage = "usage: builds --base PATH --head PATH [--loss mse|huber|logistic|poisson] [--type double|float] [--arithmetic accurate|fast] [--shape NxD] [--batches N] [--calls N] [--warmup-seconds S] (PATH: a Gradients.dll, or the directory of one)";
 
     /// <summary>Elements of X a batch reads when <c>--calls</c> is not given: about 0.1 ms of work.</summary>
     private const long BatchElements = 200_000;
@@ -38,7 +40,7 @@ public static class BuildPairCommand
         ArgumentNullException.ThrowIfNull(output);
         try
         {
-            var line = CommandLine.Parse(args, "--base", "--head", "--loss", "--type", "--shape", "--batches", "--calls", "--warmup-seconds");
+            var line = CommandLine.Parse(args, "--base", "--head", "--loss", "--type", "--arithmetic", "--shape", "--batches", "--calls", "--warmup-seconds");
             if (line.Positional.Count > 0 || line.Unknown.Count > 0)
             {
                 throw new UsageException(Usage);
@@ -62,10 +64,18 @@ public static class BuildPairCommand
                 "poisson" => "PoissonLoss",
                 _ => throw new UsageException($"--loss must be mse, huber, logistic or poisson, not '{loss}'. {Usage}"),
             };
+            var arithmetic = line.Single("--arithmetic", "accurate");
+            var fast = arithmetic switch
+            {
+                "accurate" => false,
+                "fast" when type == "float" && loss != "poisson" => true,
+                "fast" => throw new UsageException($"--arithmetic fast takes --type float and --loss mse, huber or logistic (the losses whose options have FloatArithmetic). {Usage}"),
+                _ => throw new UsageException($"--arithmetic must be accurate or fast, not '{arithmetic}'. {Usage}"),
+            };
             var (baseCall, headCall) = type switch
             {
-                "double" => Calls<double>(basePath, headPath, typeName, loss, rows, columns),
-                "float" => Calls<float>(basePath, headPath, typeName, loss, rows, columns),
+                "double" => Calls<double>(basePath, headPath, typeName, loss, rows, columns, fast),
+                "float" => Calls<float>(basePath, headPath, typeName, loss, rows, columns, fast),
                 _ => throw new UsageException($"--type must be double or float, not '{type}'. {Usage}"),
             };
 
@@ -108,7 +118,7 @@ public static class BuildPairCommand
             Array.Sort(ratios);
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{loss} {(type == "float" ? "float " : "")}{rows}x{columns}: base {ProbeArguments.Median(baseTimes):F1} ns, head {ProbeArguments.Median(headTimes):F1} ns a call, head ÷ base {ratios[batches / 2]:F3} (quartiles {ratios[batches / 4]:F3}–{ratios[3 * batches / 4]:F3}, {batches} batches of {calls} calls){(double.IsNaN(sink) ? " NaN" : "")}"));
+                $"{loss} {(type == "float" ? "float " : "")}{(fast ? "fast " : "")}{rows}x{columns}: base {ProbeArguments.Median(baseTimes):F1} ns, head {ProbeArguments.Median(headTimes):F1} ns a call, head ÷ base {ratios[batches / 2]:F3} (quartiles {ratios[batches / 4]:F3}–{ratios[3 * batches / 4]:F3}, {batches} batches of {calls} calls){(double.IsNaN(sink) ? " NaN" : "")}"));
             return ExitCodes.Passed;
         }
         catch (UsageException e)
@@ -134,7 +144,7 @@ public static class BuildPairCommand
     }
 
     /// <summary>The two builds' calls of <c>count</c> loss evaluations on one data set (X, targets or labels, w as in <c>paired</c>).</summary>
-    private static (Func<int, double> Base, Func<int, double> Head) Calls<T>(string basePath, string headPath, string typeName, string loss, int rows, int columns)
+    private static (Func<int, double> Base, Func<int, double> Head) Calls<T>(string basePath, string headPath, string typeName, string loss, int rows, int columns, bool fast)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var random = new Random(42);
@@ -156,8 +166,21 @@ public static class BuildPairCommand
                 ?? throw new UsageException($"'{path}' has no Gradients.{typeName}. {Usage}");
             var method = Array.Find(
                 type.GetMethods(BindingFlags.Public | BindingFlags.Static),
-                m => m.Name == "LossAndGradient" && m.IsGenericMethodDefinition && m.GetParameters().Length == 4)
-                ?? throw new UsageException($"'{path}' has no {typeName}.LossAndGradient(features, targets, weights, gradient). {Usage}");
+                m => m.Name == "LossAndGradient" && m.IsGenericMethodDefinition && m.GetParameters().Length == (fast ? 5 : 4) && m.GetParameters()[3].ParameterType.IsByRefLike)
+                ?? throw new UsageException($"'{path}' has no {typeName}.LossAndGradient(features, targets, weights, gradient{(fast ? ", options" : "")}). {Usage}");
+            if (fast)
+            {
+                // The options type is this load context's own: the call is built by a generic method made for it.
+                var optionsType = method.GetParameters()[4].ParameterType;
+                var property = optionsType.GetProperty("FloatArithmetic")
+                    ?? throw new UsageException($"'{path}' has no {optionsType.Name}.FloatArithmetic (a build before it). {Usage}");
+                var options = Activator.CreateInstance(optionsType)!;
+                property.SetValue(options, Enum.Parse(property.PropertyType, "Fast"));
+                var factory = typeof(BuildPairCommand).GetMethod(nameof(CallWithOptions), BindingFlags.NonPublic | BindingFlags.Static)!
+                    .MakeGenericMethod(typeof(T), optionsType);
+                return (Func<int, double>)factory.Invoke(null, [method.MakeGenericMethod(typeof(T)), options, x, targets, weights, gradient])!;
+            }
+
             var call = method.MakeGenericMethod(typeof(T)).CreateDelegate<LossAndGradient<T>>();
             return count =>
             {
@@ -174,5 +197,25 @@ public static class BuildPairCommand
         return (Load(basePath, "base"), Load(headPath, "head"));
     }
 
+    /// <summary><c>count</c> calls of <paramref name="method"/> (a <c>LossAndGradient</c> with options) with <paramref name="options"/>.</summary>
+    private static Func<int, double> CallWithOptions<T, TOptions>(MethodInfo method, object options, T[] x, T[] targets, T[] weights, T[] gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var call = method.CreateDelegate<LossAndGradientWithOptions<T, TOptions>>();
+        var value = (TOptions)options;
+        return count =>
+        {
+            var sum = 0.0;
+            for (var k = 0; k < count; k++)
+            {
+                sum += double.CreateTruncating(call(x, targets, weights, gradient, value));
+            }
+
+            return sum;
+        };
+    }
+
     private delegate T LossAndGradient<T>(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient);
+
+    private delegate T LossAndGradientWithOptions<T, TOptions>(ReadOnlySpan<T> features, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, Span<T> gradient, TOptions options);
 }

@@ -25,6 +25,9 @@ public sealed partial class BuildPairCommandTests
     [InlineData("--base LIB --head LIB --batches 0")]
     [InlineData("--base LIB --head LIB --calls many")]
     [InlineData("--base LIB --head LIB --warmup-seconds -1")]
+    [InlineData("--base LIB --head LIB --arithmetic fast")] // double data: the option is float's
+    [InlineData("--base LIB --head LIB --type float --loss poisson --arithmetic fast")] // its options have no FloatArithmetic
+    [InlineData("--base LIB --head LIB --type float --arithmetic quick")]
     public void A_wrong_command_line_is_a_usage_error(string commandLine)
     {
         using var output = new StringWriter();
@@ -58,6 +61,21 @@ public sealed partial class BuildPairCommandTests
         Assert.Contains("8 batches of 20 calls", output.ToString(), StringComparison.Ordinal);
     }
 
-    [GeneratedRegex(@"^(?<case>[a-z]+ (?:float )?\d+x\d+): base (?<base>[\d.]+) ns, head (?<head>[\d.]+) ns a call, head ÷ base (?<ratio>[\d.]+) \(quartiles (?<low>[\d.]+)–(?<high>[\d.]+), ")]
+    [Theory]
+    [InlineData("mse")]
+    [InlineData("logistic")]
+    public void The_fast_float_arithmetic_is_called_through_the_options_overload(string loss)
+    {
+        using var output = new StringWriter();
+        Assert.Equal(
+            ExitCodes.Passed,
+            BuildPairCommand.Run(["--base", Library, "--head", Library, "--loss", loss, "--type", "float", "--arithmetic", "fast", "--shape", "50x4", "--batches", "4", "--calls", "10", "--warmup-seconds", "0"], output));
+
+        var match = Report().Match(output.ToString());
+        Assert.True(match.Success, output.ToString());
+        Assert.Equal($"{loss} float fast 50x4", match.Groups["case"].Value);
+    }
+
+    [GeneratedRegex(@"^(?<case>[a-z]+ (?:float )?(?:fast )?\d+x\d+): base (?<base>[\d.]+) ns, head (?<head>[\d.]+) ns a call, head ÷ base (?<ratio>[\d.]+) \(quartiles (?<low>[\d.]+)–(?<high>[\d.]+), ")]
     private static partial Regex Report();
 }
