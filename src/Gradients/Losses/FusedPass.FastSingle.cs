@@ -21,6 +21,11 @@ internal static partial class FusedPass
     {
         if (SingleNarrowApplies(dimension, rows))
         {
+            if (typeof(TLoss) == typeof(SquaredResidual) && !TWeighting.IsWeighted)
+            {
+                return FastSquaredNarrow(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals);
+            }
+
             return SingleNarrow<TLoss, TWeighting, FastSingleElements>(
                 ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
         }

@@ -37,7 +37,8 @@ internal static partial class FusedPass
     /// float's own resolution.
     /// </para>
     /// <para>
-    /// With <typeparamref name="TArithmetic"/> = <see cref="FastSingleElements"/> (<see cref="FloatArithmetic.Fast"/>)
+    /// With <typeparamref name="TArithmetic"/> = <see cref="FastSingleElements"/> (<see cref="FloatArithmetic.Fast"/>; the
+    /// losses other than the unweighted mean squared error, which runs <see cref="FastSquaredNarrow"/>)
     /// η and the gradient terms are formed in float from the transposed floats, without the four conversions: η as one
     /// multiply and one FMA over sixteen lanes (x₀w₀ and x₁w₁ side by side, then + x₂w₂ and x₃w₃) and the two halves
     /// added, widened once for the loss (in double, as above) and the residuals rounded to float once for the gradient
@@ -100,44 +101,26 @@ internal static partial class FusedPass
         nuint row = 0;
         if (typeof(TArithmetic) == typeof(FastSingleElements))
         {
+            // The losses other than the unweighted squared residual (which runs FastSquaredNarrow): η in float, widened
+            // once, the loss and its derivative in double as in the default arithmetic, the gradient terms in float.
             // The weights in float (exact: they are floats), w₀ and w₁ over the lanes of columns 0 and 1, w₂ and w₃ over 2 and 3.
             var wf01 = Vector512.Create(Vector256.Create((float)w0), Vector256.Create((float)w1));
             var wf23 = Vector512.Create(Vector256.Create((float)w2), Vector256.Create((float)w3));
-            var biasF = Vector256.Create((float)bias); // exact: the intercept of float data is a float
             // x − x is +0 for finite x and NaN otherwise: the bits of every group's float sums, or-ed, say whether any was not finite.
             var notFinite = Vector512<float>.Zero;
             while (row < blockEnd)
             {
                 var groupEnd = Math.Min(blockEnd, row + 64);
                 Vector512<float> f01 = default, f23 = default;
-                Vector256<float> squaresF = default, residualsF = default;
                 for (; row < groupEnd; row += 8)
                 {
                     TransposeBlock(ref Unsafe.Add(ref features, row * d), secondStart, index01, index23, masksColumn3, keep23, out var columns01, out var columns23);
                     var products = Vector512.FusedMultiplyAdd(columns23, wf23, columns01 * wf01);
-                    var etaF = products.GetLower() + products.GetUpper();
-                    Vector256<float> rf;
-                    if (typeof(TLoss) == typeof(SquaredResidual) && !TWeighting.IsWeighted)
-                    {
-                        // The squared residual all in float: r = (η + b) − y, Σr² and Σr summed in float over the group.
-                        rf = etaF + biasF - Vector256.LoadUnsafe(ref targets, row);
-                        if (writeResiduals)
-                        {
-                            rf.StoreUnsafe(ref residuals, row);
-                        }
-
-                        squaresF = Vector256.FusedMultiplyAdd(rf, rf, squaresF);
-                        residualsF += rf;
-                    }
-                    else
-                    {
-                        // Other losses: η widened once, the loss and its derivative in double as in the default arithmetic.
-                        var eta = Avx512F.ConvertToVector512Double(etaF) + bias8;
-                        var rA = FourRows<float, SingleElements, TLoss, TWeighting>(loss, eta.GetLower(), ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossSums, ref invalid);
-                        var rB = FourRows<float, SingleElements, TLoss, TWeighting>(loss, eta.GetUpper(), ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 4, ref lossSumsB, ref invalid);
-                        residualSum += rA + rB;
-                        rf = Avx512F.ConvertToVector256Single(rA.ToVector512Unsafe().WithUpper(rB));
-                    }
+                    var eta = Avx512F.ConvertToVector512Double(products.GetLower() + products.GetUpper()) + bias8;
+                    var rA = FourRows<float, SingleElements, TLoss, TWeighting>(loss, eta.GetLower(), ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossSums, ref invalid);
+                    var rB = FourRows<float, SingleElements, TLoss, TWeighting>(loss, eta.GetUpper(), ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 4, ref lossSumsB, ref invalid);
+                    residualSum += rA + rB;
+                    var rf = Avx512F.ConvertToVector256Single(rA.ToVector512Unsafe().WithUpper(rB));
 
                     // Not Vector512.Create(rf, rf): its two inserts wrote into the register of the block before, a chain
                     // from block to block (400 × 4: 0.79 → 0.73 of double's time, one process alternating both).
@@ -150,9 +133,7 @@ internal static partial class FusedPass
                 g1 += Avx512F.ConvertToVector512Double(f01.GetUpper());
                 g2 += Avx512F.ConvertToVector512Double(f23.GetLower());
                 g3 += Avx512F.ConvertToVector512Double(f23.GetUpper());
-                squares += Avx512F.ConvertToVector512Double(squaresF);
-                residuals8 += Avx512F.ConvertToVector512Double(residualsF);
-                notFinite |= (f01 - f01) | (f23 - f23) | (squaresF - squaresF).ToVector512();
+                notFinite |= (f01 - f01) | (f23 - f23);
             }
 
             if (notFinite.AsInt32() != Vector512<int>.Zero)

@@ -78,6 +78,15 @@ public sealed class GuardPageTests
         var logistic = LogisticLoss.LossAndGradient<T>(x.Span, y.Span, w.Span, gradient);
         var huber = HuberLoss.LossAndGradient<T>(x.Span, y.Span, w.Span, gradient);
         Assert.True(T.IsFinite(mse) && T.IsFinite(logistic) && T.IsFinite(huber), $"{typeof(T).Name} N={n} D={d}: {mse}, {logistic}, {huber}");
+
+        // FloatArithmetic.Fast has kernels of its own (float rows of three and four in L1, the wide kernels' float η),
+        // and the mean squared error's reads its last rows as a block of its own.
+        var fastMse = MeanSquaredError.LossAndGradient<T>(x.Span, y.Span, w.Span, T.One, gradient, out _, residuals, new MeanSquaredErrorOptions { FloatArithmetic = FloatArithmetic.Fast });
+        var fastLogistic = LogisticLoss.LossAndGradient<T>(x.Span, y.Span, w.Span, gradient, new LinearModelLossOptions { FloatArithmetic = FloatArithmetic.Fast });
+        var fastHuber = HuberLoss.LossAndGradient<T>(x.Span, y.Span, w.Span, gradient, new HuberLossOptions { FloatArithmetic = FloatArithmetic.Fast });
+        Assert.True(
+            T.IsFinite(fastMse) && T.IsFinite(fastLogistic) && T.IsFinite(fastHuber),
+            $"{typeof(T).Name} N={n} D={d}, FloatArithmetic.Fast: {fastMse}, {fastLogistic}, {fastHuber}");
     }
 
     /// <summary>
