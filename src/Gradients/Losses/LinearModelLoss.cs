@@ -275,9 +275,11 @@ internal static partial class LinearModelLoss
         }
 
         // normaliser is S / c for a derivative scale c (2 for the mean squared error, whose d is r): dividing by it
-        // rounds once. The loss takes S itself.
-        interceptGradient = total.DerivativeSum / normaliser;
-        var value = total.LossSum / (normaliser * derivativeScale);
+        // rounds once. The loss takes S itself. float results multiply by the reciprocals (FloatResults).
+        var inverse = FloatResults.Reciprocal<T>(normaliser);
+        interceptGradient = FloatResults.Divide<T>(total.DerivativeSum, normaliser, inverse);
+        var lossDivisor = normaliser * derivativeScale;
+        var value = FloatResults.Divide<T>(total.LossSum, lossDivisor, FloatResults.Reciprocal<T>(lossDivisor));
         var lambda = options.L2Penalty;
         ref var w = ref MemoryMarshal.GetReference(weights);
         if (lambda != 0.0)
@@ -297,7 +299,7 @@ internal static partial class LinearModelLoss
             ref var g = ref MemoryMarshal.GetReference(gradient);
             for (var j = 0; j < weights.Length; j++)
             {
-                var gj = sums[j] / normaliser;
+                var gj = FloatResults.Divide<T>(sums[j], normaliser, inverse);
                 if (lambda != 0.0)
                 {
                     gj += 2.0 * lambda * TLanes.Load(ref w, (nuint)j);

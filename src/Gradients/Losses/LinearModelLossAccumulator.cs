@@ -413,12 +413,14 @@ public sealed partial class LinearModelLossAccumulator<T>
         var normaliser = Normaliser();
 
         // The one-shot call's arithmetic (LinearModelLoss.Evaluate, MeanSquaredError.Evaluate): divide by S / c (one
-        // rounding; c = 2 for the mean squared error, so S/2 is exact), the loss by (S / c)·c.
+        // rounding; c = 2 for the mean squared error, so S/2 is exact), the loss by (S / c)·c; float results multiply by
+        // the reciprocals instead, as the one-shot call does (FloatResults).
         var scaled = normaliser / DerivativeScale;
+        var inverse = FloatResults.Reciprocal<T>(scaled);
         var lambda = _l2Penalty;
         for (var j = 0; j < gradient.Length; j++)
         {
-            var value = _gradientSums[j] / scaled;
+            var value = FloatResults.Divide<T>(_gradientSums[j], scaled, inverse);
             if (lambda != 0.0)
             {
                 value += 2.0 * lambda * double.CreateTruncating(_weights[j]);
@@ -427,7 +429,7 @@ public sealed partial class LinearModelLossAccumulator<T>
             gradient[j] = T.CreateTruncating(value);
         }
 
-        interceptGradient = T.CreateTruncating(_derivativeSum / scaled);
+        interceptGradient = T.CreateTruncating(FloatResults.Divide<T>(_derivativeSum, scaled, inverse));
         return T.CreateTruncating(LossValue(normaliser));
     }
 
@@ -448,7 +450,8 @@ public sealed partial class LinearModelLossAccumulator<T>
 
     private double LossValue(double normaliser)
     {
-        var loss = _lossSum / (normaliser / DerivativeScale * DerivativeScale);
+        var divisor = normaliser / DerivativeScale * DerivativeScale;
+        var loss = FloatResults.Divide<T>(_lossSum, divisor, FloatResults.Reciprocal<T>(divisor));
         if (_l2Penalty != 0.0)
         {
             var norm = 0.0;

@@ -278,10 +278,12 @@ public static partial class MeanSquaredError
         var rows = targets.Length;
         var total = FusedPass.Run<T, TLanes>(features, targets, weights, bias, sums, residuals, options.Threads);
 
-        // Dividing by N/2 (exact for N < 2⁵³) rounds once, where multiplying by 2/N would round twice.
+        // Dividing by N/2 (exact for N < 2⁵³) rounds once, where multiplying by 2/N would round twice. float results
+        // multiply by the reciprocals (FloatResults), which are computed while the pass runs.
         var half = rows / 2.0;
-        var loss = total.SumOfSquares / rows;
-        interceptGradient = total.SumOfResiduals / half;
+        var inverseHalf = FloatResults.Reciprocal<T>(half);
+        var loss = FloatResults.Divide<T>(total.SumOfSquares, rows, FloatResults.Reciprocal<T>(rows));
+        interceptGradient = FloatResults.Divide<T>(total.SumOfResiduals, half, inverseHalf);
         var lambda = options.L2Penalty;
         if (lambda != 0.0)
         {
@@ -335,15 +337,13 @@ public static partial class MeanSquaredError
                 var j = 0;
                 if (typeof(T) == typeof(float) && Vector256.IsHardwareAccelerated)
                 {
-                    // Four at a time: one vector division costs what one scalar division does (measured: a float
-                    // (50 × 16) call from 167–170 to 160–166 ns). The same operations as the scalar loop, so the same
-                    // values.
+                    // Four at a time, the same operations as the scalar loop, so the same values.
                     ref var s = ref MemoryMarshal.GetReference(sums);
-                    var halves = Vector256.Create(half);
                     var penalty = Vector256.Create(2.0 * lambda);
+                    var inverseHalves = Vector256.Create(inverseHalf);
                     for (; j + 4 <= dimension; j += 4)
                     {
-                        var value = Vector256.LoadUnsafe(ref s, (nuint)j) / halves;
+                        var value = Vector256.LoadUnsafe(ref s, (nuint)j) * inverseHalves;
                         if (lambda != 0.0)
                         {
                             value += penalty * TLanes.Load256(ref w, (nuint)j);
@@ -355,7 +355,7 @@ public static partial class MeanSquaredError
 
                 for (; j < dimension; j++)
                 {
-                    var value = sums[j] / half;
+                    var value = FloatResults.Divide<T>(sums[j], half, inverseHalf);
                     if (lambda != 0.0)
                     {
                         value += 2.0 * lambda * TLanes.Load(ref w, (nuint)j);
