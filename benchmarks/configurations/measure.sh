@@ -17,6 +17,7 @@ for s in 100000x128 2000000x16; do
   cases+=("DOTNET_EnableAVX2=0|$M<Single>.LossAndGradient(Shape=$s)" "DOTNET_EnableAVX2=0|$M<Single>.ReadOnlyPass128(Shape=$s)")
 done
 cases+=("DOTNET_EnableAVX512=0|$M<Double>.LossAndGradient(Shape=50x4)")
+for s in 50x4 50x16; do cases+=("X=1|$M<Single>.LossAndGradientFast(Shape=$s)"); done
 for c in SoftmaxArithmeticFloor ReadOnlyPass256 SoftmaxLossAndGradient; do cases+=("X=1|LinearModelLossBenchmarks.$c(Shape=100000x128)"); done
 for c in ReadOnlyPass256 SoftmaxLossAndGradient; do cases+=("X=1|LinearModelLossBenchmarks.$c(Shape=2000000x16)"); done
 for i in $(seq 1 $R); do

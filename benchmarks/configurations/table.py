@@ -38,6 +38,8 @@ for s in ['100000x128', '2000000x16']:
     ratio(('default', 'float', 'LossAndGradient', s), ('default', 'float', 'ReadOnlyPass512', s), f"default, float, {s} ÷ float read-only pass (512-bit)")
 for s in ['50x4', '50x16', '1000x1000', '100000x128', '2000000x16']:
     ratio(('default', 'float', 'LossAndGradient', s), ('default', 'double', 'LossAndGradient', s), f"default, float ÷ double, {s}")
+for s in ['50x4', '50x16']:
+    ratio(('default', 'float', 'LossAndGradientFast', s), ('default', 'double', 'LossAndGradient', s), f"default, float with FloatArithmetic.Fast ÷ double, {s}")
 ratio(('avx512off', 'double', 'LossAndGradient', '50x4'), ('default', 'double', 'LossAndGradient', '50x4'), "double 50x4, AVX-512 off ÷ default")
 for s in ['100000x128', '2000000x16']:
     ratio(('avx512off', 'double', 'LossAndGradient', s), ('avx512off', 'double', 'ReadOnlyPass256', s), f"AVX-512 off, double, {s} ÷ read-only pass (256-bit)")
