@@ -55,17 +55,9 @@ internal static partial class FusedPass
     {
         var d = (nuint)dimension;
 
-        // The transpose of SingleNarrow (see there): lane 8j + i takes float i·D + j of the block's eight rows, from two
-        // loads, the second ending at float 8·D; at D = 3 column 3 belongs to the next rows and is zeroed.
+        // The transpose of SingleNarrow: lane 8j + i takes float i·D + j of the block's eight rows (column 3 zeroed at D = 3).
         var masksColumn3 = dimension == 3;
-        var secondStart = (nuint)((8 * dimension) - 16);
-        var index01 = masksColumn3
-            ? Vector512.Create(0, 3, 6, 9, 12, 15, 26, 29, 1, 4, 7, 10, 13, 24, 27, 30)
-            : Vector512.Create(0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29);
-        var index23 = masksColumn3
-            ? Vector512.Create(2, 5, 8, 11, 14, 25, 28, 31, 3, 6, 9, 12, 15, 26, 29, 0)
-            : Vector512.Create(2, 6, 10, 14, 18, 22, 26, 30, 3, 7, 11, 15, 19, 23, 27, 31);
-        var keep23 = Vector512.Create(-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0).AsSingle();
+        var secondStart = EightRowTranspose(dimension, out var index01, out var index23, out var keep23);
 
         // The D weights (a fourth of zero at D = 3: w has three elements, and a 128-bit load would read past them), w₀ and
         // w₁ over the lanes of columns 0 and 1, w₂ and w₃ over 2 and 3.
@@ -188,12 +180,7 @@ internal static partial class FusedPass
         Vector512<int> index01, Vector512<int> index23, bool masksColumn3, Vector512<float> keep23,
         Vector512<float> wf01, Vector512<float> wf23, Vector256<float> biasF, out Vector512<float> columns01, out Vector512<float> columns23)
     {
-        columns01 = Avx512F.PermuteVar16x32x2(first, index01, second);
-        columns23 = Avx512F.PermuteVar16x32x2(first, index23, second);
-        if (masksColumn3)
-        {
-            columns23 &= keep23;
-        }
+        Transpose(first, second, index01, index23, masksColumn3, keep23, out columns01, out columns23);
 
         // (b − y) rides in the lower lanes of the first FMA's addend: r = (x₂w₂ + (x₀w₀ + (b − y))) + (x₃w₃ + x₁w₁), four
         // roundings of sums no larger than Σⱼ|xⱼwⱼ| + |b| + |y| and a chain of two FMAs and one add after the transpose.

@@ -60,24 +60,8 @@ internal static partial class FusedPass
     {
         var d = (nuint)dimension;
 
-        // Lane k = 8j + i of the transposed block (columns j = 0, 1 in the first vector, 2, 3 in the second) takes
-        // float i·D + j of the eight rows. The block's 8·D floats are loaded as two vectors, the first sixteen and the
-        // sixteen that end at 8·D (at D = 3 the two overlap by eight), so a block reads nothing past its own rows; bit 4
-        // of an index picks the second vector, where float f ≥ 16 is lane f − (8·D − 16). The indices are constants
-        // (computing them from D put a chain of seven integer operations before the first block's permutes): at D = 4
-        // index f is f itself; at D = 3 it is f below 16 and f + 8 from 16 on. Column 3 at D = 3 belongs to the next
-        // rows and is zeroed after the permute (masking, not the zero weight, keeps a NaN or ∞ in the next row from
-        // leaking into this one); its indices are the wrapped (mod 32) values of the same rule. At D = 4 every lane is
-        // inside its row: no mask, two 512-bit operations fewer per block.
         var masksColumn3 = dimension == 3;
-        var secondStart = (nuint)((8 * dimension) - 16);
-        var index01 = masksColumn3
-            ? Vector512.Create(0, 3, 6, 9, 12, 15, 26, 29, 1, 4, 7, 10, 13, 24, 27, 30)
-            : Vector512.Create(0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29);
-        var index23 = masksColumn3
-            ? Vector512.Create(2, 5, 8, 11, 14, 25, 28, 31, 3, 6, 9, 12, 15, 26, 29, 0)
-            : Vector512.Create(2, 6, 10, 14, 18, 22, 26, 30, 3, 7, 11, 15, 19, 23, 27, 31);
-        var keep23 = Vector512.Create(-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0).AsSingle();
+        var secondStart = EightRowTranspose(dimension, out var index01, out var index23, out var keep23);
 
         // The weights, each broadcast over the eight rows of its column; zero past D.
         var w0 = SingleElements.Load(ref weights, 0);
@@ -238,10 +222,44 @@ internal static partial class FusedPass
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TransposeBlock(
         ref float x, nuint secondStart, Vector512<int> index01, Vector512<int> index23, bool masksColumn3, Vector512<float> keep23,
+        out Vector512<float> columns01, out Vector512<float> columns23) =>
+        Transpose(Vector512.LoadUnsafe(ref x), Vector512.LoadUnsafe(ref x, secondStart), index01, index23, masksColumn3, keep23, out columns01, out columns23);
+
+    /// <summary>
+    /// The constants of the transpose of a block of eight rows of three or four floats (<see cref="TransposeBlock"/>);
+    /// returns where the block's second vector starts, 8·D − 16 floats in.
+    /// </summary>
+    /// <remarks>
+    /// Lane k = 8j + i of the transposed block (columns j = 0, 1 in the first vector, 2, 3 in the second) takes float
+    /// i·D + j of the eight rows. The block's 8·D floats are loaded as two vectors, the first sixteen and the sixteen that
+    /// end at 8·D (at D = 3 the two overlap by eight), so a block reads nothing past its own rows; bit 4 of an index picks
+    /// the second vector, where float f ≥ 16 is lane f − (8·D − 16). The indices are constants (computing them from D put
+    /// a chain of seven integer operations before the first block's permutes): at D = 4 index f is f itself; at D = 3 it is
+    /// f below 16 and f + 8 from 16 on. Column 3 at D = 3 belongs to the next rows and is zeroed after the permute by
+    /// <paramref name="keep23"/> (masking, not the zero weight, keeps a NaN or ∞ in the next row from leaking into this
+    /// one); its indices are the wrapped (mod 32) values of the same rule. At D = 4 every lane is inside its row: no mask,
+    /// two 512-bit operations fewer per block.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nuint EightRowTranspose(int dimension, out Vector512<int> index01, out Vector512<int> index23, out Vector512<float> keep23)
+    {
+        var masksColumn3 = dimension == 3;
+        index01 = masksColumn3
+            ? Vector512.Create(0, 3, 6, 9, 12, 15, 26, 29, 1, 4, 7, 10, 13, 24, 27, 30)
+            : Vector512.Create(0, 4, 8, 12, 16, 20, 24, 28, 1, 5, 9, 13, 17, 21, 25, 29);
+        index23 = masksColumn3
+            ? Vector512.Create(2, 5, 8, 11, 14, 25, 28, 31, 3, 6, 9, 12, 15, 26, 29, 0)
+            : Vector512.Create(2, 6, 10, 14, 18, 22, 26, 30, 3, 7, 11, 15, 19, 23, 27, 31);
+        keep23 = Vector512.Create(-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0).AsSingle();
+        return (nuint)((8 * dimension) - 16);
+    }
+
+    /// <summary>A block's two loaded vectors transposed into columns 0 and 1 and columns 2 and 3 (see <see cref="EightRowTranspose"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose(
+        Vector512<float> first, Vector512<float> second, Vector512<int> index01, Vector512<int> index23, bool masksColumn3, Vector512<float> keep23,
         out Vector512<float> columns01, out Vector512<float> columns23)
     {
-        var first = Vector512.LoadUnsafe(ref x);
-        var second = Vector512.LoadUnsafe(ref x, secondStart);
         columns01 = Avx512F.PermuteVar16x32x2(first, index01, second);
         columns23 = Avx512F.PermuteVar16x32x2(first, index23, second);
         if (masksColumn3)
