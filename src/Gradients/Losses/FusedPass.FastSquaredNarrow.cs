@@ -139,7 +139,7 @@ internal static partial class FusedPass
                     row = groupEnd;
                 }
 
-                // Each sum's eight lanes folded to four in float (one more rounding: the fast bound's tenth), then
+                // Each sum's eight lanes folded to four in float (one more rounding, a term's ninth; the bound allows ten), then
                 // widened: three conversions instead of six, and a shorter tree after the last group.
                 var columns = Avx512F.PermuteVar16x32x2(f01, FirstHalves, f23) + Avx512F.PermuteVar16x32x2(f01, SecondHalves, f23);
                 var squaresAndSumsF = Avx512F.VL.PermuteVar8x32x2(squaresF, FirstHalves.GetLower(), sumsF) + Avx512F.VL.PermuteVar8x32x2(squaresF, SecondHalves.GetLower(), sumsF);
