@@ -14,7 +14,7 @@ namespace Gradients.Benchmarks;
 /// <item><c>smoke [--filter GLOB...]</c>: every benchmark run once (<see cref="SmokeCommand"/>);</item>
 /// <item><c>paired --loss NAME [--shape NxD] [--pairs N] [--warmup N]</c>: a loss kernel and the read-only pass alternating
 /// over one X, a tuning probe (<see cref="Losses.PairedPassCommand"/>);</item>
-/// <item><c>builds --base PATH --head PATH [--loss NAME] [--type double|float] [--shape NxD]</c>: two builds of the library
+/// <item><c>builds --base PATH --head PATH [--loss NAME] [--type double|float] [--arithmetic accurate|fast] [--shape NxD]</c>: two builds of the library
 /// in one process, their loss calls alternating batch by batch, a tuning probe (<see cref="BuildPairCommand"/>);</item>
 /// <item>anything else: BenchmarkDotNet's own command line, e.g. <c>--filter '*' --job short</c>; results, with
 /// the full JSON export <c>compare</c> reads, go to <c>artifacts/benchmarks/results/</c>.</item>
