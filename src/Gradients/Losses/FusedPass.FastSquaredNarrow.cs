@@ -38,8 +38,8 @@ internal static partial class FusedPass
     /// <para>
     /// Non-finite results: a float sum past float's range, or NaN or ∞ in the data, makes a lane of the double sums not
     /// finite (a non-finite term never becomes finite by addition), and the chunk is computed again in the default
-    /// arithmetic (<see cref="SingleNarrow{TLoss, TWeighting, TArithmetic}"/> with <see cref="SingleElements"/>), whose
-    /// results it then returns: one check after the last group instead of one for every group.
+    /// arithmetic (<see cref="SquaredNarrow"/>), whose results it then returns: one check after the last group instead of
+    /// one for every group.
     /// </para>
     /// <para>
     /// Against the fast loop it replaces (SingleNarrow's, kept for the other losses), one process alternating the two
@@ -154,8 +154,7 @@ internal static partial class FusedPass
         var probe = (columnSums01 + columnSums23 + squaresAndSums) * 0.0;
         if (!Vector512.EqualsAll(probe, Vector512<double>.Zero))
         {
-            return SingleNarrow<SquaredResidual, Unweighted, SingleElements>(
-                ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, default, ref Unsafe.NullRef<float>());
+            return SquaredNarrow(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals);
         }
 
         // Four lanes to one: pairs (0 + 2, 1 + 3) across the two vectors, then the pairs' halves; lane j of g is column j.

@@ -27,7 +27,9 @@ internal static partial class FusedPass
     /// widened to double by four conversions: one column of eight rows per vector, so η is a multiply, three FMAs and an
     /// add ((x₀w₀ + x₁w₁) + (x₃w₃ + (x₂w₂ + b)), two short chains) and the gradient four FMAs, with no horizontal sums in
     /// the loop. The register kernel, widening each half row on load, spent 8
-    /// conversions and 4 inserts per four rows, and float ran 1.2–1.4× double's time at (50 × 4).
+    /// conversions and 4 inserts per four rows, and float ran 1.2–1.4× double's time at (50 × 4). The unweighted mean
+    /// squared error runs kernels of its own: <see cref="SquaredNarrow"/> in the default arithmetic,
+    /// <see cref="FastSquaredNarrow"/> in the fast one.
     /// </summary>
     /// <remarks>
     /// <para>
@@ -81,7 +83,6 @@ internal static partial class FusedPass
         var residualSum = Vector256<double>.Zero;
         var invalid = Vector256<double>.Zero;
 
-        Vector512<double> squares = default, residuals8 = default;
         nuint row = 0;
         if (typeof(TArithmetic) == typeof(FastSingleElements))
         {
@@ -127,44 +128,6 @@ internal static partial class FusedPass
             }
         }
 
-        if (typeof(TLoss) == typeof(SquaredResidual) && !TWeighting.IsWeighted)
-        {
-            // The squared residual, software-pipelined: each block's floats are loaded, transposed and widened one
-            // iteration ahead, so that work of the next block overlaps this block's arithmetic. Both forms alternating in
-            // one process (`builds`): (50 × 4) 0.93, (400 × 4) 0.92, (50 × 3) 0.94 of the time of the loop below; the
-            // logistic loss, bound by the latency of its own chain, took 1.04 with it and keeps the loop below.
-            Vector512<double> n0 = default, n1 = default, n2 = default, n3 = default;
-            if (row < blockEnd)
-            {
-                WidenBlock(ref Unsafe.Add(ref features, row * d), secondStart, index01, index23, masksColumn3, keep23, out n0, out n1, out n2, out n3);
-            }
-
-            for (; row < blockEnd; row += 8)
-            {
-                var (c0, c1, c2, c3) = (n0, n1, n2, n3);
-                if (row + 8 < blockEnd)
-                {
-                    WidenBlock(ref Unsafe.Add(ref features, (row + 8) * d), secondStart, index01, index23, masksColumn3, keep23, out n0, out n1, out n2, out n3);
-                }
-
-                // Two chains of two and an add (three steps after the conversions) instead of one chain of four FMAs. r =
-                // η − y and Σ r² by FMA on all eight rows at once, without splitting η into halves.
-                var eta = Vector512.FusedMultiplyAdd(c1, wb1, c0 * wb0) + Vector512.FusedMultiplyAdd(c3, wb3, Vector512.FusedMultiplyAdd(c2, wb2, bias8));
-                var residual = eta - Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref targets, row));
-                if (writeResiduals)
-                {
-                    Avx512F.ConvertToVector256Single(residual).StoreUnsafe(ref residuals, row);
-                }
-
-                squares = Vector512.FusedMultiplyAdd(residual, residual, squares);
-                residuals8 += residual;
-                g0 = Vector512.FusedMultiplyAdd(c0, residual, g0);
-                g1 = Vector512.FusedMultiplyAdd(c1, residual, g1);
-                g2 = Vector512.FusedMultiplyAdd(c2, residual, g2);
-                g3 = Vector512.FusedMultiplyAdd(c3, residual, g3);
-            }
-        }
-
         for (; row < blockEnd; row += 8)
         {
             WidenBlock(ref Unsafe.Add(ref features, row * d), secondStart, index01, index23, masksColumn3, keep23, out var c0, out var c1, out var c2, out var c3);
@@ -179,7 +142,7 @@ internal static partial class FusedPass
             g3 = Vector512.FusedMultiplyAdd(c3, r, g3);
         }
 
-        var pair = Avx.HorizontalAdd(lossSums + lossSumsB + squares.GetLower() + squares.GetUpper(), residualSum + residuals8.GetLower() + residuals8.GetUpper());
+        var pair = Avx.HorizontalAdd(lossSums + lossSumsB, residualSum);
         var folded = pair.GetLower() + pair.GetUpper();
         // The two sums stay in registers through the last rows (in a ChunkSums passed by reference, as before, each row's
         // additions went through memory).

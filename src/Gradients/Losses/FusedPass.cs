@@ -142,6 +142,13 @@ internal static partial class FusedPass
 
         if (typeof(TLanes) == typeof(SingleElements) && SingleNarrowApplies(dimension, rows))
         {
+            if (typeof(TLoss) == typeof(SquaredResidual) && !TWeighting.IsWeighted)
+            {
+                return SquaredNarrow(
+                    ref Unsafe.As<T, float>(ref features), ref Unsafe.As<T, float>(ref targets), ref Unsafe.As<T, float>(ref weights), dimension, rows, available, bias,
+                    gradientSums, ref Unsafe.As<T, float>(ref residuals), writeResiduals);
+            }
+
             return SingleNarrow<TLoss, TWeighting, SingleElements>(
                 ref Unsafe.As<T, float>(ref features), ref Unsafe.As<T, float>(ref targets), ref Unsafe.As<T, float>(ref weights), dimension, rows, available, bias,
                 gradientSums, ref Unsafe.As<T, float>(ref residuals), writeResiduals, loss, ref Unsafe.As<T, float>(ref sampleWeights));
