@@ -28,12 +28,16 @@ internal static partial class FusedPass
     /// Against <see cref="SingleNarrow{TLoss, TWeighting, TArithmetic}"/>'s squared-residual loop, which it replaces (one
     /// process alternating the two builds, <c>builds</c>, Zen 4): (400 × 4) 0.90–0.91, (1000 × 4) 0.92, (4000 × 4) 0.92,
     /// (400 × 3) 0.95, (50 × 4) 0.98, (50 × 3) 0.97, (8 × 4) 0.98. On small data the time is mostly latency, which the
-    /// store and reload lengthen; the last N mod 8 rows as one more (half) block over the last eight rows ran 1.03–1.08 of
-    /// this kernel's time at (50 × 4) and (55 × 4), so they stay one at a time.
+    /// store and reload lengthen. The last N mod 8 rows: four to seven of them are one block over the last eight rows,
+    /// widened from registers before the blocks (the lanes of rows the blocks count zeroed), (55 × 4) 0.86 and (53 × 3)
+    /// 0.90 of the rows one at a time; one to three stay one at a time after the blocks. The same block after the blocks,
+    /// through the buffer, ran 1.03–1.08 at (50 × 4) and (55 × 4).
     /// </para>
     /// <para>
-    /// Error: each residual is η − y with every product exact and three roundings in double (y − b, then the two chains and
-    /// their sum), as in the kernel it replaces (a different order, so the last bits differ); the sums are in double.
+    /// Error: each residual is η − y with every product exact and six roundings in double (y − b, two in each chain, their
+    /// sum), as in the kernel it replaces (a different order, so the last bits differ); the sums are in double. A row in
+    /// both the last block and a block gets the same residual from both (the same operations, lane by lane), so a
+    /// residual written twice is written with the same value.
     /// </para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -60,6 +64,37 @@ internal static partial class FusedPass
         var blockEnd = (nuint)rows & ~(nuint)7;
         Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
         Vector256<double> squaresA = default, squaresB = default, sumsA = default, sumsB = default;
+        var row0 = blockEnd;
+        if (blockEnd > 0 && (nuint)rows - blockEnd >= 4)
+        {
+            // Four to seven last rows, before the blocks: the last eight rows widened from registers, the lanes of rows
+            // the blocks count zeroed. (One to three go one at a time after the blocks, which costs less: `builds`, this
+            // block ÷ the rows one at a time, N mod 8 = 2: 1.03, 3: 1.01, 4: 0.96, 5: 0.95, 7: 0.90.)
+            var start = (nuint)rows - 8;
+            WidenBlock(ref Unsafe.Add(ref features, start * d), secondStart, index01, index23, masksColumn3, keep23, out var c0, out var c1, out var c2, out var c3);
+            var residual = Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref targets, start)) - Vector512.Create(bias);
+            residual = Avx512F.FusedMultiplySubtract(c0, Vector512.Create(w0), residual);
+            residual = Vector512.FusedMultiplyAdd(c1, Vector512.Create(w1), residual);
+            var second = c2 * Vector512.Create(w2);
+            second = Vector512.FusedMultiplyAdd(c3, Vector512.Create(w3), second);
+            residual += second;
+            if (writeResiduals)
+            {
+                Avx512F.ConvertToVector256Single(residual).StoreUnsafe(ref residuals, start);
+            }
+
+            residual &= Vector512.GreaterThanOrEqual(Vector512.Create(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L), Vector512.Create((long)(8 - (rows - (int)blockEnd)))).AsDouble();
+            var (rA, rB) = (residual.GetLower(), residual.GetUpper());
+            squaresA = rA * rA;
+            squaresB = rB * rB;
+            (sumsA, sumsB) = (rA, rB);
+            (a0, b0) = (c0.GetLower() * rA, c0.GetUpper() * rB);
+            (a1, b1) = (c1.GetLower() * rA, c1.GetUpper() * rB);
+            (a2, b2) = (c2.GetLower() * rA, c2.GetUpper() * rB);
+            (a3, b3) = (c3.GetLower() * rA, c3.GetUpper() * rB);
+            row0 = (nuint)rows;
+        }
+
         if (blockEnd > 0)
         {
             StoreTransposedBlock(ref features, columns, secondStart, index01, index23, masksColumn3, keep23);
@@ -84,8 +119,7 @@ internal static partial class FusedPass
         var derivativeSum = folded.GetElement(1);
         var g = TransposeAdd4(a0 + b0, a1 + b1, a2 + b2, a3 + b3);
 
-        // The last rows as SingleNarrow takes them: four floats at a time while they lie inside X, then scalar.
-        var row0 = blockEnd;
+        // The other last rows as SingleNarrow takes them: four floats at a time while they lie inside X, then scalar.
         var invalidRow = false;
         var mask = Vector256.LessThan(Vector256.Create(0L, 1L, 2L, 3L), Vector256.Create((long)dimension)).AsDouble();
         var weightVector = Vector256.Create(w0, w1, w2, w3);
