@@ -26,12 +26,14 @@ internal static partial class FusedPass
     /// </para>
     /// <para>
     /// Against <see cref="SingleNarrow{TLoss, TWeighting, TArithmetic}"/>'s squared-residual loop, which it replaces (one
-    /// process alternating the two builds, <c>builds</c>, Zen 4): (400 × 4) 0.90–0.91, (1000 × 4) 0.92, (4000 × 4) 0.92,
-    /// (400 × 3) 0.95, (50 × 4) 0.98, (50 × 3) 0.97, (8 × 4) 0.98. On small data the time is mostly latency, which the
-    /// store and reload lengthen. The last N mod 8 rows: four to seven of them are one block over the last eight rows,
-    /// widened from registers before the blocks (the lanes of rows the blocks count zeroed), (55 × 4) 0.86 and (53 × 3)
-    /// 0.90 of the rows one at a time; one to three stay one at a time after the blocks. The same block after the blocks,
-    /// through the buffer, ran 1.03–1.08 at (50 × 4) and (55 × 4).
+    /// process alternating the two builds, <c>builds</c>, Zen 4, each build as head and as base): (400 × 4) 0.91, (1000 × 4)
+    /// and (4000 × 4) 0.92, (400 × 3) 0.95–0.97, (55 × 4) 0.86–0.90, (8 × 4) 0.90–0.98; at (50 × 4) and (50 × 3) no gain
+    /// (six runs at (50 × 4) 0.96–1.09, median 1.02, where the same build against itself read 0.97–1.05). On small data
+    /// the time is mostly latency, which the store and reload lengthen. The last N mod 8 rows: four to seven of them are
+    /// one block over the last eight rows, widened from registers before the blocks (the lanes of rows the blocks count
+    /// zeroed); one to three stay one at a time after the blocks, where a block cost more (N mod 8 = 2: 1.03, 3: 1.01;
+    /// 4: 0.96, 5: 0.95, 7: 0.90). The same block after the blocks, through the buffer, ran 1.03–1.08 at (50 × 4) and
+    /// (55 × 4); the first block from registers instead of the buffer, 1.02 at (50 × 4).
     /// </para>
     /// <para>
     /// Error: each residual is η − y with every product exact and six roundings in double (y − b, two in each chain, their
@@ -68,8 +70,7 @@ internal static partial class FusedPass
         if (blockEnd > 0 && (nuint)rows - blockEnd >= 4)
         {
             // Four to seven last rows, before the blocks: the last eight rows widened from registers, the lanes of rows
-            // the blocks count zeroed. (One to three go one at a time after the blocks, which costs less: `builds`, this
-            // block ÷ the rows one at a time, N mod 8 = 2: 1.03, 3: 1.01, 4: 0.96, 5: 0.95, 7: 0.90.)
+            // the blocks count zeroed. (One to three go one at a time after the blocks, which costs less; see the remarks.)
             var start = (nuint)rows - 8;
             WidenBlock(ref Unsafe.Add(ref features, start * d), secondStart, index01, index23, masksColumn3, keep23, out var c0, out var c1, out var c2, out var c3);
             var residual = Avx512F.ConvertToVector512Double(Vector256.LoadUnsafe(ref targets, start)) - Vector512.Create(bias);
