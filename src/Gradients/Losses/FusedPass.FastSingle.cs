@@ -23,7 +23,9 @@ internal static partial class FusedPass
         {
             if (typeof(TLoss) == typeof(SquaredResidual) && !TWeighting.IsWeighted)
             {
-                return FastSquaredNarrow(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals);
+                return (long)rows * dimension >= FastSquaredMinimumElements
+                    ? FastSquaredNarrow(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals)
+                    : SquaredNarrow(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals);
             }
 
             return SingleNarrow<TLoss, TWeighting, FastSingleElements>(

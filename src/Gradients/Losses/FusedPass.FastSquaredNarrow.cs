@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -18,6 +19,15 @@ internal static partial class FusedPass
     private static readonly Vector512<long> OddLanes = Vector512.Create(1L, 3, 5, 7, 1, 3, 5, 7);
 
     /// <summary>
+    /// The fewest elements (rows·D) of a chunk that runs <see cref="FastSquaredNarrow"/>: 24 rows of four, 32 of three.
+    /// Below, <see cref="FloatArithmetic.Fast"/>'s unweighted mean squared error runs the default kernel
+    /// (<see cref="SquaredNarrow"/>), which took less time there (a call loop alternating both arithmetics in one
+    /// process, thread CPU time, Zen 4: fast ÷ default at (8 × 4) 1.47, (16 × 4) 1.11, (24 × 4) 0.95, (32 × 4) 0.94; (8 × 3)
+    /// 1.20, (16 × 3) 1.09, (24 × 3) 1.17, (32 × 3) 0.91).
+    /// </summary>
+    internal const int FastSquaredMinimumElements = 96;
+
+    /// <summary>
     /// The mean squared error (no sample weights) of a chunk of float rows of three or four features in L1 under
     /// <see cref="FloatArithmetic.Fast"/>, with AVX-512 (<see cref="SingleNarrowApplies(int, int)"/>), in a kernel that does
     /// nothing else, so a call on small data pays for little more than its blocks. Eight rows per block are loaded as two
@@ -25,8 +35,8 @@ internal static partial class FusedPass
     /// the residuals are two FMAs over sixteen lanes, (b − y) in the lower lanes of the first one's addend, and the two
     /// halves added; their squares, their sum and the gradient terms (two FMAs over sixteen lanes) are summed in float. The
     /// last rows (N mod 8) are one more block whose other lanes are zeroed before they reach a sum: the last eight rows,
-    /// read whole (the lanes of rows counted already zeroed), or below eight rows masked loads, which read nothing past
-    /// the rows. The weights are broadcast to their columns by two permutes of the four floats.
+    /// read whole (the lanes of rows counted already zeroed). The weights are broadcast to their columns by two permutes
+    /// of the four floats. Requires at least <see cref="FastSquaredMinimumElements"/> elements (so at least eight rows).
     /// </summary>
     /// <remarks>
     /// <para>
@@ -45,7 +55,9 @@ internal static partial class FusedPass
     /// Against the fast loop it replaces (SingleNarrow's, kept for the other losses), one process alternating the two
     /// builds (<c>builds --arithmetic fast</c>, Zen 4): (50 × 4) 0.93–0.97 of its time, (400 × 4) 0.93, where the old loop's
     /// two leftover rows took a horizontal sum each and its weights a round trip through double; (8 × 4), one block and no
-    /// leftover rows, 1.05 (the fold's extra step in float).
+    /// leftover rows, 1.05 (the fold's extra step in float). Its fold and final tree are a chain of about ten dependent
+    /// steps after the last block, so on the smallest data the default kernel is faster: chunks of fewer than
+    /// <see cref="FastSquaredMinimumElements"/> elements run <see cref="SquaredNarrow"/>.
     /// </para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -53,6 +65,7 @@ internal static partial class FusedPass
         ref float features, ref float targets, ref float weights, int dimension, int rows, nuint available, double bias,
         Span<double> gradientSums, ref float residuals, bool writeResiduals)
     {
+        Debug.Assert((long)rows * dimension >= FastSquaredMinimumElements, "The last block reads the last eight rows whole.");
         var d = (nuint)dimension;
 
         // The transpose of SingleNarrow: lane 8j + i takes float i·D + j of the block's eight rows (column 3 zeroed at D = 3).
@@ -98,43 +111,21 @@ internal static partial class FusedPass
                 if (row < groupEnd)
                 {
                     // The last rows, count = N mod 8 of them, as one more block whose other lanes are zeroed after the
-                    // residuals are formed (so they add nothing to any sum). With N ≥ 8 the block is the last eight rows,
-                    // read as a whole block; its first 8 − count lanes are rows counted already, whose residuals it forms
-                    // again with the same operations (its store writes the same values). Below eight rows, masked loads:
-                    // lanes past the rows read as zero, and nothing past them is read.
+                    // residuals are formed (so they add nothing to any sum): the last eight rows (N ≥ 8 here, see
+                    // FastSquaredMinimumElements), read as a whole block; its first 8 − count lanes are rows counted
+                    // already, whose residuals it forms again with the same operations (its store writes the same values).
                     var count = rows - (int)row;
-                    Vector256<float> r, rowMask;
-                    Vector512<float> columns01, columns23;
-                    if (rows >= 8)
+                    var start = (nuint)rows - 8;
+                    var rowMask = Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create(8 - count)).AsSingle();
+                    var r = Residuals(
+                        Avx512F.LoadVector512(x + (start * d)), Avx512F.LoadVector512(x + (start * d) + secondStart), Avx.LoadVector256(y + start),
+                        index01, index23, masksColumn3, keep23, wf01, wf23, biasF, out var columns01, out var columns23);
+                    if (writeResiduals)
                     {
-                        var start = (nuint)rows - 8;
-                        rowMask = Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create(8 - count)).AsSingle();
-                        r = Residuals(
-                            Avx512F.LoadVector512(x + (start * d)), Avx512F.LoadVector512(x + (start * d) + secondStart), Avx.LoadVector256(y + start),
-                            index01, index23, masksColumn3, keep23, wf01, wf23, biasF, out columns01, out columns23);
-                        if (writeResiduals)
-                        {
-                            Avx.Store(e + start, r);
-                        }
-                    }
-                    else
-                    {
-                        var elements = count * dimension;
-                        var lanes = Vector512<int>.Indices;
-                        rowMask = Vector256.LessThan(Vector256<int>.Indices, Vector256.Create(count)).AsSingle();
-                        r = Residuals(
-                            Avx512F.MaskLoad(x, Vector512.LessThan(lanes, Vector512.Create(elements)).AsSingle(), Vector512<float>.Zero),
-                            Avx512F.MaskLoad(x + secondStart, Vector512.LessThan(lanes, Vector512.Create(elements - (int)secondStart)).AsSingle(), Vector512<float>.Zero),
-                            Avx512F.VL.MaskLoad(y, rowMask, Vector256<float>.Zero),
-                            index01, index23, masksColumn3, keep23, wf01, wf23, biasF, out columns01, out columns23);
-                        if (writeResiduals)
-                        {
-                            Avx512F.VL.MaskStore(e, rowMask, r);
-                        }
+                        Avx.Store(e + start, r);
                     }
 
-                    // The other lanes' residuals: rows counted already, or the intercept (NaN from a non-finite weight)
-                    // past the rows.
+                    // The other lanes' residuals: rows counted already.
                     AddTerms(r & rowMask, columns01, columns23, ref f01, ref f23, ref squaresF, ref sumsF);
                     row = groupEnd;
                 }
