@@ -11,7 +11,8 @@ internal static partial class FusedPass
     /// <summary>
     /// Whether a chunk of float data under <see cref="FloatArithmetic.Fast"/> runs <see cref="FastNarrow256{TLoss, TWeighting}"/>:
     /// D = 4, AVX2 and FMA, and a chunk in L1 (fewer than 16,384 elements, as <see cref="SingleNarrowApplies(int, int)"/>,
-    /// which is checked first: with AVX-512 <see cref="SingleNarrow{TLoss, TWeighting, TArithmetic}"/> runs instead). At
+    /// which is checked first: with AVX-512 <see cref="FastSquaredNarrow"/> or <see cref="SingleNarrow{TLoss, TWeighting}"/>
+    /// runs instead). At
     /// D = 3, where each row takes a 128-bit load and an insert, the same kernel measured slower than the default's
     /// (400 × 3, AVX-512 off: 1.14× its time, against 0.77× at 400 × 4), and is not used.
     /// </summary>
@@ -30,8 +31,8 @@ internal static partial class FusedPass
     /// <remarks>
     /// Error per η: at most three roundings per product (two chains of two, then their sum and the intercept; four with
     /// the residual), (D + 3)·2⁻²⁴·(Σⱼ|xⱼwⱼ| + |b| + |y|) with the residual; per group sum at most ten roundings per term.
-    /// Losses other than the mean squared error take η widened to double, as <see cref="SingleNarrow{TLoss, TWeighting, TArithmetic}"/>
-    /// does. The rows after the last whole block run one at a time in double; a chunk whose float sums are not finite runs again in the default
+    /// Losses other than the mean squared error take η, summed in float, widened to double for the loss and its
+    /// derivative. The rows after the last whole block run one at a time in double; a chunk whose float sums are not finite runs again in the default
     /// arithmetic, so non-finite results are the default's.
     /// </remarks>
     [SkipLocalsInit]

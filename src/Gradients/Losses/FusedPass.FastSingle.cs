@@ -6,8 +6,9 @@ internal static partial class FusedPass
 {
     /// <summary>
     /// A chunk of float data under <see cref="FloatArithmetic.Fast"/>: the kernels with η in float where they exist
-    /// (<see cref="SingleNarrow{TLoss, TWeighting, TArithmetic}"/> for D = 3 and 4 in L1 with AVX-512,
-    /// <see cref="FastNarrow256{TLoss, TWeighting}"/> for them with AVX2 only,
+    /// (<see cref="FastSquaredNarrow"/> for the unweighted mean squared error of D = 3 and 4 in L1 with AVX-512, from
+    /// <see cref="FastSquaredMinimumElements"/> elements; <see cref="FastNarrow256{TLoss, TWeighting}"/> for D = 4 with
+    /// AVX2 only,
     /// <see cref="SingleWide{TLoss, TWeighting, TArithmetic}"/> for the full chunks it serves, with AVX2), and otherwise the
     /// default arithmetic's kernel for the chunk (<see cref="SingleElements"/>), whose error is within the fast one's
     /// bound. Like every kernel choice it depends on the chunk only, so results are the same for any thread count.
@@ -28,7 +29,8 @@ internal static partial class FusedPass
                     : SquaredNarrow(ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals);
             }
 
-            return SingleNarrow<TLoss, TWeighting, FastSingleElements>(
+            // The other losses: the default arithmetic's kernel, which the fast loop they had did not beat (see SingleNarrow).
+            return SingleNarrow<TLoss, TWeighting>(
                 ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
         }
 

@@ -31,7 +31,7 @@ internal static partial class FusedPass
     /// The mean squared error (no sample weights) of a chunk of float rows of three or four features in L1 under
     /// <see cref="FloatArithmetic.Fast"/>, with AVX-512 (<see cref="SingleNarrowApplies(int, int)"/>), in a kernel that does
     /// nothing else, so a call on small data pays for little more than its blocks. Eight rows per block are loaded as two
-    /// 512-bit vectors and transposed in float by two permutes (as in <see cref="SingleNarrow{TLoss, TWeighting, TArithmetic}"/>);
+    /// 512-bit vectors and transposed in float by two permutes (as in <see cref="SingleNarrow{TLoss, TWeighting}"/>);
     /// the residuals are two FMAs over sixteen lanes, (b − y) in the lower lanes of the first one's addend, and the two
     /// halves added; their squares, their sum and the gradient terms (two FMAs over sixteen lanes) are summed in float. The
     /// last rows (N mod 8) are one more block whose other lanes are zeroed before they reach a sum: the last eight rows,

@@ -8,7 +8,7 @@ namespace Gradients;
 internal static partial class FusedPass
 {
     /// <summary>
-    /// Whether a chunk of float data runs <see cref="SingleNarrow{TLoss, TWeighting, TArithmetic}"/>: D = 3 or 4 (rows of one or two
+    /// Whether a chunk of float data runs <see cref="SingleNarrow{TLoss, TWeighting}"/>: D = 3 or 4 (rows of one or two
     /// features run <see cref="Narrow256{T, TLanes, TLoss, TWeighting}"/>, which measured faster in L1 too: 1000 × 2 at 1.47–1.49×
     /// the read-only pass against 2.13–2.15×, 50 × 1 1.04 against 1.21; at D = 3 and 4 this kernel kept the calls on small
     /// data, 50 × 4 1.11 against 1.16), AVX-512, and a chunk in
@@ -33,32 +33,25 @@ internal static partial class FusedPass
     /// </summary>
     /// <remarks>
     /// <para>
-    /// With <see cref="SingleElements"/> (the default arithmetic) no float arithmetic: every product xᵢⱼ·wⱼ and rᵢ·xᵢⱼ is
+    /// No float arithmetic: every product xᵢⱼ·wⱼ and rᵢ·xᵢⱼ is
     /// formed in double from exactly widened floats, so the
     /// error is that of the double kernels (a few units of double's roundoff per row, summed in double), far inside
     /// float's own resolution.
     /// </para>
     /// <para>
-    /// With <typeparamref name="TArithmetic"/> = <see cref="FastSingleElements"/> (<see cref="FloatArithmetic.Fast"/>; the
-    /// losses other than the unweighted mean squared error, which runs <see cref="FastSquaredNarrow"/>)
-    /// η and the gradient terms are formed in float from the transposed floats, without the four conversions: η as one
-    /// multiply and one FMA over sixteen lanes (x₀w₀ and x₁w₁ side by side, then + x₂w₂ and x₃w₃) and the two halves
-    /// added, widened once for the loss (in double, as above) and the residuals rounded to float once for the gradient
-    /// terms, two FMAs over sixteen lanes. Each η is then off by at most 3·2⁻²⁴·Σⱼ|xⱼwⱼ| (three roundings per
-    /// product). The gradient terms are summed in float over groups of at most eight blocks (64 rows; a lane adds one
-    /// row per block, so a term passes through at most nine roundings: 9.01·2⁻²⁴·Σ|r·xⱼ| per group) and each group is
-    /// widened and added in double. A chunk whose gradient sums are not finite (a float product or residual past
-    /// float's range, or NaN/∞ data) is computed again with <typeparamref name="TArithmetic"/> = <see cref="SingleElements"/>,
-    /// so non-finite results are those of the default arithmetic.
+    /// <see cref="FloatArithmetic.Fast"/> runs this kernel too, for every loss but the unweighted mean squared error: its
+    /// loop with η and the gradient terms in float (removed) was never faster here, the loss's own work (an exponential,
+    /// a logarithm, a branch) outweighing the conversions. Fast ÷ default, one process alternating both, thread CPU time,
+    /// Zen 4, logistic / Huber: (8 × 4) 1.10 / 1.15, (16 × 4) 1.08 / 1.10, (50 × 4) 1.04 / 1.06, (400 × 4) 0.98 / 1.01,
+    /// (1000 × 4) 1.01 / 0.99; (8 × 3) 1.12 / 1.21, (50 × 3) 1.02 / 1.05, (400 × 3) 0.99 / 1.00.
     /// </para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining)] // Inlined into its caller, it exhausted the JIT's inlining budget: Vector512.Create became calls.
-    private static ChunkSums SingleNarrow<TLoss, TWeighting, TArithmetic>(
+    private static ChunkSums SingleNarrow<TLoss, TWeighting>(
         ref float features, ref float targets, ref float weights, int dimension, int rows, nuint available, double bias,
         Span<double> gradientSums, ref float residuals, bool writeResiduals, TLoss loss, ref float sampleWeights)
         where TLoss : struct, IPointwiseLoss
         where TWeighting : struct, IRowWeighting
-        where TArithmetic : struct, IDoubleLanes<float>
     {
         var d = (nuint)dimension;
 
@@ -84,50 +77,6 @@ internal static partial class FusedPass
         var invalid = Vector256<double>.Zero;
 
         nuint row = 0;
-        if (typeof(TArithmetic) == typeof(FastSingleElements))
-        {
-            // The losses other than the unweighted squared residual (which runs FastSquaredNarrow): η in float, widened
-            // once, the loss and its derivative in double as in the default arithmetic, the gradient terms in float.
-            // The weights in float (exact: they are floats), w₀ and w₁ over the lanes of columns 0 and 1, w₂ and w₃ over 2 and 3.
-            var wf01 = Vector512.Create(Vector256.Create((float)w0), Vector256.Create((float)w1));
-            var wf23 = Vector512.Create(Vector256.Create((float)w2), Vector256.Create((float)w3));
-            // x − x is +0 for finite x and NaN otherwise: the bits of every group's float sums, or-ed, say whether any was not finite.
-            var notFinite = Vector512<float>.Zero;
-            while (row < blockEnd)
-            {
-                var groupEnd = Math.Min(blockEnd, row + 64);
-                Vector512<float> f01 = default, f23 = default;
-                for (; row < groupEnd; row += 8)
-                {
-                    TransposeBlock(ref Unsafe.Add(ref features, row * d), secondStart, index01, index23, masksColumn3, keep23, out var columns01, out var columns23);
-                    var products = Vector512.FusedMultiplyAdd(columns23, wf23, columns01 * wf01);
-                    var eta = Avx512F.ConvertToVector512Double(products.GetLower() + products.GetUpper()) + bias8;
-                    var rA = FourRows<float, SingleElements, TLoss, TWeighting>(loss, eta.GetLower(), ref targets, ref sampleWeights, ref residuals, writeResiduals, row, ref lossSums, ref invalid);
-                    var rB = FourRows<float, SingleElements, TLoss, TWeighting>(loss, eta.GetUpper(), ref targets, ref sampleWeights, ref residuals, writeResiduals, row + 4, ref lossSumsB, ref invalid);
-                    residualSum += rA + rB;
-                    var rf = Avx512F.ConvertToVector256Single(rA.ToVector512Unsafe().WithUpper(rB));
-
-                    // Not Vector512.Create(rf, rf): its two inserts wrote into the register of the block before, a chain
-                    // from block to block (400 × 4: 0.79 → 0.73 of double's time, one process alternating both).
-                    var r16 = rf.ToVector512Unsafe().WithUpper(rf);
-                    f01 = Vector512.FusedMultiplyAdd(columns01, r16, f01);
-                    f23 = Vector512.FusedMultiplyAdd(columns23, r16, f23);
-                }
-
-                g0 += Avx512F.ConvertToVector512Double(f01.GetLower());
-                g1 += Avx512F.ConvertToVector512Double(f01.GetUpper());
-                g2 += Avx512F.ConvertToVector512Double(f23.GetLower());
-                g3 += Avx512F.ConvertToVector512Double(f23.GetUpper());
-                notFinite |= (f01 - f01) | (f23 - f23);
-            }
-
-            if (notFinite.AsInt32() != Vector512<int>.Zero)
-            {
-                return SingleNarrow<TLoss, TWeighting, SingleElements>(
-                    ref features, ref targets, ref weights, dimension, rows, available, bias, gradientSums, ref residuals, writeResiduals, loss, ref sampleWeights);
-            }
-        }
-
         for (; row < blockEnd; row += 8)
         {
             WidenBlock(ref Unsafe.Add(ref features, row * d), secondStart, index01, index23, masksColumn3, keep23, out var c0, out var c1, out var c2, out var c3);
@@ -178,7 +127,7 @@ internal static partial class FusedPass
     }
 
     /// <summary>
-    /// One block of eight rows of <see cref="SingleNarrow{TLoss, TWeighting, TArithmetic}"/>: its 8·D floats loaded as two
+    /// One block of eight rows of <see cref="SingleNarrow{TLoss, TWeighting}"/>: its 8·D floats loaded as two
     /// vectors and transposed by two permutes into columns 0 and 1 (<paramref name="columns01"/>, lanes 8j + i) and 2 and 3
     /// (column 3 zeroed when <paramref name="masksColumn3"/>).
     /// </summary>

@@ -59,7 +59,7 @@ internal static partial class FusedPass
     /// terms cost half the FMAs, but η in double costs a conversion per element, so with X in cache (50 × 16, and
     /// 1000 × 1000, whose groups of eight rows of 4 KB overflow L1) the kernels that widen every element were faster
     /// (measured). The choice depends on the chunk plan only, so it is the same for any thread count and for the
-    /// accumulators. D ≤ 4 keeps the transposed register kernel (in L1 with AVX-512, <see cref="SingleNarrow{TLoss, TWeighting, TArithmetic}"/>);
+    /// accumulators. D ≤ 4 keeps the transposed register kernel (in L1 with AVX-512, <see cref="SingleNarrow{TLoss, TWeighting}"/>);
     /// machines without AVX2 the 128-bit and scalar ones (for 16 ≤ D ≤ 512 and full chunks the 128-bit wide float kernel,
     /// <see cref="SingleWide128Applies(int, int)"/>).
     /// </summary>

@@ -11,7 +11,7 @@ internal static partial class FusedPass
     /// The mean squared error (no sample weights) of a chunk of float rows of three or four features in L1 in the default
     /// arithmetic, with AVX-512 (<see cref="SingleNarrowApplies(int, int)"/>): η, the residuals, their squares and sums
     /// and the gradient terms in double from exactly widened floats, as in
-    /// <see cref="SingleNarrow{TLoss, TWeighting, TArithmetic}"/>, with the floats widened from memory. Each block of eight
+    /// <see cref="SingleNarrow{TLoss, TWeighting}"/>, with the floats widened from memory. Each block of eight
     /// rows is transposed in float by the two permutes and stored to a buffer on the stack one block ahead of its
     /// arithmetic; its columns are then widened four floats at a time by conversions that read the buffer, and the double
     /// arithmetic runs on 256-bit vectors, the block's rows 0–3 and 4–7.
@@ -25,7 +25,7 @@ internal static partial class FusedPass
     /// cycles a block at (400 × 4) against 18.4 with the 512-bit widening from registers.
     /// </para>
     /// <para>
-    /// Against <see cref="SingleNarrow{TLoss, TWeighting, TArithmetic}"/>'s squared-residual loop, which it replaces (one
+    /// Against <see cref="SingleNarrow{TLoss, TWeighting}"/>'s squared-residual loop, which it replaces (one
     /// process alternating the two builds, <c>builds</c>, Zen 4, each build as head and as base): (400 × 4) 0.91, (1000 × 4)
     /// and (4000 × 4) 0.92, (400 × 3) 0.95–0.97, (55 × 4) 0.86–0.90, (8 × 4) 0.90–0.98; at (50 × 4) and (50 × 3) no gain
     /// (six runs at (50 × 4) 0.96–1.09, median 1.02, where the same build against itself read 0.97–1.05). On small data

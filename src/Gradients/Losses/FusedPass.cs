@@ -149,7 +149,7 @@ internal static partial class FusedPass
                     gradientSums, ref Unsafe.As<T, float>(ref residuals), writeResiduals);
             }
 
-            return SingleNarrow<TLoss, TWeighting, SingleElements>(
+            return SingleNarrow<TLoss, TWeighting>(
                 ref Unsafe.As<T, float>(ref features), ref Unsafe.As<T, float>(ref targets), ref Unsafe.As<T, float>(ref weights), dimension, rows, available, bias,
                 gradientSums, ref Unsafe.As<T, float>(ref residuals), writeResiduals, loss, ref Unsafe.As<T, float>(ref sampleWeights));
         }
