@@ -26,7 +26,7 @@ public enum FloatArithmetic
     /// the final rounding to float. Which shapes have such a kernel: in L1 (fewer than 16,384 elements), with AVX-512 the
     /// unweighted mean squared error of rows of three or four features from 96 elements on (24 rows of four, 32 of three;
     /// below, and for the other losses, the default was as fast or faster), and with AVX2 but not AVX-512 rows of four for
-    /// every loss; data streamed from memory (chunks of at least 65,536 elements) with
+    /// every loss from 96 elements; data streamed from memory (chunks of at least 65,536 elements) with
     /// 17 ≤ D ≤ 512 (and D = 16 on Intel or without AVX-512) with AVX2; every other shape, and a block with a value past
     /// float's range, computes as <see cref="Accurate"/> does, whose error is within the same bound. Results are
     /// bit-identical for every thread count, as in the default.

@@ -19,9 +19,9 @@ internal static partial class FusedPass
     private static readonly Vector512<long> OddLanes = Vector512.Create(1L, 3, 5, 7, 1, 3, 5, 7);
 
     /// <summary>
-    /// The fewest elements (rows·D) of a chunk that runs <see cref="FastSquaredNarrow"/>: 24 rows of four, 32 of three.
-    /// Below, <see cref="FloatArithmetic.Fast"/>'s unweighted mean squared error runs the default kernel
-    /// (<see cref="SquaredNarrow"/>), which took less time there (a call loop alternating both arithmetics in one
+    /// The fewest elements (rows·D) of a chunk that runs <see cref="FastSquaredNarrow"/> (24 rows of four, 32 of three),
+    /// or without AVX-512 <see cref="FastNarrow256{TLoss, TWeighting}"/>. Below, <see cref="FloatArithmetic.Fast"/> runs
+    /// the default kernel (<see cref="SquaredNarrow"/> for the unweighted mean squared error), which took less time there (a call loop alternating both arithmetics in one
     /// process, thread CPU time, Zen 4: fast ÷ default at (8 × 4) 1.47, (16 × 4) 1.11, (24 × 4) 0.95, (32 × 4) 0.94; (8 × 3)
     /// 1.20, (16 × 3) 1.09, (24 × 3) 1.17, (32 × 3) 0.91).
     /// </summary>
