@@ -101,9 +101,34 @@ internal static partial class FusedPass
         // Lane j: the sum of column j's eight lanes.
         var g = TransposeAdd4(g0.GetLower() + g0.GetUpper(), g1.GetLower() + g1.GetUpper(), g2.GetLower() + g2.GetUpper(), g3.GetLower() + g3.GetUpper());
 
-        // The last rows (fewer than eight, or a block that would read past X): one at a time, read as four floats while
-        // those lie inside X (a scalar loop over two rows cost more than the 12 blocks of a (50 × 4) call), then scalar.
-        var invalidRow = false;
+        (lossSum, derivativeSum) = NarrowLastRows<TLoss, TWeighting>(
+            loss, ref features, ref weights, dimension, row, rows, available, bias, w0, w1, w2, w3, ref targets, ref sampleWeights,
+            ref residuals, writeResiduals, gradientSums, g, lossSum, derivativeSum, out var invalidRow);
+
+        if (invalidRow || invalid != Vector256<double>.Zero)
+        {
+            lossSum = double.NaN;
+        }
+
+        return new ChunkSums { LossSum = lossSum, DerivativeSum = derivativeSum };
+    }
+
+    /// <summary>
+    /// The last rows of <see cref="SingleNarrow{TLoss, TWeighting}"/> and <see cref="SquaredNarrow"/> (fewer than eight, or
+    /// a block that would read past X), from <paramref name="row"/> on: one at a time, read as four floats while those lie
+    /// inside X (a scalar loop over two rows cost more than the 12 blocks of a (50 × 4) call), then scalar. Adds them to
+    /// the sums so far and stores the gradient sums (<paramref name="g"/>, lane j column j, plus these rows' terms).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (double LossSum, double DerivativeSum) NarrowLastRows<TLoss, TWeighting>(
+        TLoss loss, ref float features, ref float weights, int dimension, nuint row, int rows, nuint available, double bias,
+        double w0, double w1, double w2, double w3, ref float targets, ref float sampleWeights, ref float residuals, bool writeResiduals,
+        Span<double> gradientSums, Vector256<double> g, double lossSum, double derivativeSum, out bool invalidRow)
+        where TLoss : struct, IPointwiseLoss
+        where TWeighting : struct, IRowWeighting
+    {
+        var d = (nuint)dimension;
+        invalidRow = false;
         var mask = Vector256.LessThan(Vector256.Create(0L, 1L, 2L, 3L), Vector256.Create((long)dimension)).AsDouble();
         var weightVector = Vector256.Create(w0, w1, w2, w3);
         for (; row < (nuint)rows && (row * d) + 4 <= available; row++)
@@ -116,14 +141,7 @@ internal static partial class FusedPass
 
         ref var gradient = ref MemoryMarshal.GetReference(gradientSums);
         StoreGradient<MaskedRowEnd>(dimension, g, ref gradient, 0);
-        (lossSum, derivativeSum) = SingleRowsOneByOne<TLoss, TWeighting>(loss, ref features, ref weights, d, row, (nuint)rows, bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, ref gradient, lossSum, derivativeSum, ref invalidRow);
-
-        if (invalidRow || invalid != Vector256<double>.Zero)
-        {
-            lossSum = double.NaN;
-        }
-
-        return new ChunkSums { LossSum = lossSum, DerivativeSum = derivativeSum };
+        return SingleRowsOneByOne<TLoss, TWeighting>(loss, ref features, ref weights, d, row, (nuint)rows, bias, ref targets, ref sampleWeights, ref residuals, writeResiduals, ref gradient, lossSum, derivativeSum, ref invalidRow);
     }
 
     /// <summary>

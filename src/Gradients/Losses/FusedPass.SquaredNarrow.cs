@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -120,22 +119,10 @@ internal static partial class FusedPass
         var derivativeSum = folded.GetElement(1);
         var g = TransposeAdd4(a0 + b0, a1 + b1, a2 + b2, a3 + b3);
 
-        // The other last rows as SingleNarrow takes them: four floats at a time while they lie inside X, then scalar.
-        var invalidRow = false;
-        var mask = Vector256.LessThan(Vector256.Create(0L, 1L, 2L, 3L), Vector256.Create((long)dimension)).AsDouble();
-        var weightVector = Vector256.Create(w0, w1, w2, w3);
-        for (; row0 < (nuint)rows && (row0 * d) + 4 <= available; row0++)
-        {
-            var x = SingleElements.Load256(ref features, row0 * d) & mask;
-            lossSum += OneRow<float, SingleElements, SquaredResidual, Unweighted>(default, Vector256.Sum(x * weightVector) + bias, ref targets, ref Unsafe.NullRef<float>(), ref residuals, writeResiduals, row0, ref invalidRow, out var r);
-            derivativeSum += r;
-            g = Vector256.FusedMultiplyAdd(Vector256.Create(r), x, g);
-        }
-
-        ref var gradient = ref MemoryMarshal.GetReference(gradientSums);
-        StoreGradient<MaskedRowEnd>(dimension, g, ref gradient, 0);
-        (lossSum, derivativeSum) = SingleRowsOneByOne<SquaredResidual, Unweighted>(
-            default, ref features, ref weights, d, row0, (nuint)rows, bias, ref targets, ref Unsafe.NullRef<float>(), ref residuals, writeResiduals, ref gradient, lossSum, derivativeSum, ref invalidRow);
+        // The other last rows as SingleNarrow takes them.
+        (lossSum, derivativeSum) = NarrowLastRows<SquaredResidual, Unweighted>(
+            default, ref features, ref weights, dimension, row0, rows, available, bias, w0, w1, w2, w3, ref targets, ref Unsafe.NullRef<float>(),
+            ref residuals, writeResiduals, gradientSums, g, lossSum, derivativeSum, out var invalidRow);
         if (invalidRow)
         {
             lossSum = double.NaN;
